@@ -1,0 +1,20 @@
+# astro-cevns: regenerates the bounds and figures of Suliga & Tamborra, arXiv:2010.14545.
+# Thin entry point: configuration, validation, rule modules, default target.
+
+from snakemake.utils import min_version, validate
+
+min_version("8.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/fluxes.smk"
+include: "workflow/rules/counts.smk"
+
+
+rule all:
+    input:
+        "results/tables/event_counts.csv",
+    default_target: True

@@ -1,0 +1,53 @@
+"""Physical constants and unit conversions, in one place.
+
+Natural units (hbar = c = 1) with energies in MeV are used inside the library.
+Names carry their unit. Sources: CODATA 2018 / PDG 2020 unless stated.
+"""
+
+import math
+
+# --- couplings -------------------------------------------------------------
+G_F_PER_MEV2 = 1.1663787e-11
+"""Fermi constant [MeV^-2] (PDG 2020: 1.1663787e-5 GeV^-2)."""
+
+SIN2_THETA_W = 0.231
+"""Weak mixing angle sin^2(theta_W) used by the paper (sec. II, below eq. 2)."""
+
+G_A_NUCLEON = 1.27
+"""Nucleon axial coupling g_A (PDG 2020: 1.2754)."""
+
+# --- masses ----------------------------------------------------------------
+ATOMIC_MASS_UNIT_MEV = 931.494
+"""Atomic mass unit u [MeV] (CODATA 2018: 931.494 10242 MeV)."""
+
+NUCLEON_MASS_PAPER_MEV = 931.5
+"""Mass per nucleon used for m_T = 931.5 MeV x A (paper, below eq. 2)."""
+
+ELECTRON_MASS_MEV = 0.51099895
+"""Electron mass [MeV] (CODATA 2018)."""
+
+# --- conversions -----------------------------------------------------------
+HBARC_MEV_FM = 197.3269804
+"""hbar c [MeV fm] (CODATA 2018)."""
+
+HBARC2_CM2_MEV2 = (HBARC_MEV_FM * 1e-13) ** 2
+"""(hbar c)^2 [cm^2 MeV^2]: converts a natural-unit cross section in MeV^-2 to cm^2 (3.8938e-22)."""
+
+KEV_PER_MEV = 1e3
+MEV_PER_ERG = 6.241509074e5
+"""1 erg in MeV (CODATA 2018: 1 eV = 1.602176634e-19 J)."""
+
+ERG_PER_FOE = 1e51
+"""1 foe = 10^51 erg (the Garching archive's luminosity unit is foe/s)."""
+
+CM_PER_KPC = 3.0856775814913673e21
+"""1 kiloparsec [cm] (IAU 2015: 1 pc = 3.0856775814913673e16 m)."""
+
+SECONDS_PER_YEAR = 365.25 * 86400.0
+"""Julian year [s]."""
+
+KG_PER_TONNE = 1e3
+KG_PER_U = 1.66053906660e-27
+"""Atomic mass unit [kg] (CODATA 2018)."""
+
+FOUR_PI = 4.0 * math.pi

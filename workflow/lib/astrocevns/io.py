@@ -1,0 +1,151 @@
+"""Readers and writers: Garching time series, spectrum tables, Parquet with provenance metadata.
+
+Every reader validates what it reads and raises :class:`InputError` naming the file and row.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__
+from .fluxes import LuminosityHistory
+
+
+class InputError(ValueError):
+    """A malformed or unphysical input; the message names the file, key or row."""
+
+
+def _numeric_rows(path, n_columns, delimiter=None):
+    """Rows of a text table without '#' comments, as floats; the first non-numeric line may be a header."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    rows, header = [], None
+    for line_no, line in enumerate(path.read_text().splitlines(), start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        fields = text.split(delimiter)
+        try:
+            values = [float(f) for f in fields]
+        except ValueError:
+            if header is None and not rows:
+                header = [f.strip() for f in fields]
+                continue
+            raise InputError(f"{path}, line {line_no}: non-numeric value in {text!r}") from None
+        if len(values) != n_columns:
+            raise InputError(f"{path}, line {line_no}: expected {n_columns} columns, found {len(values)}")
+        if not np.all(np.isfinite(values)):
+            raise InputError(f"{path}, line {line_no}: NaN or infinite value in {text!r}")
+        rows.append((line_no, values))
+    if len(rows) < 2:
+        raise InputError(f"{path}: needs at least two data rows, found {len(rows)}")
+    return header, np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
+
+
+def _check_increasing(path, line_nos, values, what, strict=True):
+    steps = np.diff(values)
+    bad = np.flatnonzero(steps <= 0.0 if strict else steps < 0.0)
+    if bad.size:
+        order = "strictly increasing" if strict else "non-decreasing"
+        raise InputError(f"{path}, line {line_nos[bad[0] + 1]}: {what} not {order}")
+
+
+def _check_non_negative(path, line_nos, values, what):
+    bad = np.flatnonzero(values < 0.0)
+    if bad.size:
+        raise InputError(f"{path}, line {line_nos[bad[0]]}: negative {what} {values[bad[0]]:g}")
+
+
+def read_garching_timeseries(path):
+    """Read one flavour's signal in the Garching archive format.
+
+    Four whitespace-separated columns per row: t_pb [s], L [foe/s], <E> [MeV], <E^2> [MeV^2];
+    lines starting with '#' are comments. Requires non-decreasing time, L >= 0, <E> > 0 and
+    <E>^2 < <E^2> < 2 <E>^2 (a pinching parameter alpha > 0, eq. 16). Simulation restarts
+    repeat a time stamp; only the first row of a repeated time is kept.
+    """
+    _, line_nos, data = _numeric_rows(path, 4)
+    _check_increasing(path, line_nos, data[:, 0], "time", strict=False)
+    keep = np.append(True, np.diff(data[:, 0]) > 0.0)
+    line_nos, data = line_nos[keep], data[keep]
+    t, L, E1, E2 = data.T
+    _check_non_negative(path, line_nos, L, "luminosity")
+    bad = np.flatnonzero((E1 <= 0.0) | (E2 <= E1**2) | (E2 >= 2.0 * E1**2))
+    if bad.size:
+        i = bad[0]
+        raise InputError(
+            f"{path}, line {line_nos[i]}: <E> = {E1[i]:g} MeV, <E^2> = {E2[i]:g} MeV^2 do not give "
+            "a pinched spectrum (need <E>^2 < <E^2> < 2 <E>^2)"
+        )
+    return LuminosityHistory(t, L, E1, E2)
+
+
+def write_garching_timeseries(path, history, header_lines):
+    """Write a history in the Garching format, with '#' provenance lines first."""
+    columns = np.column_stack(
+        [history.time_s, history.luminosity_foe_per_s, history.mean_energy_MeV, history.mean_sq_energy_MeV2]
+    )
+    header = "\n".join(header_lines + ["time [s]  luminosity [foe/s]  <E> [MeV]  <E^2> [MeV^2]"])
+    np.savetxt(path, columns, fmt="%.9e", header=header, comments="# ")
+
+
+def read_spectrum_table(path, value_name="value"):
+    """Read a two-column CSV table E_nu [MeV] (or E_r [keV]), value; '#' lines are comments.
+
+    The first line may name the columns. Energies must be increasing and values non-negative.
+    """
+    _, line_nos, data = _numeric_rows(path, 2, delimiter=",")
+    E, value = data.T
+    _check_increasing(path, line_nos, E, "energy")
+    _check_non_negative(path, line_nos, value, value_name)
+    return E, value
+
+
+def read_efficiency_table(path):
+    """Read an efficiency table E_r [keV], eps (CSV); eps must lie in [0, 1]."""
+    _, line_nos, data = _numeric_rows(path, 2, delimiter=",")
+    E, eff = data.T
+    _check_increasing(path, line_nos, E, "recoil energy")
+    bad = np.flatnonzero((eff < 0.0) | (eff > 1.0))
+    if bad.size:
+        raise InputError(f"{path}, line {line_nos[bad[0]]}: efficiency {eff[bad[0]]:g} outside [0, 1]")
+    return E, eff
+
+
+def content_hash(*items):
+    """SHA-256 (16 hex digits) of JSON-normalised parameters and of the bytes of input files."""
+    h = hashlib.sha256()
+    for item in items:
+        if isinstance(item, (str, Path)) and Path(item).is_file():
+            h.update(Path(item).read_bytes())
+        else:
+            h.update(json.dumps(item, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:16]
+
+
+def write_parquet(frame, path, metadata):
+    """Write a DataFrame to Parquet with key/value metadata (package version added); deterministic.
+
+    Refuses NaN so that no table downstream silently inherits one.
+    """
+    numeric = frame.select_dtypes("number")
+    if not np.all(np.isfinite(numeric.to_numpy(dtype=float))):
+        raise ValueError(f"{path}: refusing to write NaN or infinite values")
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    meta = {"astrocevns_version": __version__, **{k: str(v) for k, v in metadata.items()}}
+    table = table.replace_schema_metadata({**table.schema.metadata, **{k.encode(): v.encode() for k, v in meta.items()}})
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd")
+
+
+def read_parquet(path):
+    """Read a Parquet table and its key/value metadata (decoded, pandas' own entry dropped)."""
+    table = pq.read_table(path)
+    meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items() if k != b"pandas"}
+    return table.to_pandas(), meta

@@ -1,0 +1,51 @@
+# Configuration checks (at parse time, before any job) and input functions shared by the rules.
+
+import json
+
+from astrocevns.config import ConfigError, check_config
+
+validate(config, schema="../../config/schema.yaml")
+try:
+    check_config(config, root=workflow.basedir)
+except ConfigError as error:
+    raise WorkflowError(str(error)) from None
+
+SOURCES = sorted(config["sources"])
+DETECTORS = sorted(config["detectors"])
+
+
+def plain(value):
+    """A config fragment as plain, key-sorted JSON types, so that params compare exactly."""
+    return json.loads(json.dumps(value, sort_keys=True))
+
+
+def source_files(wildcards):
+    """The input files of one source: supernova time series or steady-source spectra."""
+    spec = config["sources"][wildcards.source]
+    entries = spec["species"] if spec["kind"] == "supernova" else spec["components"]
+    return [entry["file"] for entry in entries.values()]
+
+
+def efficiency_files(wildcards):
+    """The efficiency table, if any (none for 'ideal')."""
+    if wildcards.efficiency == "ideal":
+        return []
+    return [config["efficiencies"][wildcards.efficiency]]
+
+
+def detector_efficiency_pairs():
+    """(detector, efficiency) for every efficiency each detector lists."""
+    return [(d, e) for d in DETECTORS for e in config["detectors"][d]["efficiencies"]]
+
+
+def kernel_params(wildcards):
+    """Only what the kernel of one (source, detector, efficiency) depends on."""
+    spec = config["detectors"][wildcards.detector]
+    return plain(
+        {
+            "detector": spec,
+            "target": config["targets"][spec["target"]],
+            "form_factor": config["form_factor"],
+            "recoil_bins": config["recoil_bins"],
+        }
+    )

@@ -1,0 +1,39 @@
+# Separable recoil kernels per (source, detector, efficiency) and the Standard-Model event counts.
+
+
+rule kernel:
+    input:
+        flux="results/fluxes/{source}.parquet",
+        efficiency=efficiency_files,
+    output:
+        "results/kernels/{source}/{detector}/{efficiency}.parquet",
+    params:
+        spec=kernel_params,
+    log:
+        "logs/kernel/{source}/{detector}/{efficiency}.log",
+    benchmark:
+        "benchmarks/kernel/{source}/{detector}/{efficiency}.tsv"
+    wildcard_constraints:
+        source="|".join(SOURCES),
+        detector="|".join(DETECTORS),
+    script:
+        "../scripts/kernel.py"
+
+
+rule event_counts:
+    input:
+        [
+            f"results/kernels/{source}/{detector}/{efficiency}.parquet"
+            for source in SOURCES
+            for detector, efficiency in detector_efficiency_pairs()
+        ],
+    output:
+        report(
+            "results/tables/event_counts.csv",
+            caption="../report/event_counts.rst",
+            category="Tables",
+        ),
+    log:
+        "logs/event_counts.log",
+    script:
+        "../scripts/event_counts.py"
