@@ -25,3 +25,30 @@ def reference_dir():
     if not REFERENCE.is_dir():
         pytest.skip(f"reference inputs not found at {REFERENCE} (they ship beside the checkout in ../shared)")
     return REFERENCE
+
+
+WORKFLOW_FILES = ("Snakefile", "config", "workflow", "resources", "pyproject.toml")
+
+
+@pytest.fixture
+def workflow_copy(tmp_path):
+    """A fresh copy of the workflow (no results), as after a clone; returns its directory."""
+    import shutil
+
+    for name in WORKFLOW_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy(source, tmp_path / name)
+    return tmp_path
+
+
+def run_snakemake(directory, *args):
+    """Run Snakemake of this interpreter in ``directory``; returns the CompletedProcess."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", *args], cwd=directory, capture_output=True, text=True, timeout=1200
+    )
