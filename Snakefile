@@ -12,9 +12,12 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/counts.smk"
+include: "workflow/rules/statistics.smk"
 
 
 rule all:
     input:
         "results/tables/event_counts.csv",
+        "results/tables/bounds.csv",
+        [f"results/contours/{mediator}/{analysis}.parquet" for mediator in MEDIATORS for analysis in ANALYSES],
     default_target: True

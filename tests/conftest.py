@@ -30,18 +30,23 @@ def reference_dir():
 WORKFLOW_FILES = ("Snakefile", "config", "workflow", "resources", "pyproject.toml")
 
 
-@pytest.fixture
-def workflow_copy(tmp_path):
-    """A fresh copy of the workflow (no results), as after a clone; returns its directory."""
+def copy_workflow(directory):
+    """Copy the workflow's tracked parts (no results) into ``directory``, as after a clone."""
     import shutil
 
     for name in WORKFLOW_FILES:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+            shutil.copytree(source, directory / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         else:
-            shutil.copy(source, tmp_path / name)
-    return tmp_path
+            shutil.copy(source, directory / name)
+    return directory
+
+
+@pytest.fixture
+def workflow_copy(tmp_path):
+    """A fresh copy of the workflow in a temporary directory."""
+    return copy_workflow(tmp_path)
 
 
 def run_snakemake(directory, *args):

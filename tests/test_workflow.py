@@ -1,25 +1,83 @@
-"""End-to-end: from a fresh copy, the workflow writes the event-count table of DESIGN sec. 5."""
+"""End-to-end on config/test.yaml from a fresh copy: planned jobs, the tables of DESIGN sec. 5, no-op rerun."""
+
+import re
 
 import pandas as pd
 import pytest
 
-from conftest import run_snakemake
+from conftest import copy_workflow, run_snakemake
+
+pytestmark = pytest.mark.workflow
+TEST_CONFIG = ("--configfile", "config/test.yaml")
 
 
-@pytest.mark.workflow
-def test_event_counts_from_fresh_copy_then_nothing_to_do(workflow_copy):
-    target = "results/tables/event_counts.csv"
-    first = run_snakemake(workflow_copy, target, "--cores", "2", "--configfile", "config/test.yaml")
-    assert first.returncode == 0, first.stderr[-3000:]
-    table = pd.read_csv(workflow_copy / target)
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """A copy of the workflow with a completed run of the default target on the test config."""
+    directory = copy_workflow(tmp_path_factory.mktemp("workflow"))
+    dry = run_snakemake(directory, "-n", "--cores", "2", *TEST_CONFIG)
+    assert dry.returncode == 0, dry.stderr[-3000:]
+    result = run_snakemake(directory, "--cores", "2", *TEST_CONFIG)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return directory, dry.stdout + dry.stderr
+
+
+def planned_jobs(log):
+    """{rule: count} from the 'Job stats' table of a dry run."""
+    table = log.split("Job stats:")[1].split("total")[0]
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M)}
+
+
+def test_dry_run_plans_every_stage(finished_run):
+    _, log = finished_run
+    jobs = planned_jobs(log)
+    # 4 sources; 8 (detector, efficiency) pairs; 2 mediators; 25 analyses + 17 xenon1t_nr variants
+    assert jobs["flux"] == 4 and jobs["kernel"] == 32 and jobs["event_counts"] == 1
+    assert jobs["chi2"] == jobs["contour"] == 2 * 42
+    assert jobs["bounds_table"] == 1 and jobs["all"] == 1
+    assert 0 < jobs["spectra"] <= 2 * 32
+
+
+def test_event_counts_table(finished_run):
+    directory, _ = finished_run
+    table = pd.read_csv(directory / "results/tables/event_counts.csv")
     assert list(table.columns) == ["source", "detector", "efficiency", "threshold_keV", "events"]
     assert set(table.source) == {"sn_cc", "sn_failed", "solar", "atmospheric"}
     assert set(table.detector) == {"resnova3", "resnova1", "darwin", "xenonnt", "xenon1t"}
     assert set(table[table.detector.str.startswith("resnova")].efficiency) == {"ideal"}
     assert len(table) == 4 * (2 + 3 * 2)
     assert (table.events > 0).all()
-    # detector size scaling: DARWIN (40 t) sees ten times XENONnT (4 t)
     counts = table.set_index(["source", "detector", "efficiency"]).events
+    # detector size scaling: DARWIN (40 t) sees ten times XENONnT (4 t)
     assert counts["solar", "darwin", "ideal"] == pytest.approx(10 * counts["solar", "xenonnt", "ideal"], rel=1e-5)
-    again = run_snakemake(workflow_copy, target, "-n", "--cores", "2", "--configfile", "config/test.yaml")
+
+
+def test_bounds_table(finished_run):
+    directory, _ = finished_run
+    table = pd.read_csv(directory / "results/tables/bounds.csv")
+    assert list(table.columns) == ["analysis", "mediator", "m_MeV", "g_min"]
+    required = {"sn_cc/combined", "sn_cc/resnova3", "sn_cc/darwin", "sn_failed/combined",
+                "sn_marginalised/combined", "solar/combined", "solar/darwin", "atmospheric/combined"}
+    assert required <= set(table.analysis)
+    assert sorted(table.m_MeV.unique()) == [0.1, 1.0, 10.0, 100.0, 1000.0]
+    assert len(table) == 2 * 42 * 5
+    bounds = table.set_index(["analysis", "mediator", "m_MeV"]).g_min
+    for mediator in ("vector", "scalar"):
+        # low-mass plateau and weakening at high mass (paper figs. 5-8)
+        assert bounds["sn_cc/combined", mediator, 0.1] == pytest.approx(bounds["sn_cc/combined", mediator, 1.0], rel=0.05)
+        assert bounds["sn_cc/combined", mediator, 1000.0] > 10 * bounds["sn_cc/combined", mediator, 1.0]
+        # combining detectors never weakens; marginalising over SN models never strengthens
+        assert bounds["sn_cc/combined", mediator, 1.0] <= bounds["sn_cc/resnova3", mediator, 1.0] * (1 + 1e-6)
+        assert bounds["sn_marginalised/combined", mediator, 1.0] >= bounds["sn_cc/combined", mediator, 1.0] * (1 - 1e-6)
+
+
+def test_contours_written(finished_run):
+    directory, _ = finished_run
+    lines = pd.read_parquet(directory / "results/contours/vector/sn_cc/combined.parquet")
+    assert {"line", "closed", "m_MeV", "g"} <= set(lines.columns) and len(lines) > 10
+
+
+def test_second_run_plans_nothing(finished_run):
+    directory, _ = finished_run
+    again = run_snakemake(directory, "-n", "--cores", "2", *TEST_CONFIG)
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr

@@ -2,6 +2,9 @@
 
 import json
 
+import re
+
+from astrocevns.analyses import expand_analyses
 from astrocevns.config import ConfigError, check_config
 
 validate(config, schema="../../config/schema.yaml")
@@ -12,6 +15,11 @@ except ConfigError as error:
 
 SOURCES = sorted(config["sources"])
 DETECTORS = sorted(config["detectors"])
+MEDIATORS = list(config["mediators"])
+ANALYSES = expand_analyses(
+    config["analyses"], config["detectors"], config["statistics"]["normalisation_uncertainty"]
+)
+ANALYSIS_PATTERN = "|".join(re.escape(name) for name in ANALYSES)
 
 
 def plain(value):
@@ -47,5 +55,30 @@ def kernel_params(wildcards):
             "target": config["targets"][spec["target"]],
             "form_factor": config["form_factor"],
             "recoil_bins": config["recoil_bins"],
+        }
+    )
+
+
+def spectra_of_analysis(wildcards):
+    """The spectra tables an analysis reads: every source x (detector, efficiency) member."""
+    analysis = ANALYSES[wildcards.analysis]
+    return [
+        f"results/spectra/{wildcards.mediator}/{source}/{detector}/{efficiency}.parquet"
+        for source in analysis.sources
+        for detector, efficiency in analysis.members
+    ]
+
+
+def analysis_params(wildcards):
+    """Only what the chi-square of one analysis depends on."""
+    analysis = ANALYSES[wildcards.analysis]
+    return plain(
+        {
+            "sources": list(analysis.sources),
+            "members": [list(member) for member in analysis.members],
+            "sigma": dict(analysis.sigma_by_source),
+            "grid_g": config["grid"]["g"],
+            "statistics": {k: config["statistics"][k] for k in ("cl", "dof")},
+            "bounds": config["bounds"],
         }
     )

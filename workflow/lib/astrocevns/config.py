@@ -40,6 +40,22 @@ def check_config(config, root="."):
     for name, target in targets.items():
         if target["Z"] >= target["A"]:
             raise ConfigError(f"config key targets.{name}: Z = {target['Z']} must be below A = {target['A']}")
+    for axis, spec in config["grid"].items():
+        if spec["min"] >= spec["max"]:
+            raise ConfigError(f"config key grid.{axis}: min = {spec['min']} must be below max = {spec['max']}")
+    if config["bounds"]["g_min"] >= config["bounds"]["g_max"]:
+        raise ConfigError("config key bounds: g_min must be below g_max")
+    sigmas = config["statistics"]["normalisation_uncertainty"]
+    for name, analysis in config["analyses"].items():
+        key = f"analyses.{name}"
+        for source in analysis["sources"]:
+            if source not in config["sources"]:
+                raise ConfigError(f"config key {key}.sources: unknown source {source!r}; known: {sorted(config['sources'])}")
+            if source not in sigmas and "normalisation_uncertainty" not in analysis:
+                raise ConfigError(f"config key statistics.normalisation_uncertainty: no sigma for source {source!r} ({key})")
+        for det in analysis["detectors"]:
+            if det not in config["detectors"]:
+                raise ConfigError(f"config key {key}.detectors: unknown detector {det!r}; known: {sorted(config['detectors'])}")
     for name, source in config["sources"].items():
         key = f"sources.{name}"
         if source["kind"] == "supernova":

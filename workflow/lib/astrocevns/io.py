@@ -132,11 +132,12 @@ def content_hash(*items):
 def write_parquet(frame, path, metadata):
     """Write a DataFrame to Parquet with key/value metadata (package version added); deterministic.
 
-    Refuses NaN so that no table downstream silently inherits one.
+    Refuses NaN in float columns so that no table downstream silently inherits one; a value that is
+    missing on purpose goes in a nullable column (pandas ``Float64``) as NA.
     """
-    numeric = frame.select_dtypes("number")
-    if not np.all(np.isfinite(numeric.to_numpy(dtype=float))):
-        raise ValueError(f"{path}: refusing to write NaN or infinite values")
+    for name, column in frame.items():
+        if column.dtype == np.float64 and np.isnan(column.to_numpy()).any():
+            raise ValueError(f"{path}: refusing to write NaN in column {name!r}")
     table = pa.Table.from_pandas(frame, preserve_index=False)
     meta = {"astrocevns_version": __version__, **{k: str(v) for k, v in metadata.items()}}
     table = table.replace_schema_metadata({**table.schema.metadata, **{k.encode(): v.encode() for k, v in meta.items()}})

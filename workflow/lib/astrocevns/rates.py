@@ -95,22 +95,37 @@ class RecoilKernel:
         m2 = np.asarray(mediator_mass_MeV, dtype=float)[..., None, None] ** 2
         return np.sum(self.bins.weights_keV * rate / (self.recoil_term_MeV2 + m2) ** power, axis=-1)
 
+    def coupling_polynomial(self, mediator, mediator_mass_MeV):
+        """Coefficients (a, b, c) of N_i(g, m) = a_i + b_i(m) g^2 + c_i(m) g^4, exact for both mediators.
+
+        Each has shape m.shape + (n_bins,); ``a`` is the SM count. The vector case expands
+        (1 - g^2 K / (2 m_T E_r + m^2))^2, the scalar case adds the g^4 term of eq. 10.
+        """
+        sm = np.broadcast_to(self.sm_counts(), np.shape(mediator_mass_MeV) + self.sm_counts().shape)
+        if mediator == "vector":
+            K = self.vector_strength_MeV2
+            P1 = self._propagator_moments(self.sm_rate_per_keV, mediator_mass_MeV, 1)
+            P2 = self._propagator_moments(self.sm_rate_per_keV, mediator_mass_MeV, 2)
+            return sm, -2.0 * K * P1, K**2 * P2
+        if mediator == "scalar":
+            P2 = self._propagator_moments(self.scalar_rate_MeV4_per_keV, mediator_mass_MeV, 2)
+            return sm, np.zeros_like(P2), P2
+        raise ValueError(f"unknown mediator {mediator!r}; expected one of {MEDIATORS}")
+
     def counts(self, mediator, coupling, mediator_mass_MeV):
         """Binned counts N_i(g, m) with the SM, shape broadcast(g, m).shape + (n_bins,).
 
         ``coupling`` and ``mediator_mass_MeV`` broadcast against each other (pass g[:, None] and
         m[None, :] for a grid); the E_r sums are done once per distinct mass.
         """
-        g2 = (np.asarray(coupling, dtype=float) ** 2)[..., None]
-        if mediator == "vector":
-            K = self.vector_strength_MeV2
-            P1 = self._propagator_moments(self.sm_rate_per_keV, mediator_mass_MeV, 1)
-            P2 = self._propagator_moments(self.sm_rate_per_keV, mediator_mass_MeV, 2)
-            return self.sm_counts() - 2.0 * K * g2 * P1 + (K * g2) ** 2 * P2
-        if mediator == "scalar":
-            P2 = self._propagator_moments(self.scalar_rate_MeV4_per_keV, mediator_mass_MeV, 2)
-            return self.sm_counts() + g2**2 * P2
-        raise ValueError(f"unknown mediator {mediator!r}; expected one of {MEDIATORS}")
+        return counts_from_polynomial(self.coupling_polynomial(mediator, mediator_mass_MeV), coupling)
+
+
+def counts_from_polynomial(coefficients, coupling):
+    """N_i = a_i + b_i g^2 + c_i g^4 from :meth:`RecoilKernel.coupling_polynomial` coefficients."""
+    a, b, c = coefficients
+    g2 = (np.asarray(coupling, dtype=float) ** 2)[..., None]
+    return a + g2 * (b + g2 * c)
 
 
 def recoil_kernel(fluence, detector, width_keV, max_keV, nodes_per_bin=16):
@@ -167,3 +182,39 @@ def kernel_from_frame(frame, vector_strength_MeV2):
         recoil_term_MeV2=column("recoil_term_MeV2"),
         vector_strength_MeV2=float(vector_strength_MeV2),
     )
+
+
+def spectrum_frame(kernel, mediator, masses_MeV, on_grid):
+    """Binned spectra for all couplings at the given masses, as the exact polynomial in g^2.
+
+    One row per (mass, bin) with columns ``m_MeV``, ``on_grid`` (False for extra masses such as
+    the report masses), ``bin``, ``E_lo_keV``, ``E_hi_keV``, ``sm_counts`` and ``coeff_g2``,
+    ``coeff_g4``: N_i(g, m) = sm_counts + coeff_g2 g^2 + coeff_g4 g^4 for any g.
+    """
+    masses = np.asarray(masses_MeV, dtype=float)
+    a, b, c = kernel.coupling_polynomial(mediator, masses)
+    n_bins = kernel.sm_counts().size
+    edges = kernel.bins.edges_keV
+    return pd.DataFrame(
+        {
+            "m_MeV": np.repeat(masses, n_bins),
+            "on_grid": np.repeat(np.asarray(on_grid, dtype=bool), n_bins),
+            "bin": np.tile(np.arange(n_bins), masses.size),
+            "E_lo_keV": np.tile(edges[:-1], masses.size),
+            "E_hi_keV": np.tile(edges[1:], masses.size),
+            "sm_counts": a.ravel(),
+            "coeff_g2": b.ravel(),
+            "coeff_g4": c.ravel(),
+        }
+    )
+
+
+def polynomial_from_frame(frame, on_grid):
+    """(masses, (a, b, c)) of the rows of a :func:`spectrum_frame` table with ``on_grid`` as given.
+
+    The coefficient arrays have shape (n_masses, n_bins); see :func:`counts_from_polynomial`.
+    """
+    rows = frame[frame["on_grid"] == on_grid]
+    masses = rows["m_MeV"].to_numpy()[rows["bin"].to_numpy() == 0]
+    shape = (masses.size, -1)
+    return masses, tuple(rows[name].to_numpy(dtype=float).reshape(shape) for name in ("sm_counts", "coeff_g2", "coeff_g4"))

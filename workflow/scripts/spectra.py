@@ -1,0 +1,23 @@
+"""Rule spectra: binned counts N_i(g, m) of one (source, detector, efficiency) and mediator."""
+
+import numpy as np
+
+from astrocevns import grids, io, logs, rates
+
+log = logs.to_file(snakemake.log[0])
+wc, masses = snakemake.wildcards, snakemake.params.masses
+frame, meta = io.read_parquet(snakemake.input[0])
+kernel = rates.kernel_from_frame(frame, float(meta["vector_strength_MeV2"]))
+grid = grids.log_axis(masses["grid"])
+report = np.asarray(masses["report"], dtype=float)
+table = rates.spectrum_frame(
+    kernel, wc.mediator, np.concatenate([grid, report]), np.r_[np.ones(grid.size, bool), np.zeros(report.size, bool)]
+)
+log.info("%s %s on %s (%s): %d masses x %d bins", wc.mediator, wc.source, wc.detector, wc.efficiency,
+         grid.size + report.size, kernel.sm_counts().size)
+io.write_parquet(
+    table,
+    snakemake.output[0],
+    {**{k: meta[k] for k in ("source", "detector", "efficiency", "target", "threshold_keV")},
+     "mediator": wc.mediator, "inputs_hash": io.content_hash(masses, *snakemake.input)},
+)
