@@ -16,6 +16,8 @@ rule kernel:
     wildcard_constraints:
         source="|".join(SOURCES),
         detector="|".join(DETECTORS),
+    conda:
+        "../../envs/astrocevns.yaml"
     script:
         "../scripts/kernel.py"
 
@@ -35,5 +37,7 @@ rule event_counts:
         ),
     log:
         "logs/event_counts.log",
+    conda:
+        "../../envs/astrocevns.yaml"
     script:
         "../scripts/event_counts.py"

@@ -14,5 +14,7 @@ rule flux:
         "benchmarks/flux/{source}.tsv"
     wildcard_constraints:
         source="|".join(SOURCES),
+    conda:
+        "../../envs/astrocevns.yaml"
     script:
         "../scripts/flux.py"

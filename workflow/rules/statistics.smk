@@ -16,6 +16,8 @@ rule spectra:
         mediator="|".join(MEDIATORS),
         source="|".join(SOURCES),
         detector="|".join(DETECTORS),
+    conda:
+        "../../envs/astrocevns.yaml"
     script:
         "../scripts/spectra.py"
 
@@ -35,6 +37,8 @@ rule chi2:
     wildcard_constraints:
         mediator="|".join(MEDIATORS),
         analysis=ANALYSIS_PATTERN,
+    conda:
+        "../../envs/astrocevns.yaml"
     script:
         "../scripts/chi2.py"
 
@@ -51,6 +55,8 @@ rule contour:
     wildcard_constraints:
         mediator="|".join(MEDIATORS),
         analysis=ANALYSIS_PATTERN,
+    conda:
+        "../../envs/astrocevns.yaml"
     script:
         "../scripts/contour.py"
 
@@ -62,5 +68,7 @@ rule bounds_table:
         report("results/tables/bounds.csv", caption="../report/bounds.rst", category="Tables"),
     log:
         "logs/bounds_table.log",
+    conda:
+        "../../envs/astrocevns.yaml"
     script:
         "../scripts/bounds_table.py"
