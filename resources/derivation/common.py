@@ -187,3 +187,11 @@ def write_table(path, header_lines, column_names, columns):
         handle.write(",".join(column_names) + "\n")
         np.savetxt(handle, np.column_stack(columns), fmt=NUMBER_FORMAT, delimiter=",")
     print(f"wrote {path}")
+
+
+def write_solar_spectrum(name, header_lines, energies, spectrum, tail_emin, tail_ratios):
+    """Write ``solar/<name>_spectrum.csv`` (E_nu_MeV, spectrum_per_MeV) and print the tail ratios."""
+    write_table(RESOURCES / "solar" / f"{name}_spectrum.csv", header_lines, ["E_nu_MeV", "spectrum_per_MeV"],
+                [energies, spectrum])
+    for e_min, ratio in zip(tail_emin, tail_ratios):
+        print(f"tail ratio Emin={e_min:.0f} MeV: {ratio:.4f}")

@@ -169,14 +169,7 @@ def main():
         " M. Wang et al., Chin. Phys. C 45, 030003 (2021) (AME2020 masses).",
         f"Regenerate (from the repository root): {COMMAND}",
     ]
-    common.write_table(
-        common.RESOURCES / "solar" / "8B_spectrum.csv",
-        header,
-        ["E_nu_MeV", "spectrum_per_MeV"],
-        [OUTPUT_GRID, psi_out],
-    )
-    for e_min, ratio in zip(TAIL_EMIN, ratios):
-        print(f"tail ratio Emin={e_min:.0f} MeV: {ratio:.4f}")
+    common.write_solar_spectrum("8B", header, OUTPUT_GRID, psi_out, TAIL_EMIN, ratios)
 
 
 if __name__ == "__main__":

@@ -72,14 +72,7 @@ def main():
         "  D. H. Wilkinson, Nucl. Instrum. Meth. 82, 122 (1970) (Fermi function).",
         f"Regenerate (from the repository root): {COMMAND}",
     ]
-    common.write_table(
-        common.RESOURCES / "solar" / "hep_spectrum.csv",
-        header,
-        ["E_nu_MeV", "spectrum_per_MeV"],
-        [OUTPUT_GRID, psi_out],
-    )
-    for e_min, ratio in zip(TAIL_EMIN, ratios):
-        print(f"tail ratio Emin={e_min:.0f} MeV: {ratio:.4f}")
+    common.write_solar_spectrum("hep", header, OUTPUT_GRID, psi_out, TAIL_EMIN, ratios)
 
 
 if __name__ == "__main__":
