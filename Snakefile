@@ -13,6 +13,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/counts.smk"
 include: "workflow/rules/statistics.smk"
+include: "workflow/rules/figures.smk"
 
 
 rule all:
@@ -20,4 +21,5 @@ rule all:
         "results/tables/event_counts.csv",
         "results/tables/bounds.csv",
         [f"results/contours/{mediator}/{analysis}.parquet" for mediator in MEDIATORS for analysis in ANALYSES],
+        [f"results/figures/fig{number}.{ext}" for number in FIGURES for ext in ("pdf", "png")],
     default_target: True

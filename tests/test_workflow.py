@@ -36,6 +36,7 @@ def test_dry_run_plans_every_stage(finished_run):
     assert jobs["chi2"] == jobs["contour"] == 2 * 42
     assert jobs["bounds_table"] == 1 and jobs["all"] == 1
     assert 0 < jobs["spectra"] <= 2 * 32
+    assert jobs["rates"] == 4 and jobs["figure"] == 11
 
 
 def test_event_counts_table(finished_run):
@@ -81,3 +82,21 @@ def test_second_run_plans_nothing(finished_run):
     directory, _ = finished_run
     again = run_snakemake(directory, "-n", "--cores", "2", *TEST_CONFIG)
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
+
+
+@pytest.mark.parametrize("number", range(2, 13))
+def test_figures_are_valid_pdf_and_png(finished_run, number):
+    directory, _ = finished_run
+    pdf = (directory / f"results/figures/fig{number}.pdf").read_bytes()
+    png = (directory / f"results/figures/fig{number}.png").read_bytes()
+    assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-64:] and len(pdf) > 10_000
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 30_000
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert 600 < width < 4000 and 400 < height < 3000  # 200 dpi, a few inches
+
+
+def test_report_builds(finished_run):
+    directory, _ = finished_run
+    result = run_snakemake(directory, "--report", "report.html", *TEST_CONFIG)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (directory / "report.html").stat().st_size > 100_000

@@ -82,3 +82,33 @@ def analysis_params(wildcards):
             "bounds": config["bounds"],
         }
     )
+
+
+def rates_params(wildcards):
+    """Only what the rate table of one source depends on: targets, E_r axis and the figures' curves."""
+    figures = config["figures"]
+    targets = sorted(set(figures["rate_targets"]) | {figures["regime_target"]})
+    curves = figures["rate_curves"] + (figures["regime_curves"] if wildcards.source == figures["regime_source"] else [])
+    return plain(
+        {
+            "targets": targets,
+            "target_specs": {t: config["targets"][t] for t in targets},
+            "form_factor": config["form_factor"],
+            "recoil_keV": figures["recoil_keV"],
+            "curves": curves,
+            "mediators": MEDIATORS,
+        }
+    )
+
+
+def figure_params(number):
+    """Only the plain values figure ``number`` labels its panels with (so unrelated edits rerun nothing)."""
+    figures = config["figures"]
+    threshold = min(config["detectors"][d]["threshold_keV"] for d in ("resnova3", "darwin") if d in config["detectors"])
+    if number in (2, 3, 4):
+        return plain({"curves": figures["rate_curves"], "threshold_keV": threshold, "mediators": MEDIATORS})
+    if number == 12:
+        sigma = config["statistics"]["normalisation_uncertainty"][figures["regime_source"]]
+        return plain({"curves": figures["regime_curves"], "target": figures["regime_target"],
+                      "threshold_keV": threshold, "sigma": sigma, "mediators": MEDIATORS})
+    return plain({"mediators": MEDIATORS, "cl": config["statistics"]["cl"]})

@@ -56,6 +56,12 @@ def check_config(config, root="."):
         for det in analysis["detectors"]:
             if det not in config["detectors"]:
                 raise ConfigError(f"config key {key}.detectors: unknown detector {det!r}; known: {sorted(config['detectors'])}")
+    figures = config["figures"]
+    for target in [*figures["rate_targets"], figures["regime_target"]]:
+        if target not in targets:
+            raise ConfigError(f"config key figures: unknown target {target!r}; known: {sorted(targets)}")
+    if figures["regime_source"] not in config["sources"]:
+        raise ConfigError(f"config key figures.regime_source: unknown source {figures['regime_source']!r}")
     for name, source in config["sources"].items():
         key = f"sources.{name}"
         if source["kind"] == "supernova":

@@ -128,11 +128,9 @@ def counts_from_polynomial(coefficients, coupling):
     return a + g2 * (b + g2 * c)
 
 
-def recoil_kernel(fluence, detector, width_keV, max_keV, nodes_per_bin=16):
-    """Tabulate the separable pieces of eq. 11 for ``fluence`` (a PiecewiseLinearFluence) on ``detector``."""
+def _kernel_on(bins, fluence, detector):
+    """The separable pieces of eq. 11 at the nodes of ``bins``."""
     nucleus = detector.nucleus
-    end_point_keV = xs.max_recoil_energy_MeV(fluence.max_energy_MeV, nucleus.mass_MeV) * c.KEV_PER_MEV
-    bins = recoil_bins(detector.threshold_keV, width_keV, max_keV, end_point_keV, nodes_per_bin)
     E_r_MeV = bins.nodes_keV / c.KEV_PER_MEV
     J0, J2 = fluence.tail_integrals(xs.min_neutrino_energy_MeV(E_r_MeV, nucleus.mass_MeV))
     I1 = J0 - 0.5 * nucleus.mass_MeV * E_r_MeV * J2
@@ -145,6 +143,24 @@ def recoil_kernel(fluence, detector, width_keV, max_keV, nodes_per_bin=16):
         recoil_term_MeV2=2.0 * nucleus.mass_MeV * E_r_MeV,
         vector_strength_MeV2=float(xs.vector_strength_MeV2(nucleus)),
     )
+
+
+def recoil_kernel(fluence, detector, width_keV, max_keV, nodes_per_bin=16):
+    """Tabulate the separable pieces of eq. 11 for ``fluence`` (a PiecewiseLinearFluence) on ``detector``."""
+    end_point_keV = xs.max_recoil_energy_MeV(fluence.max_energy_MeV, detector.nucleus.mass_MeV) * c.KEV_PER_MEV
+    bins = recoil_bins(detector.threshold_keV, width_keV, max_keV, end_point_keV, nodes_per_bin)
+    return _kernel_on(bins, fluence, detector)
+
+
+def differential_rate_kernel(fluence, detector, E_r_keV):
+    """A kernel whose 'counts' are the differential rate dR/dE_r [1/keV] at the recoil energies E_r_keV.
+
+    Each energy is a zero-width 'bin' with one node of unit weight, so ``counts(mediator, g, m)``
+    returns eq. 11 pointwise, through the same code as the binned spectra.
+    """
+    E = np.asarray(E_r_keV, dtype=float)
+    bins = RecoilBins(np.append(E, E[-1]), E[:, None], np.ones((E.size, 1)))
+    return _kernel_on(bins, fluence, detector)
 
 
 def kernel_frame(kernel):

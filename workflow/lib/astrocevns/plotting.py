@@ -1,0 +1,220 @@
+"""The figures' shared visual language (paper figs. 2-12): colours, axes, exclusion regions, saving.
+
+Lead is orange and xenon blue; the core-collapse supernova orange and the failed one blue.
+Regions: the combination solid, DARWIN hatched, RES-NOVA-3 dashed; the efficiency band shaded.
+Imported only by figure scripts (matplotlib is loaded here and nowhere else in the library).
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import LogLocator, NullFormatter  # noqa: E402
+
+from . import io  # noqa: E402
+
+ORANGE, BLUE, GREEN, GREY, PURPLE = "#e66101", "#2c7bb6", "#1a9641", "#636363", "#7b3294"
+TARGET_COLOURS = {"Pb": ORANGE, "Xe": BLUE}
+SOURCE_COLOURS = {"sn_cc": ORANGE, "sn_failed": BLUE, "sn_marginalised": GREY, "solar": GREEN, "atmospheric": PURPLE}
+SOURCE_LABELS = {
+    "sn_cc": "CC-SN (27 $M_\\odot$)",
+    "sn_failed": "failed SN (40 $M_\\odot$)",
+    "sn_marginalised": "SN, marginalised",
+    "solar": "solar ($^8$B + hep)",
+    "atmospheric": "atmospheric",
+}
+DETECTOR_LABELS = {
+    "resnova3": "RES-NOVA-3",
+    "resnova1": "RES-NOVA-1",
+    "darwin": "DARWIN",
+    "xenonnt": "XENONnT",
+    "xenon1t": "XENON1T",
+    "combined": "RES-NOVA-3 + DARWIN",
+}
+MEDIATOR_LABELS = {"vector": "vector $Z'$", "scalar": "scalar $\\phi$"}
+COUPLING_LABEL = "$g = \\sqrt{g_\\nu g_q}$"
+MASS_LABEL = "mediator mass $m$ [MeV]"
+FILL_ALPHA = 0.3
+
+
+def apply_style():
+    plt.rcParams.update(
+        {
+            "font.size": 9,
+            "axes.labelsize": 9,
+            "legend.fontsize": 7,
+            "legend.frameon": False,
+            "xtick.direction": "in",
+            "ytick.direction": "in",
+            "xtick.top": True,
+            "ytick.right": True,
+            "lines.linewidth": 1.4,
+            "hatch.linewidth": 0.8,
+            "savefig.bbox": "tight",
+        }
+    )
+
+
+def panels(ncols, nrows=1, width=3.4, height=3.0, **kwargs):
+    """A figure with a grid of panels of the given size each [inches]."""
+    apply_style()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False,
+                             layout="constrained", **kwargs)
+    return fig, axes
+
+
+def decade_log_axes(ax, which="xy"):
+    """Logarithmic axes with a labelled tick at every decade and unlabelled minor ticks."""
+    for name in which:
+        axis = ax.xaxis if name == "x" else ax.yaxis
+        (ax.set_xscale if name == "x" else ax.set_yscale)("log")
+        axis.set_major_locator(LogLocator(base=10, numticks=30))
+        axis.set_minor_locator(LogLocator(base=10, subs=np.arange(2, 10), numticks=30))
+        axis.set_minor_formatter(NullFormatter())
+
+
+def bound_axes(ax, title=None, coupling_label=COUPLING_LABEL):
+    """Mass on x and coupling on y, both logarithmic with decade ticks (the paper's bound figures)."""
+    decade_log_axes(ax)
+    ax.set_xlabel(MASS_LABEL)
+    ax.set_ylabel(coupling_label)
+    if title:
+        ax.set_title(title, fontsize=9)
+
+
+def chi2_grid(frame):
+    """(m, g, chi2[g, m]) from a chi2 table (rows g-major, as rule chi2 writes them)."""
+    g, m = np.unique(frame["g"]), np.unique(frame["m_MeV"])
+    return m, g, frame["chi2"].to_numpy().reshape(g.size, m.size)
+
+
+def excluded(ax, frame, threshold, colour, style="fill", label=None, coupling_scale=1.0, zorder=2):
+    """Draw the region chi2 > threshold of a chi2 table.
+
+    ``style``: 'fill' (solid, translucent), 'hatch' (hatched, outlined), 'dashed' or 'solid' (boundary
+    line only). ``coupling_scale`` multiplies g (e.g. sqrt(3) for g_B-L). Returns a legend handle.
+    """
+    m, g, chi2 = chi2_grid(frame)
+    mask = np.where(np.isfinite(chi2), chi2, np.inf) > threshold
+    g = g * coupling_scale
+    if style == "fill":
+        ax.contourf(m, g, mask.astype(float), levels=[0.5, 1.5], colors=[colour], alpha=FILL_ALPHA, zorder=zorder)
+    elif style == "hatch":
+        hatched = ax.contourf(m, g, mask.astype(float), levels=[0.5, 1.5], colors="none", hatches=["////"],
+                              zorder=zorder)
+        hatched.set_edgecolor(colour)
+        hatched.set_linewidth(0.0)
+    linestyle = "--" if style == "dashed" else "-"
+    ax.contour(m, g, mask.astype(float), levels=[0.5], colors=[colour], linestyles=[linestyle],
+               linewidths=1.0 if style in ("fill", "hatch") else 1.5, zorder=zorder + 1)
+    if style == "fill":
+        return Patch(facecolor=colour, alpha=FILL_ALPHA, edgecolor=colour, label=label)
+    if style == "hatch":
+        return Patch(facecolor="none", hatch="////", edgecolor=colour, label=label)
+    return Line2D([], [], color=colour, linestyle=linestyle, label=label)
+
+
+def efficiency_band(ax, ideal, reduced, threshold, colour, label=None, coupling_scale=1.0):
+    """Shade where the ideal-efficiency analysis excludes and the reduced-efficiency one does not."""
+    m, g, chi2_ideal = chi2_grid(ideal)
+    _, _, chi2_reduced = chi2_grid(reduced)
+    band = (chi2_ideal > threshold) != (chi2_reduced > threshold)
+    ax.contourf(m, g * coupling_scale, band.astype(float), levels=[0.5, 1.5], colors=[colour], alpha=0.2, zorder=1)
+    return Patch(facecolor=colour, alpha=0.2, label=label)
+
+
+def read_chi2_tables(paths):
+    """{(mediator, analysis): chi2 table} and the delta chi2 threshold they were made with."""
+    tables, thresholds = {}, set()
+    for path in paths:
+        frame, meta = io.read_parquet(path)
+        tables[meta["mediator"], meta["analysis"]] = frame
+        thresholds.add(float(meta["delta_chi2"]))
+    if len(thresholds) != 1:
+        raise ValueError(f"chi2 tables made with different thresholds: {sorted(thresholds)}")
+    return tables, thresholds.pop()
+
+
+RATE_LINESTYLES = ["--", ":", "-."]
+
+
+def rate_panel(ax, table, targets, mediator, curves, threshold_keV, E_max_keV, unit):
+    """dR/dE_r per ton: SM solid, each (g, m) curve in its own line style; threshold marked."""
+    for target in targets:
+        rows = table[table.target == target]
+        colour = TARGET_COLOURS.get(target, GREY)
+        sm = rows[rows.mediator == "sm"]
+        ax.plot(sm.E_r_keV, sm.rate_per_keV_t, color=colour, label=f"{target}, SM")
+        for style, curve in zip(RATE_LINESTYLES, curves):
+            new = rows[(rows.mediator == mediator) & (rows.g == curve["g"]) & (rows.m_MeV == curve["m_MeV"])]
+            ax.plot(new.E_r_keV, new.rate_per_keV_t, color=colour, linestyle=style, linewidth=1.1,
+                    label=f"{target}, $g = {latex_number(curve['g'])}$")
+    ax.axvline(threshold_keV, color=GREY, linewidth=0.8, linestyle=(0, (1, 2)))
+    ax.text(threshold_keV * 1.04, 0.97, "threshold", transform=ax.get_xaxis_transform(), fontsize=6,
+            color=GREY, va="top", rotation=90)
+    ax.set_xlim(0, E_max_keV)
+    decade_log_axes(ax, "y")
+    ax.set_xlabel("recoil energy $E_r$ [keV]")
+    ax.set_ylabel(f"$dR/dE_r$ [{unit}]")
+
+
+def clip_rate_axis(ax, table, E_min_keV, E_max_keV, decades=5):
+    """y range: ``decades`` decades below the largest rate shown between E_min and E_max."""
+    shown = table[(table.E_r_keV >= E_min_keV) & (table.E_r_keV <= E_max_keV) & (table.rate_per_keV_t > 0)]
+    top = shown.rate_per_keV_t.max()
+    ax.set_ylim(top * 10.0**-decades, top * 3)
+
+
+def latex_number(value):
+    """1e-05 -> '10^{-5}', 3e-05 -> '3 \\times 10^{-5}'."""
+    mantissa, exponent = f"{value:.0e}".split("e")
+    power = f"10^{{{int(exponent)}}}"
+    return power if mantissa == "1" else f"{mantissa} \\times {power}"
+
+
+def save(fig, pdf_path, png_path):
+    """Write the figure as vector PDF and 200 dpi PNG, without time stamps (reproducible files)."""
+    fig.savefig(pdf_path, metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None})
+    fig.savefig(png_path, dpi=200, metadata={"Software": None})
+    plt.close(fig)
+
+
+def rate_figure(paths, params, E_max_keV, unit):
+    """Rows: the rate tables at ``paths`` (one source each); columns: the mediators (figs. 2-4)."""
+    fig, axes = panels(len(params["mediators"]), len(paths))
+    for row, path in enumerate(paths):
+        table, meta = io.read_parquet(path)
+        for col, mediator in enumerate(params["mediators"]):
+            ax = axes[row, col]
+            rate_panel(ax, table, ["Pb", "Xe"], mediator, params["curves"], params["threshold_keV"], E_max_keV, unit)
+            clip_rate_axis(ax, table, 0.5 * params["threshold_keV"], E_max_keV)
+            ax.set_title(f"{SOURCE_LABELS[meta['source']]}, {MEDIATOR_LABELS[mediator]}, "
+                         f"$m = {params['curves'][0]['m_MeV']:g}$ MeV", fontsize=8)
+    fig.legend(handles=axes[0, 0].get_legend_handles_labels()[0], loc="outside lower center", ncol=4)
+    return fig
+
+
+def bound_figure(paths, mediators, layers, bands=(), coupling_scale=1.0, coupling_label=COUPLING_LABEL,
+                 title=None, legend_columns=2):
+    """One panel per mediator with the excluded regions of several analyses (figs. 5-11).
+
+    ``layers``: (analysis, colour, style, label) drawn in order (see :func:`excluded`);
+    ``bands``: (ideal analysis, reduced-efficiency analysis, colour, label) efficiency bands.
+    """
+    tables, threshold = read_chi2_tables(paths)
+    fig, axes = panels(len(mediators))
+    for ax, mediator in zip(axes[0], mediators):
+        handles = [efficiency_band(ax, tables[mediator, ideal], tables[mediator, reduced], threshold, colour, label,
+                                   coupling_scale) for ideal, reduced, colour, label in bands]
+        handles += [excluded(ax, tables[mediator, analysis], threshold, colour, style, label, coupling_scale)
+                    for analysis, colour, style, label in layers]
+        bound_axes(ax, f"{title + ', ' if title else ''}{MEDIATOR_LABELS[mediator]}", coupling_label)
+        frame = tables[mediator, layers[0][0]]
+        ax.set_xlim(frame.m_MeV.min(), frame.m_MeV.max())
+        ax.set_ylim(frame.g.min() * coupling_scale, frame.g.max() * coupling_scale)
+    fig.legend(handles=handles, loc="outside lower center", ncol=legend_columns)
+    return fig

@@ -1,0 +1,72 @@
+# The paper's figures, one rule and one script each: results/figures/fig{N}.pdf and .png.
+# `snakemake fig5` builds one figure; captions for `snakemake --report` are in workflow/report/.
+
+
+rule rates:
+    input:
+        "results/fluxes/{source}.parquet",
+    output:
+        "results/rates/{source}.parquet",
+    params:
+        spec=rates_params,
+    log:
+        "logs/rates/{source}.log",
+    conda:
+        "../../envs/astrocevns.yaml"
+    wildcard_constraints:
+        source="|".join(SOURCES),
+    script:
+        "../scripts/rates.py"
+
+
+def chi2_inputs(*analyses):
+    return [f"results/chi2/{mediator}/{analysis}.parquet" for mediator in MEDIATORS for analysis in analyses]
+
+
+def sn_analyses(*detector_sets):
+    return [f"{model}/{d}" for model in ("sn_cc", "sn_failed") for d in detector_sets]
+
+
+FIGURE_INPUTS = {
+    2: ["results/rates/sn_cc.parquet", "results/rates/sn_failed.parquet"],
+    3: ["results/rates/solar.parquet"],
+    4: ["results/rates/atmospheric.parquet"],
+    5: chi2_inputs(*sn_analyses("combined", "darwin", "resnova3", "combined-xenon1t_nr")),
+    6: chi2_inputs(*[f"sn_marginalised/{d}" for d in ("resnova1", "xenonnt", "resnova3", "darwin")]),
+    7: chi2_inputs(*[f"{s}/{d}" for s in ("solar", "atmospheric") for d in ("combined", "darwin", "resnova3", "combined-xenon1t_nr")]),
+    8: chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined"),
+    9: chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined"),
+    10: chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined"),
+    11: chi2_inputs("sn_marginalised/combined", "sn_marginalised-sigma10/combined", "sn_cc/combined", "sn_cc-sigma10/combined"),
+    12: [f"results/rates/{config['figures']['regime_source']}.parquet"],
+}
+FIGURES = sorted(FIGURE_INPUTS)
+
+
+rule figure:
+    input:
+        lambda wildcards: FIGURE_INPUTS[int(wildcards.number)],
+    output:
+        pdf=report("results/figures/fig{number}.pdf", caption="../report/figure.rst", category="Figures"),
+        png="results/figures/fig{number}.png",
+    params:
+        figure=lambda wildcards: figure_params(int(wildcards.number)),
+    log:
+        "logs/figures/fig{number}.log",
+    conda:
+        "../../envs/astrocevns.yaml"
+    wildcard_constraints:
+        number="|".join(str(n) for n in FIGURES),
+    script:
+        "../scripts/fig{wildcards.number}.py"
+
+
+# named targets: `snakemake fig5`
+for number in FIGURES:
+
+    rule:
+        name:
+            f"fig{number}"
+        input:
+            f"results/figures/fig{number}.pdf",
+            f"results/figures/fig{number}.png",

@@ -1,0 +1,9 @@
+"""Fig. 10: the projected bounds for a scalar with g_nu = g_q = g_phi (so g_phi = g)."""
+
+from astrocevns import logs, plotting as pl
+
+logs.to_file(snakemake.log[0])
+layers = [(f"{s}/combined", pl.SOURCE_COLOURS[s], "fill", f"{pl.SOURCE_LABELS[s]}, RES-NOVA-3 + DARWIN")
+          for s in ("atmospheric", "sn_marginalised", "solar")]
+fig = pl.bound_figure(snakemake.input, ["scalar"], layers, coupling_label="$g_\\phi$", title="summary")
+pl.save(fig, snakemake.output.pdf, snakemake.output.png)

@@ -1,0 +1,12 @@
+"""Fig. 9: the projected bounds for a U(1)_{B-L} gauge boson: g_q = g_BL / 3, g_nu = g_BL, so g_BL = sqrt(3) g."""
+
+import math
+
+from astrocevns import logs, plotting as pl
+
+logs.to_file(snakemake.log[0])
+layers = [(f"{s}/combined", pl.SOURCE_COLOURS[s], "fill", f"{pl.SOURCE_LABELS[s]}, RES-NOVA-3 + DARWIN")
+          for s in ("atmospheric", "sn_marginalised", "solar")]
+fig = pl.bound_figure(snakemake.input, ["vector"], layers, coupling_scale=math.sqrt(3.0),
+                      coupling_label="$g_{B-L}$", title="$U(1)_{B-L}$")
+pl.save(fig, snakemake.output.pdf, snakemake.output.png)
