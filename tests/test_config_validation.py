@@ -1,30 +1,89 @@
-"""Bad configuration values stop the workflow at parse time, naming the key, before any output."""
+"""Bad input stops the workflow when it is parsed, naming the key, file or row, before any output.
+
+Each case edits config/config.yaml (or an input file) of a fresh copy of the workflow and runs
+Snakemake; it must fail, say what is wrong and where, and leave no results/ behind.
+"""
 
 import pytest
 import yaml
 
 from conftest import run_snakemake
 
-CASES = {
-    "negative mass": ({"detectors": {"darwin": {"mass_t": -40.0}}}, "['detectors']['darwin']['mass_t']"),
-    "zero threshold": ({"detectors": {"resnova3": {"threshold_keV": 0.0}}}, "['detectors']['resnova3']['threshold_keV']"),
-    "unknown target": ({"detectors": {"darwin": {"target": "Ar"}}}, "detectors.darwin.target: unknown target 'Ar'"),
-    "missing file": (
-        {"sources": {"solar": {"components": {"8B": {"file": "resources/solar/absent.csv"}}}}},
-        "sources.solar.components.8B.file: file not found",
+
+def set_key(config, path, value):
+    *parents, last = path.split(".")
+    node = config
+    for key in parents:
+        node = node[key]
+    if value is DELETE:
+        del node[last]
+    else:
+        node[last] = value
+
+
+DELETE = object()
+SOLAR_8B = "resources/solar/8B_spectrum.csv"
+SN_NUE = "resources/supernova/sn_cc_nue.dat"
+
+CONFIG_CASES = {
+    "wrong type": ("recoil_bins.width_keV", "two", "['recoil_bins']['width_keV']"),
+    "missing key": ("detectors.darwin.mass_t", DELETE, "'mass_t' is a required property"),
+    "unknown key": ("detectors.darwin.mass_kg", 4.0, "'mass_kg' was unexpected"),
+    "negative mass": ("detectors.darwin.mass_t", -40.0, "['detectors']['darwin']['mass_t']"),
+    "zero mass": ("detectors.resnova3.mass_t", 0.0, "['detectors']['resnova3']['mass_t']"),
+    "zero threshold": ("detectors.resnova3.threshold_keV", 0.0, "['detectors']['resnova3']['threshold_keV']"),
+    "unknown target": ("detectors.darwin.target", "Ar", "detectors.darwin.target: unknown target 'Ar'"),
+    "unknown efficiency": ("detectors.darwin.efficiencies", ["lux"], "unknown efficiency 'lux'"),
+    "unknown detector in analysis": ("analyses.solar/darwin.detectors", ["lz"], "analyses.solar/darwin.detectors: unknown detector 'lz'"),
+    "unknown source in analysis": ("analyses.solar/darwin.sources", ["reactor"], "analyses.solar/darwin.sources: unknown source 'reactor'"),
+    "threshold above end point": ("detectors.darwin.threshold_keV", 7.0, "detectors.darwin.threshold_keV: 7.0 keV is at or above the kinematic end point"),
+    "grid min above max": ("grid.g.min", 1.0, "grid.g: min = 1.0 must be below max"),
+    "grid with one point": ("grid.m_MeV.n", 1, "['grid']['m_MeV']['n']"),
+    "confidence level above one": ("statistics.cl", 1.5, "['statistics']['cl']"),
+    "zero sigma": ("statistics.normalisation_uncertainty.solar", 0.0, "['statistics']['normalisation_uncertainty']['solar']"),
+    "missing flux file": ("sources.solar.components.8B.file", "resources/solar/absent.csv", "sources.solar.components.8B.file: file not found"),
+}
+
+FILE_CASES = {
+    "empty flux table": (SOLAR_8B, "# nothing\n", "8B_spectrum.csv: needs at least two data rows"),
+    "unsorted flux table": (SOLAR_8B, "E_nu_MeV,v\n2,1\n1,1\n3,0\n", "8B_spectrum.csv, line 3: energy not strictly increasing"),
+    "negative flux": (SOLAR_8B, "E_nu_MeV,v\n1,1\n2,-1\n17,0\n", "8B_spectrum.csv, line 3: negative value -1"),
+    "NaN in flux": (SOLAR_8B, "E_nu_MeV,v\n1,1\n2,nan\n17,0\n", "8B_spectrum.csv, line 3: NaN"),
+    "wrong columns": (SOLAR_8B, "E_nu_MeV,v,w\n1,1,1\n2,1,1\n", "8B_spectrum.csv, line 2: expected 2 columns, found 3"),
+    "malformed Garching row": (SN_NUE, "0.0 1 10 120\n0.1 1 x 120\n", "sn_cc_nue.dat, line 2: non-numeric"),
+    "unphysical Garching moments": (SN_NUE, "0.0 1 10 120\n0.1 1 10 300\n", "sn_cc_nue.dat, line 2: <E> = 10 MeV"),
+    "efficiency above one": (
+        "resources/detectors/xenon1t_nr_efficiency.csv", "E_r_keV,eff\n0,0\n10,1.2\n", "line 3: efficiency 1.2 outside [0, 1]"
     ),
-    "unknown key": ({"detectors": {"darwin": {"mass_kg": 4.0}}}, "'mass_kg' was unexpected"),
-    "unknown efficiency": ({"detectors": {"darwin": {"efficiencies": ["lux"]}}}, "unknown efficiency 'lux'"),
-    "wrong type": ({"recoil_bins": {"width_keV": "two"}}, "['recoil_bins']['width_keV']"),
 }
 
 
-@pytest.mark.workflow
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_config_fails_at_parse_time_naming_the_key(case, workflow_copy):
-    override, expected = CASES[case]
-    (workflow_copy / "bad.yaml").write_text(yaml.safe_dump(override))
-    result = run_snakemake(workflow_copy, "--cores", "1", "--configfile", "bad.yaml")
+def assert_stops_before_any_output(directory, expected):
+    result = run_snakemake(directory, "--cores", "1")
+    message = result.stdout + result.stderr
     assert result.returncode != 0
-    assert expected in result.stderr + result.stdout
-    assert not (workflow_copy / "results").exists()
+    assert expected in message, message[-2000:]
+    assert not (directory / "results").exists()
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", sorted(CONFIG_CASES))
+def test_bad_config_value(case, workflow_copy):
+    key, value, expected = CONFIG_CASES[case]
+    path = workflow_copy / "config" / "config.yaml"
+    config = yaml.safe_load(path.read_text())
+    set_key(config, key, value)
+    path.write_text(yaml.safe_dump(config))
+    assert_stops_before_any_output(workflow_copy, expected)
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", sorted(FILE_CASES))
+def test_bad_input_file(case, workflow_copy):
+    relative, text, expected = FILE_CASES[case]
+    (workflow_copy / relative).write_text(text)
+    assert_stops_before_any_output(workflow_copy, expected)
+
+
+def test_at_least_twenty_distinct_cases():
+    assert len(CONFIG_CASES) + len(FILE_CASES) >= 20

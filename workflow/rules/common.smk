@@ -104,7 +104,7 @@ def rates_params(wildcards):
 def figure_params(number):
     """Only the plain values figure ``number`` labels its panels with (so unrelated edits rerun nothing)."""
     figures = config["figures"]
-    threshold = min(config["detectors"][d]["threshold_keV"] for d in ("resnova3", "darwin") if d in config["detectors"])
+    threshold = figures["threshold_keV"]
     if number in (2, 3, 4):
         return plain({"curves": figures["rate_curves"], "threshold_keV": threshold, "mediators": MEDIATORS})
     if number == 12:

@@ -7,7 +7,13 @@ physical consistency. Both run when the Snakefile is parsed, before any job star
 
 from pathlib import Path
 
+import numpy as np
+
+from . import constants as c
+from . import cross_sections as xs
+from . import io
 from .detectors import Detector
+from .io import InputError
 from .nuclei import Nucleus
 
 
@@ -15,53 +21,39 @@ class ConfigError(ValueError):
     """An inconsistent configuration; the message names the offending key."""
 
 
-def _require_file(path, key, root):
-    if not (Path(root) / path).is_file():
+def _checked_read(reader, path, key, root):
+    """Read ``path`` with ``reader``; a missing or malformed file becomes a ConfigError naming ``key``."""
+    full = Path(root) / path
+    if not full.is_file():
         raise ConfigError(f"config key {key}: file not found: {path}")
+    try:
+        return reader(full)
+    except InputError as error:
+        raise ConfigError(f"config key {key}: {error}") from None
 
 
-def check_config(config, root="."):
-    """Raise :class:`ConfigError` naming the key of the first inconsistency found."""
-    targets = config["targets"]
-    efficiencies = config["efficiencies"]
+def _check_detectors(config, root):
+    targets, efficiencies = config["targets"], config["efficiencies"]
     for name, path in efficiencies.items():
-        _require_file(path, f"efficiencies.{name}", root)
+        _checked_read(io.read_efficiency_table, path, f"efficiencies.{name}", root)
+    for name, target in targets.items():
+        if target["Z"] >= target["A"]:
+            raise ConfigError(f"config key targets.{name}: Z = {target['Z']} must be below A = {target['A']}")
     for name, det in config["detectors"].items():
         key = f"detectors.{name}"
         if det["target"] not in targets:
             raise ConfigError(f"config key {key}.target: unknown target {det['target']!r}; known: {sorted(targets)}")
         for eff in det["efficiencies"]:
             if eff != "ideal" and eff not in efficiencies:
-                raise ConfigError(
-                    f"config key {key}.efficiencies: unknown efficiency {eff!r}; known: ideal, {', '.join(sorted(efficiencies))}"
-                )
+                known = ", ".join(["ideal", *sorted(efficiencies)])
+                raise ConfigError(f"config key {key}.efficiencies: unknown efficiency {eff!r}; known: {known}")
         if det["threshold_keV"] >= config["recoil_bins"]["max_keV"]:
             raise ConfigError(f"config key {key}.threshold_keV: {det['threshold_keV']} is not below recoil_bins.max_keV")
-    for name, target in targets.items():
-        if target["Z"] >= target["A"]:
-            raise ConfigError(f"config key targets.{name}: Z = {target['Z']} must be below A = {target['A']}")
-    for axis, spec in config["grid"].items():
-        if spec["min"] >= spec["max"]:
-            raise ConfigError(f"config key grid.{axis}: min = {spec['min']} must be below max = {spec['max']}")
-    if config["bounds"]["g_min"] >= config["bounds"]["g_max"]:
-        raise ConfigError("config key bounds: g_min must be below g_max")
-    sigmas = config["statistics"]["normalisation_uncertainty"]
-    for name, analysis in config["analyses"].items():
-        key = f"analyses.{name}"
-        for source in analysis["sources"]:
-            if source not in config["sources"]:
-                raise ConfigError(f"config key {key}.sources: unknown source {source!r}; known: {sorted(config['sources'])}")
-            if source not in sigmas and "normalisation_uncertainty" not in analysis:
-                raise ConfigError(f"config key statistics.normalisation_uncertainty: no sigma for source {source!r} ({key})")
-        for det in analysis["detectors"]:
-            if det not in config["detectors"]:
-                raise ConfigError(f"config key {key}.detectors: unknown detector {det!r}; known: {sorted(config['detectors'])}")
-    figures = config["figures"]
-    for target in [*figures["rate_targets"], figures["regime_target"]]:
-        if target not in targets:
-            raise ConfigError(f"config key figures: unknown target {target!r}; known: {sorted(targets)}")
-    if figures["regime_source"] not in config["sources"]:
-        raise ConfigError(f"config key figures.regime_source: unknown source {figures['regime_source']!r}")
+
+
+def _check_sources(config, root):
+    """Read every source input once; return the largest neutrino energy [MeV] of each source."""
+    max_energy = {}
     for name, source in config["sources"].items():
         key = f"sources.{name}"
         if source["kind"] == "supernova":
@@ -69,10 +61,64 @@ def check_config(config, root="."):
             if grid["min"] >= grid["max"]:
                 raise ConfigError(f"config key {key}.energy_grid_MeV: min must be below max")
             for species, spec in source["species"].items():
-                _require_file(spec["file"], f"{key}.species.{species}.file", root)
+                _checked_read(io.read_garching_timeseries, spec["file"], f"{key}.species.{species}.file", root)
+            max_energy[name] = grid["max"]
         else:
+            energies = []
             for component, spec in source["components"].items():
-                _require_file(spec["file"], f"{key}.components.{component}.file", root)
+                E, value = _checked_read(io.read_spectrum_table, spec["file"], f"{key}.components.{component}.file", root)
+                if not np.any(value > 0):
+                    raise ConfigError(f"config key {key}.components.{component}.file: {spec['file']}: spectrum is zero")
+                energies.append(E[np.flatnonzero(value > 0)[-1]])
+            max_energy[name] = max(energies)
+    return max_energy
+
+
+def _check_analyses(config, max_energy):
+    sigmas = config["statistics"]["normalisation_uncertainty"]
+    for name, analysis in config["analyses"].items():
+        key = f"analyses.{name}"
+        for det in analysis["detectors"]:
+            if det not in config["detectors"]:
+                raise ConfigError(f"config key {key}.detectors: unknown detector {det!r}; known: {sorted(config['detectors'])}")
+        for source in analysis["sources"]:
+            if source not in config["sources"]:
+                raise ConfigError(f"config key {key}.sources: unknown source {source!r}; known: {sorted(config['sources'])}")
+            if source not in sigmas and "normalisation_uncertainty" not in analysis:
+                raise ConfigError(f"config key statistics.normalisation_uncertainty: no sigma for source {source!r} ({key})")
+            for det in analysis["detectors"]:
+                spec = config["detectors"][det]
+                mass_MeV = c.NUCLEON_MASS_PAPER_MEV * config["targets"][spec["target"]]["A"]
+                end_keV = xs.max_recoil_energy_MeV(max_energy[source], mass_MeV) * c.KEV_PER_MEV
+                if spec["threshold_keV"] >= end_keV:
+                    raise ConfigError(
+                        f"config key detectors.{det}.threshold_keV: {spec['threshold_keV']} keV is at or above the "
+                        f"kinematic end point {end_keV:.3g} keV of source {source!r} (used in {key})"
+                    )
+
+
+def _check_ranges(config):
+    for axis, spec in config["grid"].items():
+        if spec["min"] >= spec["max"]:
+            raise ConfigError(f"config key grid.{axis}: min = {spec['min']} must be below max = {spec['max']}")
+    if config["bounds"]["g_min"] >= config["bounds"]["g_max"]:
+        raise ConfigError("config key bounds: g_min must be below g_max")
+    figures = config["figures"]
+    for target in [*figures["rate_targets"], figures["regime_target"]]:
+        if target not in config["targets"]:
+            raise ConfigError(f"config key figures: unknown target {target!r}; known: {sorted(config['targets'])}")
+    if figures["regime_source"] not in config["sources"]:
+        raise ConfigError(f"config key figures.regime_source: unknown source {figures['regime_source']!r}")
+
+
+def check_config(config, root="."):
+    """Raise :class:`ConfigError` naming the key (and file and row) of the first inconsistency found.
+
+    Reads every input file once, so that a malformed table stops the run before any job starts.
+    """
+    _check_ranges(config)
+    _check_detectors(config, root)
+    _check_analyses(config, _check_sources(config, root))
 
 
 def nucleus(name, target, form_factor):
