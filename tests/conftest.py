@@ -27,7 +27,7 @@ def reference_dir():
     return REFERENCE
 
 
-WORKFLOW_FILES = ("Snakefile", "config", "workflow", "resources", "envs", "pyproject.toml")
+WORKFLOW_FILES = ("Snakefile", "config", "workflow", "resources", "envs", "profiles", "pyproject.toml")
 
 
 def copy_workflow(directory):

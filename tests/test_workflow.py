@@ -100,3 +100,43 @@ def test_report_builds(finished_run):
     result = run_snakemake(directory, "--report", "report.html", *TEST_CONFIG)
     assert result.returncode == 0, result.stderr[-3000:]
     assert (directory / "report.html").stat().st_size > 100_000
+
+
+def planned_outputs(directory, *extra):
+    """Output paths a dry run would make (after a finished run: what the change reruns)."""
+    result = run_snakemake(directory, "-n", "--cores", "2", *TEST_CONFIG, *extra)
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = result.stdout + result.stderr
+    return {path.strip() for line in re.findall(r"^\s+output: (.*)$", log, re.M) for path in line.split(",")}
+
+
+def test_darwin_threshold_change_reruns_only_what_reads_darwin(finished_run):
+    directory, _ = finished_run
+    (directory / "darwin.yaml").write_text("detectors:\n  darwin:\n    threshold_keV: 1.5\n")
+    outputs = planned_outputs(directory, "darwin.yaml")
+    kernels = {p for p in outputs if p.startswith("results/kernels/")}
+    assert kernels and all("/darwin/" in p for p in kernels)
+    chi2 = {p for p in outputs if p.startswith("results/chi2/")}
+    assert chi2 and all("darwin" in p or "combined" in p for p in chi2)
+    assert not any("resnova" in p or "xenonnt" in p or "xenon1t/" in p for p in outputs)
+    figures = {p.rsplit("/", 1)[1] for p in outputs if p.startswith("results/figures/") and p.endswith(".pdf")}
+    assert figures == {f"fig{n}.pdf" for n in (5, 6, 7, 8, 9, 10, 11)}
+    assert not any(p.startswith(("results/fluxes/", "results/rates/")) for p in outputs)
+
+
+def test_solar_flux_change_reruns_only_solar_jobs(finished_run):
+    import os
+
+    directory, _ = finished_run
+    table = directory / "resources/solar/8B_spectrum.csv"
+    original, stat = table.read_bytes(), table.stat()
+    try:
+        table.write_bytes(original + b"# edited\n")
+        outputs = planned_outputs(directory)
+        per_source = {p for p in outputs if p.startswith(("results/fluxes/", "results/kernels/", "results/spectra/",
+                                                          "results/chi2/", "results/contours/", "results/rates/"))}
+        assert per_source and all("solar" in p for p in per_source)
+        assert "results/fluxes/solar.parquet" in outputs
+    finally:
+        table.write_bytes(original)
+        os.utime(table, ns=(stat.st_atime_ns, stat.st_mtime_ns))
