@@ -34,6 +34,7 @@ def copy_workflow(directory):
     """Copy the workflow's tracked parts (no results) into ``directory``, as after a clone."""
     import shutil
 
+    directory.mkdir(parents=True, exist_ok=True)
     for name in WORKFLOW_FILES:
         source = ROOT / name
         if source.is_dir():
