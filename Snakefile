@@ -13,6 +13,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/counts.smk"
 include: "workflow/rules/statistics.smk"
+include: "workflow/rules/core.smk"
 include: "workflow/rules/figures.smk"
 
 
@@ -20,6 +21,7 @@ rule all:
     input:
         "results/tables/event_counts.csv",
         "results/tables/bounds.csv",
+        "results/tables/core_bounds.csv",
         [f"results/contours/{mediator}/{analysis}.parquet" for mediator in MEDIATORS for analysis in ANALYSES],
         [f"results/figures/fig{number}.{ext}" for number in FIGURES for ext in ("pdf", "png")],
     default_target: True

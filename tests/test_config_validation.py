@@ -41,6 +41,7 @@ CONFIG_CASES = {
     "grid with one point": ("grid.m_MeV.n", 1, "['grid']['m_MeV']['n']"),
     "confidence level above one": ("statistics.cl", 1.5, "['statistics']['cl']"),
     "zero sigma": ("statistics.normalisation_uncertainty.solar", 0.0, "['statistics']['normalisation_uncertainty']['solar']"),
+    "core region reversed": ("core.R1_km", 50.0, "config key core: R1_km = 50.0 must be below R2_km"),
     "missing flux file": ("sources.solar.components.8B.file", "resources/solar/absent.csv", "sources.solar.components.8B.file: file not found"),
 }
 

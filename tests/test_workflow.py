@@ -36,7 +36,8 @@ def test_dry_run_plans_every_stage(finished_run):
     assert jobs["chi2"] == jobs["contour"] == 2 * 42
     assert jobs["bounds_table"] == 1 and jobs["all"] == 1
     assert 0 < jobs["spectra"] <= 2 * 32
-    assert jobs["rates"] == 4 and jobs["figure"] == 11
+    assert jobs["rates"] == 4 and jobs["figure"] == 12
+    assert jobs["core"] == 2 and jobs["core_bounds_table"] == 1
 
 
 def test_event_counts_table(finished_run):
@@ -84,7 +85,16 @@ def test_second_run_plans_nothing(finished_run):
     assert again.returncode == 0 and "Nothing to be done" in again.stdout + again.stderr
 
 
-@pytest.mark.parametrize("number", range(2, 13))
+def test_core_bounds_table(finished_run):
+    directory, _ = finished_run
+    table = pd.read_csv(directory / "results/tables/core_bounds.csv")
+    assert list(table.columns) == ["mediator", "criterion", "m_MeV", "g"]
+    assert set(table.criterion) == {"tau_10s", "tau_100s", "n_scatter_1"}
+    assert set(table[table.criterion == "n_scatter_1"].mediator) == {"scalar"}
+    assert len(table) == 5 * (2 + 2 + 1)
+
+
+@pytest.mark.parametrize("number", range(1, 13))
 def test_figures_are_valid_pdf_and_png(finished_run, number):
     directory, _ = finished_run
     pdf = (directory / f"results/figures/fig{number}.pdf").read_bytes()
@@ -121,6 +131,7 @@ def test_darwin_threshold_change_reruns_only_what_reads_darwin(finished_run):
     assert not any("resnova" in p or "xenonnt" in p or "xenon1t/" in p for p in outputs)
     figures = {p.rsplit("/", 1)[1] for p in outputs if p.startswith("results/figures/") and p.endswith(".pdf")}
     assert figures == {f"fig{n}.pdf" for n in (5, 6, 7, 8, 9, 10, 11)}
+    assert not any(p.startswith("results/core/") for p in outputs)
     assert not any(p.startswith(("results/fluxes/", "results/rates/")) for p in outputs)
 
 

@@ -107,6 +107,8 @@ def figure_params(number):
     threshold = figures["threshold_keV"]
     if number in (2, 3, 4):
         return plain({"curves": figures["rate_curves"], "threshold_keV": threshold, "mediators": MEDIATORS})
+    if number == 1:
+        return plain({"core": config["core"]})
     if number == 12:
         sigma = config["statistics"]["normalisation_uncertainty"][figures["regime_source"]]
         return plain({"curves": figures["regime_curves"], "target": figures["regime_target"],

@@ -28,6 +28,7 @@ def sn_analyses(*detector_sets):
 
 
 FIGURE_INPUTS = {
+    1: [f"results/core/{mediator}.parquet" for mediator in MEDIATORS],
     2: ["results/rates/sn_cc.parquet", "results/rates/sn_failed.parquet"],
     3: ["results/rates/solar.parquet"],
     4: ["results/rates/atmospheric.parquet"],

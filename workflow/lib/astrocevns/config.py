@@ -119,6 +119,18 @@ def check_config(config, root="."):
     _check_ranges(config)
     _check_detectors(config, root)
     _check_analyses(config, _check_sources(config, root))
+    _check_core(config["core"], root)
+
+
+def _check_core(core, root):
+    if core["R1_km"] >= core["R2_km"]:
+        raise ConfigError(f"config key core: R1_km = {core['R1_km']} must be below R2_km = {core['R2_km']}")
+    profile = _checked_read(io.read_core_profile, core["profile"], "core.profile", root)
+    if not profile.radius_km[0] <= core["R1_km"] < core["R2_km"] <= profile.radius_km[-1]:
+        raise ConfigError(
+            f"config key core: R1_km..R2_km = {core['R1_km']}..{core['R2_km']} km is not inside the profile "
+            f"{core['profile']} ({profile.radius_km[0]:.3g}..{profile.radius_km[-1]:.3g} km)"
+        )
 
 
 def nucleus(name, target, form_factor):

@@ -16,6 +16,9 @@ SIN2_THETA_W = 0.231
 G_A_NUCLEON = 1.27
 """Nucleon axial coupling g_A (PDG 2020: 1.2754)."""
 
+COS2_THETA_C = 0.9737**2
+"""cos^2 of the Cabibbo angle, |V_ud|^2 (PDG 2020: |V_ud| = 0.97370)."""
+
 # --- masses ----------------------------------------------------------------
 ATOMIC_MASS_UNIT_MEV = 931.494
 """Atomic mass unit u [MeV] (CODATA 2018: 931.494 10242 MeV)."""
@@ -25,6 +28,14 @@ NUCLEON_MASS_PAPER_MEV = 931.5
 
 ELECTRON_MASS_MEV = 0.51099895
 """Electron mass [MeV] (CODATA 2018)."""
+
+NEUTRON_PROTON_MASS_DIFFERENCE_MEV = 1.29333
+"""m_n - m_p [MeV] (CODATA 2018)."""
+
+SPEED_OF_LIGHT_CM_PER_S = 2.99792458e10
+KM_PER_CM = 1e-5
+GRAM_PER_U = 1.66053906660e-24
+"""Atomic mass unit [g] (CODATA 2018)."""
 
 # --- conversions -----------------------------------------------------------
 HBARC_MEV_FM = 197.3269804

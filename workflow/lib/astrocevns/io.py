@@ -150,3 +150,71 @@ def read_parquet(path):
     table = pq.read_table(path)
     meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items() if k != b"pandas"}
     return table.to_pandas(), meta
+
+
+CORE_TABLE_COLUMNS = ("r_km", "density_g_cm3", "temperature_MeV", "electron_fraction",
+                      "nue_chemical_potential_MeV", "electron_chemical_potential_MeV")
+GARCHING_CORE_COLUMNS = {"radius": 1e-5, "density": 1.0, "temperature": 1.0, "Y_e": 1.0, "mu_nu": 1.0, "mu_e": 1.0}
+"""Columns of a Garching hydro profile the core stage reads (in CoreProfile order), with unit factors (cm -> km)."""
+
+
+def _garching_core_columns(path):
+    """Positions of the needed columns, from the '#' line of column names (separated by 2+ spaces)."""
+    import re
+
+    for line in Path(path).read_text().splitlines():
+        names = [n for n in re.split(r"\s{2,}", line.lstrip("#").strip()) if n]
+        if line.startswith("#") and "radius" in names and "density" in names:
+            missing = [n for n in GARCHING_CORE_COLUMNS if n not in names]
+            if missing:
+                raise InputError(f"{path}: column(s) {missing} not found in the header {names}")
+            return len(names), [names.index(n) for n in GARCHING_CORE_COLUMNS]
+    raise InputError(f"{path}: no '#' header line naming the columns (radius, density, ...)")
+
+
+def read_core_profile(path):
+    """Read a proto-neutron-star profile: the project's CSV table or a Garching hydro profile.
+
+    CSV (``.csv``): columns r_km, density_g_cm3, temperature_MeV, electron_fraction,
+    nue_chemical_potential_MeV, electron_chemical_potential_MeV. Garching format: whitespace
+    columns named in a '#' header line (radius [cm], density [g/cm^3], temperature [MeV], mu_nu,
+    mu_e [MeV], Y_e, ...). Radius must increase; density and temperature be positive; 0 < Y_e < 1.
+    """
+    from .core import CoreProfile
+
+    path = Path(path)
+    if path.suffix == ".csv":
+        _, line_nos, data = _numeric_rows(path, len(CORE_TABLE_COLUMNS), delimiter=",")
+        columns = data.T
+    else:
+        if not path.is_file():
+            raise InputError(f"{path}: file not found")
+        n_columns, positions = _garching_core_columns(path)
+        rows = [(no, line) for no, line in enumerate(path.read_text().splitlines(), start=1)
+                if line.strip() and not line.startswith("#") and "=" not in line]
+        values = []
+        for no, line in rows:
+            fields = line.split()
+            if len(fields) != n_columns:
+                raise InputError(f"{path}, line {no}: expected {n_columns} columns, found {len(fields)}")
+            try:
+                values.append([float(fields[i]) for i in positions])
+            except ValueError:
+                raise InputError(f"{path}, line {no}: non-numeric value in {line.strip()!r}") from None
+        if len(values) < 2:
+            raise InputError(f"{path}: needs at least two data rows, found {len(values)}")
+        line_nos = np.array([no for no, _ in rows])
+        columns = (np.array(values) * np.array(list(GARCHING_CORE_COLUMNS.values()))).T
+    r, rho, T, ye, mu_nu, mu_e = columns
+    if not np.all(np.isfinite(columns)):
+        bad = np.flatnonzero(~np.all(np.isfinite(columns), axis=0))[0]
+        raise InputError(f"{path}, line {line_nos[bad]}: NaN or infinite value")
+    _check_increasing(path, line_nos, r, "radius")
+    for values, what in ((rho, "density"), (T, "temperature")):
+        bad = np.flatnonzero(values <= 0.0)
+        if bad.size:
+            raise InputError(f"{path}, line {line_nos[bad[0]]}: {what} {values[bad[0]]:g} is not positive")
+    bad = np.flatnonzero((ye <= 0.0) | (ye >= 1.0))
+    if bad.size:
+        raise InputError(f"{path}, line {line_nos[bad[0]]}: Y_e = {ye[bad[0]]:g} outside (0, 1)")
+    return CoreProfile(r, rho, T, ye, mu_nu, mu_e)

@@ -23,7 +23,10 @@ class Nucleus:
     radius_coefficient_fm : float
         R = radius_coefficient_fm * A^(1/3) in the Helm form factor (eq. 3; paper 1.2 fm).
     skin_thickness_fm : float
-        Helm surface thickness s (eq. 3; paper 0.5 fm).
+        Helm surface thickness s (eq. 3; paper 0.5 fm). Zero radius and thickness give F = 1.
+    weak_charge_override : float, optional
+        Replaces N - Z (1 - 4 sin^2 theta_W); used for single nucleons in the supernova core,
+        where the paper adds the axial coupling (sec. IV A).
     """
 
     name: str
@@ -31,6 +34,7 @@ class Nucleus:
     Z: int
     radius_coefficient_fm: float = 1.2
     skin_thickness_fm: float = 0.5
+    weak_charge_override: float | None = None
 
     @property
     def N(self) -> float:
@@ -44,7 +48,9 @@ class Nucleus:
 
     @property
     def weak_charge(self) -> float:
-        """SM weak charge Q_w = N - Z (1 - 4 sin^2 theta_W) (eq. 2)."""
+        """SM weak charge Q_w = N - Z (1 - 4 sin^2 theta_W) (eq. 2), unless overridden."""
+        if self.weak_charge_override is not None:
+            return self.weak_charge_override
         return self.N - self.Z * (1.0 - 4.0 * c.SIN2_THETA_W)
 
     @property
