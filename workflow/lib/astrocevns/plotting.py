@@ -218,3 +218,16 @@ def bound_figure(paths, mediators, layers, bands=(), coupling_scale=1.0, couplin
         ax.set_ylim(frame.g.min() * coupling_scale, frame.g.max() * coupling_scale)
     fig.legend(handles=handles, loc="outside lower center", ncol=legend_columns)
     return fig
+
+
+def per_detector_layers(sources):
+    """Layers and efficiency bands of figs. 5 and 7: per source, the combination filled, DARWIN hatched,
+    RES-NOVA-3 dashed, and the XENON1T-efficiency band of the combination."""
+    layers, bands = [], []
+    for source in sources:
+        colour, name = SOURCE_COLOURS[source], SOURCE_LABELS[source]
+        layers += [(f"{source}/combined", colour, "fill", f"{name}: {DETECTOR_LABELS['combined']}"),
+                   (f"{source}/darwin", colour, "hatch", f"{name}: DARWIN"),
+                   (f"{source}/resnova3", colour, "dashed", f"{name}: RES-NOVA-3")]
+        bands.append((f"{source}/combined", f"{source}/combined-xenon1t_nr", colour, f"{name}: XENON1T efficiency"))
+    return layers, bands
