@@ -31,6 +31,8 @@ rule core_bounds_table:
         report("results/tables/core_bounds.csv", caption="../report/core_bounds.rst", category="Tables"),
     log:
         "logs/core_bounds_table.log",
+    benchmark:
+        "benchmarks/core_bounds_table.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     script:

@@ -37,6 +37,8 @@ rule event_counts:
         ),
     log:
         "logs/event_counts.log",
+    benchmark:
+        "benchmarks/event_counts.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     script:

@@ -11,6 +11,8 @@ rule rates:
         spec=rates_params,
     log:
         "logs/rates/{source}.log",
+    benchmark:
+        "benchmarks/rates/{source}.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     wildcard_constraints:
@@ -54,6 +56,8 @@ rule figure:
         figure=lambda wildcards: figure_params(int(wildcards.number)),
     log:
         "logs/figures/fig{number}.log",
+    benchmark:
+        "benchmarks/figures/fig{number}.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     wildcard_constraints:

@@ -52,6 +52,8 @@ rule contour:
         statistics=lambda wildcards: plain({k: config["statistics"][k] for k in ("cl", "dof")}),
     log:
         "logs/contour/{mediator}/{analysis}.log",
+    benchmark:
+        "benchmarks/contour/{mediator}/{analysis}.tsv"
     wildcard_constraints:
         mediator="|".join(MEDIATORS),
         analysis=ANALYSIS_PATTERN,
@@ -68,6 +70,8 @@ rule bounds_table:
         report("results/tables/bounds.csv", caption="../report/bounds.rst", category="Tables"),
     log:
         "logs/bounds_table.log",
+    benchmark:
+        "benchmarks/bounds_table.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     script:
