@@ -31,11 +31,11 @@ def planned_jobs(log):
 def test_dry_run_plans_every_stage(finished_run):
     _, log = finished_run
     jobs = planned_jobs(log)
-    # 4 sources; 8 (detector, efficiency) pairs; 2 mediators; 25 analyses + 17 xenon1t_nr variants
+    # 4 sources; 8 (detector, efficiency) pairs; 25 analyses + 17 xenon1t_nr variants; one job serves both mediators
     assert jobs["flux"] == 4 and jobs["kernel"] == 32 and jobs["event_counts"] == 1
-    assert jobs["chi2"] == jobs["contour"] == 2 * 42
+    assert jobs["chi2"] == jobs["contour"] == 42
     assert jobs["bounds_table"] == 1 and jobs["all"] == 1
-    assert 0 < jobs["spectra"] <= 2 * 32
+    assert 0 < jobs["spectra"] <= 32
     assert jobs["rates"] == 4 and jobs["figure"] == 12
     assert jobs["core"] == 2 and jobs["core_bounds_table"] == 1
 

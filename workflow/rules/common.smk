@@ -60,10 +60,11 @@ def kernel_params(wildcards):
 
 
 def spectra_of_analysis(wildcards):
-    """The spectra tables an analysis reads: every source x (detector, efficiency) member."""
+    """The spectra tables an analysis reads: mediator by mediator, every source x (detector, efficiency)."""
     analysis = ANALYSES[wildcards.analysis]
     return [
-        f"results/spectra/{wildcards.mediator}/{source}/{detector}/{efficiency}.parquet"
+        f"results/spectra/{mediator}/{source}/{detector}/{efficiency}.parquet"
+        for mediator in MEDIATORS
         for source in analysis.sources
         for detector, efficiency in analysis.members
     ]
@@ -74,6 +75,7 @@ def analysis_params(wildcards):
     analysis = ANALYSES[wildcards.analysis]
     return plain(
         {
+            "mediators": MEDIATORS,
             "sources": list(analysis.sources),
             "members": [list(member) for member in analysis.members],
             "sigma": dict(analysis.sigma_by_source),

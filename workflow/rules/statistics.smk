@@ -1,19 +1,22 @@
 # Binned spectra on the (g, m) grid, the profiled chi-square per analysis, contours and bounds.
 
 
+# One job serves every mediator: the jobs are short, and their start-up dominates.
+
+
 rule spectra:
     input:
         "results/kernels/{source}/{detector}/{efficiency}.parquet",
     output:
-        "results/spectra/{mediator}/{source}/{detector}/{efficiency}.parquet",
+        expand("results/spectra/{mediator}/{{source}}/{{detector}}/{{efficiency}}.parquet", mediator=MEDIATORS),
     params:
         masses=lambda wildcards: plain({"grid": config["grid"]["m_MeV"], "report": config["report_masses_MeV"]}),
+        mediators=MEDIATORS,
     log:
-        "logs/spectra/{mediator}/{source}/{detector}/{efficiency}.log",
+        "logs/spectra/{source}/{detector}/{efficiency}.log",
     benchmark:
-        "benchmarks/spectra/{mediator}/{source}/{detector}/{efficiency}.tsv"
+        "benchmarks/spectra/{source}/{detector}/{efficiency}.tsv"
     wildcard_constraints:
-        mediator="|".join(MEDIATORS),
         source="|".join(SOURCES),
         detector="|".join(DETECTORS),
     conda:
@@ -26,16 +29,15 @@ rule chi2:
     input:
         spectra_of_analysis,
     output:
-        chi2="results/chi2/{mediator}/{analysis}.parquet",
-        bounds="results/bounds/{mediator}/{analysis}.parquet",
+        chi2=expand("results/chi2/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
+        bounds=expand("results/bounds/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
     params:
         analysis=analysis_params,
     log:
-        "logs/chi2/{mediator}/{analysis}.log",
+        "logs/chi2/{analysis}.log",
     benchmark:
-        "benchmarks/chi2/{mediator}/{analysis}.tsv"
+        "benchmarks/chi2/{analysis}.tsv"
     wildcard_constraints:
-        mediator="|".join(MEDIATORS),
         analysis=ANALYSIS_PATTERN,
     conda:
         "../../envs/astrocevns.yaml"
@@ -45,17 +47,16 @@ rule chi2:
 
 rule contour:
     input:
-        "results/chi2/{mediator}/{analysis}.parquet",
+        expand("results/chi2/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
     output:
-        "results/contours/{mediator}/{analysis}.parquet",
+        expand("results/contours/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
     params:
         statistics=lambda wildcards: plain({k: config["statistics"][k] for k in ("cl", "dof")}),
     log:
-        "logs/contour/{mediator}/{analysis}.log",
+        "logs/contour/{analysis}.log",
     benchmark:
-        "benchmarks/contour/{mediator}/{analysis}.tsv"
+        "benchmarks/contour/{analysis}.tsv"
     wildcard_constraints:
-        mediator="|".join(MEDIATORS),
         analysis=ANALYSIS_PATTERN,
     conda:
         "../../envs/astrocevns.yaml"

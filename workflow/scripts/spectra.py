@@ -1,4 +1,4 @@
-"""Rule spectra: binned counts N_i(g, m) of one (source, detector, efficiency) and mediator."""
+"""Rule spectra: binned counts N_i(g, m) of one (source, detector, efficiency), for each mediator."""
 
 import numpy as np
 
@@ -10,14 +10,14 @@ frame, meta = io.read_parquet(snakemake.input[0])
 kernel = rates.kernel_from_frame(frame, float(meta["vector_strength_MeV2"]))
 grid = grids.log_axis(masses["grid"])
 report = np.asarray(masses["report"], dtype=float)
-table = rates.spectrum_frame(
-    kernel, wc.mediator, np.concatenate([grid, report]), np.r_[np.ones(grid.size, bool), np.zeros(report.size, bool)]
-)
-log.info("%s %s on %s (%s): %d masses x %d bins", wc.mediator, wc.source, wc.detector, wc.efficiency,
-         grid.size + report.size, kernel.sm_counts().size)
-io.write_parquet(
-    table,
-    snakemake.output[0],
-    {**{k: meta[k] for k in ("source", "detector", "efficiency", "target", "threshold_keV")},
-     "mediator": wc.mediator, "inputs_hash": io.content_hash(masses, *snakemake.input)},
-)
+on_grid = np.r_[np.ones(grid.size, bool), np.zeros(report.size, bool)]
+for mediator, path in zip(snakemake.params.mediators, snakemake.output):
+    table = rates.spectrum_frame(kernel, mediator, np.concatenate([grid, report]), on_grid)
+    log.info("%s %s on %s (%s): %d masses x %d bins", mediator, wc.source, wc.detector, wc.efficiency,
+             grid.size + report.size, kernel.sm_counts().size)
+    io.write_parquet(
+        table,
+        path,
+        {**{k: meta[k] for k in ("source", "detector", "efficiency", "target", "threshold_keV")},
+         "mediator": mediator, "inputs_hash": io.content_hash(masses, mediator, *snakemake.input)},
+    )

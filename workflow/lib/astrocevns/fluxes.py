@@ -7,8 +7,9 @@ The E_nu integrals of the separable engine are then exact for that representatio
 
 from dataclasses import dataclass
 
+import math
+
 import numpy as np
-from scipy.special import gammaln
 
 from . import constants as c
 
@@ -29,8 +30,9 @@ def pinched_spectrum(E_MeV, mean_MeV, mean_sq_MeV2):
     E = np.asarray(E_MeV, dtype=float)
     mean = np.asarray(mean_MeV, dtype=float)
     a1 = pinching_parameter(mean, mean_sq_MeV2) + 1.0
+    log_gamma = np.vectorize(math.lgamma, otypes=[float])(a1)
     with np.errstate(divide="ignore"):
-        log_f = a1 * np.log(a1 / mean) + (a1 - 1.0) * np.log(E) - a1 * E / mean - gammaln(a1)
+        log_f = a1 * np.log(a1 / mean) + (a1 - 1.0) * np.log(E) - a1 * E / mean - log_gamma
     return np.where(E > 0.0, np.exp(log_f), 0.0)
 
 

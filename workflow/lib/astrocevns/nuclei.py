@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import spherical_jn
 
 from . import constants as c
 
@@ -100,6 +99,7 @@ def helm_form_factor(Q_per_fm, A, radius_coefficient_fm=1.2, skin_thickness_fm=0
     x = Q * R0
     small = x < 1e-3
     x_safe = np.where(small, 1.0, x)
-    # 3 j1(x)/x -> 1 - x^2/10 for x -> 0 (series of j1)
-    shape = np.where(small, 1.0 - x**2 / 10.0, 3.0 * spherical_jn(1, x_safe) / x_safe)
+    # j1(x) = sin x / x^2 - cos x / x; 3 j1(x)/x -> 1 - x^2/10 for x -> 0 (its series)
+    j1 = np.sin(x_safe) / x_safe**2 - np.cos(x_safe) / x_safe
+    shape = np.where(small, 1.0 - x**2 / 10.0, 3.0 * j1 / x_safe)
     return shape * np.exp(-0.5 * (Q * s) ** 2)

@@ -11,11 +11,12 @@ once (no iteration, no loop over grid points).
 """
 
 import numpy as np
-from scipy.special import chdtri
 
 
 def delta_chi2(cl, dof):
     """Threshold on chi2 for confidence level ``cl`` with ``dof`` degrees of freedom (4.61 at 90 %, 2 dof)."""
+    from scipy.special import chdtri  # imported here: only the statistics jobs pay for loading SciPy
+
     return float(chdtri(dof, 1.0 - cl))
 
 
