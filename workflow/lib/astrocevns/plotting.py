@@ -191,7 +191,7 @@ def rate_figure(paths, params, E_max_keV, unit):
         for col, mediator in enumerate(params["mediators"]):
             ax = axes[row, col]
             rate_panel(ax, table, ["Pb", "Xe"], mediator, params["curves"], params["threshold_keV"], E_max_keV, unit)
-            clip_rate_axis(ax, table, 0.5 * params["threshold_keV"], E_max_keV)
+            clip_rate_axis(ax, table, 0.5 * params["threshold_keV"], E_max_keV, decades=7)
             ax.set_title(f"{SOURCE_LABELS[meta['source']]}, {MEDIATOR_LABELS[mediator]}, "
                          f"$m = {params['curves'][0]['m_MeV']:g}$ MeV", fontsize=8)
     fig.legend(handles=axes[0, 0].get_legend_handles_labels()[0], loc="outside lower center", ncol=4)
