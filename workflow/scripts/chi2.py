@@ -11,19 +11,24 @@ threshold = statistics.delta_chi2(spec["statistics"]["cl"], spec["statistics"]["
 g = grids.log_axis(spec["grid_g"])
 
 
-def chi2_of(tables, sigma, on_grid, coupling):
-    """chi2 and pull of one source's detectors at couplings broadcasting against its masses."""
-    counts, sm = [], []
-    for table in tables:
-        _, coefficients = rates.polynomial_from_frame(table, on_grid)
-        counts.append(rates.counts_from_polynomial(coefficients, coupling))
-        sm.append(coefficients[0][0])
-    return statistics.profiled_chi2(counts, sm, sigma)
+def split(tables):
+    """{on_grid: (masses, [coefficient triple of each table])}, split once from the spectra tables."""
+    result = {}
+    for on_grid in (True, False):
+        parts = [rates.polynomial_from_frame(table, on_grid) for table in tables]
+        result[on_grid] = (parts[0][0], [coefficients for _, coefficients in parts])
+    return result
+
+
+def chi2_of(polynomials, sigma, coupling):
+    """chi2 and pull of one source's detectors at couplings broadcasting against the polynomials' masses."""
+    counts = [rates.counts_from_polynomial(coefficients, coupling) for coefficients in polynomials]
+    return statistics.profiled_chi2(counts, [coefficients[0][0] for coefficients in polynomials], sigma)
 
 
 def marginalised(per_source, on_grid, coupling):
     """Minimum over the analysis's sources of chi2 (paper: marginalised over SN models), its pull and source."""
-    results = [chi2_of(per_source[source], spec["sigma"][source], on_grid, coupling) for source in spec["sources"]]
+    results = [chi2_of(per_source[source][on_grid][1], spec["sigma"][source], coupling) for source in spec["sources"]]
     chi2 = np.stack([r[0] for r in results])
     best = np.argmin(chi2, axis=0)
     pull = np.take_along_axis(np.stack([r[1] for r in results]), best[None], axis=0)[0]
@@ -32,7 +37,7 @@ def marginalised(per_source, on_grid, coupling):
 
 def analyse(mediator, per_source, chi2_path, bounds_path):
     """Write the chi2 grid and the smallest excluded coupling at each report mass of one mediator."""
-    masses, _ = rates.polynomial_from_frame(per_source[spec["sources"][0]][0], True)
+    masses, report_masses = (per_source[spec["sources"][0]][on_grid][0] for on_grid in (True, False))
     chi2, pull, best = marginalised(per_source, True, g[:, None])
     frame = pd.DataFrame({"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
                           "pull": pull.ravel(), "source": np.asarray(spec["sources"])[best.ravel()]})
@@ -42,7 +47,6 @@ def analyse(mediator, per_source, chi2_path, bounds_path):
     io.write_parquet(frame, chi2_path, meta)
     log.info("%s %s: %.1f %% of the grid excluded at delta chi2 > %.3f", mediator, wc.analysis,
              100 * np.mean(chi2 > threshold), threshold)
-    report_masses, _ = rates.polynomial_from_frame(per_source[spec["sources"][0]][0], False)
     g_min = bounds.smallest_excluded_coupling(lambda coupling: marginalised(per_source, False, coupling)[0],
                                               spec["bounds"]["g_min"], spec["bounds"]["g_max"], threshold,
                                               spec["bounds"]["scan_points"])
@@ -55,5 +59,5 @@ def analyse(mediator, per_source, chi2_path, bounds_path):
 # spectra inputs are ordered mediator by mediator, source by source, members within (rules/common.smk)
 tables = iter(io.read_parquet(path)[0] for path in snakemake.input)
 for mediator, chi2_path, bounds_path in zip(spec["mediators"], snakemake.output.chi2, snakemake.output.bounds):
-    per_source = {source: [next(tables) for _ in spec["members"]] for source in spec["sources"]}
+    per_source = {source: split([next(tables) for _ in spec["members"]]) for source in spec["sources"]}
     analyse(mediator, per_source, chi2_path, bounds_path)
