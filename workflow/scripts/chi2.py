@@ -35,10 +35,16 @@ def marginalised(per_source, on_grid, coupling):
     return chi2.min(axis=0), pull, best
 
 
+def on_grid(per_source, rows=64):
+    """marginalised() over the whole grid, ``rows`` couplings at a time to bound the memory of large grids."""
+    parts = [marginalised(per_source, True, g[start:start + rows, None]) for start in range(0, g.size, rows)]
+    return tuple(np.concatenate(part) for part in zip(*parts))
+
+
 def analyse(mediator, per_source, chi2_path, bounds_path):
     """Write the chi2 grid and the smallest excluded coupling at each report mass of one mediator."""
     masses, report_masses = (per_source[spec["sources"][0]][on_grid][0] for on_grid in (True, False))
-    chi2, pull, best = marginalised(per_source, True, g[:, None])
+    chi2, pull, best = on_grid(per_source)
     frame = pd.DataFrame({"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
                           "pull": pull.ravel(), "source": np.asarray(spec["sources"])[best.ravel()]})
     meta = {"analysis": wc.analysis, "mediator": mediator, "delta_chi2": repr(threshold),
