@@ -151,3 +151,19 @@ def test_solar_flux_change_reruns_only_solar_jobs(finished_run):
     finally:
         table.write_bytes(original)
         os.utime(table, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_external_bound_is_drawn_when_its_file_appears(finished_run):
+    from test_external_limits import CURVE
+
+    directory, _ = finished_run
+    curve = directory / "resources/external_limits/bbn.csv"
+    curve.write_text(CURVE)
+    try:
+        result = run_snakemake(directory, "fig9", "--cores", "2", *TEST_CONFIG)
+        assert result.returncode == 0, result.stderr[-3000:]
+        log = (directory / "logs/figures/fig9.log").read_text()
+        assert "external bound test bound (nowhere, fig. 0) drawn" in log
+        assert "absent" in log and "coherent_csi" in log
+    finally:
+        curve.unlink()

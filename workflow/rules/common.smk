@@ -1,8 +1,8 @@
 # Configuration checks (at parse time, before any job) and input functions shared by the rules.
 
 import json
-
 import re
+from pathlib import Path
 
 from astrocevns.analyses import expand_analyses
 from astrocevns.config import ConfigError, check_config
@@ -103,6 +103,13 @@ def rates_params(wildcards):
     )
 
 
+def external_limit_files(number):
+    """The external-bound files listed for figure ``number`` that are present (the others are skipped)."""
+    limits = config["external_limits"]
+    paths = [f"{limits['directory']}/{name}.csv" for name in limits[f"fig{number}"]]
+    return [path for path in paths if Path(path).is_file()]
+
+
 def figure_params(number):
     """Only the plain values figure ``number`` labels its panels with (so unrelated edits rerun nothing)."""
     figures = config["figures"]
@@ -111,6 +118,9 @@ def figure_params(number):
         return plain({"curves": figures["rate_curves"], "threshold_keV": threshold, "mediators": MEDIATORS})
     if number == 1:
         return plain({"core": config["core"]})
+    if number in (9, 10):
+        return plain({"mediators": MEDIATORS, "cl": config["statistics"]["cl"],
+                      "external_listed": config["external_limits"][f"fig{number}"]})
     if number == 12:
         sigma = config["statistics"]["normalisation_uncertainty"][figures["regime_source"]]
         return plain({"curves": figures["regime_curves"], "target": figures["regime_target"],

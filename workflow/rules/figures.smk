@@ -38,8 +38,8 @@ FIGURE_INPUTS = {
     6: chi2_inputs(*[f"sn_marginalised/{d}" for d in ("resnova1", "xenonnt", "resnova3", "darwin")]),
     7: chi2_inputs(*[f"{s}/{d}" for s in ("solar", "atmospheric") for d in ("combined", "darwin", "resnova3", "combined-xenon1t_nr")]),
     8: chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined"),
-    9: chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined"),
-    10: chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined"),
+    9: chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined") + external_limit_files(9),
+    10: chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined") + external_limit_files(10),
     11: chi2_inputs("sn_marginalised/combined", "sn_marginalised-sigma10/combined", "sn_cc/combined", "sn_cc-sigma10/combined"),
     12: [f"results/rates/{config['figures']['regime_source']}.parquet"],
 }

@@ -46,7 +46,8 @@ def analyse(mediator, per_source, chi2_path, bounds_path):
     masses, report_masses = (per_source[spec["sources"][0]][on_grid][0] for on_grid in (True, False))
     chi2, pull, best = on_grid(per_source)
     frame = pd.DataFrame({"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
-                          "pull": pull.ravel(), "source": np.asarray(spec["sources"])[best.ravel()]})
+                          "pull": pull.ravel(),
+                          "source": pd.Categorical.from_codes(best.ravel(), categories=spec["sources"])})
     meta = {"analysis": wc.analysis, "mediator": mediator, "delta_chi2": repr(threshold),
             "inputs_hash": io.content_hash(spec, mediator, *snakemake.input)}
     # chi2 is infinite where no events are predicted but the SM has some: excluded at any CL

@@ -2,8 +2,11 @@
 
 from astrocevns import logs, plotting as pl
 
-logs.to_file(snakemake.log[0])
+log = logs.to_file(snakemake.log[0])
+p = snakemake.params.figure
+chi2 = [path for path in snakemake.input if path.endswith(".parquet")]
 layers = [(f"{s}/combined", pl.SOURCE_COLOURS[s], "fill", f"{pl.SOURCE_LABELS[s]}, RES-NOVA-3 + DARWIN")
           for s in ("atmospheric", "sn_marginalised", "solar")]
-fig = pl.bound_figure(snakemake.input, ["scalar"], layers, coupling_label="$g_\\phi$", title="summary")
+fig = pl.bound_figure(chi2, ["scalar"], layers, coupling_label="$g_\\phi$", title="summary",
+                      curves=pl.external_curves(snakemake.input, p["external_listed"], log))
 pl.save(fig, snakemake.output.pdf, snakemake.output.png)

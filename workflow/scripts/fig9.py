@@ -4,9 +4,11 @@ import math
 
 from astrocevns import logs, plotting as pl
 
-logs.to_file(snakemake.log[0])
+log = logs.to_file(snakemake.log[0])
+p = snakemake.params.figure
+chi2 = [path for path in snakemake.input if path.endswith(".parquet")]
 layers = [(f"{s}/combined", pl.SOURCE_COLOURS[s], "fill", f"{pl.SOURCE_LABELS[s]}, RES-NOVA-3 + DARWIN")
           for s in ("atmospheric", "sn_marginalised", "solar")]
-fig = pl.bound_figure(snakemake.input, ["vector"], layers, coupling_scale=math.sqrt(3.0),
-                      coupling_label="$g_{B-L}$", title="$U(1)_{B-L}$")
+fig = pl.bound_figure(chi2, ["vector"], layers, coupling_scale=math.sqrt(3.0), coupling_label="$g_{B-L}$",
+                      title="$U(1)_{B-L}$", curves=pl.external_curves(snakemake.input, p["external_listed"], log))
 pl.save(fig, snakemake.output.pdf, snakemake.output.png)

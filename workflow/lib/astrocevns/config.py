@@ -120,6 +120,12 @@ def check_config(config, root="."):
     _check_detectors(config, root)
     _check_analyses(config, _check_sources(config, root))
     _check_core(config["core"], root)
+    limits = config["external_limits"]
+    for figure in ("fig9", "fig10"):
+        for name in limits[figure]:
+            path = f"{limits['directory']}/{name}.csv"
+            if (Path(root) / path).is_file():
+                _checked_read(io.read_limit_curve, path, f"external_limits.{figure}", root)
 
 
 def _check_core(core, root):

@@ -182,7 +182,8 @@ def inverse_mean_free_path(shell, mediator, mediator_mass_MeV, E_MeV, antineutri
     return k0, k1, k2
 
 
-def core_polynomials(profile, mediator, mediator_mass_MeV, R1_km, R2_km, E_MeV, n_radii=200, transport=True):
+def core_polynomials(profile, mediator, mediator_mass_MeV, R1_km, R2_km, E_MeV, n_radii=200, transport=True,
+                     masses_per_block=64):
     """Diffusion time (eq. 13, nu_e and anti-nu_e averaged) and LNC-scalar scatterings (eq. 14).
 
     Parameters
@@ -198,10 +199,20 @@ def core_polynomials(profile, mediator, mediator_mass_MeV, R1_km, R2_km, E_MeV, 
         Trapezoidal points in radius.
     transport : bool
         Momentum-transfer (True) or total (False) scattering cross sections for the diffusion time.
+    masses_per_block : int
+        Masses evaluated together (memory grows as n_radii x n_E x masses_per_block).
     """
+    m = np.atleast_1d(np.asarray(mediator_mass_MeV, dtype=float))
+    blocks = [_core_polynomials(profile, mediator, m[i:i + masses_per_block], R1_km, R2_km, E_MeV, n_radii, transport)
+              for i in range(0, m.size, masses_per_block)]
+    return CorePolynomials(m, blocks[0].tau0_s, *(np.concatenate([getattr(b, name) for b in blocks])
+                                                  for name in ("tau1_s", "tau2_s", "n2")))
+
+
+def _core_polynomials(profile, mediator, m, R1_km, R2_km, E_MeV, n_radii, transport):
+    """:func:`core_polynomials` for one block of masses."""
     shell = profile.between(R1_km, R2_km, n_radii)
     r_cm = shell.radius_km / c.KM_PER_CM
-    m = np.atleast_1d(np.asarray(mediator_mass_MeV, dtype=float))
     weight = 3.0 * (r_cm - r_cm[0]) / c.SPEED_OF_LIGHT_CM_PER_S
     tau0, tau1, tau2, n2 = 0.0, np.zeros_like(m), np.zeros_like(m), np.zeros_like(m)
     for antineutrino in (False, True):

@@ -145,9 +145,9 @@ def write_parquet(frame, path, metadata):
     pq.write_table(table, path, compression="zstd")
 
 
-def read_parquet(path):
-    """Read a Parquet table and its key/value metadata (decoded, pandas' own entry dropped)."""
-    table = pq.read_table(path)
+def read_parquet(path, columns=None):
+    """Read a Parquet table (optionally only ``columns``) and its key/value metadata (pandas' entry dropped)."""
+    table = pq.read_table(path, columns=columns)
     meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items() if k != b"pandas"}
     return table.to_pandas(), meta
 
@@ -218,3 +218,36 @@ def read_core_profile(path):
     if bad.size:
         raise InputError(f"{path}, line {line_nos[bad[0]]}: Y_e = {ye[bad[0]]:g} outside (0, 1)")
     return CoreProfile(r, rho, T, ye, mu_nu, mu_e)
+
+
+LIMIT_CONVENTIONS = {"g": 1.0, "g_BL": 1.0 / np.sqrt(3.0), "g_phi": 1.0}
+"""Factor from a curve's coupling convention to g = sqrt(g_nu g_q): U(1)_{B-L} has g^2 = g_BL^2 / 3
+(g_q = g_BL / 3, g_nu = g_BL); the scalar with g_nu = g_q = g_phi has g = g_phi."""
+
+
+def read_limit_curve(path):
+    """Read an external bound: '# key: value' header lines (name, citation, mediator, convention) and
+    two CSV columns m_MeV, coupling. Returns (header dict, m_MeV, g) with the coupling converted to g.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    header = {}
+    for line in path.read_text().splitlines():
+        if line.startswith("#") and ":" in line:
+            key, value = line[1:].split(":", 1)
+            header[key.strip()] = value.strip()
+    for key in ("name", "citation", "mediator", "convention"):
+        if key not in header:
+            raise InputError(f"{path}: header line '# {key}: ...' missing")
+    if header["convention"] not in LIMIT_CONVENTIONS:
+        raise InputError(f"{path}: convention {header['convention']!r} not one of {sorted(LIMIT_CONVENTIONS)}")
+    if header["mediator"] not in ("vector", "scalar"):
+        raise InputError(f"{path}: mediator {header['mediator']!r} not 'vector' or 'scalar'")
+    _, line_nos, data = _numeric_rows(path, 2, delimiter=",")
+    m, coupling = data.T
+    _check_increasing(path, line_nos, m, "mass")
+    bad = np.flatnonzero((m <= 0) | (coupling <= 0))
+    if bad.size:
+        raise InputError(f"{path}, line {line_nos[bad[0]]}: mass and coupling must be positive")
+    return header, m, coupling * LIMIT_CONVENTIONS[header["convention"]]

@@ -131,7 +131,7 @@ def read_chi2_tables(paths):
     """{(mediator, analysis): chi2 table} and the delta chi2 threshold they were made with."""
     tables, thresholds = {}, set()
     for path in paths:
-        frame, meta = io.read_parquet(path)
+        frame, meta = io.read_parquet(path, columns=["g", "m_MeV", "chi2"])
         tables[meta["mediator"], meta["analysis"]] = frame
         thresholds.add(float(meta["delta_chi2"]))
     if len(thresholds) != 1:
@@ -198,12 +198,16 @@ def rate_figure(paths, params, E_max_keV, unit):
     return fig
 
 
+EXTERNAL_STYLES = [("k", "-"), ("k", "--"), ("k", ":"), ("k", "-."), (GREY, "-"), (GREY, "--"), (GREY, ":")]
+
+
 def bound_figure(paths, mediators, layers, bands=(), coupling_scale=1.0, coupling_label=COUPLING_LABEL,
-                 title=None, legend_columns=2):
+                 title=None, legend_columns=2, curves=()):
     """One panel per mediator with the excluded regions of several analyses (figs. 5-11).
 
     ``layers``: (analysis, colour, style, label) drawn in order (see :func:`excluded`);
-    ``bands``: (ideal analysis, reduced-efficiency analysis, colour, label) efficiency bands.
+    ``bands``: (ideal analysis, reduced-efficiency analysis, colour, label) efficiency bands;
+    ``curves``: (label, mediator, m_MeV, g) bounds of other experiments, drawn as lines.
     """
     tables, threshold = read_chi2_tables(paths)
     fig, axes = panels(len(mediators))
@@ -212,12 +216,29 @@ def bound_figure(paths, mediators, layers, bands=(), coupling_scale=1.0, couplin
                                    coupling_scale) for ideal, reduced, colour, label in bands]
         handles += [excluded(ax, tables[mediator, analysis], threshold, colour, style, label, coupling_scale)
                     for analysis, colour, style, label in layers]
+        for (label, curve_mediator, m, g), (colour, style) in zip(curves, EXTERNAL_STYLES * 4):
+            if curve_mediator == mediator:
+                handles += ax.plot(m, g * coupling_scale, color=colour, linestyle=style, linewidth=1.2, label=label)
         bound_axes(ax, f"{title + ', ' if title else ''}{MEDIATOR_LABELS[mediator]}", coupling_label)
         frame = tables[mediator, layers[0][0]]
         ax.set_xlim(frame.m_MeV.min(), frame.m_MeV.max())
         ax.set_ylim(frame.g.min() * coupling_scale, frame.g.max() * coupling_scale)
     fig.legend(handles=handles, loc="outside lower center", ncol=legend_columns)
     return fig
+
+
+def external_curves(paths, listed, log):
+    """(label, mediator, m_MeV, g) of the external-bound files among ``paths``; logs the listed ones absent."""
+    curves = []
+    for path in (p for p in paths if str(p).endswith(".csv")):
+        header, m, g = io.read_limit_curve(path)
+        curves.append((header["name"], header["mediator"], m, g))
+        log.info("external bound %s (%s) drawn", header["name"], header["citation"])
+    present = {str(p).rsplit("/", 1)[-1].removesuffix(".csv") for p in paths}
+    absent = [name for name in listed if name not in present]
+    if absent:
+        log.info("external bounds listed but absent (add resources/external_limits/<name>.csv): %s", ", ".join(absent))
+    return curves
 
 
 def per_detector_layers(sources):
