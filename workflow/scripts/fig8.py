@@ -3,7 +3,7 @@
 from astrocevns import logs, plotting as pl
 
 logs.to_file(snakemake.log[0])
-layers = [(f"{s}/combined", pl.SOURCE_COLOURS[s], "fill", f"{pl.SOURCE_LABELS[s]}, RES-NOVA-3 + DARWIN")
+layers = [(f"{s}/combined", pl.SOURCE_COLOURS[s], "light", f"{pl.SOURCE_LABELS[s]}, RES-NOVA-3 + DARWIN")
           for s in ("atmospheric", "sn_marginalised", "solar")]
 fig = pl.bound_figure(snakemake.input, ["vector"], layers, title="summary")
 pl.save(fig, snakemake.output.pdf, snakemake.output.png)

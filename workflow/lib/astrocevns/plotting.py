@@ -95,14 +95,15 @@ def chi2_grid(frame):
 def excluded(ax, frame, threshold, colour, style="fill", label=None, coupling_scale=1.0, zorder=2):
     """Draw the region chi2 > threshold of a chi2 table.
 
-    ``style``: 'fill' (solid, translucent), 'hatch' (hatched, outlined), 'dashed' or 'solid' (boundary
-    line only). ``coupling_scale`` multiplies g (e.g. sqrt(3) for g_B-L). Returns a legend handle.
+    ``style``: 'fill' (solid, translucent), 'light' (faint fill with a strong boundary, for overlapping
+    regions), 'hatch' (hatched, outlined), 'dashed' or 'solid' (boundary line only). ``coupling_scale`` multiplies g (e.g. sqrt(3) for g_B-L). Returns a legend handle.
     """
     m, g, chi2 = chi2_grid(frame)
     mask = np.where(np.isfinite(chi2), chi2, np.inf) > threshold
     g = g * coupling_scale
-    if style == "fill":
-        ax.contourf(m, g, mask.astype(float), levels=[0.5, 1.5], colors=[colour], alpha=FILL_ALPHA, zorder=zorder)
+    alpha = {"fill": FILL_ALPHA, "light": 0.12}.get(style)
+    if alpha:
+        ax.contourf(m, g, mask.astype(float), levels=[0.5, 1.5], colors=[colour], alpha=alpha, zorder=zorder)
     elif style == "hatch":
         hatched = ax.contourf(m, g, mask.astype(float), levels=[0.5, 1.5], colors="none", hatches=["////"],
                               zorder=zorder)
@@ -110,9 +111,9 @@ def excluded(ax, frame, threshold, colour, style="fill", label=None, coupling_sc
         hatched.set_linewidth(0.0)
     linestyle = "--" if style == "dashed" else "-"
     ax.contour(m, g, mask.astype(float), levels=[0.5], colors=[colour], linestyles=[linestyle],
-               linewidths=1.0 if style in ("fill", "hatch") else 1.5, zorder=zorder + 1)
-    if style == "fill":
-        return Patch(facecolor=colour, alpha=FILL_ALPHA, edgecolor=colour, label=label)
+               linewidths=1.0 if style in ("fill", "hatch") else 1.6, zorder=zorder + 1)
+    if alpha:
+        return Patch(facecolor=colour, alpha=alpha, edgecolor=colour, label=label)
     if style == "hatch":
         return Patch(facecolor="none", hatch="////", edgecolor=colour, label=label)
     return Line2D([], [], color=colour, linestyle=linestyle, label=label)
