@@ -1,6 +1,7 @@
 """Contour extraction and the fine scan for the smallest excluded coupling."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from astrocevns.bounds import smallest_excluded_coupling
@@ -14,7 +15,7 @@ LOG_M, LOG_G = np.meshgrid(np.log10(M), np.log10(G))
 def test_contour_recovers_a_circle_in_log_space():
     # chi2 = 4.61 (r / 1.5)^2 about (log m, log g) = (1, -4.5): the threshold line is the circle r = 1.5
     chi2 = 4.61 * (np.hypot(LOG_M - 1.0, LOG_G + 4.5) / 1.5) ** 2
-    lines = exclusion_contours(M, G, chi2, 4.61)
+    lines = pd.DataFrame(exclusion_contours(M, G, chi2, 4.61))
     assert lines["line"].nunique() == 1 and lines["closed"].all()
     radius = np.hypot(np.log10(lines.m_MeV) - 1.0, np.log10(lines.g) + 4.5)
     assert radius.to_numpy() == pytest.approx(1.5, abs=2e-3)
@@ -25,7 +26,7 @@ def test_contour_finds_boundary_and_island():
     chi2 = 4.61 * 10 ** (2 * (LOG_G + 5 - 0.5 * LOG_M))
     island = np.hypot(LOG_M - 2.0, LOG_G + 6.0) < 0.5
     chi2 = np.where(island, 100.0, chi2)
-    lines = exclusion_contours(M, G, chi2, 4.61)
+    lines = pd.DataFrame(exclusion_contours(M, G, chi2, 4.61))
     per_line = lines.groupby("line")
     assert per_line.ngroups == 2
     closed = per_line["closed"].first()
@@ -37,7 +38,7 @@ def test_contour_finds_boundary_and_island():
 
 def test_infinite_chi2_counts_as_excluded():
     chi2 = np.where(LOG_G > -4, np.inf, 0.0)
-    lines = exclusion_contours(M, G, chi2, 4.61)
+    lines = pd.DataFrame(exclusion_contours(M, G, chi2, 4.61))
     assert np.log10(lines.g).to_numpy() == pytest.approx(-4.0, abs=0.05)
 
 

@@ -1,7 +1,7 @@
 """Rule chi2: profiled Poisson chi-square of one analysis on the (g, m) grid, and its bounds, per mediator."""
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 
 from astrocevns import bounds, grids, io, logs, rates, statistics
 
@@ -45,9 +45,9 @@ def analyse(mediator, per_source, chi2_path, bounds_path):
     """Write the chi2 grid and the smallest excluded coupling at each report mass of one mediator."""
     masses, report_masses = (per_source[spec["sources"][0]][on_grid][0] for on_grid in (True, False))
     chi2, pull, best = on_grid(per_source)
-    frame = pd.DataFrame({"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
-                          "pull": pull.ravel(),
-                          "source": pd.Categorical.from_codes(best.ravel(), categories=spec["sources"])})
+    frame = {"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
+             "pull": pull.ravel(),
+             "source": pa.DictionaryArray.from_arrays(best.ravel().astype(np.int32), spec["sources"])}
     meta = {"analysis": wc.analysis, "mediator": mediator, "delta_chi2": repr(threshold),
             "inputs_hash": io.content_hash(spec, mediator, *snakemake.input)}
     # chi2 is infinite where no events are predicted but the SM has some: excluded at any CL
@@ -57,14 +57,14 @@ def analyse(mediator, per_source, chi2_path, bounds_path):
     g_min = bounds.smallest_excluded_coupling(lambda coupling: marginalised(per_source, False, coupling)[0],
                                               spec["bounds"]["g_min"], spec["bounds"]["g_max"], threshold,
                                               spec["bounds"]["scan_points"])
-    table = pd.DataFrame({"analysis": wc.analysis, "mediator": mediator, "m_MeV": report_masses,
-                          "g_min": pd.array(g_min, dtype="Float64")})
+    table = {"analysis": np.full(report_masses.size, wc.analysis), "mediator": np.full(report_masses.size, mediator),
+             "m_MeV": report_masses, "g_min": pa.array(g_min, mask=np.isnan(g_min))}  # null: nothing excluded
     log.info("%s: g_min at %s MeV = %s", mediator, report_masses.tolist(), np.round(g_min, 9).tolist())
     io.write_parquet(table, bounds_path, meta)
 
 
 # spectra inputs are ordered mediator by mediator, source by source, members within (rules/common.smk)
-tables = iter(io.read_parquet(path)[0] for path in snakemake.input)
+tables = iter(io.read_columns(path)[0] for path in snakemake.input)
 for mediator, chi2_path, bounds_path in zip(spec["mediators"], snakemake.output.chi2, snakemake.output.bounds):
     per_source = {source: split([next(tables) for _ in spec["members"]]) for source in spec["sources"]}
     analyse(mediator, per_source, chi2_path, bounds_path)

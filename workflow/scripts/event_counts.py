@@ -7,7 +7,7 @@ from astrocevns import io, logs
 log = logs.to_file(snakemake.log[0])
 rows = []
 for path in snakemake.input:
-    _, meta = io.read_parquet(path)
+    meta = io.read_metadata(path)
     rows.append(
         {
             "source": meta["source"],

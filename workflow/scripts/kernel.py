@@ -5,7 +5,7 @@ from astrocevns.detectors import Efficiency
 
 log = logs.to_file(snakemake.log[0])
 wc, spec = snakemake.wildcards, snakemake.params.spec
-flux_table, _ = io.read_parquet(snakemake.input.flux)
+flux_table, _ = io.read_columns(snakemake.input.flux)
 if wc.efficiency == "ideal":
     efficiency = Efficiency.ideal()
 else:

@@ -7,7 +7,7 @@ from astrocevns.detectors import Detector, Efficiency
 
 log = logs.to_file(snakemake.log[0])
 spec = snakemake.params.spec
-flux_table, _ = io.read_parquet(snakemake.input[0])
+flux_table, _ = io.read_columns(snakemake.input[0])
 fluence = sources.total_fluence(flux_table)
 E_r_keV = grids.log_axis(spec["recoil_keV"])
 frames = []

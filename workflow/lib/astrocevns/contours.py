@@ -2,7 +2,6 @@
 
 import contourpy
 import numpy as np
-import pandas as pd
 
 
 def exclusion_contours(m_MeV, g, chi2, threshold):
@@ -18,7 +17,7 @@ def exclusion_contours(m_MeV, g, chi2, threshold):
 
     Returns
     -------
-    DataFrame with columns ``line`` (index of the polyline), ``closed`` (True for a closed loop,
+    dict of arrays (a table): ``line`` (index of the polyline), ``closed`` (True for a closed loop,
     e.g. an island of the vector cancellation region), ``m_MeV`` and ``g`` (in order along the line).
     """
     finite_cap = 10.0 * threshold + 1.0
@@ -26,15 +25,9 @@ def exclusion_contours(m_MeV, g, chi2, threshold):
     generator = contourpy.contour_generator(
         np.log10(m_MeV), np.log10(g), z, line_type=contourpy.LineType.Separate
     )
-    frames = []
-    for index, line in enumerate(generator.lines(threshold)):
-        closed = bool(np.allclose(line[0], line[-1]))
-        frames.append(
-            pd.DataFrame(
-                {"line": index, "closed": closed, "m_MeV": 10 ** line[:, 0], "g": 10 ** line[:, 1]}
-            )
-        )
-    if not frames:
-        return pd.DataFrame({"line": pd.Series(dtype="int64"), "closed": pd.Series(dtype=bool),
-                             "m_MeV": pd.Series(dtype=float), "g": pd.Series(dtype=float)})
-    return pd.concat(frames, ignore_index=True)
+    lines = generator.lines(threshold)
+    index = np.concatenate([np.full(len(line), k) for k, line in enumerate(lines)]) if lines else np.zeros(0, int)
+    closed = np.array([bool(np.allclose(line[0], line[-1])) for line in lines], dtype=bool)
+    points = np.concatenate(lines) if lines else np.zeros((0, 2))
+    return {"line": index.astype(np.int64), "closed": closed[index] if lines else np.zeros(0, bool),
+            "m_MeV": 10 ** points[:, 0], "g": 10 ** points[:, 1]}

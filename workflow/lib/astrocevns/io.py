@@ -128,27 +128,50 @@ def content_hash(*items):
     return h.hexdigest()[:16]
 
 
-def write_parquet(frame, path, metadata):
-    """Write a DataFrame to Parquet with key/value metadata (package version added); deterministic.
+def write_parquet(table, path, metadata):
+    """Write a table to Parquet with key/value metadata (package version added); deterministic.
 
-    Refuses NaN in float columns so that no table downstream silently inherits one; a value that is
-    missing on purpose goes in a nullable column (pandas ``Float64``) as NA.
+    ``table`` is a pandas DataFrame or a mapping of column name to array (NumPy or pyarrow); the
+    hot rules use mappings so that their jobs need not load pandas. NaN in a float column is refused,
+    so that no table downstream silently inherits one; a value missing on purpose is a null
+    (pandas ``Float64`` NA or a masked pyarrow array).
     """
-    for name, column in frame.items():
-        if column.dtype == np.float64 and np.isnan(column.to_numpy()).any():
-            raise ValueError(f"{path}: refusing to write NaN in column {name!r}")
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if isinstance(table, dict):
+        arrow = pa.table({name: column if isinstance(column, pa.Array) else np.asarray(column)
+                          for name, column in table.items()})
+    else:
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+    for name, column in zip(arrow.column_names, arrow.columns):
+        if pa.types.is_floating(column.type) and np.isnan(column.to_numpy(zero_copy_only=False)).any():
+            if column.null_count == 0:
+                raise ValueError(f"{path}: refusing to write NaN in column {name!r}")
     meta = {"astrocevns_version": __version__, **{k: str(v) for k, v in metadata.items()}}
-    table = table.replace_schema_metadata({**table.schema.metadata, **{k.encode(): v.encode() for k, v in meta.items()}})
+    existing = arrow.schema.metadata or {}
+    arrow = arrow.replace_schema_metadata({**existing, **{k.encode(): v.encode() for k, v in meta.items()}})
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd")
+    pq.write_table(arrow, path, compression="zstd")
+
+
+def _decoded_metadata(schema):
+    return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items() if k != b"pandas"}
 
 
 def read_parquet(path, columns=None):
-    """Read a Parquet table (optionally only ``columns``) and its key/value metadata (pandas' entry dropped)."""
+    """Read a Parquet table (optionally only ``columns``) as a DataFrame, and its key/value metadata."""
     table = pq.read_table(path, columns=columns)
-    meta = {k.decode(): v.decode() for k, v in (table.schema.metadata or {}).items() if k != b"pandas"}
-    return table.to_pandas(), meta
+    return table.to_pandas(), _decoded_metadata(table.schema)
+
+
+def read_columns(path, columns=None):
+    """Read a Parquet table as {column: NumPy array} and its metadata, without loading pandas."""
+    table = pq.read_table(path, columns=columns)
+    return {name: column.to_numpy(zero_copy_only=False) for name, column in zip(table.column_names, table.columns)}, \
+        _decoded_metadata(table.schema)
+
+
+def read_metadata(path):
+    """The key/value metadata of a Parquet file, without reading its rows."""
+    return _decoded_metadata(pq.read_schema(path))
 
 
 CORE_TABLE_COLUMNS = ("r_km", "density_g_cm3", "temperature_MeV", "electron_fraction",

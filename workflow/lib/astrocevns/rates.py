@@ -15,7 +15,6 @@ recoil bin; binned counts for whole arrays of (g, m) are then sums of m-only mom
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from . import constants as c
 from . import cross_sections as xs
@@ -164,33 +163,32 @@ def differential_rate_kernel(fluence, detector, E_r_keV):
 
 
 def kernel_frame(kernel):
-    """The kernel as a table: one row per quadrature node (for Parquet)."""
+    """The kernel as a table {column: array}, one row per quadrature node (for Parquet)."""
     bins = kernel.bins
     n_bins, q = bins.nodes_keV.shape
     index = np.repeat(np.arange(n_bins), q)
-    return pd.DataFrame(
-        {
-            "bin": index,
-            "E_lo_keV": bins.edges_keV[:-1][index],
-            "E_hi_keV": bins.edges_keV[1:][index],
-            "E_r_keV": bins.nodes_keV.ravel(),
-            "weight_keV": bins.weights_keV.ravel(),
-            "sm_rate_per_keV": kernel.sm_rate_per_keV.ravel(),
-            "scalar_rate_MeV4_per_keV": kernel.scalar_rate_MeV4_per_keV.ravel(),
-            "recoil_term_MeV2": kernel.recoil_term_MeV2.ravel(),
-        }
-    )
+    return {
+        "bin": index,
+        "E_lo_keV": bins.edges_keV[:-1][index],
+        "E_hi_keV": bins.edges_keV[1:][index],
+        "E_r_keV": bins.nodes_keV.ravel(),
+        "weight_keV": bins.weights_keV.ravel(),
+        "sm_rate_per_keV": kernel.sm_rate_per_keV.ravel(),
+        "scalar_rate_MeV4_per_keV": kernel.scalar_rate_MeV4_per_keV.ravel(),
+        "recoil_term_MeV2": kernel.recoil_term_MeV2.ravel(),
+    }
 
 
 def kernel_from_frame(frame, vector_strength_MeV2):
-    """Inverse of :func:`kernel_frame`."""
-    n_bins = int(frame["bin"].max()) + 1 if len(frame) else 0
-    shape = (n_bins, len(frame) // max(n_bins, 1))
+    """Inverse of :func:`kernel_frame` (from a mapping of column name to array, or a DataFrame)."""
+    bins = np.asarray(frame["bin"])
+    n_bins = int(bins.max()) + 1 if bins.size else 0
+    shape = (n_bins, bins.size // max(n_bins, 1))
 
     def column(name):
-        return frame[name].to_numpy(dtype=float).reshape(shape)
+        return np.asarray(frame[name], dtype=float).reshape(shape)
 
-    edges = np.append(frame["E_lo_keV"].to_numpy()[:: shape[1]], frame["E_hi_keV"].to_numpy()[-1:])
+    edges = np.append(np.asarray(frame["E_lo_keV"])[:: shape[1]], np.asarray(frame["E_hi_keV"])[-1:])
     return RecoilKernel(
         bins=RecoilBins(edges, column("E_r_keV"), column("weight_keV")),
         sm_rate_per_keV=column("sm_rate_per_keV"),
@@ -203,7 +201,7 @@ def kernel_from_frame(frame, vector_strength_MeV2):
 def spectrum_frame(kernel, mediator, masses_MeV, on_grid):
     """Binned spectra for all couplings at the given masses, as the exact polynomial in g^2.
 
-    One row per (mass, bin) with columns ``m_MeV``, ``on_grid`` (False for extra masses such as
+    A table {column: array}, one row per (mass, bin), with columns ``m_MeV``, ``on_grid`` (False for extra masses such as
     the report masses), ``bin``, ``E_lo_keV``, ``E_hi_keV``, ``sm_counts`` and ``coeff_g2``,
     ``coeff_g4``: N_i(g, m) = sm_counts + coeff_g2 g^2 + coeff_g4 g^4 for any g.
     """
@@ -211,18 +209,16 @@ def spectrum_frame(kernel, mediator, masses_MeV, on_grid):
     a, b, c = kernel.coupling_polynomial(mediator, masses)
     n_bins = kernel.sm_counts().size
     edges = kernel.bins.edges_keV
-    return pd.DataFrame(
-        {
-            "m_MeV": np.repeat(masses, n_bins),
-            "on_grid": np.repeat(np.asarray(on_grid, dtype=bool), n_bins),
-            "bin": np.tile(np.arange(n_bins), masses.size),
-            "E_lo_keV": np.tile(edges[:-1], masses.size),
-            "E_hi_keV": np.tile(edges[1:], masses.size),
-            "sm_counts": a.ravel(),
-            "coeff_g2": b.ravel(),
-            "coeff_g4": c.ravel(),
-        }
-    )
+    return {
+        "m_MeV": np.repeat(masses, n_bins),
+        "on_grid": np.repeat(np.asarray(on_grid, dtype=bool), n_bins),
+        "bin": np.tile(np.arange(n_bins), masses.size),
+        "E_lo_keV": np.tile(edges[:-1], masses.size),
+        "E_hi_keV": np.tile(edges[1:], masses.size),
+        "sm_counts": a.ravel(),
+        "coeff_g2": b.ravel(),
+        "coeff_g4": c.ravel(),
+    }
 
 
 def polynomial_from_frame(frame, on_grid):
@@ -230,7 +226,8 @@ def polynomial_from_frame(frame, on_grid):
 
     The coefficient arrays have shape (n_masses, n_bins); see :func:`counts_from_polynomial`.
     """
-    rows = frame[frame["on_grid"] == on_grid]
-    masses = rows["m_MeV"].to_numpy()[rows["bin"].to_numpy() == 0]
+    rows = np.asarray(frame["on_grid"]) == on_grid
+    masses = np.asarray(frame["m_MeV"])[rows & (np.asarray(frame["bin"]) == 0)]
     shape = (masses.size, -1)
-    return masses, tuple(rows[name].to_numpy(dtype=float).reshape(shape) for name in ("sm_counts", "coeff_g2", "coeff_g4"))
+    return masses, tuple(np.asarray(frame[name], dtype=float)[rows].reshape(shape)
+                         for name in ("sm_counts", "coeff_g2", "coeff_g4"))

@@ -9,7 +9,6 @@ burst for a supernova, ``exposure_yr`` for a steady source).
 import logging
 
 import numpy as np
-import pandas as pd
 
 from . import constants as c
 from . import fluxes, io
@@ -58,14 +57,12 @@ def steady_components(spec):
 
 
 def source_table(spec):
-    """The fluence table of a source config entry (see module docstring)."""
+    """The fluence table {column: array} of a source config entry (see module docstring)."""
     build = supernova_components if spec["kind"] == "supernova" else steady_components
     E, components = build(spec)
-    frame = pd.DataFrame({"E_nu_MeV": E})
-    for component, fluence in components.items():
-        frame[fluence_column(component)] = fluence
-    frame[TOTAL_COLUMN] = np.sum(list(components.values()), axis=0)
-    return frame
+    table = {"E_nu_MeV": E, **{fluence_column(component): f for component, f in components.items()}}
+    table[TOTAL_COLUMN] = np.sum(list(components.values()), axis=0)
+    return table
 
 
 def total_fluence(frame):
@@ -74,7 +71,6 @@ def total_fluence(frame):
     A grid point at E_nu = 0 is dropped: a recoil above any threshold needs E_nu^min > 0, and psi/E^2
     (for the integral I_2) is not defined there.
     """
-    positive = frame["E_nu_MeV"].to_numpy() > 0.0
-    return fluxes.PiecewiseLinearFluence(
-        frame["E_nu_MeV"].to_numpy()[positive], frame[TOTAL_COLUMN].to_numpy()[positive]
-    )
+    E, total = np.asarray(frame["E_nu_MeV"]), np.asarray(frame[TOTAL_COLUMN])
+    positive = E > 0.0
+    return fluxes.PiecewiseLinearFluence(E[positive], total[positive])
