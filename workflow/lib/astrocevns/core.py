@@ -117,12 +117,12 @@ def nucleon_cross_section_polynomial(E_MeV, mediator_mass_MeV, nucleon, mediator
     raise ValueError(f"unknown mediator {mediator!r}")
 
 
-def charged_current_cross_section_cm2(E_MeV, antineutrino, T_MeV=None, mu_e_MeV=None):
+def charged_current_cross_section_cm2(E_MeV, antineutrino, T_MeV, mu_e_MeV):
     """nu_e n -> e- p or anti-nu_e p -> e+ n: G_F^2 cos^2 theta_C (1 + 3 g_A^2) / pi E_e p_e (1 - f_e).
 
     E_e = E_nu + Delta (nu_e) or E_nu - Delta (anti-nu_e), nucleon recoil neglected (Bruenn 1985,
-    ApJS 58, 771). Electron final states are Pauli blocked by a Fermi-Dirac sea (T, mu_e; shape
-    n_r x n_E); positrons are not.
+    ApJS 58, 771). Electron final states are Pauli blocked by a Fermi-Dirac sea at each radius
+    (T, mu_e of shape n_r); positrons are not. Returns shape (n_r, n_E).
     """
     E = np.asarray(E_MeV, dtype=float)
     delta = c.NEUTRON_PROTON_MASS_DIFFERENCE_MEV
@@ -130,10 +130,9 @@ def charged_current_cross_section_cm2(E_MeV, antineutrino, T_MeV=None, mu_e_MeV=
     p_e = np.sqrt(np.clip(E_e**2 - c.ELECTRON_MASS_MEV**2, 0.0, None))
     sigma = (c.G_F_PER_MEV2**2 * c.COS2_THETA_C * (1.0 + 3.0 * c.G_A_NUCLEON**2) / np.pi
              * np.where(E_e > c.ELECTRON_MASS_MEV, E_e * p_e, 0.0) * c.HBARC2_CM2_MEV2)
-    if antineutrino or T_MeV is None:
-        return np.broadcast_to(sigma, (1, E.size)) if T_MeV is None else np.broadcast_to(sigma, (len(T_MeV), E.size))
-    blocking = 1.0 - fermi_dirac((E_e[None, :] - mu_e_MeV[:, None]) / T_MeV[:, None])
-    return sigma[None, :] * blocking
+    if antineutrino:
+        return np.broadcast_to(sigma, (len(T_MeV), E.size))
+    return sigma[None, :] * (1.0 - fermi_dirac((E_e[None, :] - mu_e_MeV[:, None]) / T_MeV[:, None]))
 
 
 @dataclass(frozen=True)
