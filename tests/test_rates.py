@@ -116,7 +116,7 @@ def test_bins_stop_at_the_kinematic_end_point(request):
 def test_kernel_round_trips_through_a_table(request):
     _, fluence, detector = make_case("sn_pb", request)
     kernel = rates.recoil_kernel(fluence, detector, 2.0, 100.0)
-    again = rates.kernel_from_frame(rates.kernel_frame(kernel), kernel.vector_strength_MeV2)
+    again = rates.kernel_from_frame(rates.kernel_frame(kernel))
     assert np.array_equal(again.counts("scalar", 1e-5, 3.0), kernel.counts("scalar", 1e-5, 3.0))
     assert np.array_equal(again.bins.edges_keV, kernel.bins.edges_keV)
 

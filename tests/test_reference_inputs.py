@@ -36,8 +36,7 @@ def reference_spec(source, reference_dir):
 
 def sm_events(spec, detector_name):
     det = CONFIG["detectors"][detector_name]
-    nucleus = cfg.nucleus(det["target"], CONFIG["targets"][det["target"]], CONFIG["form_factor"])
-    detector = cfg.detector(detector_name, det, nucleus, Efficiency.ideal())
+    (detector,) = cfg.detector_parts(detector_name, det, CONFIG["targets"], CONFIG["form_factor"], Efficiency.ideal())
     fluence = sources.total_fluence(sources.source_table(spec))
     return rates.recoil_kernel(fluence, detector, **CONFIG["recoil_bins"]).sm_counts().sum()
 

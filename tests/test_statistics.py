@@ -90,8 +90,7 @@ def sn_kernels():
             fluence = sources.total_fluence(sources.source_table(CONFIG["sources"][source]))
             for name in ("resnova3", "darwin"):
                 det = CONFIG["detectors"][name]
-                nucleus = cfg.nucleus(det["target"], CONFIG["targets"][det["target"]], CONFIG["form_factor"])
-                detector = cfg.detector(name, det, nucleus, Efficiency.ideal())
+                (detector,) = cfg.detector_parts(name, det, CONFIG["targets"], CONFIG["form_factor"], Efficiency.ideal())
                 kernels[source, name] = rates.recoil_kernel(fluence, detector, **CONFIG["recoil_bins"])
     finally:
         os.chdir(cwd)

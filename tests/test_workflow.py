@@ -31,11 +31,12 @@ def planned_jobs(log):
 def test_dry_run_plans_every_stage(finished_run):
     _, log = finished_run
     jobs = planned_jobs(log)
-    # 4 sources; 8 (detector, efficiency) pairs; 25 analyses + 17 xenon1t_nr variants; one job serves both mediators
-    assert jobs["flux"] == 4 and jobs["kernel"] == 32 and jobs["event_counts"] == 1
-    assert jobs["chi2"] == jobs["contour"] == 42
+    # 4 astrophysical sources x 8 (detector, efficiency) pairs, and 2 beams with one detector each;
+    # 25 projected analyses + 17 xenon1t_nr variants + 3 existing bounds; one job serves both mediators
+    assert jobs["flux"] == 6 and jobs["kernel"] == 34 and jobs["event_counts"] == 1
+    assert jobs["chi2"] == jobs["contour"] == 45
     assert jobs["bounds_table"] == 1 and jobs["all"] == 1
-    assert 0 < jobs["spectra"] <= 32
+    assert 0 < jobs["spectra"] <= 34
     assert jobs["rates"] == 4 and jobs["figure"] == 12
     assert jobs["core"] == 2 and jobs["core_bounds_table"] == 1
 
@@ -62,7 +63,7 @@ def test_bounds_table(finished_run):
                 "sn_marginalised/combined", "solar/combined", "solar/darwin", "atmospheric/combined"}
     assert required <= set(table.analysis)
     assert sorted(table.m_MeV.unique()) == [0.1, 1.0, 10.0, 100.0, 1000.0]
-    assert len(table) == 2 * 42 * 5
+    assert len(table) == 2 * 45 * 5
     bounds = table.set_index(["analysis", "mediator", "m_MeV"]).g_min
     for mediator in ("vector", "scalar"):
         # low-mass plateau and weakening at high mass (paper figs. 5-8)
@@ -164,6 +165,6 @@ def test_external_bound_is_drawn_when_its_file_appears(finished_run):
         assert result.returncode == 0, result.stderr[-3000:]
         log = (directory / "logs/figures/fig9.log").read_text()
         assert "external bound test bound (nowhere, fig. 0) drawn" in log
-        assert "absent" in log and "coherent_csi" in log
+        assert "absent" in log and "na64" in log
     finally:
         curve.unlink()

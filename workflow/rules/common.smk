@@ -3,9 +3,10 @@
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
-from astrocevns.analyses import expand_analyses
-from astrocevns.config import ConfigError, check_config
+from astrocevns.analyses import BEAM_KINDS, expand_analyses, sees
+from astrocevns.config import ConfigError, check_config, composition
 
 validate(config, schema="../../config/schema.yaml")
 try:
@@ -28,9 +29,9 @@ def plain(value):
 
 
 def source_files(wildcards):
-    """The input files of one source: supernova time series or steady-source spectra."""
+    """The input files of one source: supernova time series or steady-source spectra (a beam has none)."""
     spec = config["sources"][wildcards.source]
-    entries = spec["species"] if spec["kind"] == "supernova" else spec["components"]
+    entries = spec.get("species", spec.get("components", {}))
     return [entry["file"] for entry in entries.values()]
 
 
@@ -49,10 +50,11 @@ def detector_efficiency_pairs():
 def kernel_params(wildcards):
     """Only what the kernel of one (source, detector, efficiency) depends on."""
     spec = config["detectors"][wildcards.detector]
+    targets = config["targets"]
     return plain(
         {
             "detector": spec,
-            "target": config["targets"][spec["target"]],
+            "targets": {name: targets[name] for name in {spec["target"], *composition(targets, spec["target"])}},
             "form_factor": config["form_factor"],
             "recoil_bins": config["recoil_bins"],
         }
@@ -70,11 +72,22 @@ def spectra_of_analysis(wildcards):
     ]
 
 
+def ceiling_efficiency_files(wildcards):
+    """The efficiency table of an event-ceiling analysis (its WIMP count uses the detector's efficiency)."""
+    analysis = ANALYSES[wildcards.analysis]
+    if analysis.statistic["kind"] != "event_ceiling":
+        return []
+    return efficiency_files(SimpleNamespace(efficiency=analysis.members[0][1]))
+
+
 def analysis_params(wildcards):
     """Only what the chi-square of one analysis depends on."""
     analysis = ANALYSES[wildcards.analysis]
+    ceiling = analysis.statistic["kind"] == "event_ceiling"
     return plain(
         {
+            "statistic": analysis.statistic,
+            "ceiling_detector": config["detectors"][analysis.members[0][0]] if ceiling else None,
             "mediators": MEDIATORS,
             "sources": list(analysis.sources),
             "members": [list(member) for member in analysis.members],

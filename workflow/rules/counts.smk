@@ -27,7 +27,9 @@ rule event_counts:
         [
             f"results/kernels/{source}/{detector}/{efficiency}.parquet"
             for source in SOURCES
+            if config["sources"][source]["kind"] not in BEAM_KINDS  # the paper's sources (DESIGN sec. 5)
             for detector, efficiency in detector_efficiency_pairs()
+            if sees(config["sources"], source, detector)
         ],
     output:
         report(

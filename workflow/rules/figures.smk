@@ -29,6 +29,14 @@ def sn_analyses(*detector_sets):
     return [f"{model}/{d}" for model in ("sn_cc", "sn_failed") for d in detector_sets]
 
 
+def existing_bounds(*analyses):
+    """The chi2 inputs of those existing-bound analyses that the config defines."""
+    return chi2_inputs(*[analysis for analysis in analyses if analysis in ANALYSES])
+
+
+COHERENT = ("coherent_csi/coherent_csi", "coherent_ar/coherent_ar")
+SUMMARY = chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined") + existing_bounds(*COHERENT)
+
 FIGURE_INPUTS = {
     1: [f"results/core/{mediator}.parquet" for mediator in MEDIATORS],
     2: ["results/rates/sn_cc.parquet", "results/rates/sn_failed.parquet"],
@@ -36,10 +44,11 @@ FIGURE_INPUTS = {
     4: ["results/rates/atmospheric.parquet"],
     5: chi2_inputs(*sn_analyses("combined", "darwin", "resnova3", "combined-xenon1t_nr")),
     6: chi2_inputs(*[f"sn_marginalised/{d}" for d in ("resnova1", "xenonnt", "resnova3", "darwin")]),
-    7: chi2_inputs(*[f"{s}/{d}" for s in ("solar", "atmospheric") for d in ("combined", "darwin", "resnova3", "combined-xenon1t_nr")]),
-    8: chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined"),
-    9: chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined") + external_limit_files(9),
-    10: chi2_inputs("sn_marginalised/combined", "solar/combined", "atmospheric/combined") + external_limit_files(10),
+    7: chi2_inputs(*[f"{s}/{d}" for s in ("solar", "atmospheric") for d in ("combined", "darwin", "resnova3", "combined-xenon1t_nr")])
+    + existing_bounds("xenon1t/xenon1t"),
+    8: SUMMARY,
+    9: SUMMARY + external_limit_files(9),
+    10: SUMMARY + external_limit_files(10),
     11: chi2_inputs("sn_marginalised/combined", "sn_marginalised-sigma10/combined", "sn_cc/combined", "sn_cc-sigma10/combined"),
     12: [f"results/rates/{config['figures']['regime_source']}.parquet"],
 }

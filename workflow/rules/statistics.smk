@@ -27,7 +27,8 @@ rule spectra:
 
 rule chi2:
     input:
-        spectra_of_analysis,
+        spectra=spectra_of_analysis,
+        efficiency=ceiling_efficiency_files,
     output:
         chi2=expand("results/chi2/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
         bounds=expand("results/bounds/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),

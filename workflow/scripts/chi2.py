@@ -1,12 +1,18 @@
-"""Rule chi2: profiled Poisson chi-square of one analysis on the (g, m) grid, and its bounds, per mediator."""
+"""Rule chi2: the chi-square of one analysis on the (g, m) grid, and its bounds, per mediator.
+
+The statistic is the paper's Asimov Poisson chi2 (eqs. 21-24), or for the existing bounds a
+counting chi2 (COHERENT) or an event ceiling (XENON1T): see astrocevns.statistics.
+"""
 
 import numpy as np
 import pyarrow as pa
 
-from astrocevns import bounds, grids, io, logs, rates, statistics
+from astrocevns import bounds, grids, io, logs, rates, statistics, wimps
+from astrocevns.detectors import Efficiency
 
 log = logs.to_file(snakemake.log[0])
 wc, spec = snakemake.wildcards, snakemake.params.analysis
+statistic = spec["statistic"]
 threshold = statistics.delta_chi2(spec["statistics"]["cl"], spec["statistics"]["dof"])
 g = grids.log_axis(spec["grid_g"])
 
@@ -35,26 +41,71 @@ def marginalised(per_source, on_grid, coupling):
     return chi2.min(axis=0), pull, best
 
 
-def on_grid(per_source, rows=64):
-    """marginalised() over the whole grid, ``rows`` couplings at a time to bound the memory of large grids."""
-    parts = [marginalised(per_source, True, g[start:start + rows, None]) for start in range(0, g.size, rows)]
+def total_counts(per_source, on_grid, coupling):
+    """Events summed over all bins and detectors of the (single) source of a counting or ceiling analysis."""
+    polynomials = per_source[spec["sources"][0]][on_grid][1]
+    return sum(rates.counts_from_polynomial(coefficients, coupling).sum(axis=-1) for coefficients in polynomials)
+
+
+def counting(per_source, on_grid, coupling, reference=0.0):
+    """COHERENT-like counting chi2 minus ``reference`` (the best fit), and its pull."""
+    chi2, pull = statistics.counting_chi2(total_counts(per_source, on_grid, coupling), statistic["observed_events"],
+                                          statistic["observed_uncertainty"], spec["sigma"][spec["sources"][0]])
+    return chi2 - reference, pull, np.zeros(chi2.shape, dtype=int)
+
+
+def evaluate(per_source, on_grid, coupling, reference=0.0, max_events=None):
+    """(statistic, pull, index of the best source) of the analysis's kind; excluded where statistic > threshold."""
+    if statistic["kind"] == "counting":
+        return counting(per_source, on_grid, coupling, reference)
+    if statistic["kind"] == "event_ceiling":
+        counts = total_counts(per_source, on_grid, coupling)
+        zeros = np.zeros(counts.shape)
+        return statistics.ceiling_statistic(counts, max_events, threshold), zeros, zeros.astype(int)
+    return marginalised(per_source, on_grid, coupling)
+
+
+def on_grid(per_source, rows=64, **options):
+    """evaluate() over the whole grid, ``rows`` couplings at a time to bound the memory of large grids."""
+    parts = [evaluate(per_source, True, g[start:start + rows, None], **options) for start in range(0, g.size, rows)]
     return tuple(np.concatenate(part) for part in zip(*parts))
+
+
+def options_of(per_source):
+    """The best-fit chi2 (counting) or the event ceiling (XENON1T) that the statistic needs."""
+    if statistic["kind"] == "counting":
+        sm = counting(per_source, True, 0.0)[0].min()  # g = 0: the same at every mass
+        best = on_grid(per_source)[0].min()
+        log.info("counting: %.4g SM events predicted, %g +- %g observed; chi2 = %.4g at the SM, %.4g at the best "
+                 "fit on the grid", total_counts(per_source, True, 0.0).flat[0], statistic["observed_events"],
+                 statistic["observed_uncertainty"], sm, best)
+        return {"reference": min(sm, best)}
+    if statistic["kind"] == "event_ceiling":
+        files = snakemake.input.efficiency
+        efficiency_name = spec["members"][0][1]
+        efficiency = Efficiency(efficiency_name, *io.read_efficiency_table(files[0])) if files else Efficiency.ideal()
+        max_events = wimps.event_ceiling(statistic, spec["ceiling_detector"], efficiency)
+        log.info("event ceiling: %.4g events (WIMP of %g GeV at %.3g cm^2)", max_events,
+                 statistic["wimp_mass_GeV"], statistic["wimp_cross_section_cm2"])
+        return {"max_events": max_events}
+    return {}
 
 
 def analyse(mediator, per_source, chi2_path, bounds_path):
     """Write the chi2 grid and the smallest excluded coupling at each report mass of one mediator."""
     masses, report_masses = (per_source[spec["sources"][0]][on_grid][0] for on_grid in (True, False))
-    chi2, pull, best = on_grid(per_source)
+    options = options_of(per_source)
+    chi2, pull, best = on_grid(per_source, **options)
     frame = {"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
              "pull": pull.ravel(),
              "source": pa.DictionaryArray.from_arrays(best.ravel().astype(np.int32), spec["sources"])}
     meta = {"analysis": wc.analysis, "mediator": mediator, "delta_chi2": repr(threshold),
-            "inputs_hash": io.content_hash(spec, mediator, *snakemake.input)}
+            "statistic": statistic["kind"], "inputs_hash": io.content_hash(spec, mediator, *snakemake.input)}
     # chi2 is infinite where no events are predicted but the SM has some: excluded at any CL
     io.write_parquet(frame, chi2_path, meta)
     log.info("%s %s: %.1f %% of the grid excluded at delta chi2 > %.3f", mediator, wc.analysis,
              100 * np.mean(chi2 > threshold), threshold)
-    g_min = bounds.smallest_excluded_coupling(lambda coupling: marginalised(per_source, False, coupling)[0],
+    g_min = bounds.smallest_excluded_coupling(lambda coupling: evaluate(per_source, False, coupling, **options)[0],
                                               spec["bounds"]["g_min"], spec["bounds"]["g_max"], threshold,
                                               spec["bounds"]["scan_points"])
     table = {"analysis": np.full(report_masses.size, wc.analysis), "mediator": np.full(report_masses.size, mediator),
@@ -64,7 +115,7 @@ def analyse(mediator, per_source, chi2_path, bounds_path):
 
 
 # spectra inputs are ordered mediator by mediator, source by source, members within (rules/common.smk)
-tables = iter(io.read_columns(path)[0] for path in snakemake.input)
+tables = iter(io.read_columns(path)[0] for path in snakemake.input.spectra)
 for mediator, chi2_path, bounds_path in zip(spec["mediators"], snakemake.output.chi2, snakemake.output.bounds):
     per_source = {source: split([next(tables) for _ in spec["members"]]) for source in spec["sources"]}
     analyse(mediator, per_source, chi2_path, bounds_path)

@@ -1,9 +1,7 @@
-"""Fig. 8: summary of the projected bounds (vector mediator): supernova, solar and atmospheric."""
+"""Fig. 8: summary of the projected bounds (vector mediator) against the COHERENT bounds computed here."""
 
 from astrocevns import logs, plotting as pl
 
 logs.to_file(snakemake.log[0])
-layers = [(f"{s}/combined", pl.SOURCE_COLOURS[s], "light", f"{pl.SOURCE_LABELS[s]}, RES-NOVA-3 + DARWIN")
-          for s in ("atmospheric", "sn_marginalised", "solar")]
-fig = pl.bound_figure(snakemake.input, ["vector"], layers, title="summary")
+fig = pl.bound_figure(snakemake.input, ["vector"], pl.summary_layers(snakemake.input), title="summary")
 pl.save(fig, snakemake.output.pdf, snakemake.output.png)

@@ -10,9 +10,8 @@ if wc.efficiency == "ideal":
     efficiency = Efficiency.ideal()
 else:
     efficiency = Efficiency(wc.efficiency, *io.read_efficiency_table(snakemake.input.efficiency[0]))
-nucleus = config.nucleus(spec["detector"]["target"], spec["target"], spec["form_factor"])
-detector = config.detector(wc.detector, spec["detector"], nucleus, efficiency)
-kernel = rates.recoil_kernel(sources.total_fluence(flux_table), detector, **spec["recoil_bins"])
+parts = config.detector_parts(wc.detector, spec["detector"], spec["targets"], spec["form_factor"], efficiency)
+kernel = rates.recoil_kernel(sources.total_fluence(flux_table), parts, **spec["recoil_bins"])
 sm_events = float(kernel.sm_counts().sum())
 log.info("%s on %s (%s): %d bins, %.6g SM events", wc.source, wc.detector, wc.efficiency,
          kernel.sm_counts().size, sm_events)
@@ -23,9 +22,8 @@ io.write_parquet(
         "source": wc.source,
         "detector": wc.detector,
         "efficiency": wc.efficiency,
-        "target": nucleus.name,
-        "threshold_keV": repr(detector.threshold_keV),
-        "vector_strength_MeV2": repr(kernel.vector_strength_MeV2),
+        "target": spec["detector"]["target"],
+        "threshold_keV": repr(parts[0].threshold_keV),
         "sm_events": repr(sm_events),
         "inputs_hash": io.content_hash(spec, *snakemake.input),
     },

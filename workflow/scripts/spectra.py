@@ -7,7 +7,7 @@ from astrocevns import grids, io, logs, rates
 log = logs.to_file(snakemake.log[0])
 wc, masses = snakemake.wildcards, snakemake.params.masses
 frame, meta = io.read_columns(snakemake.input[0])
-kernel = rates.kernel_from_frame(frame, float(meta["vector_strength_MeV2"]))
+kernel = rates.kernel_from_frame(frame)
 grid = grids.log_axis(masses["grid"])
 report = np.asarray(masses["report"], dtype=float)
 on_grid = np.r_[np.ones(grid.size, bool), np.zeros(report.size, bool)]

@@ -4,10 +4,18 @@ An analysis is named ``{source}/{detectors}`` (e.g. ``sn_cc/combined``). Its ``s
 one source, or several supernova models whose chi2 minimum is taken ("marginalised over SN
 models", paper sec. VI); all its ``detectors`` share one pull on that source's normalisation.
 For every non-ideal efficiency that one of its detectors lists, the workflow adds the variant
-``{name}-{efficiency}``, in which those detectors use that efficiency (the band of the figures).
+``{name}-{efficiency}``, in which those detectors use that efficiency (the band of the figures),
+unless the analysis pins one ``efficiency`` for all its detectors.
+
+Its ``statistic`` is the paper's Asimov Poisson chi-square (default, eqs. 21-24) or, for the
+existing bounds computed from published data (paper sec. VII), a ``counting`` experiment or an
+``event_ceiling`` (see :mod:`astrocevns.statistics`).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+ASIMOV = {"kind": "asimov_poisson"}
+BEAM_KINDS = ("pion_decay_at_rest",)
 
 
 @dataclass(frozen=True)
@@ -18,6 +26,7 @@ class Analysis:
     sources: tuple
     members: tuple
     sigma_by_source: tuple  # ((source, sigma), ...), ordered like ``sources``
+    statistic: dict = field(default_factory=lambda: dict(ASIMOV))
 
     def sigma(self, source):
         return dict(self.sigma_by_source)[source]
@@ -29,7 +38,8 @@ def expand_analyses(analyses, detectors, normalisation_uncertainty):
     Parameters
     ----------
     analyses : dict
-        config['analyses']: name -> {sources, detectors, normalisation_uncertainty (optional)}.
+        config['analyses']: name -> {sources, detectors, normalisation_uncertainty, efficiency,
+        statistic (all three optional)}.
     detectors : dict
         config['detectors'] (for each detector's list of efficiencies).
     normalisation_uncertainty : dict
@@ -38,14 +48,32 @@ def expand_analyses(analyses, detectors, normalisation_uncertainty):
     expanded = {}
     for name, spec in analyses.items():
         sigma = tuple(
-            (source, float(spec.get("normalisation_uncertainty", normalisation_uncertainty[source])))
+            (source, float(spec["normalisation_uncertainty"] if "normalisation_uncertainty" in spec
+                           else normalisation_uncertainty[source]))
             for source in spec["sources"]
         )
+        statistic = dict(spec.get("statistic", ASIMOV))
+        if "efficiency" in spec:
+            members = tuple((d, spec["efficiency"]) for d in spec["detectors"])
+            expanded[name] = Analysis(name, tuple(spec["sources"]), members, sigma, statistic)
+            continue
         efficiencies = sorted({e for d in spec["detectors"] for e in detectors[d]["efficiencies"]} - {"ideal"})
         for efficiency in ["ideal", *efficiencies]:
             members = tuple(
                 (d, efficiency if efficiency in detectors[d]["efficiencies"] else "ideal") for d in spec["detectors"]
             )
             label = name if efficiency == "ideal" else f"{name}-{efficiency}"
-            expanded[label] = Analysis(label, tuple(spec["sources"]), members, sigma)
+            expanded[label] = Analysis(label, tuple(spec["sources"]), members, sigma, statistic)
     return expanded
+
+
+def sees(sources, source, detector):
+    """Whether ``detector`` observes ``source``.
+
+    A beam (pion decay at rest) reaches only the detectors it lists, at its baseline; those
+    detectors see no other source (the astrophysical fluxes are negligible there and not modelled).
+    """
+    spec = sources[source]
+    if spec["kind"] in BEAM_KINDS:
+        return detector in spec["detectors"]
+    return not any(detector in s["detectors"] for s in sources.values() if s["kind"] in BEAM_KINDS)

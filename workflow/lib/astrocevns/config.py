@@ -12,6 +12,7 @@ import numpy as np
 from . import constants as c
 from . import cross_sections as xs
 from . import io
+from .analyses import sees
 from .detectors import Detector
 from .io import InputError
 from .nuclei import Nucleus
@@ -37,7 +38,11 @@ def _check_detectors(config, root):
     for name, path in efficiencies.items():
         _checked_read(io.read_efficiency_table, path, f"efficiencies.{name}", root)
     for name, target in targets.items():
-        if target["Z"] >= target["A"]:
+        if "composition" in target:
+            for element in target["composition"]:
+                if element not in targets or "composition" in targets[element]:
+                    raise ConfigError(f"config key targets.{name}.composition: {element!r} is not an element of targets")
+        elif target["Z"] >= target["A"]:
             raise ConfigError(f"config key targets.{name}: Z = {target['Z']} must be below A = {target['A']}")
     for name, det in config["detectors"].items():
         key = f"detectors.{name}"
@@ -63,6 +68,11 @@ def _check_sources(config, root):
             for species, spec in source["species"].items():
                 _checked_read(io.read_garching_timeseries, spec["file"], f"{key}.species.{species}.file", root)
             max_energy[name] = grid["max"]
+        elif source["kind"] == "pion_decay_at_rest":
+            for det in source["detectors"]:
+                if det not in config["detectors"]:
+                    raise ConfigError(f"config key {key}.detectors: unknown detector {det!r}; known: {sorted(config['detectors'])}")
+            max_energy[name] = 0.5 * c.MUON_MASS_MEV  # Michel end point
         else:
             energies = []
             for component, spec in source["components"].items():
@@ -72,6 +82,28 @@ def _check_sources(config, root):
                 energies.append(E[np.flatnonzero(value > 0)[-1]])
             max_energy[name] = max(energies)
     return max_energy
+
+
+def _check_statistic(config, key, analysis):
+    """An analysis's pinned efficiency and its counting or ceiling statistic."""
+    if "efficiency" in analysis:
+        for det in analysis["detectors"]:
+            if analysis["efficiency"] not in config["detectors"][det]["efficiencies"]:
+                raise ConfigError(f"config key {key}.efficiency: {analysis['efficiency']!r} is not among "
+                                  f"detectors.{det}.efficiencies")
+    statistic = analysis.get("statistic", {"kind": "asimov_poisson"})
+    if statistic["kind"] == "asimov_poisson":
+        return
+    if len(analysis["sources"]) != 1:
+        raise ConfigError(f"config key {key}.sources: a {statistic['kind']} statistic takes exactly one source")
+    if statistic["kind"] == "event_ceiling":
+        if len(analysis["detectors"]) != 1:
+            raise ConfigError(f"config key {key}.detectors: an event_ceiling statistic takes exactly one detector")
+        source = config["sources"][analysis["sources"][0]]
+        exposure = config["detectors"][analysis["detectors"][0]]["mass_t"] * source.get("exposure_yr", float("nan"))
+        if not np.isclose(exposure, statistic["exposure_t_yr"], rtol=1e-6):
+            raise ConfigError(f"config key {key}.statistic.exposure_t_yr: {statistic['exposure_t_yr']} t yr differs from "
+                              f"the neutrino exposure {exposure:.6g} t yr (detector mass x source exposure_yr)")
 
 
 def _check_analyses(config, max_energy):
@@ -87,14 +119,19 @@ def _check_analyses(config, max_energy):
             if source not in sigmas and "normalisation_uncertainty" not in analysis:
                 raise ConfigError(f"config key statistics.normalisation_uncertainty: no sigma for source {source!r} ({key})")
             for det in analysis["detectors"]:
+                if not sees(config["sources"], source, det):
+                    raise ConfigError(f"config key {key}: detector {det!r} does not see source {source!r} "
+                                      "(a pion-decay-at-rest beam reaches only the detectors it lists)")
                 spec = config["detectors"][det]
-                mass_MeV = c.NUCLEON_MASS_PAPER_MEV * config["targets"][spec["target"]]["A"]
+                lightest_A = min(config["targets"][element]["A"] for element in composition(config["targets"], spec["target"]))
+                mass_MeV = c.NUCLEON_MASS_PAPER_MEV * lightest_A
                 end_keV = xs.max_recoil_energy_MeV(max_energy[source], mass_MeV) * c.KEV_PER_MEV
                 if spec["threshold_keV"] >= end_keV:
                     raise ConfigError(
                         f"config key detectors.{det}.threshold_keV: {spec['threshold_keV']} keV is at or above the "
                         f"kinematic end point {end_keV:.3g} keV of source {source!r} (used in {key})"
                     )
+        _check_statistic(config, key, analysis)
 
 
 def _check_ranges(config):
@@ -104,9 +141,10 @@ def _check_ranges(config):
     if config["bounds"]["g_min"] >= config["bounds"]["g_max"]:
         raise ConfigError("config key bounds: g_min must be below g_max")
     figures = config["figures"]
+    elements = sorted(name for name, target in config["targets"].items() if "composition" not in target)
     for target in [*figures["rate_targets"], figures["regime_target"]]:
-        if target not in config["targets"]:
-            raise ConfigError(f"config key figures: unknown target {target!r}; known: {sorted(config['targets'])}")
+        if target not in elements:
+            raise ConfigError(f"config key figures: unknown element {target!r} among targets; known: {elements}")
     if figures["regime_source"] not in config["sources"]:
         raise ConfigError(f"config key figures.regime_source: unknown source {figures['regime_source']!r}")
 
@@ -144,6 +182,21 @@ def nucleus(name, target, form_factor):
     return Nucleus(name, target["A"], target["Z"], form_factor["radius_coefficient_fm"], form_factor["skin_thickness_fm"])
 
 
-def detector(name, spec, nucleus, efficiency):
-    """A :class:`Detector` from a ``detectors`` entry, its :class:`Nucleus` and an :class:`Efficiency`."""
-    return Detector(name, nucleus, spec["mass_t"], spec["threshold_keV"], efficiency)
+def composition(targets, name):
+    """{element: atoms per formula unit} of target ``name``: itself for an element, e.g. {Cs: 1, I: 1} for CsI."""
+    return targets[name].get("composition", {name: 1})
+
+
+def detector_parts(name, spec, targets, form_factor, efficiency):
+    """One :class:`Detector` per nucleus of a ``detectors`` entry's target, each with its share of the mass.
+
+    For a compound of n_k atoms of mass number A_k per formula unit, element k holds the mass
+    fraction n_k A_k / sum_j n_j A_j; an element target gives a single part with the whole mass.
+    """
+    atoms = composition(targets, spec["target"])
+    formula_mass = sum(n * targets[element]["A"] for element, n in atoms.items())
+    return [
+        Detector(name, nucleus(element, targets[element], form_factor),
+                 spec["mass_t"] * n * targets[element]["A"] / formula_mass, spec["threshold_keV"], efficiency)
+        for element, n in atoms.items()
+    ]

@@ -62,3 +62,8 @@ KG_PER_U = 1.66053906660e-27
 """Atomic mass unit [kg] (CODATA 2018)."""
 
 FOUR_PI = 4.0 * math.pi
+
+# --- pion decay at rest (PDG 2020) -------------------------------------------
+CHARGED_PION_MASS_MEV = 139.57039
+MUON_MASS_MEV = 105.6583755
+CM_PER_M = 100.0

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import __version__
+from . import __version__, couplings
 from .fluxes import LuminosityHistory
 
 
@@ -242,9 +242,6 @@ def read_core_profile(path):
     return CoreProfile(r, rho, T, ye, mu_nu, mu_e)
 
 
-LIMIT_CONVENTIONS = {"g": 1.0, "g_BL": 1.0 / np.sqrt(3.0), "g_phi": 1.0}
-"""Factor from a curve's coupling convention to g = sqrt(g_nu g_q): U(1)_{B-L} has g^2 = g_BL^2 / 3
-(g_q = g_BL / 3, g_nu = g_BL); the scalar with g_nu = g_q = g_phi has g = g_phi."""
 
 
 def read_limit_curve(path):
@@ -262,8 +259,8 @@ def read_limit_curve(path):
     for key in ("name", "citation", "mediator", "convention"):
         if key not in header:
             raise InputError(f"{path}: header line '# {key}: ...' missing")
-    if header["convention"] not in LIMIT_CONVENTIONS:
-        raise InputError(f"{path}: convention {header['convention']!r} not one of {sorted(LIMIT_CONVENTIONS)}")
+    if header["convention"] not in couplings.MODEL_PER_G:
+        raise InputError(f"{path}: convention {header['convention']!r} not one of {sorted(couplings.MODEL_PER_G)}")
     if header["mediator"] not in ("vector", "scalar"):
         raise InputError(f"{path}: mediator {header['mediator']!r} not 'vector' or 'scalar'")
     _, line_nos, data = _numeric_rows(path, 2, delimiter=",")
@@ -272,4 +269,4 @@ def read_limit_curve(path):
     bad = np.flatnonzero((m <= 0) | (coupling <= 0))
     if bad.size:
         raise InputError(f"{path}, line {line_nos[bad[0]]}: mass and coupling must be positive")
-    return header, m, coupling * LIMIT_CONVENTIONS[header["convention"]]
+    return header, m, couplings.from_model(coupling, header["convention"])

@@ -35,6 +35,11 @@ DETECTOR_LABELS = {
     "xenon1t": "XENON1T",
     "combined": "RES-NOVA-3 + DARWIN",
 }
+EXISTING_BOUNDS = {  # computed by the workflow from published data (paper sec. VII): colour, line style, label
+    "xenon1t/xenon1t": ("k", "solid", "XENON1T 2018 (1 t yr)"),
+    "coherent_csi/coherent_csi": ("#8c510a", "solid", "COHERENT CsI 2017"),
+    "coherent_ar/coherent_ar": ("#01665e", "dashed", "COHERENT Ar 2020"),
+}
 MEDIATOR_LABELS = {"vector": "vector $Z'$", "scalar": "scalar $\\phi$"}
 COUPLING_LABEL = "$g = \\sqrt{g_\\nu g_q}$"
 MASS_LABEL = "mediator mass $m$ [MeV]"
@@ -240,6 +245,19 @@ def external_curves(paths, listed, log):
     if absent:
         log.info("external bounds listed but absent (add resources/external_limits/<name>.csv): %s", ", ".join(absent))
     return curves
+
+
+def existing_layers(paths, names):
+    """Layers of the existing bounds ``names`` (keys of EXISTING_BOUNDS) whose chi2 tables are among ``paths``."""
+    present = {str(path).split("/chi2/", 1)[-1].split("/", 1)[-1].removesuffix(".parquet") for path in paths}
+    return [(name, *EXISTING_BOUNDS[name]) for name in names if name in present]
+
+
+def summary_layers(paths):
+    """Layers of figs. 8-10: the projected combinations (faint fills) and the COHERENT bounds (lines)."""
+    projected = [(f"{s}/combined", SOURCE_COLOURS[s], "light", f"{SOURCE_LABELS[s]}, RES-NOVA-3 + DARWIN")
+                 for s in ("atmospheric", "sn_marginalised", "solar")]
+    return projected + existing_layers(paths, ["coherent_csi/coherent_csi", "coherent_ar/coherent_ar"])
 
 
 def per_detector_layers(sources):

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import constants as c
 from . import cross_sections as xs
+from .detectors import Detector
 
 MEDIATORS = ("vector", "scalar")
 
@@ -39,23 +40,25 @@ class RecoilBins:
     weights_keV: np.ndarray
 
 
-def recoil_bins(threshold_keV, width_keV, max_keV, end_point_keV, nodes_per_bin=16):
-    """Bins of ``width_keV`` from the threshold up to ``max_keV`` that lie below the end point.
+def bin_edges(threshold_keV, width_keV, max_keV, end_point_keV):
+    """Edges of ``width_keV`` bins from the threshold up to ``max_keV``, dropping bins above the end point.
 
-    Parameters
-    ----------
-    threshold_keV, width_keV, max_keV : float
-        The binning (paper: 1 keV threshold, 2 keV bins).
-    end_point_keV : float
-        Largest recoil the source can give; bins starting above it are dropped, the bin holding
-        it is integrated up to it (where the integrand vanishes).
-    nodes_per_bin : int
-        Gauss-Legendre order inside each bin.
+    The paper: 1 keV threshold, 2 keV bins. The bin holding ``end_point_keV`` (the largest recoil
+    the source can give) is kept whole here and cut by :func:`recoil_bins`.
     """
     n_bins = int(np.floor((max_keV - threshold_keV) / width_keV + 1e-9))
     edges = threshold_keV + width_keV * np.arange(n_bins + 1)
-    edges = edges[: np.searchsorted(edges, end_point_keV, side="left") + 1]
-    lo = edges[:-1]
+    return edges[: np.searchsorted(edges, end_point_keV, side="left") + 1]
+
+
+def recoil_bins(edges_keV, end_point_keV, nodes_per_bin=16):
+    """Gauss-Legendre nodes inside each bin, integrating only up to the end point.
+
+    A bin cut by ``end_point_keV`` is integrated up to it (where the integrand vanishes); a bin
+    entirely above it gets zero weights (this happens for the lighter nucleus of a compound target).
+    """
+    edges = np.asarray(edges_keV, dtype=float)
+    lo = np.minimum(edges[:-1], end_point_keV)
     hi = np.minimum(edges[1:], end_point_keV)
     x, w = np.polynomial.legendre.leggauss(nodes_per_bin)
     half = 0.5 * (hi - lo)[:, None]
@@ -75,15 +78,17 @@ class RecoilKernel:
         Scalar term per keV without g^4 / (2 m_T E_r + m^2)^2 [MeV^4 / keV].
     recoil_term_MeV2 : ndarray, shape (n_bins, nodes_per_bin)
         2 m_T E_r at each node [MeV^2].
-    vector_strength_MeV2 : float
-        K = sqrt(2) Q'_w / (G_F Q_w).
+    vector_strength_MeV2 : ndarray, shape (n_bins, nodes_per_bin)
+        K = sqrt(2) Q'_w / (G_F Q_w) of the node's nucleus.
+
+    A compound target (e.g. CsI) has the nodes of each of its nuclei side by side in every bin.
     """
 
     bins: RecoilBins
     sm_rate_per_keV: np.ndarray
     scalar_rate_MeV4_per_keV: np.ndarray
     recoil_term_MeV2: np.ndarray
-    vector_strength_MeV2: float
+    vector_strength_MeV2: np.ndarray
 
     def sm_counts(self):
         """SM counts per bin, shape (n_bins,)."""
@@ -102,10 +107,10 @@ class RecoilKernel:
         """
         sm = np.broadcast_to(self.sm_counts(), np.shape(mediator_mass_MeV) + self.sm_counts().shape)
         if mediator == "vector":
-            K = self.vector_strength_MeV2
-            P1 = self._propagator_moments(self.sm_rate_per_keV, mediator_mass_MeV, 1)
-            P2 = self._propagator_moments(self.sm_rate_per_keV, mediator_mass_MeV, 2)
-            return sm, -2.0 * K * P1, K**2 * P2
+            weighted = self.sm_rate_per_keV * self.vector_strength_MeV2
+            P1 = self._propagator_moments(weighted, mediator_mass_MeV, 1)
+            P2 = self._propagator_moments(weighted * self.vector_strength_MeV2, mediator_mass_MeV, 2)
+            return sm, -2.0 * P1, P2
         if mediator == "scalar":
             P2 = self._propagator_moments(self.scalar_rate_MeV4_per_keV, mediator_mass_MeV, 2)
             return sm, np.zeros_like(P2), P2
@@ -140,15 +145,36 @@ def _kernel_on(bins, fluence, detector):
         sm_rate_per_keV=per_keV * xs.sm_prefactor_cm2_per_MeV(nucleus) * F2 * I1,
         scalar_rate_MeV4_per_keV=per_keV * xs.scalar_prefactor_cm2_MeV2(E_r_MeV, nucleus) * J2,
         recoil_term_MeV2=2.0 * nucleus.mass_MeV * E_r_MeV,
-        vector_strength_MeV2=float(xs.vector_strength_MeV2(nucleus)),
+        vector_strength_MeV2=np.full(E_r_MeV.shape, xs.vector_strength_MeV2(nucleus)),
     )
 
 
 def recoil_kernel(fluence, detector, width_keV, max_keV, nodes_per_bin=16):
-    """Tabulate the separable pieces of eq. 11 for ``fluence`` (a PiecewiseLinearFluence) on ``detector``."""
-    end_point_keV = xs.max_recoil_energy_MeV(fluence.max_energy_MeV, detector.nucleus.mass_MeV) * c.KEV_PER_MEV
-    bins = recoil_bins(detector.threshold_keV, width_keV, max_keV, end_point_keV, nodes_per_bin)
-    return _kernel_on(bins, fluence, detector)
+    """Tabulate the separable pieces of eq. 11 for ``fluence`` (a PiecewiseLinearFluence) on ``detector``.
+
+    ``detector`` is a :class:`Detector`, or a sequence of them for the nuclei of a compound target
+    (each with its share of the mass, see :func:`astrocevns.config.detector_parts`): their rates
+    add up, bin by bin, on common bin edges.
+    """
+    parts = [detector] if isinstance(detector, Detector) else list(detector)
+    end_points_keV = [
+        xs.max_recoil_energy_MeV(fluence.max_energy_MeV, part.nucleus.mass_MeV) * c.KEV_PER_MEV for part in parts
+    ]
+    edges = bin_edges(parts[0].threshold_keV, width_keV, max_keV, max(end_points_keV))
+    kernels = [_kernel_on(recoil_bins(edges, end, nodes_per_bin), fluence, part)
+               for part, end in zip(parts, end_points_keV)]
+    if len(kernels) == 1:
+        return kernels[0]
+
+    def side_by_side(arrays):
+        return np.concatenate(list(arrays), axis=-1)
+
+    return RecoilKernel(
+        bins=RecoilBins(edges, side_by_side(k.bins.nodes_keV for k in kernels),
+                        side_by_side(k.bins.weights_keV for k in kernels)),
+        **{name: side_by_side(getattr(k, name) for k in kernels) for name in
+           ("sm_rate_per_keV", "scalar_rate_MeV4_per_keV", "recoil_term_MeV2", "vector_strength_MeV2")},
+    )
 
 
 def differential_rate_kernel(fluence, detector, E_r_keV):
@@ -176,10 +202,11 @@ def kernel_frame(kernel):
         "sm_rate_per_keV": kernel.sm_rate_per_keV.ravel(),
         "scalar_rate_MeV4_per_keV": kernel.scalar_rate_MeV4_per_keV.ravel(),
         "recoil_term_MeV2": kernel.recoil_term_MeV2.ravel(),
+        "vector_strength_MeV2": kernel.vector_strength_MeV2.ravel(),
     }
 
 
-def kernel_from_frame(frame, vector_strength_MeV2):
+def kernel_from_frame(frame):
     """Inverse of :func:`kernel_frame` (from a mapping of column name to array, or a DataFrame)."""
     bins = np.asarray(frame["bin"])
     n_bins = int(bins.max()) + 1 if bins.size else 0
@@ -194,7 +221,7 @@ def kernel_from_frame(frame, vector_strength_MeV2):
         sm_rate_per_keV=column("sm_rate_per_keV"),
         scalar_rate_MeV4_per_keV=column("scalar_rate_MeV4_per_keV"),
         recoil_term_MeV2=column("recoil_term_MeV2"),
-        vector_strength_MeV2=float(vector_strength_MeV2),
+        vector_strength_MeV2=column("vector_strength_MeV2"),
     )
 
 

@@ -3,7 +3,8 @@
 A source table has the column ``E_nu_MeV`` and, for every component (a supernova species or a
 steady-source component), ``fluence_<component>_per_cm2_MeV`` plus ``fluence_total_per_cm2_MeV``:
 the number of neutrinos per cm^2 and MeV that reach the detector over the exposure (the whole
-burst for a supernova, ``exposure_yr`` for a steady source).
+burst for a supernova, ``exposure_yr`` for a steady source, all protons on target for a
+pion-decay-at-rest beam).
 """
 
 import logging
@@ -56,10 +57,29 @@ def steady_components(spec):
     return E, {component: exposure_s * v for component, v in zip(spec["components"], values)}
 
 
+MICHEL_POINTS = 2001
+"""Energy nodes of the Michel spectra (0 to m_mu/2, 26 keV apart): their piecewise-linear integrals
+are within 1e-6 of the exact normalisation (tests/test_fluxes.py)."""
+
+
+def pion_decay_at_rest_components(spec):
+    """Prompt nu_mu, delayed nu_e and anti-nu_mu of a stopped-pion source at the detector (analytic)."""
+    E = fluxes.pion_decay_at_rest_grid(MICHEL_POINTS)
+    components = fluxes.pion_decay_at_rest_fluence(
+        E, spec["protons_on_target"], spec["neutrinos_per_proton"], spec["baseline_m"]
+    )
+    log.info("pi-DAR: %.4e neutrinos per cm^2 per flavour", spec["protons_on_target"] * spec["neutrinos_per_proton"]
+             / (c.FOUR_PI * (spec["baseline_m"] * c.CM_PER_M) ** 2))
+    return E, components
+
+
+BUILDERS = {"supernova": supernova_components, "steady": steady_components,
+            "pion_decay_at_rest": pion_decay_at_rest_components}
+
+
 def source_table(spec):
     """The fluence table {column: array} of a source config entry (see module docstring)."""
-    build = supernova_components if spec["kind"] == "supernova" else steady_components
-    E, components = build(spec)
+    E, components = BUILDERS[spec["kind"]](spec)
     table = {"E_nu_MeV": E, **{fluence_column(component): f for component, f in components.items()}}
     table[TOTAL_COLUMN] = np.sum(list(components.values()), axis=0)
     return table
