@@ -1,0 +1,89 @@
+"""Benchmark: wall times of the workflow and peak memory per rule, on a copy of the repository.
+
+Measures (issue: performance), with `snakemake --cores 2`:
+  1. a clean run of the default configuration,
+  2. a no-op rerun,
+  3. the rerun after one detector threshold changes (DARWIN 1 -> 1.5 keV),
+  4. a clean run with a 1000 x 1000 (g, m) grid (skip with --no-large),
+and the peak resident memory of every rule from Snakemake's `benchmark:` files. Prints each time,
+the ratio to its target and `PASS`/`MISS`. Targets on a 2-core machine: clean <= 60 s, no-op <= 5 s,
+threshold change <= 15 s, 1000 x 1000 <= 5 x the clean default run with no job above 2 GiB.
+
+Run from the repository root: python tests/benchmarks/bench_workflow.py [--no-large]
+"""
+
+import argparse
+import csv
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PARTS = ("Snakefile", "config", "workflow", "resources", "envs", "profiles", "pyproject.toml")
+
+
+def copy_repository(directory):
+    directory.mkdir(parents=True)
+    for name in PARTS:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, directory / name)
+    return directory
+
+
+def timed_run(directory, *extra):
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", "--quiet", "all", *extra],
+                            cwd=directory, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"snakemake failed in {directory}:\n{result.stderr[-3000:]}")
+    return elapsed
+
+
+def peak_memory_by_rule(directory):
+    """{rule: (jobs, peak max_rss [MB])} from benchmarks/<rule>/**/*.tsv."""
+    peaks = defaultdict(lambda: [0, 0.0])
+    for path in (directory / "benchmarks").rglob("*.tsv"):
+        rule = path.relative_to(directory / "benchmarks").parts[0].removesuffix(".tsv")
+        with path.open() as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                peaks[rule][0] += 1
+                peaks[rule][1] = max(peaks[rule][1], float(row["max_rss"]) if row["max_rss"] != "-" else 0.0)
+    return dict(peaks)
+
+
+def report(name, seconds, target):
+    verdict = "PASS" if seconds <= target else "MISS"
+    print(f"{name:<32} {seconds:8.1f} s   target {target:6.1f} s   ratio {seconds / target:5.2f}   {verdict}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-large", action="store_true", help="skip the 1000 x 1000 grid")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        default = copy_repository(Path(scratch) / "default")
+        clean = timed_run(default)
+        report("clean default run", clean, 60.0)
+        report("no-op rerun", timed_run(default), 5.0)
+        (default / "threshold.yaml").write_text("detectors:\n  darwin:\n    threshold_keV: 1.5\n")
+        report("DARWIN threshold change", timed_run(default, "--configfile", "threshold.yaml"), 15.0)
+        memory = {"default": peak_memory_by_rule(default)}
+        if not args.no_large:
+            large = copy_repository(Path(scratch) / "large")
+            (large / "large.yaml").write_text(
+                "grid:\n  g: {min: 1.0e-7, max: 1.0e-2, n: 1000}\n  m_MeV: {min: 1.0e-2, max: 1.0e+4, n: 1000}\n")
+            report("1000 x 1000 grid, clean", timed_run(large, "--configfile", "large.yaml"), 5 * clean)
+            memory["1000 x 1000"] = peak_memory_by_rule(large)
+        for label, peaks in memory.items():
+            print(f"peak memory per rule ({label} grid):")
+            for rule, (jobs, peak) in sorted(peaks.items()):
+                print(f"  {rule:<20} {jobs:4d} jobs   {peak:8.0f} MB   {'PASS' if peak <= 2048 else 'MISS'} (<= 2048 MB)")
+
+
+if __name__ == "__main__":
+    main()
