@@ -47,17 +47,18 @@ def total_counts(per_source, on_grid, coupling):
     return sum(rates.counts_from_polynomial(coefficients, coupling).sum(axis=-1) for coefficients in polynomials)
 
 
-def counting(per_source, on_grid, coupling, reference=0.0):
-    """COHERENT-like counting chi2 minus ``reference`` (the best fit), and its pull."""
+def counting(per_source, on_grid, coupling):
+    """COHERENT-like counting chi2 (before subtracting the best fit), and its pull."""
     chi2, pull = statistics.counting_chi2(total_counts(per_source, on_grid, coupling), statistic["observed_events"],
                                           statistic["observed_uncertainty"], spec["sigma"][spec["sources"][0]])
-    return chi2 - reference, pull, np.zeros(chi2.shape, dtype=int)
+    return chi2, pull, np.zeros(chi2.shape, dtype=int)
 
 
-def evaluate(per_source, on_grid, coupling, reference=0.0, max_events=None):
-    """(statistic, pull, index of the best source) of the analysis's kind; excluded where statistic > threshold."""
+def evaluate(per_source, on_grid, coupling):
+    """(statistic, pull, index of the best source) of the analysis's kind; excluded where statistic > threshold
+    (for a counting analysis, once its best fit is subtracted: see best_fit)."""
     if statistic["kind"] == "counting":
-        return counting(per_source, on_grid, coupling, reference)
+        return counting(per_source, on_grid, coupling)
     if statistic["kind"] == "event_ceiling":
         counts = total_counts(per_source, on_grid, coupling)
         zeros = np.zeros(counts.shape)
@@ -65,37 +66,42 @@ def evaluate(per_source, on_grid, coupling, reference=0.0, max_events=None):
     return marginalised(per_source, on_grid, coupling)
 
 
-def on_grid(per_source, rows=64, **options):
+def on_grid(per_source, rows=64):
     """evaluate() over the whole grid, ``rows`` couplings at a time to bound the memory of large grids."""
-    parts = [evaluate(per_source, True, g[start:start + rows, None], **options) for start in range(0, g.size, rows)]
+    parts = [evaluate(per_source, True, g[start:start + rows, None]) for start in range(0, g.size, rows)]
     return tuple(np.concatenate(part) for part in zip(*parts))
 
 
-def options_of(per_source):
-    """The best-fit chi2 (counting) or the event ceiling (XENON1T) that the statistic needs."""
-    if statistic["kind"] == "counting":
-        sm = counting(per_source, True, 0.0)[0].min()  # g = 0: the same at every mass
-        best = on_grid(per_source)[0].min()
-        log.info("counting: %.4g SM events predicted, %g +- %g observed; chi2 = %.4g at the SM, %.4g at the best "
-                 "fit on the grid", total_counts(per_source, True, 0.0).flat[0], statistic["observed_events"],
-                 statistic["observed_uncertainty"], sm, best)
-        return {"reference": min(sm, best)}
-    if statistic["kind"] == "event_ceiling":
-        files = snakemake.input.efficiency
-        efficiency_name = spec["members"][0][1]
-        efficiency = Efficiency(efficiency_name, *io.read_efficiency_table(files[0])) if files else Efficiency.ideal()
-        max_events = wimps.event_ceiling(statistic, spec["ceiling_detector"], efficiency)
-        log.info("event ceiling: %.4g events (WIMP of %g GeV at %.3g cm^2)", max_events,
-                 statistic["wimp_mass_GeV"], statistic["wimp_cross_section_cm2"])
-        return {"max_events": max_events}
-    return {}
+def best_fit(per_source, chi2_grid):
+    """chi2 of the best fit that a counting analysis measures delta chi2 from (0 for the other statistics)."""
+    if statistic["kind"] != "counting":
+        return 0.0
+    sm = counting(per_source, True, 0.0)[0].min()  # g = 0: the same at every mass
+    log.info("counting: %.4g SM events predicted, %g +- %g observed; chi2 = %.4g at the SM, %.4g at the best "
+             "fit on the grid", total_counts(per_source, True, 0.0).flat[0], statistic["observed_events"],
+             statistic["observed_uncertainty"], sm, chi2_grid.min())
+    return min(sm, chi2_grid.min())
+
+
+def event_ceiling():
+    """The XENON1T ceiling N_max of an event_ceiling analysis (None for the other statistics)."""
+    if statistic["kind"] != "event_ceiling":
+        return None
+    files = snakemake.input.efficiency
+    efficiency_name = spec["members"][0][1]
+    efficiency = Efficiency(efficiency_name, *io.read_efficiency_table(files[0])) if files else Efficiency.ideal()
+    ceiling = wimps.event_ceiling(statistic, spec["ceiling_detector"], efficiency)
+    log.info("event ceiling: %.4g events (WIMP of %g GeV at %.3g cm^2)", ceiling,
+             statistic["wimp_mass_GeV"], statistic["wimp_cross_section_cm2"])
+    return ceiling
 
 
 def analyse(mediator, per_source, chi2_path, bounds_path):
     """Write the chi2 grid and the smallest excluded coupling at each report mass of one mediator."""
     masses, report_masses = (per_source[spec["sources"][0]][on_grid][0] for on_grid in (True, False))
-    options = options_of(per_source)
-    chi2, pull, best = on_grid(per_source, **options)
+    chi2, pull, best = on_grid(per_source)
+    reference = best_fit(per_source, chi2)
+    chi2 = chi2 - reference
     frame = {"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
              "pull": pull.ravel(),
              "source": pa.DictionaryArray.from_arrays(best.ravel().astype(np.int32), spec["sources"])}
@@ -105,7 +111,7 @@ def analyse(mediator, per_source, chi2_path, bounds_path):
     io.write_parquet(frame, chi2_path, meta)
     log.info("%s %s: %.1f %% of the grid excluded at delta chi2 > %.3f", mediator, wc.analysis,
              100 * np.mean(chi2 > threshold), threshold)
-    g_min = bounds.smallest_excluded_coupling(lambda coupling: evaluate(per_source, False, coupling, **options)[0],
+    g_min = bounds.smallest_excluded_coupling(lambda coupling: evaluate(per_source, False, coupling)[0] - reference,
                                               spec["bounds"]["g_min"], spec["bounds"]["g_max"], threshold,
                                               spec["bounds"]["scan_points"])
     table = {"analysis": np.full(report_masses.size, wc.analysis), "mediator": np.full(report_masses.size, mediator),
@@ -114,6 +120,7 @@ def analyse(mediator, per_source, chi2_path, bounds_path):
     io.write_parquet(table, bounds_path, meta)
 
 
+max_events = event_ceiling()
 # spectra inputs are ordered mediator by mediator, source by source, members within (rules/common.smk)
 tables = iter(io.read_columns(path)[0] for path in snakemake.input.spectra)
 for mediator, chi2_path, bounds_path in zip(spec["mediators"], snakemake.output.chi2, snakemake.output.bounds):

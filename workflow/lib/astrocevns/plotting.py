@@ -260,6 +260,16 @@ def summary_layers(paths):
     return projected + existing_layers(paths, ["coherent_csi/coherent_csi", "coherent_ar/coherent_ar"])
 
 
+def convention_summary(paths, mediator, convention, coupling_label, title, listed, log):
+    """Figs. 9 and 10: the summary of one mediator in a model's coupling convention, with the external curves
+    among ``paths`` (``listed``: the names the config lists for the figure)."""
+    from . import couplings
+
+    chi2 = [path for path in paths if str(path).endswith(".parquet")]
+    return bound_figure(chi2, [mediator], summary_layers(chi2), coupling_scale=couplings.to_model(1.0, convention),
+                        coupling_label=coupling_label, title=title, curves=external_curves(paths, listed, log))
+
+
 def per_detector_layers(sources):
     """Layers and efficiency bands of figs. 5 and 7: per source, the combination filled, DARWIN hatched,
     RES-NOVA-3 dashed, and the XENON1T-efficiency band of the combination."""

@@ -68,8 +68,7 @@ def pion_decay_at_rest_components(spec):
     components = fluxes.pion_decay_at_rest_fluence(
         E, spec["protons_on_target"], spec["neutrinos_per_proton"], spec["baseline_m"]
     )
-    log.info("pi-DAR: %.4e neutrinos per cm^2 per flavour", spec["protons_on_target"] * spec["neutrinos_per_proton"]
-             / (c.FOUR_PI * (spec["baseline_m"] * c.CM_PER_M) ** 2))
+    log.info("pi-DAR: %.4e neutrinos per cm^2 per flavour", np.trapezoid(components["nue"], E))
     return E, components
 
 
