@@ -25,6 +25,15 @@ def test_thresholds_match_chi2_tables():
     assert statistics.delta_chi2(0.95, 2) == pytest.approx(5.991, abs=1e-3)
 
 
+@pytest.mark.parametrize("dof", [1, 2])
+@pytest.mark.parametrize("cl", [0.6827, 0.90, 0.95, 0.99, 0.9999])
+def test_closed_form_thresholds_match_scipy_quantile(cl, dof):
+    # the closed forms for 1 and 2 dof against SciPy's chi-square quantile
+    from scipy.stats import chi2
+
+    assert statistics.delta_chi2(cl, dof) == pytest.approx(chi2.ppf(cl, dof), rel=1e-12)
+
+
 def random_problem(rng):
     """A random detector pair with a prediction that can sit far above, near or far below the SM."""
     n1, n2 = rng.integers(1, 8), rng.integers(1, 8)

@@ -156,15 +156,22 @@ def _decoded_metadata(schema):
     return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items() if k != b"pandas"}
 
 
+def _read_table(path, columns):
+    """One Parquet file as a pyarrow Table; ParquetFile, unlike read_table, does not load pyarrow.dataset
+    (and with it pandas), which would double the start-up of a short job."""
+    with pq.ParquetFile(path) as handle:
+        return handle.read(columns=columns)
+
+
 def read_parquet(path, columns=None):
     """Read a Parquet table (optionally only ``columns``) as a DataFrame, and its key/value metadata."""
-    table = pq.read_table(path, columns=columns)
+    table = _read_table(path, columns)
     return table.to_pandas(), _decoded_metadata(table.schema)
 
 
 def read_columns(path, columns=None):
     """Read a Parquet table as {column: NumPy array} and its metadata, without loading pandas."""
-    table = pq.read_table(path, columns=columns)
+    table = _read_table(path, columns)
     return {name: column.to_numpy(zero_copy_only=False) for name, column in zip(table.column_names, table.columns)}, \
         _decoded_metadata(table.schema)
 

@@ -94,7 +94,7 @@ def bound_axes(ax, title=None, coupling_label=COUPLING_LABEL):
 def chi2_grid(frame):
     """(m, g, chi2[g, m]) from a chi2 table (rows g-major, as rule chi2 writes them)."""
     g, m = np.unique(frame["g"]), np.unique(frame["m_MeV"])
-    return m, g, frame["chi2"].to_numpy().reshape(g.size, m.size)
+    return m, g, np.asarray(frame["chi2"]).reshape(g.size, m.size)
 
 
 def excluded(ax, frame, threshold, colour, style="fill", label=None, coupling_scale=1.0, zorder=2):
@@ -137,7 +137,7 @@ def read_chi2_tables(paths):
     """{(mediator, analysis): chi2 table} and the delta chi2 threshold they were made with."""
     tables, thresholds = {}, set()
     for path in paths:
-        frame, meta = io.read_parquet(path, columns=["g", "m_MeV", "chi2"])
+        frame, meta = io.read_columns(path, columns=["g", "m_MeV", "chi2"])
         tables[meta["mediator"], meta["analysis"]] = frame
         thresholds.add(float(meta["delta_chi2"]))
     if len(thresholds) != 1:
@@ -185,6 +185,7 @@ def latex_number(value):
 def save(fig, pdf_path, png_path):
     """Write the figure as vector PDF and 200 dpi PNG, without time stamps (reproducible files)."""
     fig.savefig(pdf_path, metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None})
+    fig.set_layout_engine("none")
     fig.savefig(png_path, dpi=200, metadata={"Software": None})
     plt.close(fig)
 
@@ -227,8 +228,8 @@ def bound_figure(paths, mediators, layers, bands=(), coupling_scale=1.0, couplin
                 handles += ax.plot(m, g * coupling_scale, color=colour, linestyle=style, linewidth=1.2, label=label)
         bound_axes(ax, f"{title + ', ' if title else ''}{MEDIATOR_LABELS[mediator]}", coupling_label)
         frame = tables[mediator, layers[0][0]]
-        ax.set_xlim(frame.m_MeV.min(), frame.m_MeV.max())
-        ax.set_ylim(frame.g.min() * coupling_scale, frame.g.max() * coupling_scale)
+        ax.set_xlim(frame["m_MeV"].min(), frame["m_MeV"].max())
+        ax.set_ylim(frame["g"].min() * coupling_scale, frame["g"].max() * coupling_scale)
     fig.legend(handles=handles, loc="outside lower center", ncol=legend_columns)
     return fig
 

@@ -10,12 +10,23 @@ minimum where (A + x / sigma^2)(1 + x) = B, a quadratic solved in closed form fo
 once (no iteration, no loop over grid points).
 """
 
+import math
+from statistics import NormalDist
+
 import numpy as np
 
 
 def delta_chi2(cl, dof):
-    """Threshold on chi2 for confidence level ``cl`` with ``dof`` degrees of freedom (4.61 at 90 %, 2 dof)."""
-    from scipy.special import chdtri  # imported here: only the statistics jobs pay for loading SciPy
+    """Threshold on chi2 for confidence level ``cl`` with ``dof`` degrees of freedom (4.61 at 90 %, 2 dof).
+
+    Closed forms for the common cases, so that the statistics jobs need not load SciPy:
+    dof = 1 is the square of the two-sided normal quantile, dof = 2 is -2 ln(1 - cl).
+    """
+    if dof == 1:
+        return NormalDist().inv_cdf(0.5 * (1.0 + cl)) ** 2
+    if dof == 2:
+        return -2.0 * math.log1p(-cl)
+    from scipy.special import chdtri  # other dof: SciPy's inverse survival function
 
     return float(chdtri(dof, 1.0 - cl))
 
