@@ -1,25 +1,30 @@
-# Separable recoil kernels per (source, detector, efficiency) and the Standard-Model event counts.
+# Separable recoil kernels and binned spectra per (source, detector, efficiency), and the Standard-Model
+# event counts. One job per (source, detector, efficiency) computes the kernel, then the spectra of
+# every mediator from it: each step takes milliseconds, so a job of its own would be mostly start-up.
 
 
-rule kernel:
+rule spectra:
     input:
         flux="results/fluxes/{source}.parquet",
         efficiency=efficiency_files,
     output:
-        "results/kernels/{source}/{detector}/{efficiency}.parquet",
+        kernel="results/kernels/{source}/{detector}/{efficiency}.parquet",
+        spectra=expand("results/spectra/{mediator}/{{source}}/{{detector}}/{{efficiency}}.parquet", mediator=MEDIATORS),
     params:
         spec=kernel_params,
+        masses=lambda wildcards: plain({"grid": config["grid"]["m_MeV"], "report": config["report_masses_MeV"]}),
+        mediators=MEDIATORS,
     log:
-        "logs/kernel/{source}/{detector}/{efficiency}.log",
+        "logs/spectra/{source}/{detector}/{efficiency}.log",
     benchmark:
-        "benchmarks/kernel/{source}/{detector}/{efficiency}.tsv"
+        "benchmarks/spectra/{source}/{detector}/{efficiency}.tsv"
     wildcard_constraints:
         source="|".join(SOURCES),
         detector="|".join(DETECTORS),
     conda:
         "../../envs/astrocevns.yaml"
     script:
-        "../scripts/kernel.py"
+        "../scripts/spectra.py"
 
 
 rule event_counts:

@@ -1,13 +1,12 @@
-"""Rule chi2: the chi-square of one analysis on the (g, m) grid, and its bounds, per mediator.
+"""Rule chi2: the chi-square of one analysis on the (g, m) grid, its contours and bounds, per mediator.
 
 The statistic is the paper's Asimov Poisson chi2 (eqs. 21-24), or for the existing bounds a
 counting chi2 (COHERENT) or an event ceiling (XENON1T): see astrocevns.statistics.
 """
 
 import numpy as np
-import pyarrow as pa
 
-from astrocevns import bounds, grids, io, logs, rates, statistics, wimps
+from astrocevns import bounds, columnar, contours, grids, io, logs, rates, statistics, wimps
 from astrocevns.detectors import Efficiency
 
 log = logs.to_file(snakemake.log[0])
@@ -96,26 +95,31 @@ def event_ceiling():
     return ceiling
 
 
-def analyse(mediator, per_source, chi2_path, bounds_path):
-    """Write the chi2 grid and the smallest excluded coupling at each report mass of one mediator."""
+def analyse(mediator, per_source, chi2_path, contours_path, bounds_path):
+    """Write the chi2 grid, the polylines of its exclusion boundary and the smallest excluded coupling
+    at each report mass of one mediator."""
     masses, report_masses = (per_source[spec["sources"][0]][on_grid][0] for on_grid in (True, False))
     chi2, pull, best = on_grid(per_source)
     reference = best_fit(per_source, chi2)
     chi2 = chi2 - reference
     frame = {"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
              "pull": pull.ravel(),
-             "source": pa.DictionaryArray.from_arrays(best.ravel().astype(np.int32), spec["sources"])}
+             "source": columnar.categorical(best.ravel(), spec["sources"])}
     meta = {"analysis": wc.analysis, "mediator": mediator, "delta_chi2": repr(threshold),
             "statistic": statistic["kind"], "inputs_hash": io.content_hash(spec, mediator, *snakemake.input)}
     # chi2 is infinite where no events are predicted but the SM has some: excluded at any CL
     io.write_parquet(frame, chi2_path, meta)
     log.info("%s %s: %.1f %% of the grid excluded at delta chi2 > %.3f", mediator, wc.analysis,
              100 * np.mean(chi2 > threshold), threshold)
+    lines = contours.exclusion_contours(masses, g, chi2, threshold)
+    first_points = np.unique(lines["line"], return_index=True)[1]
+    log.info("%s: %d contour lines (%d closed)", mediator, first_points.size, int(lines["closed"][first_points].sum()))
+    io.write_parquet(lines, contours_path, meta)
     g_min = bounds.smallest_excluded_coupling(lambda coupling: evaluate(per_source, False, coupling)[0] - reference,
                                               spec["bounds"]["g_min"], spec["bounds"]["g_max"], threshold,
                                               spec["bounds"]["scan_points"])
     table = {"analysis": np.full(report_masses.size, wc.analysis), "mediator": np.full(report_masses.size, mediator),
-             "m_MeV": report_masses, "g_min": pa.array(g_min, mask=np.isnan(g_min))}  # null: nothing excluded
+             "m_MeV": report_masses, "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min))}  # null: nothing excluded
     log.info("%s: g_min at %s MeV = %s", mediator, report_masses.tolist(), np.round(g_min, 9).tolist())
     io.write_parquet(table, bounds_path, meta)
 
@@ -123,6 +127,7 @@ def analyse(mediator, per_source, chi2_path, bounds_path):
 max_events = event_ceiling()
 # spectra inputs are ordered mediator by mediator, source by source, members within (rules/common.smk)
 tables = iter(io.read_columns(path)[0] for path in snakemake.input.spectra)
-for mediator, chi2_path, bounds_path in zip(spec["mediators"], snakemake.output.chi2, snakemake.output.bounds):
+for mediator, *paths in zip(spec["mediators"], snakemake.output.chi2, snakemake.output.contours,
+                            snakemake.output.bounds):
     per_source = {source: split([next(tables) for _ in spec["members"]]) for source in spec["sources"]}
-    analyse(mediator, per_source, chi2_path, bounds_path)
+    analyse(mediator, per_source, *paths)

@@ -1,23 +1,33 @@
-"""Rule spectra: binned counts N_i(g, m) of one (source, detector, efficiency), for each mediator."""
+"""Rule spectra: the (g, m)-independent recoil kernel of one (source, detector, efficiency), and from it
+the binned counts N_i(g, m) on the mass grid for each mediator (one job: both steps take milliseconds)."""
 
 import numpy as np
 
-from astrocevns import grids, io, logs, rates
+from astrocevns import config, grids, io, logs, rates, sources
+from astrocevns.detectors import Efficiency
 
 log = logs.to_file(snakemake.log[0])
-wc, masses = snakemake.wildcards, snakemake.params.masses
-frame, meta = io.read_columns(snakemake.input[0])
-kernel = rates.kernel_from_frame(frame)
+wc, spec, masses = snakemake.wildcards, snakemake.params.spec, snakemake.params.masses
+flux_table, _ = io.read_columns(snakemake.input.flux)
+if wc.efficiency == "ideal":
+    efficiency = Efficiency.ideal()
+else:
+    efficiency = Efficiency(wc.efficiency, *io.read_efficiency_table(snakemake.input.efficiency[0]))
+parts = config.detector_parts(wc.detector, spec["detector"], spec["targets"], spec["form_factor"], efficiency)
+kernel = rates.recoil_kernel(sources.total_fluence(flux_table), parts, **spec["recoil_bins"])
+sm_events = float(kernel.sm_counts().sum())
+log.info("%s on %s (%s): %d bins, %.6g SM events", wc.source, wc.detector, wc.efficiency,
+         kernel.sm_counts().size, sm_events)
+meta = {"source": wc.source, "detector": wc.detector, "efficiency": wc.efficiency,
+        "target": spec["detector"]["target"], "threshold_keV": repr(parts[0].threshold_keV)}
+io.write_parquet(rates.kernel_frame(kernel), snakemake.output.kernel,
+                 {**meta, "sm_events": repr(sm_events), "inputs_hash": io.content_hash(spec, *snakemake.input)})
+
 grid = grids.log_axis(masses["grid"])
 report = np.asarray(masses["report"], dtype=float)
 on_grid = np.r_[np.ones(grid.size, bool), np.zeros(report.size, bool)]
-for mediator, path in zip(snakemake.params.mediators, snakemake.output):
+for mediator, path in zip(snakemake.params.mediators, snakemake.output.spectra):
     table = rates.spectrum_frame(kernel, mediator, np.concatenate([grid, report]), on_grid)
-    log.info("%s %s on %s (%s): %d masses x %d bins", mediator, wc.source, wc.detector, wc.efficiency,
-             grid.size + report.size, kernel.sm_counts().size)
-    io.write_parquet(
-        table,
-        path,
-        {**{k: meta[k] for k in ("source", "detector", "efficiency", "target", "threshold_keV")},
-         "mediator": mediator, "inputs_hash": io.content_hash(masses, mediator, *snakemake.input)},
-    )
+    log.info("%s: %d masses x %d bins", mediator, grid.size + report.size, kernel.sm_counts().size)
+    io.write_parquet(table, path, {**meta, "mediator": mediator,
+                                   "inputs_hash": io.content_hash(spec, masses, mediator, *snakemake.input)})

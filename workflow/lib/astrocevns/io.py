@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import __version__, couplings
+from . import __version__, columnar, couplings
 from .fluxes import LuminosityHistory
 
 
@@ -132,19 +132,18 @@ def write_parquet(table, path, metadata):
     """Write a table to Parquet with key/value metadata (package version added); deterministic.
 
     ``table`` is a pandas DataFrame or a mapping of column name to array (NumPy or pyarrow); the
-    hot rules use mappings so that their jobs need not load pandas. NaN in a float column is refused,
-    so that no table downstream silently inherits one; a value missing on purpose is a null
-    (pandas ``Float64`` NA or a masked pyarrow array).
+    hot rules use mappings, converted by :mod:`astrocevns.columnar`, so that their jobs need not load
+    pandas. NaN in a float column is refused, so that no table downstream silently inherits one; a
+    value missing on purpose is a null (pandas ``Float64`` NA or a pyarrow array with nulls, e.g.
+    ``columnar.to_arrow(values, valid)``).
     """
     if isinstance(table, dict):
-        arrow = pa.table({name: column if isinstance(column, pa.Array) else np.asarray(column)
-                          for name, column in table.items()})
+        arrow = pa.table({name: columnar.to_arrow(column) for name, column in table.items()})
     else:
         arrow = pa.Table.from_pandas(table, preserve_index=False)
     for name, column in zip(arrow.column_names, arrow.columns):
-        if pa.types.is_floating(column.type) and np.isnan(column.to_numpy(zero_copy_only=False)).any():
-            if column.null_count == 0:
-                raise ValueError(f"{path}: refusing to write NaN in column {name!r}")
+        if pa.types.is_floating(column.type) and column.null_count == 0 and np.isnan(columnar.to_numpy(column)).any():
+            raise ValueError(f"{path}: refusing to write NaN in column {name!r}")
     meta = {"astrocevns_version": __version__, **{k: str(v) for k, v in metadata.items()}}
     existing = arrow.schema.metadata or {}
     arrow = arrow.replace_schema_metadata({**existing, **{k.encode(): v.encode() for k, v in meta.items()}})
@@ -172,7 +171,7 @@ def read_parquet(path, columns=None):
 def read_columns(path, columns=None):
     """Read a Parquet table as {column: NumPy array} and its metadata, without loading pandas."""
     table = _read_table(path, columns)
-    return {name: column.to_numpy(zero_copy_only=False) for name, column in zip(table.column_names, table.columns)}, \
+    return {name: columnar.to_numpy(column) for name, column in zip(table.column_names, table.columns)}, \
         _decoded_metadata(table.schema)
 
 
