@@ -46,6 +46,8 @@ def test_nulls_where_not_valid():
 def test_categorical_column():
     column = columnar.categorical(np.array([1, 0, 1, 1]), ["sn_cc", "sn_failed"])
     assert column.to_pylist() == ["sn_failed", "sn_cc", "sn_failed", "sn_failed"]
+    two_chunks = pa.chunked_array([column, columnar.categorical([0], ["solar"])])
+    assert columnar.to_numpy(two_chunks).tolist() == ["sn_failed", "sn_cc", "sn_failed", "sn_failed", "solar"]
 
 
 def test_slices_and_chunks_read_at_their_offset():
@@ -67,8 +69,9 @@ g_min = np.array([1e-5, np.nan])
 io.write_parquet({{"m_MeV": np.array([1.0, 10.0]), "on_grid": np.array([True, False]), "g_min":
                   columnar.to_arrow(g_min, valid=~np.isnan(g_min)), "analysis": np.array(["a", "b"]),
                   "source": columnar.categorical([0, 1], ["sn_cc", "sn_failed"])}}, {str(tmp_path / "t.parquet")!r}, {{}})
-frame, meta = io.read_columns({str(tmp_path / "t.parquet")!r}, columns=["m_MeV", "on_grid"])
+frame, meta = io.read_columns({str(tmp_path / "t.parquet")!r}, columns=["m_MeV", "on_grid", "source"])
 assert frame["on_grid"].tolist() == [True, False] and frame["m_MeV"].tolist() == [1.0, 10.0]
+assert frame["source"].tolist() == ["sn_cc", "sn_failed"]
 print("pandas" in sys.modules)
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)

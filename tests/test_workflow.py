@@ -32,10 +32,11 @@ def test_dry_run_plans_every_stage(finished_run):
     _, log = finished_run
     jobs = planned_jobs(log)
     # 4 astrophysical sources x 8 (detector, efficiency) pairs, and 2 beams with one detector each;
-    # 25 projected analyses + 17 xenon1t_nr variants + 3 existing bounds; one job serves both mediators,
-    # a spectra job writes its kernel too, and a chi2 job its contours and bounds
+    # 25 projected analyses (each with its xenon1t_nr variant where it has a xenon detector) + 3 existing
+    # bounds; one job serves both mediators, a spectra job writes its kernel too, and a chi2 job its
+    # analysis's variants, contours and bounds
     assert jobs["flux"] == 6 and jobs["spectra"] == 34 and jobs["event_counts"] == 1
-    assert jobs["chi2"] == 45
+    assert jobs["chi2"] == 28
     assert jobs["bounds_table"] == 1 and jobs["all"] == 1
     assert "kernel" not in jobs and "contour" not in jobs
     assert jobs["rates"] == 4 and jobs["figure"] == 12
@@ -78,7 +79,18 @@ def test_bounds_table(finished_run):
 def test_contours_written(finished_run):
     directory, _ = finished_run
     lines = pd.read_parquet(directory / "results/contours/vector/sn_cc/combined.parquet")
-    assert {"line", "closed", "m_MeV", "g"} <= set(lines.columns) and len(lines) > 10
+    assert {"analysis", "line", "closed", "m_MeV", "g"} <= set(lines.columns) and len(lines) > 10
+    assert set(lines.analysis) == {"sn_cc/combined", "sn_cc/combined-xenon1t_nr"}
+
+
+def test_chi2_table_holds_the_efficiency_variant(finished_run):
+    directory, _ = finished_run
+    table = pd.read_parquet(directory / "results/chi2/scalar/solar/combined.parquet")
+    ideal, reduced = (table[table.analysis == name] for name in ("solar/combined", "solar/combined-xenon1t_nr"))
+    assert len(ideal) == len(reduced) == 24 * 20  # the test grid, once per analysis
+    # a lower efficiency sees fewer events: it never excludes a point the ideal detector does not
+    assert not ((reduced.chi2.to_numpy() > 4.605) & (ideal.chi2.to_numpy() <= 4.605)).any()
+    assert (ideal.chi2.to_numpy() > 4.605).sum() > (reduced.chi2.to_numpy() > 4.605).sum()
 
 
 def test_second_run_plans_nothing(finished_run):

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
-from astrocevns.analyses import BEAM_KINDS, expand_analyses, sees
+from astrocevns.analyses import BEAM_KINDS, expand_analyses, families, sees
 from astrocevns.config import ConfigError, check_config, composition
 
 validate(config, schema="../../config/schema.yaml")
@@ -20,7 +20,8 @@ MEDIATORS = list(config["mediators"])
 ANALYSES = expand_analyses(
     config["analyses"], config["detectors"], config["statistics"]["normalisation_uncertainty"]
 )
-ANALYSIS_PATTERN = "|".join(re.escape(name) for name in ANALYSES)
+FAMILIES = families(ANALYSES)  # one chi2 job per configured analysis, its efficiency variants included
+FAMILY_PATTERN = "|".join(re.escape(name) for name in FAMILIES)
 
 
 def plain(value):
@@ -61,12 +62,13 @@ def kernel_params(wildcards):
     )
 
 
-def spectra_of_analysis(wildcards):
-    """The spectra tables an analysis reads: mediator by mediator, every source x (detector, efficiency)."""
-    analysis = ANALYSES[wildcards.analysis]
+def spectra_of_family(wildcards):
+    """The spectra tables the analyses of a family read: mediator by mediator, analysis by analysis, every
+    source x (detector, efficiency); a table two analyses share is listed for each."""
     return [
         f"results/spectra/{mediator}/{source}/{detector}/{efficiency}.parquet"
         for mediator in MEDIATORS
+        for analysis in FAMILIES[wildcards.analysis]
         for source in analysis.sources
         for detector, efficiency in analysis.members
     ]
@@ -74,15 +76,16 @@ def spectra_of_analysis(wildcards):
 
 def ceiling_efficiency_files(wildcards):
     """The efficiency table of an event-ceiling analysis (its WIMP count uses the detector's efficiency)."""
-    analysis = ANALYSES[wildcards.analysis]
+    analysis = FAMILIES[wildcards.analysis][0]
     if analysis.statistic["kind"] != "event_ceiling":
         return []
     return efficiency_files(SimpleNamespace(efficiency=analysis.members[0][1]))
 
 
-def analysis_params(wildcards):
-    """Only what the chi-square of one analysis depends on."""
-    analysis = ANALYSES[wildcards.analysis]
+def family_params(wildcards):
+    """Only what the chi-squares of one family depend on (its variants differ only in their members)."""
+    analyses = FAMILIES[wildcards.analysis]
+    analysis = analyses[0]
     ceiling = analysis.statistic["kind"] == "event_ceiling"
     return plain(
         {
@@ -90,7 +93,7 @@ def analysis_params(wildcards):
             "ceiling_detector": config["detectors"][analysis.members[0][0]] if ceiling else None,
             "mediators": MEDIATORS,
             "sources": list(analysis.sources),
-            "members": [list(member) for member in analysis.members],
+            "variants": [{"name": variant.name, "members": [list(m) for m in variant.members]} for variant in analyses],
             "sigma": dict(analysis.sigma_by_source),
             "grid_g": config["grid"]["g"],
             "statistics": {k: config["statistics"][k] for k in ("cl", "dof")},

@@ -22,7 +22,9 @@ rule rates:
 
 
 def chi2_inputs(*analyses):
-    return [f"results/chi2/{mediator}/{analysis}.parquet" for mediator in MEDIATORS for analysis in analyses]
+    """The chi2 tables that hold ``analyses``: one per family (an efficiency variant is in its analysis's table)."""
+    tables = dict.fromkeys(ANALYSES[analysis].family for analysis in analyses)
+    return [f"results/chi2/{mediator}/{family}.parquet" for mediator in MEDIATORS for family in tables]
 
 
 def sn_analyses(*detector_sets):

@@ -1,4 +1,5 @@
-"""Rule chi2: the chi-square of one analysis on the (g, m) grid, its contours and bounds, per mediator.
+"""Rule chi2: the chi-square of a family (an analysis and its efficiency variants) on the (g, m) grid,
+its contours and bounds, per mediator; the rows of each analysis are named in an ``analysis`` column.
 
 The statistic is the paper's Asimov Poisson chi2 (eqs. 21-24), or for the existing bounds a
 counting chi2 (COHERENT) or an event ceiling (XENON1T): see astrocevns.statistics.
@@ -10,7 +11,7 @@ from astrocevns import bounds, columnar, contours, grids, io, logs, rates, stati
 from astrocevns.detectors import Efficiency
 
 log = logs.to_file(snakemake.log[0])
-wc, spec = snakemake.wildcards, snakemake.params.analysis
+wc, spec = snakemake.wildcards, snakemake.params.family
 statistic = spec["statistic"]
 threshold = statistics.delta_chi2(spec["statistics"]["cl"], spec["statistics"]["dof"])
 g = grids.log_axis(spec["grid_g"])
@@ -87,7 +88,7 @@ def event_ceiling():
     if statistic["kind"] != "event_ceiling":
         return None
     files = snakemake.input.efficiency
-    efficiency_name = spec["members"][0][1]
+    efficiency_name = spec["variants"][0]["members"][0][1]
     efficiency = Efficiency(efficiency_name, *io.read_efficiency_table(files[0])) if files else Efficiency.ideal()
     ceiling = wimps.event_ceiling(statistic, spec["ceiling_detector"], efficiency)
     log.info("event ceiling: %.4g events (WIMP of %g GeV at %.3g cm^2)", ceiling,
@@ -95,39 +96,57 @@ def event_ceiling():
     return ceiling
 
 
-def analyse(mediator, per_source, chi2_path, contours_path, bounds_path):
-    """Write the chi2 grid, the polylines of its exclusion boundary and the smallest excluded coupling
-    at each report mass of one mediator."""
+def analyse(name, mediator, per_source):
+    """Column tables of one analysis and mediator: the chi2 grid, the polylines of its exclusion boundary,
+    and the smallest excluded coupling at each report mass (NaN where nothing is excluded)."""
     masses, report_masses = (per_source[spec["sources"][0]][on_grid][0] for on_grid in (True, False))
     chi2, pull, best = on_grid(per_source)
     reference = best_fit(per_source, chi2)
     chi2 = chi2 - reference
-    frame = {"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
-             "pull": pull.ravel(),
-             "source": columnar.categorical(best.ravel(), spec["sources"])}
-    meta = {"analysis": wc.analysis, "mediator": mediator, "delta_chi2": repr(threshold),
-            "statistic": statistic["kind"], "inputs_hash": io.content_hash(spec, mediator, *snakemake.input)}
     # chi2 is infinite where no events are predicted but the SM has some: excluded at any CL
-    io.write_parquet(frame, chi2_path, meta)
-    log.info("%s %s: %.1f %% of the grid excluded at delta chi2 > %.3f", mediator, wc.analysis,
+    grid = {"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
+            "pull": pull.ravel(), "source": best.ravel()}
+    log.info("%s %s: %.1f %% of the grid excluded at delta chi2 > %.3f", mediator, name,
              100 * np.mean(chi2 > threshold), threshold)
     lines = contours.exclusion_contours(masses, g, chi2, threshold)
     first_points = np.unique(lines["line"], return_index=True)[1]
-    log.info("%s: %d contour lines (%d closed)", mediator, first_points.size, int(lines["closed"][first_points].sum()))
-    io.write_parquet(lines, contours_path, meta)
+    log.info("%s %s: %d contour lines (%d closed)", mediator, name, first_points.size,
+             int(lines["closed"][first_points].sum()))
     g_min = bounds.smallest_excluded_coupling(lambda coupling: evaluate(per_source, False, coupling)[0] - reference,
                                               spec["bounds"]["g_min"], spec["bounds"]["g_max"], threshold,
                                               spec["bounds"]["scan_points"])
-    table = {"analysis": np.full(report_masses.size, wc.analysis), "mediator": np.full(report_masses.size, mediator),
-             "m_MeV": report_masses, "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min))}  # null: nothing excluded
-    log.info("%s: g_min at %s MeV = %s", mediator, report_masses.tolist(), np.round(g_min, 9).tolist())
-    io.write_parquet(table, bounds_path, meta)
+    log.info("%s %s: g_min at %s MeV = %s", mediator, name, report_masses.tolist(), np.round(g_min, 9).tolist())
+    return grid, lines, {"m_MeV": report_masses, "g_min": g_min}
+
+
+def stacked(tables):
+    """The tables of the family's analyses one after another, with the index of the analysis of each row
+    (into ``names``) in an ``analysis`` column."""
+    rows = [len(table["m_MeV"]) for table in tables]
+    return {"analysis": np.repeat(np.arange(len(tables)), rows),
+            **{column: np.concatenate([table[column] for table in tables]) for column in tables[0]}}
 
 
 max_events = event_ceiling()
-# spectra inputs are ordered mediator by mediator, source by source, members within (rules/common.smk)
+names = [variant["name"] for variant in spec["variants"]]
+# spectra inputs are ordered mediator by mediator, analysis by analysis, source by source, members within
+# (rules/common.smk)
 tables = iter(io.read_columns(path)[0] for path in snakemake.input.spectra)
-for mediator, *paths in zip(spec["mediators"], snakemake.output.chi2, snakemake.output.contours,
-                            snakemake.output.bounds):
-    per_source = {source: split([next(tables) for _ in spec["members"]]) for source in spec["sources"]}
-    analyse(mediator, per_source, *paths)
+for mediator, chi2_path, contours_path, bounds_path in zip(spec["mediators"], snakemake.output.chi2,
+                                                          snakemake.output.contours, snakemake.output.bounds):
+    results = []
+    for variant in spec["variants"]:
+        per_source = {source: split([next(tables) for _ in variant["members"]]) for source in spec["sources"]}
+        results.append(analyse(variant["name"], mediator, per_source))
+    chi2_table, contour_table, bounds_table = (stacked(list(part)) for part in zip(*results))
+    for table in (chi2_table, contour_table):
+        table["analysis"] = columnar.categorical(table["analysis"], names)
+    chi2_table["source"] = columnar.categorical(chi2_table["source"], spec["sources"])
+    g_min = bounds_table["g_min"]  # a null g_min: nothing excluded in range
+    bounds_table = {"analysis": np.asarray(names)[bounds_table["analysis"]], "mediator": np.full(g_min.size, mediator),
+                    "m_MeV": bounds_table["m_MeV"], "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min))}
+    meta = {"family": wc.analysis, "mediator": mediator, "delta_chi2": repr(threshold), "statistic": statistic["kind"],
+            "inputs_hash": io.content_hash(spec, mediator, *snakemake.input)}
+    io.write_parquet(chi2_table, chi2_path, meta)
+    io.write_parquet(contour_table, contours_path, meta)
+    io.write_parquet(bounds_table, bounds_path, meta)

@@ -5,7 +5,8 @@ one source, or several supernova models whose chi2 minimum is taken ("marginalis
 models", paper sec. VI); all its ``detectors`` share one pull on that source's normalisation.
 For every non-ideal efficiency that one of its detectors lists, the workflow adds the variant
 ``{name}-{efficiency}``, in which those detectors use that efficiency (the band of the figures),
-unless the analysis pins one ``efficiency`` for all its detectors.
+unless the analysis pins one ``efficiency`` for all its detectors. An analysis and its variants form
+a ``family``, named like the analysis, whose chi-squares one job computes.
 
 Its ``statistic`` is the paper's Asimov Poisson chi-square (default, eqs. 21-24) or, for the
 existing bounds computed from published data (paper sec. VII), a ``counting`` experiment or an
@@ -20,13 +21,15 @@ BEAM_KINDS = ("pion_decay_at_rest",)
 
 @dataclass(frozen=True)
 class Analysis:
-    """One chi-square: ``members`` are (detector, efficiency) pairs; sigma per source."""
+    """One chi-square: ``members`` are (detector, efficiency) pairs; sigma per source; ``family``: the
+    configured analysis it is an efficiency variant of (its own name for the analysis itself)."""
 
     name: str
     sources: tuple
     members: tuple
     sigma_by_source: tuple  # ((source, sigma), ...), ordered like ``sources``
     statistic: dict = field(default_factory=lambda: dict(ASIMOV))
+    family: str = ""
 
     def sigma(self, source):
         return dict(self.sigma_by_source)[source]
@@ -55,7 +58,7 @@ def expand_analyses(analyses, detectors, normalisation_uncertainty):
         statistic = dict(spec.get("statistic", ASIMOV))
         if "efficiency" in spec:
             members = tuple((d, spec["efficiency"]) for d in spec["detectors"])
-            expanded[name] = Analysis(name, tuple(spec["sources"]), members, sigma, statistic)
+            expanded[name] = Analysis(name, tuple(spec["sources"]), members, sigma, statistic, name)
             continue
         efficiencies = sorted({e for d in spec["detectors"] for e in detectors[d]["efficiencies"]} - {"ideal"})
         for efficiency in ["ideal", *efficiencies]:
@@ -63,8 +66,16 @@ def expand_analyses(analyses, detectors, normalisation_uncertainty):
                 (d, efficiency if efficiency in detectors[d]["efficiencies"] else "ideal") for d in spec["detectors"]
             )
             label = name if efficiency == "ideal" else f"{name}-{efficiency}"
-            expanded[label] = Analysis(label, tuple(spec["sources"]), members, sigma, statistic)
+            expanded[label] = Analysis(label, tuple(spec["sources"]), members, sigma, statistic, name)
     return expanded
+
+
+def families(analyses):
+    """{family: (the analysis, then its efficiency variants)} of the analyses of :func:`expand_analyses`."""
+    grouped = {}
+    for analysis in analyses.values():
+        grouped.setdefault(analysis.family or analysis.name, []).append(analysis)
+    return {name: tuple(members) for name, members in grouped.items()}
 
 
 def sees(sources, source, detector):

@@ -49,9 +49,15 @@ def categorical(codes, names):
 
 def to_numpy(column):
     """A pyarrow (Chunked)Array of fixed-width numbers or booleans without nulls as a read-only NumPy
-    array (a view of the Arrow buffer for numbers); other columns through pyarrow's own conversion."""
+    array (a view of the Arrow buffer for numbers), a dictionary-encoded one as an array of its values;
+    other columns through pyarrow's own conversion."""
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     kind = column.type
+    if pa.types.is_dictionary(kind) and not column.null_count:
+        parts = [np.asarray(chunk.dictionary.to_pylist())[to_numpy(chunk.indices)] for chunk in chunks]
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=str)
     plain = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)
     if not plain or column.null_count:
         return column.to_numpy(zero_copy_only=False)

@@ -145,11 +145,15 @@ def efficiency_band(ax, ideal, reduced, threshold, colour, label=None, coupling_
 
 
 def read_chi2_tables(paths):
-    """{(mediator, analysis): chi2 table} and the delta chi2 threshold they were made with."""
+    """{(mediator, analysis): chi2 table} of every analysis in the family tables at ``paths``, and the
+    delta chi2 threshold they were made with."""
     tables, thresholds = {}, set()
     for path in paths:
-        frame, meta = io.read_columns(path, columns=["g", "m_MeV", "chi2"])
-        tables[meta["mediator"], meta["analysis"]] = frame
+        frame, meta = io.read_columns(path, columns=["analysis", "g", "m_MeV", "chi2"])
+        analysis = frame.pop("analysis")
+        for name in np.unique(analysis):
+            rows = analysis == name
+            tables[meta["mediator"], str(name)] = {column: values[rows] for column, values in frame.items()}
         thresholds.add(float(meta["delta_chi2"]))
     if len(thresholds) != 1:
         raise ValueError(f"chi2 tables made with different thresholds: {sorted(thresholds)}")
