@@ -21,10 +21,10 @@ ORANGE, BLUE, GREEN, GREY, PURPLE = "#e66101", "#2c7bb6", "#1a9641", "#636363", 
 TARGET_COLOURS = {"Pb": ORANGE, "Xe": BLUE}
 SOURCE_COLOURS = {"sn_cc": ORANGE, "sn_failed": BLUE, "sn_marginalised": GREY, "solar": GREEN, "atmospheric": PURPLE}
 SOURCE_LABELS = {
-    "sn_cc": "CC-SN (27 $M_\\odot$)",
-    "sn_failed": "failed SN (40 $M_\\odot$)",
+    "sn_cc": "CC-SN (27 M\u2609)",  # legends in plain Unicode: mathtext would be parsed at every draw
+    "sn_failed": "failed SN (40 M\u2609)",
     "sn_marginalised": "SN, marginalised",
-    "solar": "solar ($^8$B + hep)",
+    "solar": "solar (\u2078B + hep)",
     "atmospheric": "atmospheric",
 }
 DETECTOR_LABELS = {
@@ -40,7 +40,7 @@ EXISTING_BOUNDS = {  # computed by the workflow from published data (paper sec. 
     "coherent_csi/coherent_csi": ("#8c510a", "solid", "COHERENT CsI 2017"),
     "coherent_ar/coherent_ar": ("#01665e", "dashed", "COHERENT Ar 2020"),
 }
-MEDIATOR_LABELS = {"vector": "vector $Z'$", "scalar": "scalar $\\phi$"}
+MEDIATOR_LABELS = {"vector": "vector Z\u2032", "scalar": "scalar \u03c6"}
 COUPLING_LABEL = "$g = \\sqrt{g_\\nu g_q}$"
 MASS_LABEL = "mediator mass $m$ [MeV]"
 FILL_ALPHA = 0.3
