@@ -54,10 +54,11 @@ def to_numpy(column):
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     kind = column.type
     if pa.types.is_dictionary(kind) and not column.null_count:
-        parts = [np.asarray(chunk.dictionary.to_pylist())[to_numpy(chunk.indices)] for chunk in chunks]
+        # an object array shares one Python string per category (8 bytes a row, not the string's width)
+        parts = [np.asarray(chunk.dictionary.to_pylist(), dtype=object)[to_numpy(chunk.indices)] for chunk in chunks]
         if len(parts) == 1:
             return parts[0]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=str)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=object)
     plain = pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)
     if not plain or column.null_count:
         return column.to_numpy(zero_copy_only=False)

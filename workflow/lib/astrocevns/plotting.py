@@ -144,16 +144,17 @@ def efficiency_band(ax, ideal, reduced, threshold, colour, label=None, coupling_
     return Patch(facecolor=colour, alpha=0.2, label=label)
 
 
-def read_chi2_tables(paths):
-    """{(mediator, analysis): chi2 table} of every analysis in the family tables at ``paths``, and the
-    delta chi2 threshold they were made with."""
+def read_chi2_tables(paths, analyses):
+    """{(mediator, analysis): chi2 table} of the ``analyses`` found in the family tables at ``paths``, and
+    the delta chi2 threshold they were made with (the other analyses of those families are dropped)."""
     tables, thresholds = {}, set()
     for path in paths:
         frame, meta = io.read_columns(path, columns=["analysis", "g", "m_MeV", "chi2"])
         analysis = frame.pop("analysis")
-        for name in np.unique(analysis):
+        for name in analyses:
             rows = analysis == name
-            tables[meta["mediator"], str(name)] = {column: values[rows] for column, values in frame.items()}
+            if rows.any():
+                tables[meta["mediator"], name] = {column: values[rows] for column, values in frame.items()}
         thresholds.add(float(meta["delta_chi2"]))
     if len(thresholds) != 1:
         raise ValueError(f"chi2 tables made with different thresholds: {sorted(thresholds)}")
@@ -231,7 +232,8 @@ def bound_figure(paths, mediators, layers, bands=(), coupling_scale=1.0, couplin
     ``bands``: (ideal analysis, reduced-efficiency analysis, colour, label) efficiency bands;
     ``curves``: (label, mediator, m_MeV, g) bounds of other experiments, drawn as lines.
     """
-    tables, threshold = read_chi2_tables(paths)
+    drawn = {layer[0] for layer in layers} | {name for band in bands for name in band[:2]}
+    tables, threshold = read_chi2_tables(paths, drawn)
     fig, axes = panels(len(mediators))
     for ax, mediator in zip(axes[0], mediators):
         handles = [efficiency_band(ax, tables[mediator, ideal], tables[mediator, reduced], threshold, colour, label,
