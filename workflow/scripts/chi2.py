@@ -17,13 +17,14 @@ threshold = statistics.delta_chi2(spec["statistics"]["cl"], spec["statistics"]["
 g = grids.log_axis(spec["grid_g"])
 
 
-def split(tables):
-    """{on_grid: (masses, [coefficient triple of each table])}, split once from the spectra tables."""
-    result = {}
-    for on_grid in (True, False):
-        parts = [rates.polynomial_from_frame(table, on_grid) for table in tables]
-        result[on_grid] = (parts[0][0], [coefficients for _, coefficients in parts])
-    return result
+def split(table):
+    """{on_grid: (masses, coefficient triple)} of one spectra table."""
+    return {on_grid: rates.polynomial_from_frame(table, on_grid) for on_grid in (True, False)}
+
+
+def joined(parts):
+    """{on_grid: (masses, [coefficient triple of each detector])} of one source's split spectra tables."""
+    return {on_grid: (parts[0][on_grid][0], [part[on_grid][1] for part in parts]) for on_grid in (True, False)}
 
 
 def chi2_of(polynomials, sigma, coupling):
@@ -130,13 +131,15 @@ def stacked(tables):
 max_events = event_ceiling()
 names = [variant["name"] for variant in spec["variants"]]
 # spectra inputs are ordered mediator by mediator, analysis by analysis, source by source, members within
-# (rules/common.smk)
-tables = iter(io.read_columns(path)[0] for path in snakemake.input.spectra)
+# (rules/common.smk); a table the analyses of the family share is listed for each, and read once
+split_tables = {path: split(io.read_columns(path)[0]) for path in dict.fromkeys(snakemake.input.spectra)}
+paths = iter(snakemake.input.spectra)
 for mediator, chi2_path, contours_path, bounds_path in zip(spec["mediators"], snakemake.output.chi2,
                                                           snakemake.output.contours, snakemake.output.bounds):
     results = []
     for variant in spec["variants"]:
-        per_source = {source: split([next(tables) for _ in variant["members"]]) for source in spec["sources"]}
+        per_source = {source: joined([split_tables[next(paths)] for _ in variant["members"]])
+                      for source in spec["sources"]}
         results.append(analyse(variant["name"], mediator, per_source))
     chi2_table, contour_table, bounds_table = (stacked(list(part)) for part in zip(*results))
     for table in (chi2_table, contour_table):

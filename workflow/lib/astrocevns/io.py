@@ -248,8 +248,6 @@ def read_core_profile(path):
     return CoreProfile(r, rho, T, ye, mu_nu, mu_e)
 
 
-
-
 def read_limit_curve(path):
     """Read an external bound: '# key: value' header lines (name, citation, mediator, convention) and
     two CSV columns m_MeV, coupling. Returns (header dict, m_MeV, g) with the coupling converted to g.
