@@ -10,6 +10,17 @@ configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"
+
+
+wildcard_constraints:
+    source="|".join(SOURCES),
+    detector="|".join(DETECTORS),
+    mediator="|".join(MEDIATORS),
+    analysis=FAMILY_PATTERN,
+    number="|".join(str(n) for n in FIGURE_NUMBERS),
+
+
+
 include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/counts.smk"
 include: "workflow/rules/statistics.smk"
@@ -23,5 +34,5 @@ rule all:
         "results/tables/bounds.csv",
         "results/tables/core_bounds.csv",
         [f"results/contours/{mediator}/{family}.parquet" for mediator in MEDIATORS for family in FAMILIES],
-        [f"results/figures/fig{number}.{ext}" for number in FIGURES for ext in ("pdf", "png")],
+        [f"results/figures/fig{number}.{ext}" for number in FIGURE_NUMBERS for ext in ("pdf", "png", "csv")],
     default_target: True

@@ -6,7 +6,6 @@ Snakemake; it must fail, say what is wrong and where, and leave no results/ behi
 
 import pytest
 import yaml
-
 from conftest import run_snakemake
 
 

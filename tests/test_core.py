@@ -2,12 +2,11 @@
 
 import numpy as np
 import pytest
+from conftest import ROOT
 from scipy.special import zeta
 
-from astrocevns import core, io
 from astrocevns import constants as c
-
-from conftest import ROOT
+from astrocevns import core, io
 
 G_F2_HBARC2 = (1.1663787e-11) ** 2 * (197.3269804e-13) ** 2  # cm^2 / MeV^2
 E_GRID = np.linspace(0.2, 400.0, 2000)

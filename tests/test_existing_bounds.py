@@ -45,7 +45,7 @@ def beam_kernel(name, efficiency_name, half_width_MeV=fluxes.PROMPT_LINE_HALF_WI
 
 def test_prompt_line_energy():
     # hand calculation: (139.57039^2 - 105.6583755^2) / (2 x 139.57039) = 29.792 MeV
-    assert fluxes.PROMPT_LINE_MEV == pytest.approx(29.792, abs=5e-4)
+    assert pytest.approx(29.792, abs=5e-4) == fluxes.PROMPT_LINE_MEV
 
 
 @pytest.mark.parametrize("flavour", ["nue", "numubar"])

@@ -50,8 +50,8 @@ def test_tail_integrals_against_adaptive_quadrature():
     for E_min in [0.1, 0.5, 3.3, 17.2, 79.9, 100.0]:
         J0, J2 = flux.tail_integrals(np.array([E_min]))
         lo = max(E_min, E[0])
-        ref0 = quad(flux, lo, E[-1], points=E[(E > lo)], limit=500)[0]
-        ref2 = quad(lambda x: flux(x) / x**2, lo, E[-1], points=E[(E > lo)], limit=500)[0]
+        ref0 = quad(flux, lo, E[-1], points=E[(lo < E)], limit=500)[0]
+        ref2 = quad(lambda x: flux(x) / x**2, lo, E[-1], points=E[(lo < E)], limit=500)[0]
         assert J0[0] == pytest.approx(ref0, rel=1e-9, abs=1e-14)
         assert J2[0] == pytest.approx(ref2, rel=1e-9, abs=1e-14)
 

@@ -1,4 +1,4 @@
-"""The separable rate engine (DESIGN sec. 3) against brute-force double quadrature, and its accuracy."""
+"""The separable rate engine (the E_nu integrals done once per source and detector) against brute-force double quadrature, and its accuracy."""
 
 import numpy as np
 import pytest

@@ -1,6 +1,6 @@
 """The embedded defaults reproduce the SM counts obtained from the public reference inputs.
 
-Tolerances (issue: physics core): 2 % for supernova and solar, 5 % for atmospheric neutrinos,
+Tolerances: 2 % for supernova and solar, 5 % for atmospheric neutrinos,
 for RES-NOVA-3 and DARWIN with the paper's 1 keV threshold and 2 keV bins.
 """
 
@@ -8,12 +8,11 @@ import copy
 
 import pytest
 import yaml
+from conftest import ROOT
 
 from astrocevns import config as cfg
 from astrocevns import rates, sources
 from astrocevns.detectors import Efficiency
-
-from conftest import ROOT
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 SN_MODELS = {"sn_cc": "s27.0c", "sn_failed": "s40s7b2c"}

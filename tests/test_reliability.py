@@ -9,7 +9,6 @@ import time
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import copy_workflow, run_snakemake
 
 pytestmark = pytest.mark.workflow

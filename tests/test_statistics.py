@@ -3,13 +3,12 @@
 import numpy as np
 import pytest
 import yaml
+from conftest import ROOT
 from scipy.optimize import minimize_scalar
 
 from astrocevns import config as cfg
 from astrocevns import rates, sources, statistics
 from astrocevns.detectors import Efficiency
-
-from conftest import ROOT
 
 
 def chi2_direct(x, counts, sm, sigma):

@@ -1,10 +1,9 @@
-"""End-to-end on config/test.yaml from a fresh copy: planned jobs, the tables of DESIGN sec. 5, no-op rerun."""
+"""End-to-end on config/test.yaml from a fresh copy: planned jobs, the tables every run writes, no-op rerun."""
 
 import re
 
 import pandas as pd
 import pytest
-
 from conftest import copy_workflow, run_snakemake
 
 pytestmark = pytest.mark.workflow

@@ -12,9 +12,8 @@ Usage (from the repository root)::
     python resources/derivation/atmospheric_fluka.py ../shared/reference
 """
 
-import numpy as np
-
 import common
+import numpy as np
 
 FLAVOURS = {
     "nue": "nu_e",

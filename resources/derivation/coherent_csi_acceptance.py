@@ -15,9 +15,8 @@ Usage (from the repository root)::
     python resources/derivation/coherent_csi_acceptance.py
 """
 
-import numpy as np
-
 import common
+import numpy as np
 
 PLATEAU, STEEPNESS_PER_PE, MIDPOINT_PE = 0.6655, 0.4942, 10.8507
 QUENCHING_FACTOR = 0.0878

@@ -21,10 +21,9 @@ Usage (from the repository root)::
     python resources/derivation/core_profile.py ../shared/reference
 """
 
+import common
 import numpy as np
 from scipy.optimize import curve_fit
-
-import common
 
 REFERENCE_NAME = "core_profile_SFHo_s18.6_tpb1.0s.txt"
 OUTPUT = common.RESOURCES / "supernova" / "core_profile_SFHo_s18.6.csv"

@@ -25,10 +25,9 @@ Usage (from the repository root)::
     python resources/derivation/solar_8b.py ../shared/reference
 """
 
+import common
 import numpy as np
 from scipy.optimize import least_squares
-
-import common
 
 Q_ATOMIC_GS = 17.979  # 8B -> 8Be(g.s.) atomic mass difference [MeV]
 E_THRESHOLD = 0.0918  # 8Be(g.s.) -> 2 alpha breakup threshold above 8Be g.s. [MeV]

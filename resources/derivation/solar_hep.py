@@ -13,9 +13,8 @@ Usage (from the repository root)::
     python resources/derivation/solar_hep.py ../shared/reference
 """
 
-import numpy as np
-
 import common
+import numpy as np
 
 E_ENDPOINT = 18.77  # neutrino endpoint [MeV] (Bahcall & Ulrich 1988)
 Z_DAUGHTER, MASS_NUMBER = 2, 4

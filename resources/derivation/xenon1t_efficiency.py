@@ -15,10 +15,9 @@ Usage (from the repository root)::
     python resources/derivation/xenon1t_efficiency.py ../shared/reference
 """
 
+import common
 import numpy as np
 from scipy.optimize import least_squares
-
-import common
 
 PARAMETER_NAMES = ("A", "E_1", "n", "E_2", "w")
 PARAMETER_UNITS = ("", " keV", "", " keV", " keV")

@@ -1,6 +1,6 @@
 """Benchmark: the separable rate engine against a straightforward per-grid-point calculation.
 
-Problem (issue: performance): xenon (DARWIN, 40 t, ideal efficiency), solar 8B + hep, 2 keV bins
+Problem: xenon (DARWIN, 40 t, ideal efficiency), solar 8B + hep, 2 keV bins
 from 1 keV, a 200 x 200 (g, m) grid, vector mediator. The straightforward code integrates eq. 11
 for every grid point and bin with nested scipy.integrate.quad (E_nu inside E_r), as typical public
 codes do; it is timed on a random sample of grid points and extrapolated to the whole grid.

@@ -5,14 +5,15 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import yaml
+
+from astrocevns import figures
 from astrocevns.analyses import BEAM_KINDS, expand_analyses, families, sees
 from astrocevns.config import ConfigError, check_config, composition
 
 validate(config, schema="../../config/schema.yaml")
-try:
-    check_config(config, root=workflow.basedir)
-except ConfigError as error:
-    raise WorkflowError(str(error)) from None
+FIGURE_DESCRIPTIONS = yaml.safe_load((Path(workflow.basedir) / config["figures"]["description"]).read_text())
+validate(FIGURE_DESCRIPTIONS, schema="../../config/figures.schema.yaml")
 
 SOURCES = sorted(config["sources"])
 DETECTORS = sorted(config["detectors"])
@@ -22,6 +23,16 @@ ANALYSES = expand_analyses(
 )
 FAMILIES = families(ANALYSES)  # one chi2 job per configured analysis, its efficiency variants included
 FAMILY_PATTERN = "|".join(re.escape(name) for name in FAMILIES)
+try:
+    check_config(config, root=workflow.basedir)
+    figures.check_figures(FIGURE_DESCRIPTIONS, config, ANALYSES)
+except ConfigError as error:
+    raise WorkflowError(str(error)) from None
+FIGURES = figures.buildable(FIGURE_DESCRIPTIONS, MEDIATORS)
+for name in sorted(set(FIGURE_DESCRIPTIONS) - set(FIGURES), key=lambda n: int(n[3:])):
+    logger.warning(f"{name} is not built: none of its panels {FIGURE_DESCRIPTIONS[name]['panels']} is among "
+                   f"the configured mediators {MEDIATORS}")
+FIGURE_NUMBERS = sorted(int(name[3:]) for name in FIGURES)
 
 
 def plain(value):
@@ -62,16 +73,21 @@ def kernel_params(wildcards):
     )
 
 
-def spectra_of_family(wildcards):
-    """The spectra tables the analyses of a family read: mediator by mediator, analysis by analysis, every
-    source x (detector, efficiency); a table two analyses share is listed for each."""
-    return [
-        f"results/spectra/{mediator}/{source}/{detector}/{efficiency}.parquet"
+def family_spectra_keys(family):
+    """(mediator, source, detector, efficiency) of every spectra table the analyses of ``family`` read, once each."""
+    keys = [
+        (mediator, source, detector, efficiency)
         for mediator in MEDIATORS
-        for analysis in FAMILIES[wildcards.analysis]
+        for analysis in FAMILIES[family]
         for source in analysis.sources
         for detector, efficiency in analysis.members
     ]
+    return list(dict.fromkeys(keys))
+
+
+def spectra_of_family(wildcards):
+    """The spectra tables of a family, in the order of :func:`family_spectra_keys`."""
+    return ["results/spectra/{}/{}/{}/{}.parquet".format(*key) for key in family_spectra_keys(wildcards.analysis)]
 
 
 def ceiling_efficiency_files(wildcards):
@@ -90,13 +106,14 @@ def family_params(wildcards):
     return plain(
         {
             "statistic": analysis.statistic,
+            "spectra_keys": [list(key) for key in family_spectra_keys(wildcards.analysis)],
             "ceiling_detector": config["detectors"][analysis.members[0][0]] if ceiling else None,
             "mediators": MEDIATORS,
             "sources": list(analysis.sources),
             "variants": [{"name": variant.name, "members": [list(m) for m in variant.members]} for variant in analyses],
             "sigma": dict(analysis.sigma_by_source),
             "grid_g": config["grid"]["g"],
-            "statistics": {k: config["statistics"][k] for k in ("cl", "dof")},
+            "statistics": {k: config["statistics"][k] for k in ("cl", "dof", "pull_prior")},
             "bounds": config["bounds"],
         }
     )
@@ -119,26 +136,69 @@ def rates_params(wildcards):
     )
 
 
-def external_limit_files(number):
-    """The external-bound files listed for figure ``number`` that are present (the others are skipped)."""
+def chi2_tables(analyses, mediators):
+    """The chi2 tables that hold ``analyses``: one per family (an efficiency variant is in its analysis's table)."""
+    tables = dict.fromkeys(ANALYSES[analysis].family for analysis in analyses)
+    return [f"results/chi2/{mediator}/{family}.parquet" for mediator in mediators for family in tables]
+
+
+def external_limit_files(description):
+    """The external-bound files listed for a figure that are present (the others are skipped with a log line)."""
+    if "external_limits" not in description:
+        return []
     limits = config["external_limits"]
-    paths = [f"{limits['directory']}/{name}.csv" for name in limits[f"fig{number}"]]
+    paths = [f"{limits['directory']}/{name}.csv" for name in limits[description["external_limits"]]]
     return [path for path in paths if Path(path).is_file()]
 
 
-def figure_params(number):
-    """Only the plain values figure ``number`` labels its panels with (so unrelated edits rerun nothing)."""
-    figures = config["figures"]
-    threshold = figures["threshold_keV"]
-    if number in (2, 3, 4):
-        return plain({"curves": figures["rate_curves"], "threshold_keV": threshold, "mediators": MEDIATORS})
-    if number == 1:
-        return plain({"core": config["core"]})
-    if number in (9, 10):
-        return plain({"mediators": MEDIATORS, "cl": config["statistics"]["cl"],
-                      "external_listed": config["external_limits"][f"fig{number}"]})
-    if number == 12:
-        sigma = config["statistics"]["normalisation_uncertainty"][figures["regime_source"]]
-        return plain({"curves": figures["regime_curves"], "target": figures["regime_target"],
-                      "threshold_keV": threshold, "sigma": sigma, "mediators": MEDIATORS})
-    return plain({"mediators": MEDIATORS, "cl": config["statistics"]["cl"]})
+def figure_inputs(wildcards):
+    """Every table figure ``number`` draws, as its description in config/figures.yaml lists it."""
+    description = FIGURES[f"fig{wildcards.number}"]
+    mediators = figures.panels(description, MEDIATORS)
+    kind = description["kind"]
+    if kind == "core":
+        return {"core": [f"results/core/{mediator}.parquet" for mediator in mediators]}
+    if kind == "rates":
+        return {"rates": [f"results/rates/{source}.parquet" for source in description["sources"]]}
+    if kind == "regimes":
+        return {"rates": [f"results/rates/{config['figures']['regime_source']}.parquet"]}
+    return {
+        "chi2": chi2_tables(figures.required_analyses(description, ANALYSES), mediators),
+        "core": [f"results/core/{mediator}.parquet" for mediator in mediators] if figures.core_layers(description) else [],
+        "external": external_limit_files(description),
+    }
+
+
+def figure_params(wildcards):
+    """The figure's description and only the plain config values it labels with (unrelated edits rerun nothing)."""
+    name = f"fig{wildcards.number}"
+    description = FIGURES[name]
+    figures_config, statistics = config["figures"], config["statistics"]
+    labels = {"mediators": figures.panels(description, MEDIATORS)}
+    if description["kind"] == "rates":
+        labels |= {"curves": figures_config["rate_curves"], "threshold_keV": figures_config["threshold_keV"],
+                   "targets": figures_config["rate_targets"]}
+    elif description["kind"] == "regimes":
+        labels |= {"curves": figures_config["regime_curves"], "target": figures_config["regime_target"],
+                   "threshold_keV": figures_config["threshold_keV"],
+                   "sigma": statistics["normalisation_uncertainty"][figures_config["regime_source"]]}
+    elif description["kind"] == "core":
+        labels |= {"core": config["core"]}
+    else:
+        labels |= {"cl": statistics["cl"], "analyses": figures.required_analyses(description, ANALYSES),
+                   "skipped": figures.skipped_layers(description, ANALYSES)}
+        if "external_limits" in description:
+            labels["external_listed"] = config["external_limits"][description["external_limits"]]
+    return plain({"name": name, "description": description, **labels})
+
+
+def figure_memory_mb(wildcards):
+    """Memory of a figure job: a bound figure holds a few copies of every chi2 grid it draws."""
+    grid_points = config["grid"]["g"]["n"] * config["grid"]["m_MeV"]["n"]
+    return int(400 + 60e-6 * grid_points * len(figure_inputs(wildcards).get("chi2", [])) * 3)
+
+
+def chi2_memory_mb(wildcards):
+    """Memory of a chi2 job: the grid is evaluated 64 couplings at a time; the tables hold 5 columns."""
+    grid_points = config["grid"]["g"]["n"] * config["grid"]["m_MeV"]["n"]
+    return int(400 + 120e-6 * grid_points * len(FAMILIES[wildcards.analysis]))

@@ -18,8 +18,6 @@ rule core:
         "benchmarks/core/{mediator}.tsv"
     conda:
         "../../envs/astrocevns.yaml"
-    wildcard_constraints:
-        mediator="|".join(MEDIATORS),
     script:
         "../scripts/core.py"
 

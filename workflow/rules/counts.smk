@@ -18,9 +18,6 @@ rule spectra:
         "logs/spectra/{source}/{detector}/{efficiency}.log",
     benchmark:
         "benchmarks/spectra/{source}/{detector}/{efficiency}.tsv"
-    wildcard_constraints:
-        source="|".join(SOURCES),
-        detector="|".join(DETECTORS),
     conda:
         "../../envs/astrocevns.yaml"
     script:
@@ -32,7 +29,7 @@ rule event_counts:
         [
             f"results/kernels/{source}/{detector}/{efficiency}.parquet"
             for source in SOURCES
-            if config["sources"][source]["kind"] not in BEAM_KINDS  # the paper's sources (DESIGN sec. 5)
+            if config["sources"][source]["kind"] not in BEAM_KINDS  # the paper's astrophysical sources
             for detector, efficiency in detector_efficiency_pairs()
             if sees(config["sources"], source, detector)
         ],

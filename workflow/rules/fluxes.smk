@@ -12,8 +12,6 @@ rule flux:
         "logs/flux/{source}.log",
     benchmark:
         "benchmarks/flux/{source}.tsv"
-    wildcard_constraints:
-        source="|".join(SOURCES),
     conda:
         "../../envs/astrocevns.yaml"
     script:

@@ -17,8 +17,8 @@ rule chi2:
         "logs/chi2/{analysis}.log",
     benchmark:
         "benchmarks/chi2/{analysis}.tsv"
-    wildcard_constraints:
-        analysis=FAMILY_PATTERN,
+    resources:
+        mem_mb=chi2_memory_mb,
     conda:
         "../../envs/astrocevns.yaml"
     script:

@@ -5,9 +5,8 @@ number of neutrinos per cm^2 and MeV, dN/dE_nu, tabulated on an energy grid and 
 The E_nu integrals of the separable engine are then exact for that representation.
 """
 
-from dataclasses import dataclass
-
 import math
+from dataclasses import dataclass
 
 import numpy as np
 

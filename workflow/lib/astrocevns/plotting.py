@@ -1,9 +1,14 @@
-"""The figures' shared visual language (paper figs. 2-12): colours, axes, exclusion regions, saving.
+"""The figures (paper figs. 1-12) drawn from their declarative descriptions (config/figures.yaml).
 
-Lead is orange and xenon blue; the core-collapse supernova orange and the failed one blue.
-Regions: the combination solid, DARWIN hatched, RES-NOVA-3 dashed; the efficiency band shaded.
-Imported only by figure scripts (matplotlib is loaded here and nowhere else in the library).
+Every drawing function also records the points it draws in a :class:`FigureData`, written beside
+the figure as results/figures/fig{N}.csv (columns layer, panel, line, x, y). Imported only by the
+figure job (matplotlib is loaded here and nowhere else in the library).
 """
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
@@ -15,35 +20,54 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-from . import io  # noqa: E402
+from . import contours, couplings, io  # noqa: E402
 
-ORANGE, BLUE, GREEN, GREY, PURPLE = "#e66101", "#2c7bb6", "#1a9641", "#636363", "#7b3294"
-TARGET_COLOURS = {"Pb": ORANGE, "Xe": BLUE}
-SOURCE_COLOURS = {"sn_cc": ORANGE, "sn_failed": BLUE, "sn_marginalised": GREY, "solar": GREEN, "atmospheric": PURPLE}
-SOURCE_LABELS = {
-    "sn_cc": "CC-SN (27 M\u2609)",  # legends in plain Unicode: mathtext would be parsed at every draw
-    "sn_failed": "failed SN (40 M\u2609)",
-    "sn_marginalised": "SN, marginalised",
-    "solar": "solar (\u2078B + hep)",
+PALETTE = {  # the colours the descriptions name; any matplotlib colour is accepted too
+    "orange": "#e66101", "blue": "#2c7bb6", "green": "#1a9641", "grey": "#636363", "purple": "#7b3294",
+    "black": "#000000", "navy": "#08306b", "cyan": "#17becf", "yellow": "#e6b400", "red": "#d7191c",
+    "pink": "#e7298a", "beige": "#c8ad7f", "brown": "#8c510a", "teal": "#01665e",
+}
+TARGET_COLOURS = {"Pb": PALETTE["orange"], "Xe": PALETTE["blue"]}
+SOURCE_LABELS = {  # legends in plain Unicode: mathtext would be parsed at every draw
+    "sn_cc": "CC-SN (27 M☉)",
+    "sn_failed": "failed SN (40 M☉)",
+    "solar": "solar (⁸B + hep)",
     "atmospheric": "atmospheric",
 }
-DETECTOR_LABELS = {
-    "resnova3": "RES-NOVA-3",
-    "resnova1": "RES-NOVA-1",
-    "darwin": "DARWIN",
-    "xenonnt": "XENONnT",
-    "xenon1t": "XENON1T",
-    "combined": "RES-NOVA-3 + DARWIN",
-}
-EXISTING_BOUNDS = {  # computed by the workflow from published data (paper sec. VII): colour, line style, label
-    "xenon1t/xenon1t": ("k", "solid", "XENON1T 2018 (1 t yr)"),
-    "coherent_csi/coherent_csi": ("#8c510a", "solid", "COHERENT CsI 2017"),
-    "coherent_ar/coherent_ar": ("#01665e", "dashed", "COHERENT Ar 2020"),
-}
-MEDIATOR_LABELS = {"vector": "vector Z\u2032", "scalar": "scalar \u03c6"}
-COUPLING_LABEL = "$g = \\sqrt{g_\\nu g_q}$"
-MASS_LABEL = "mediator mass $m$ [MeV]"
-FILL_ALPHA = 0.3
+MEDIATOR_LABELS = {"vector": "vector Z′", "scalar": "scalar φ"}
+COUPLING_LABELS = {"g": "g = √(g_ν g_q)", "g_BL": "g_B−L", "g_phi": "g_φ"}
+MASS_LABEL = "mediator mass m [MeV]"
+LINESTYLES = {"solid": "-", "dashed": "--", "dashdot": "-.", "dotted": ":", "fill": "-", "hatch": "-", "outline": "-"}
+HATCHES = {"hatch": "////", "outline": "\\\\\\\\"}
+RATE_LINESTYLES = ["--", ":", "-."]
+
+
+def colour(name: str) -> str:
+    """A palette colour by name, or the matplotlib colour given."""
+    return PALETTE.get(name, name)
+
+
+class FigureData:
+    """The points a figure draws, layer by layer: the rows of results/figures/fig{N}.csv."""
+
+    def __init__(self):
+        self.parts = []
+
+    def add(self, layer: str, panel: str, x, y, line: int = 0) -> None:
+        x, y = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
+        self.parts.append((layer, panel, np.full(x.size, line), x, y))
+
+    def add_polylines(self, layer: str, panel: str, lines: Mapping[str, np.ndarray], y_scale: float = 1.0) -> None:
+        """The polylines of :func:`astrocevns.contours.exclusion_contours` (one ``line`` index each)."""
+        self.parts.append((layer, panel, lines["line"], lines["m_MeV"], lines["g"] * y_scale))
+
+    def write_csv(self, path) -> None:
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write("layer,panel,line,x,y\n")
+            for layer, panel, line, x, y in self.parts:
+                quoted = '"' + layer.replace('"', '""') + '"'
+                for k, xi, yi in zip(line, x, y, strict=True):
+                    stream.write(f"{quoted},{panel},{int(k)},{xi:.8g},{yi:.8g}\n")
 
 
 def apply_style():
@@ -72,7 +96,7 @@ def panels(ncols, nrows=1, width=3.4, height=3.0, **kwargs):
     return fig, axes
 
 
-SUPERSCRIPTS = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def decade_label(value, _position=None):
@@ -93,7 +117,7 @@ def decade_log_axes(ax, which="xy"):
         axis.set_minor_formatter(NullFormatter())
 
 
-def bound_axes(ax, title=None, coupling_label=COUPLING_LABEL):
+def bound_axes(ax, title=None, coupling_label=COUPLING_LABELS["g"]):
     """Mass on x and coupling on y, both logarithmic with decade ticks (the paper's bound figures)."""
     decade_log_axes(ax)
     ax.set_xlabel(MASS_LABEL)
@@ -102,46 +126,59 @@ def bound_axes(ax, title=None, coupling_label=COUPLING_LABEL):
         ax.set_title(title, fontsize=9)
 
 
-def chi2_grid(frame):
-    """(m, g, chi2[g, m]) from a chi2 table (rows g-major, as rule chi2 writes them)."""
+def grid_of(frame, column):
+    """(m, g, values[g, m]) of one column of a table on the (g, m) grid (rows g-major, as the rules write them)."""
     g, m = np.unique(frame["g"]), np.unique(frame["m_MeV"])
-    return m, g, np.asarray(frame["chi2"]).reshape(g.size, m.size)
+    return m, g, np.asarray(frame[column], dtype=float).reshape(g.size, m.size)
 
 
-def excluded(ax, frame, threshold, colour, style="fill", label=None, coupling_scale=1.0, zorder=2):
-    """Draw the region chi2 > threshold of a chi2 table.
+def region(ax, data, layer, panel, frame, threshold, y_scale=1.0):
+    """Draw the region chi2 > threshold of a chi2 table in the layer's style; returns a legend handle.
 
-    ``style``: 'fill' (solid, translucent), 'light' (faint fill with a strong boundary, for overlapping
-    regions), 'hatch' (hatched, outlined), 'dashed' or 'solid' (boundary line only). ``coupling_scale`` multiplies g (e.g. sqrt(3) for g_B-L). Returns a legend handle.
+    Styles: fill (translucent fill, outlined), hatch (hatched, outlined), outline (strong boundary and a
+    sparse hatch: stays readable where regions overlap), dashed, solid, dashdot, dotted (boundary only).
     """
-    m, g, chi2 = chi2_grid(frame)
-    mask = np.where(np.isfinite(chi2), chi2, np.inf) > threshold
-    g = g * coupling_scale
-    alpha = {"fill": FILL_ALPHA, "light": 0.12}.get(style)
-    if alpha:
-        ax.contourf(m, g, mask.astype(float), levels=[0.5, 1.5], colors=[colour], alpha=alpha, zorder=zorder)
-    elif style == "hatch":
-        hatched = ax.contourf(m, g, mask.astype(float), levels=[0.5, 1.5], colors="none", hatches=["////"],
-                              zorder=zorder)
-        hatched.set_edgecolor(colour)
+    m, g, chi2 = grid_of(frame, "chi2")
+    excluded = (np.where(np.isnan(chi2), np.inf, chi2) > threshold).astype(float)
+    g = g * y_scale
+    style, shade = layer["style"], colour(layer["colour"])
+    hatch = layer.get("hatch", HATCHES.get(style))
+    if style == "fill":
+        ax.contourf(m, g, excluded, levels=[0.5, 1.5], colors=[shade], alpha=0.3, zorder=2)
+    elif style in HATCHES:
+        hatched = ax.contourf(m, g, excluded, levels=[0.5, 1.5], colors="none", hatches=[hatch], zorder=2)
+        hatched.set_edgecolor(shade)
         hatched.set_linewidth(0.0)
-    linestyle = "--" if style == "dashed" else "-"
-    ax.contour(m, g, mask.astype(float), levels=[0.5], colors=[colour], linestyles=[linestyle],
-               linewidths=1.0 if style in ("fill", "hatch") else 1.6, zorder=zorder + 1)
-    if alpha:
-        return Patch(facecolor=colour, alpha=alpha, edgecolor=colour, label=label)
-    if style == "hatch":
-        return Patch(facecolor="none", hatch="////", edgecolor=colour, label=label)
-    return Line2D([], [], color=colour, linestyle=linestyle, label=label)
+    linestyle = LINESTYLES[style]
+    ax.contour(m, g, excluded, levels=[0.5], colors=[shade], linestyles=[linestyle],
+               linewidths=1.0 if style in ("fill", "hatch") else 1.6, zorder=3)
+    data.add_polylines(layer["label"], panel, contours.exclusion_contours(m, g / y_scale, chi2, threshold), y_scale)
+    if style == "fill":
+        return Patch(facecolor=shade, alpha=0.3, edgecolor=shade, label=layer["label"])
+    if style in HATCHES:
+        return Patch(facecolor="none", hatch=hatch, edgecolor=shade, label=layer["label"])
+    return Line2D([], [], color=shade, linestyle=linestyle, label=layer["label"])
 
 
-def efficiency_band(ax, ideal, reduced, threshold, colour, label=None, coupling_scale=1.0):
-    """Shade where the ideal-efficiency analysis excludes and the reduced-efficiency one does not."""
-    m, g, chi2_ideal = chi2_grid(ideal)
-    _, _, chi2_reduced = chi2_grid(reduced)
-    band = (chi2_ideal > threshold) != (chi2_reduced > threshold)
-    ax.contourf(m, g * coupling_scale, band.astype(float), levels=[0.5, 1.5], colors=[colour], alpha=0.2, zorder=1)
-    return Patch(facecolor=colour, alpha=0.2, label=label)
+def band(ax, data, layer, panel, ideal, reduced, threshold, y_scale=1.0):
+    """Shade where an analysis and its variant disagree (e.g. the efficiency band of figs. 5 and 7)."""
+    m, g, chi2_ideal = grid_of(ideal, "chi2")
+    _, _, chi2_reduced = grid_of(reduced, "chi2")
+    disagree = ((chi2_ideal > threshold) != (chi2_reduced > threshold)).astype(float)
+    shade = colour(layer["colour"])
+    ax.contourf(m, g * y_scale, disagree, levels=[0.5, 1.5], colors=[shade], alpha=0.2, zorder=1)
+    data.add_polylines(layer["label"], panel, contours.exclusion_contours(m, g, disagree, 0.5), y_scale)
+    return Patch(facecolor=shade, alpha=0.2, label=layer["label"])
+
+
+def level_line(ax, data, layer, panel, frame, y_scale=1.0):
+    """The line where a quantity of the supernova-core table (tau_s, ...) reaches the layer's level."""
+    m, g, values = grid_of(frame, layer["quantity"])
+    shade, linestyle = colour(layer["colour"]), LINESTYLES[layer["style"]]
+    ax.contour(m, g * y_scale, values, levels=[layer["level"]], colors=[shade], linestyles=[linestyle],
+               linewidths=1.6, zorder=4)
+    data.add_polylines(layer["label"], panel, contours.exclusion_contours(m, g, values, layer["level"]), y_scale)
+    return Line2D([], [], color=shade, linestyle=linestyle, label=layer["label"])
 
 
 def read_chi2_tables(paths, analyses):
@@ -156,32 +193,89 @@ def read_chi2_tables(paths, analyses):
             if rows.any():
                 tables[meta["mediator"], name] = {column: values[rows] for column, values in frame.items()}
         thresholds.add(float(meta["delta_chi2"]))
-    if len(thresholds) != 1:
+    if len(thresholds) > 1:
         raise ValueError(f"chi2 tables made with different thresholds: {sorted(thresholds)}")
-    return tables, thresholds.pop()
+    return tables, thresholds.pop() if thresholds else float("nan")
 
 
-RATE_LINESTYLES = ["--", ":", "-."]
+def external_curves(paths, listed, log):
+    """(label, mediator, m_MeV, g) of the external-bound files among ``paths``; logs the listed ones absent."""
+    curves = []
+    for path in paths:
+        header, m, g = io.read_limit_curve(path)
+        curves.append((header["name"], header["mediator"], m, g))
+        log.info("external bound %s (%s) drawn", header["name"], header["citation"])
+    present = {str(p).rsplit("/", 1)[-1].removesuffix(".csv") for p in paths}
+    absent = [name for name in listed if name not in present]
+    if absent:
+        log.info("external bounds listed but absent (add resources/external_limits/<name>.csv): %s", ", ".join(absent))
+    return curves
 
 
-def rate_panel(ax, table, targets, mediator, curves, threshold_keV, E_max_keV, unit):
+EXTERNAL_STYLES = [("k", "-"), ("k", "--"), ("k", ":"), ("k", "-."), ("#636363", "-"), ("#636363", "--")]
+
+
+def bound_figure(description: Mapping, params: Mapping, chi2_paths: Sequence, core_paths: Sequence,
+                 external_paths: Sequence, data: FigureData, log: logging.Logger):
+    """One panel per mediator with the layers of the description, in order (figs. 5-11)."""
+    layers = description["layers"]
+    drawn = set(params["analyses"])
+    for label in params["skipped"]:
+        log.info("layer %r not drawn: its analysis is not configured", label)
+    tables, threshold = read_chi2_tables(chi2_paths, drawn)
+    cores = {}
+    for path in core_paths:
+        frame, meta = io.read_columns(path)
+        cores[meta["mediator"]] = frame
+    curves = external_curves(external_paths, params.get("external_listed", []), log)
+    convention = description.get("coupling", "g")
+    y_scale = couplings.to_model(1.0, convention)
+    fig, axes = panels(len(params["mediators"]))
+    for ax, mediator in zip(axes[0], params["mediators"], strict=True):
+        handles = []
+        for layer in layers:
+            if layer["type"] == "region" and layer["analysis"] in drawn:
+                handles.append(region(ax, data, layer, mediator, tables[mediator, layer["analysis"]], threshold,
+                                      y_scale))
+            elif layer["type"] == "band" and layer["analysis"] in drawn:
+                handles.append(band(ax, data, layer, mediator, tables[mediator, layer["analysis"]],
+                                    tables[mediator, layer["variant"]], threshold, y_scale))
+            elif layer["type"] == "core":
+                handles.append(level_line(ax, data, layer, mediator, cores[mediator], y_scale))
+        for (label, curve_mediator, m, g), (shade, style) in zip(curves, EXTERNAL_STYLES * 4):
+            if curve_mediator == mediator:
+                handles += ax.plot(m, g * y_scale, color=shade, linestyle=style, linewidth=1.2, label=label)
+                data.add(label, mediator, m, g * y_scale)
+        title = description.get("title")
+        bound_axes(ax, f"{title + ', ' if title else ''}{MEDIATOR_LABELS[mediator]}", COUPLING_LABELS[convention])
+        frame = next(iter(tables.values()))
+        ax.set_xlim(frame["m_MeV"].min(), frame["m_MeV"].max())
+        ax.set_ylim(frame["g"].min() * y_scale, frame["g"].max() * y_scale)
+    fig.legend(handles=handles, loc="outside lower center", ncol=2)
+    return fig
+
+
+def rate_panel(ax, data, table, targets, mediator, curves, threshold_keV, E_max_keV, unit, source):
     """dR/dE_r per ton: SM solid, each (g, m) curve in its own line style; threshold marked."""
     for target in targets:
         rows = table[table.target == target]
-        colour = TARGET_COLOURS.get(target, GREY)
+        shade = TARGET_COLOURS.get(target, PALETTE["grey"])
         sm = rows[rows.mediator == "sm"]
-        ax.plot(sm.E_r_keV, sm.rate_per_keV_t, color=colour, label=f"{target}, SM")
+        ax.plot(sm.E_r_keV, sm.rate_per_keV_t, color=shade, label=f"{target}, SM")
+        data.add(f"{source} {target} SM", mediator, sm.E_r_keV, sm.rate_per_keV_t)
         for style, curve in zip(RATE_LINESTYLES, curves):
             new = rows[(rows.mediator == mediator) & (rows.g == curve["g"]) & (rows.m_MeV == curve["m_MeV"])]
-            ax.plot(new.E_r_keV, new.rate_per_keV_t, color=colour, linestyle=style, linewidth=1.1,
+            ax.plot(new.E_r_keV, new.rate_per_keV_t, color=shade, linestyle=style, linewidth=1.1,
                     label=f"{target}, $g = {latex_number(curve['g'])}$")
-    ax.axvline(threshold_keV, color=GREY, linewidth=0.8, linestyle=(0, (1, 2)))
+            data.add(f"{source} {target} g={curve['g']:g} m={curve['m_MeV']:g} MeV", mediator, new.E_r_keV,
+                     new.rate_per_keV_t)
+    ax.axvline(threshold_keV, color=PALETTE["grey"], linewidth=0.8, linestyle=(0, (1, 2)))
     ax.text(threshold_keV * 1.04, 0.97, "threshold", transform=ax.get_xaxis_transform(), fontsize=6,
-            color=GREY, va="top", rotation=90)
+            color=PALETTE["grey"], va="top", rotation=90)
     ax.set_xlim(0, E_max_keV)
     decade_log_axes(ax, "y")
     ax.set_xlabel("recoil energy $E_r$ [keV]")
-    ax.set_ylabel(f"$dR/dE_r$ [{unit}]")
+    ax.set_ylabel(f"dR/dE_r [{unit}]")
 
 
 def clip_rate_axis(ax, table, E_min_keV, E_max_keV, decades=5):
@@ -198,6 +292,85 @@ def latex_number(value):
     return power if mantissa == "1" else f"{mantissa} \\times {power}"
 
 
+def rate_figure(description: Mapping, params: Mapping, rate_paths: Sequence, data: FigureData):
+    """Rows: the description's sources; columns: the mediators; curves per target of figures.rate_targets."""
+    fig, axes = panels(len(params["mediators"]), len(rate_paths))
+    for row, path in enumerate(rate_paths):
+        table, meta = io.read_parquet(path)
+        for col, mediator in enumerate(params["mediators"]):
+            ax = axes[row, col]
+            rate_panel(ax, data, table, params["targets"], mediator, params["curves"], params["threshold_keV"],
+                       description["E_max_keV"], description["unit"], meta["source"])
+            clip_rate_axis(ax, table, 0.5 * params["threshold_keV"], description["E_max_keV"], decades=7)
+            ax.set_title(f"{SOURCE_LABELS.get(meta['source'], meta['source'])}, {MEDIATOR_LABELS[mediator]}, "
+                         f"m = {params['curves'][0]['m_MeV']:g} MeV", fontsize=8)
+    fig.legend(handles=axes[0, 0].get_legend_handles_labels()[0], loc="outside lower center", ncol=4)
+    return fig
+
+
+REGIMES = ["2 m_T E_r ≫ m²", "2 m_T E_r ∼ m²", "2 m_T E_r ≪ m²"]
+
+
+def regime_figure(description: Mapping, params: Mapping, rate_path, data: FigureData):
+    """Fig. 12: the rate in the three mass regimes of the propagator, with the SM normalisation band."""
+    table, meta = io.read_parquet(rate_path)
+    rows = table[table.target == params["target"]]
+    sm = rows[rows.mediator == "sm"]
+    sigma, E_max_keV = params["sigma"], description["E_max_keV"]
+    fig, axes = panels(len(params["curves"]))
+    for ax, curve, regime in zip(axes[0], params["curves"], REGIMES, strict=True):
+        panel = f"m={curve['m_MeV']:g} MeV"
+        ax.fill_between(sm.E_r_keV, (1 - sigma) * sm.rate_per_keV_t, (1 + sigma) * sm.rate_per_keV_t,
+                        color=PALETTE["grey"], alpha=0.25, linewidth=0, label=f"SM ± {100 * sigma:.0f} %")
+        ax.plot(sm.E_r_keV, sm.rate_per_keV_t, color="k", label="SM")
+        data.add("SM", panel, sm.E_r_keV, sm.rate_per_keV_t)
+        for mediator, style in zip(params["mediators"], ["--", ":"]):
+            new = rows[(rows.mediator == mediator) & (rows.g == curve["g"]) & (rows.m_MeV == curve["m_MeV"])]
+            ax.plot(new.E_r_keV, new.rate_per_keV_t, color=TARGET_COLOURS.get(params["target"], "k"),
+                    linestyle=style, label=MEDIATOR_LABELS[mediator])
+            data.add(f"{mediator} g={curve['g']:g}", panel, new.E_r_keV, new.rate_per_keV_t)
+        ax.axvline(params["threshold_keV"], color=PALETTE["grey"], linewidth=0.8, linestyle=(0, (1, 2)))
+        ax.set_xlim(0, E_max_keV)
+        decade_log_axes(ax, "y")
+        clip_rate_axis(ax, sm, 0.5 * params["threshold_keV"], E_max_keV, decades=4)
+        ax.set_xlabel("recoil energy $E_r$ [keV]")
+        ax.set_title(f"{regime}: m = {curve['m_MeV']:g} MeV, $g = {latex_number(curve['g'])}$", fontsize=8)
+    axes[0, 0].set_ylabel(f"dR/dE_r [keV⁻¹ t⁻¹], {SOURCE_LABELS.get(meta['source'], meta['source'])} "
+                          f"on {params['target']}")
+    fig.legend(handles=axes[0, 0].get_legend_handles_labels()[0], loc="outside lower center", ncol=4)
+    return fig
+
+
+def core_figure(description: Mapping, params: Mapping, core_paths: Sequence, data: FigureData):
+    """Fig. 1: log10 of the diffusion time tau (eq. 13) with its exclusion lines, and the LNC-scalar
+    scattering line (eq. 14) on the scalar panel."""
+    settings = params["core"]
+    fig, axes = panels(len(core_paths), width=3.6)
+    for ax, path in zip(axes[0], core_paths, strict=True):
+        frame, meta = io.read_columns(path)
+        mediator = meta["mediator"]
+        m, g, tau = grid_of(frame, "tau_s")
+        shading = ax.pcolormesh(m, g, np.log10(tau), cmap="viridis", vmin=np.log10(float(meta["tau_sm_s"])), vmax=4,
+                                shading="auto", rasterized=True)
+        handles = []
+        for limit, style in zip(settings["diffusion_times_s"], ["--", "-", ":"]):
+            ax.contour(m, g, tau, levels=[limit], colors="w", linestyles=[style], linewidths=1.4)
+            handles.append(Line2D([], [], color="k", linestyle=style, label=f"τ = {limit:g} s"))
+            data.add_polylines(f"tau = {limit:g} s", mediator, contours.exclusion_contours(m, g, tau, limit))
+        if "n_scatter" in frame:
+            _, _, n = grid_of(frame, "n_scatter")
+            ax.contour(m, g, n, levels=[settings["scatterings"]], colors=[PALETTE["orange"]], linestyles=[":"],
+                       linewidths=1.6)
+            handles.append(Line2D([], [], color=PALETTE["orange"], linestyle=":",
+                                  label=f"N = {settings['scatterings']:g} (cooling)"))
+            data.add_polylines(f"N = {settings['scatterings']:g}", mediator,
+                               contours.exclusion_contours(m, g, n, settings["scatterings"]))
+        bound_axes(ax, f"{description.get('title', 'SN core')}, {MEDIATOR_LABELS[mediator]}")
+        ax.legend(handles=handles, loc="lower right", frameon=True)
+    fig.colorbar(shading, ax=axes[0, -1], label="log₁₀(τ / s)")
+    return fig
+
+
 def save(fig, pdf_path, png_path):
     """Write the figure as vector PDF and 200 dpi PNG, without time stamps (reproducible files)."""
     fig.savefig(pdf_path, metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None})
@@ -206,96 +379,17 @@ def save(fig, pdf_path, png_path):
     plt.close(fig)
 
 
-def rate_figure(paths, params, E_max_keV, unit):
-    """Rows: the rate tables at ``paths`` (one source each); columns: the mediators (figs. 2-4)."""
-    fig, axes = panels(len(params["mediators"]), len(paths))
-    for row, path in enumerate(paths):
-        table, meta = io.read_parquet(path)
-        for col, mediator in enumerate(params["mediators"]):
-            ax = axes[row, col]
-            rate_panel(ax, table, ["Pb", "Xe"], mediator, params["curves"], params["threshold_keV"], E_max_keV, unit)
-            clip_rate_axis(ax, table, 0.5 * params["threshold_keV"], E_max_keV, decades=7)
-            ax.set_title(f"{SOURCE_LABELS[meta['source']]}, {MEDIATOR_LABELS[mediator]}, "
-                         f"$m = {params['curves'][0]['m_MeV']:g}$ MeV", fontsize=8)
-    fig.legend(handles=axes[0, 0].get_legend_handles_labels()[0], loc="outside lower center", ncol=4)
-    return fig
-
-
-EXTERNAL_STYLES = [("k", "-"), ("k", "--"), ("k", ":"), ("k", "-."), (GREY, "-"), (GREY, "--"), (GREY, ":")]
-
-
-def bound_figure(paths, mediators, layers, bands=(), coupling_scale=1.0, coupling_label=COUPLING_LABEL,
-                 title=None, legend_columns=2, curves=()):
-    """One panel per mediator with the excluded regions of several analyses (figs. 5-11).
-
-    ``layers``: (analysis, colour, style, label) drawn in order (see :func:`excluded`);
-    ``bands``: (ideal analysis, reduced-efficiency analysis, colour, label) efficiency bands;
-    ``curves``: (label, mediator, m_MeV, g) bounds of other experiments, drawn as lines.
-    """
-    drawn = {layer[0] for layer in layers} | {name for band in bands for name in band[:2]}
-    tables, threshold = read_chi2_tables(paths, drawn)
-    fig, axes = panels(len(mediators))
-    for ax, mediator in zip(axes[0], mediators):
-        handles = [efficiency_band(ax, tables[mediator, ideal], tables[mediator, reduced], threshold, colour, label,
-                                   coupling_scale) for ideal, reduced, colour, label in bands]
-        handles += [excluded(ax, tables[mediator, analysis], threshold, colour, style, label, coupling_scale)
-                    for analysis, colour, style, label in layers]
-        for (label, curve_mediator, m, g), (colour, style) in zip(curves, EXTERNAL_STYLES * 4):
-            if curve_mediator == mediator:
-                handles += ax.plot(m, g * coupling_scale, color=colour, linestyle=style, linewidth=1.2, label=label)
-        bound_axes(ax, f"{title + ', ' if title else ''}{MEDIATOR_LABELS[mediator]}", coupling_label)
-        frame = tables[mediator, layers[0][0]]
-        ax.set_xlim(frame["m_MeV"].min(), frame["m_MeV"].max())
-        ax.set_ylim(frame["g"].min() * coupling_scale, frame["g"].max() * coupling_scale)
-    fig.legend(handles=handles, loc="outside lower center", ncol=legend_columns)
-    return fig
-
-
-def external_curves(paths, listed, log):
-    """(label, mediator, m_MeV, g) of the external-bound files among ``paths``; logs the listed ones absent."""
-    curves = []
-    for path in (p for p in paths if str(p).endswith(".csv")):
-        header, m, g = io.read_limit_curve(path)
-        curves.append((header["name"], header["mediator"], m, g))
-        log.info("external bound %s (%s) drawn", header["name"], header["citation"])
-    present = {str(p).rsplit("/", 1)[-1].removesuffix(".csv") for p in paths}
-    absent = [name for name in listed if name not in present]
-    if absent:
-        log.info("external bounds listed but absent (add resources/external_limits/<name>.csv): %s", ", ".join(absent))
-    return curves
-
-
-def existing_layers(paths, names):
-    """Layers of the existing bounds ``names`` (keys of EXISTING_BOUNDS) whose chi2 tables are among ``paths``."""
-    present = {str(path).split("/chi2/", 1)[-1].split("/", 1)[-1].removesuffix(".parquet") for path in paths}
-    return [(name, *EXISTING_BOUNDS[name]) for name in names if name in present]
-
-
-def summary_layers(paths):
-    """Layers of figs. 8-10: the projected combinations (faint fills) and the COHERENT bounds (lines)."""
-    projected = [(f"{s}/combined", SOURCE_COLOURS[s], "light", f"{SOURCE_LABELS[s]}, RES-NOVA-3 + DARWIN")
-                 for s in ("atmospheric", "sn_marginalised", "solar")]
-    return projected + existing_layers(paths, ["coherent_csi/coherent_csi", "coherent_ar/coherent_ar"])
-
-
-def convention_summary(paths, mediator, convention, coupling_label, title, listed, log):
-    """Figs. 9 and 10: the summary of one mediator in a model's coupling convention, with the external curves
-    among ``paths`` (``listed``: the names the config lists for the figure)."""
-    from . import couplings
-
-    chi2 = [path for path in paths if str(path).endswith(".parquet")]
-    return bound_figure(chi2, [mediator], summary_layers(chi2), coupling_scale=couplings.to_model(1.0, convention),
-                        coupling_label=coupling_label, title=title, curves=external_curves(paths, listed, log))
-
-
-def per_detector_layers(sources):
-    """Layers and efficiency bands of figs. 5 and 7: per source, the combination filled, DARWIN hatched,
-    RES-NOVA-3 dashed, and the XENON1T-efficiency band of the combination."""
-    layers, bands = [], []
-    for source in sources:
-        colour, name = SOURCE_COLOURS[source], SOURCE_LABELS[source]
-        layers += [(f"{source}/combined", colour, "fill", f"{name}: {DETECTOR_LABELS['combined']}"),
-                   (f"{source}/darwin", colour, "hatch", f"{name}: DARWIN"),
-                   (f"{source}/resnova3", colour, "dashed", f"{name}: RES-NOVA-3")]
-        bands.append((f"{source}/combined", f"{source}/combined-xenon1t_nr", colour, f"{name}: XENON1T efficiency"))
-    return layers, bands
+def draw(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence], log: logging.Logger):
+    """The figure of a description from its input tables: (matplotlib figure, FigureData)."""
+    data = FigureData()
+    kind = description["kind"]
+    if kind == "core":
+        fig = core_figure(description, params, inputs["core"], data)
+    elif kind == "rates":
+        fig = rate_figure(description, params, inputs["rates"], data)
+    elif kind == "regimes":
+        fig = regime_figure(description, params, inputs["rates"][0], data)
+    else:
+        fig = bound_figure(description, params, inputs["chi2"], inputs.get("core", []), inputs.get("external", []),
+                           data, log)
+    return fig, data

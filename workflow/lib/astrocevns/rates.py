@@ -1,7 +1,7 @@
 """Binned recoil spectra through the separable engine (eq. 11 with eqs. 2, 5-6, 9-10).
 
 For every (g, m) the differential rate factorises into E_r-only pieces times E_nu integrals that
-do not depend on (g, m) (DESIGN sec. 3):
+do not depend on (g, m):
 
     dR/dE_r |_SM     = N_T eps F^2 G_F^2 m_T Q_w^2 / (4 pi) I_1(E_r)
     dR/dE_r |_vector = dR/dE_r|_SM (1 - g^2 K / (2 m_T E_r + m^2))^2,  K = sqrt(2) Q'_w / (G_F Q_w)

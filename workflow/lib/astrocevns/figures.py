@@ -1,0 +1,90 @@
+"""The figures' declarative descriptions (config/figures.yaml): what each figure draws and reads.
+
+A description names a figure's kind, its panels (mediators) and, for the bound figures, its layers
+in drawing order. The workflow's rules take a figure's inputs from it (:func:`required_analyses`,
+:func:`core_layers`) and the figure script draws what it lists (:mod:`astrocevns.plotting`), so the
+two cannot disagree. Loaded without matplotlib.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from .config import ConfigError
+
+
+def panels(description: Mapping, mediators: Sequence[str]) -> list[str]:
+    """The mediators a figure draws: its ``panels`` that the config computes ("all": every one)."""
+    listed = description["panels"]
+    return list(mediators) if listed == "all" else [m for m in listed if m in mediators]
+
+
+def analysis_layers(description: Mapping) -> list[Mapping]:
+    """The layers of a bound figure that read an analysis's chi2 table (regions and bands)."""
+    return [layer for layer in description.get("layers", []) if layer["type"] in ("region", "band")]
+
+
+def core_layers(description: Mapping) -> list[Mapping]:
+    """The layers of a bound figure drawn from the supernova-core tables."""
+    return [layer for layer in description.get("layers", []) if layer["type"] == "core"]
+
+
+def drawn_layers(description: Mapping, analyses: Iterable[str]) -> list[Mapping]:
+    """The layers that will be drawn: all but the optional ones whose analysis the config does not define."""
+    known = set(analyses)
+    return [
+        layer for layer in description.get("layers", [])
+        if not (layer.get("optional") and layer["type"] in ("region", "band")
+                and not {layer["analysis"], layer.get("variant", layer["analysis"])} <= known)
+    ]
+
+
+def required_analyses(description: Mapping, analyses: Iterable[str]) -> list[str]:
+    """Every analysis (efficiency variants included) whose chi2 table the figure draws, in drawing order."""
+    names = []
+    for layer in drawn_layers(description, analyses):
+        if layer["type"] in ("region", "band"):
+            names += [layer["analysis"], *([layer["variant"]] if "variant" in layer else [])]
+    return list(dict.fromkeys(names))
+
+
+def skipped_layers(description: Mapping, analyses: Iterable[str]) -> list[str]:
+    """Labels of the optional layers left out because the config does not define their analysis."""
+    drawn = [id(layer) for layer in drawn_layers(description, analyses)]
+    return [layer["label"] for layer in description.get("layers", []) if id(layer) not in drawn]
+
+
+def buildable(descriptions: Mapping[str, Mapping], mediators: Sequence[str]) -> dict[str, Mapping]:
+    """The figures with at least one panel among the configured mediators (the others cannot be drawn)."""
+    return {name: d for name, d in descriptions.items() if panels(d, mediators)}
+
+
+def check_figures(descriptions: Mapping[str, Mapping], config: Mapping, analyses: Iterable[str]) -> None:
+    """Raise :class:`ConfigError` naming the figure and layer of anything a figure needs that is not configured.
+
+    Checked: panels name known mediators; the analyses of non-optional layers exist; rate figures
+    name known sources; external-limit lists exist; core layers draw a quantity of the core tables.
+    """
+    known = set(analyses)
+    for name, description in descriptions.items():
+        key = f"figure {name} (config/figures.yaml)"
+        if description["panels"] != "all":
+            unknown = [m for m in description["panels"] if m not in ("vector", "scalar")]
+            if unknown:
+                raise ConfigError(f"{key}: unknown mediator(s) {unknown} in panels; known: vector, scalar")
+        for source in description.get("sources", []):
+            if source not in config["sources"]:
+                raise ConfigError(f"{key}: unknown source {source!r}; known: {sorted(config['sources'])}")
+        lists = config.get("external_limits", {})
+        if "external_limits" in description and description["external_limits"] not in lists:
+            raise ConfigError(f"{key}: external_limits {description['external_limits']!r} is not a list of the "
+                              f"config's external_limits; known: {sorted(k for k in lists if k != 'directory')}")
+        for number, layer in enumerate(description.get("layers", []), start=1):
+            if layer["type"] not in ("region", "band") or layer.get("optional"):
+                continue
+            for analysis in (layer["analysis"], layer.get("variant", layer["analysis"])):
+                if analysis not in known:
+                    raise ConfigError(
+                        f"{key}, layer {number} ({layer['label']!r}): draws analysis {analysis!r}, which the config "
+                        "does not define (add it under analyses, or mark the layer optional: true)"
+                    )

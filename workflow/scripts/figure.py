@@ -1,0 +1,11 @@
+"""Rule figure: draw one figure from its description (config/figures.yaml) and write the data it draws."""
+
+from astrocevns import logs, plotting
+
+log = logs.to_file(snakemake.log[0])
+params = snakemake.params.figure
+inputs = {name: list(snakemake.input[name]) for name in ("chi2", "core", "rates", "external") if name in snakemake.input.keys()}
+fig, data = plotting.draw(params["description"], params, inputs, log)
+plotting.save(fig, snakemake.output.pdf, snakemake.output.png)
+data.write_csv(snakemake.output.data)
+log.info("%s: %d layers of data written", params["name"], len(data.parts))
