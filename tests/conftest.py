@@ -1,13 +1,9 @@
-"""Shared fixtures: the paper's target nuclei, the repository root and the reference inputs."""
-
-from pathlib import Path
+"""Fixtures shared by the test modules (helpers that are not fixtures live in tests/helpers.py)."""
 
 import pytest
+from helpers import REFERENCE, copy_workflow, load_config
 
 from astrocevns.nuclei import Nucleus
-
-ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent / "shared" / "reference"
 
 
 @pytest.fixture
@@ -27,34 +23,19 @@ def reference_dir():
     return REFERENCE
 
 
-WORKFLOW_FILES = ("Snakefile", "config", "workflow", "resources", "envs", "profiles", "pyproject.toml")
+@pytest.fixture(scope="session")
+def paper_config():
+    """The paper's configuration (config/config.yaml) with absolute input paths."""
+    return load_config()
 
 
-def copy_workflow(directory):
-    """Copy the workflow's tracked parts (no results) into ``directory``, as after a clone."""
-    import shutil
-
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in WORKFLOW_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, directory / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        else:
-            shutil.copy(source, directory / name)
-    return directory
+@pytest.fixture(scope="session")
+def test_config():
+    """The small test configuration (config/test.yaml over config/config.yaml) with absolute input paths."""
+    return load_config("test.yaml")
 
 
 @pytest.fixture
 def workflow_copy(tmp_path):
     """A fresh copy of the workflow in a temporary directory."""
     return copy_workflow(tmp_path)
-
-
-def run_snakemake(directory, *args):
-    """Run Snakemake of this interpreter in ``directory``; returns the CompletedProcess."""
-    import subprocess
-    import sys
-
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", *args], cwd=directory, capture_output=True, text=True, timeout=1200
-    )

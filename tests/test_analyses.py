@@ -1,12 +1,12 @@
 """Analyses of the configuration: efficiency variants and the families one chi2 job computes."""
 
-from pathlib import Path
 
-import yaml
+
+from helpers import load_config
 
 from astrocevns.analyses import expand_analyses, families
 
-CONFIG = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "config.yaml").read_text())
+CONFIG = load_config()
 
 
 def default_analyses():

@@ -6,7 +6,7 @@ Snakemake; it must fail, say what is wrong and where, and leave no results/ behi
 
 import pytest
 import yaml
-from conftest import run_snakemake
+from helpers import run_snakemake
 
 
 def set_key(config, path, value):

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from scipy.special import zeta
 
 from astrocevns import constants as c

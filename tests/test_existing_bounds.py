@@ -1,11 +1,10 @@
 """Existing bounds computed from public data (paper sec. VII): pi-DAR flux, COHERENT, XENON1T, couplings."""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
+from helpers import load_config
 from scipy.integrate import quad
 from scipy.optimize import brentq, minimize_scalar
 from scipy.special import erf
@@ -17,15 +16,14 @@ from astrocevns import cross_sections as xs
 from astrocevns.analyses import expand_analyses
 from astrocevns.detectors import Efficiency
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+CONFIG = load_config()
 CSI = CONFIG["analyses"]["coherent_csi/coherent_csi"]
 XENON1T = CONFIG["analyses"]["xenon1t/xenon1t"]["statistic"]
 DELTA_CHI2 = statistics.delta_chi2(CONFIG["statistics"]["cl"], CONFIG["statistics"]["dof"])
 
 
 def efficiency(name):
-    return Efficiency(name, *io.read_efficiency_table(ROOT / CONFIG["efficiencies"][name]))
+    return Efficiency(name, *io.read_efficiency_table(CONFIG["efficiencies"][name]))
 
 
 def beam_kernel(name, efficiency_name, half_width_MeV=fluxes.PROMPT_LINE_HALF_WIDTH_MEV):

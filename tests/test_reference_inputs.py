@@ -7,14 +7,13 @@ for RES-NOVA-3 and DARWIN with the paper's 1 keV threshold and 2 keV bins.
 import copy
 
 import pytest
-import yaml
-from conftest import ROOT
+from helpers import load_config
 
 from astrocevns import config as cfg
 from astrocevns import rates, sources
 from astrocevns.detectors import Efficiency
 
-CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+CONFIG = load_config()
 SN_MODELS = {"sn_cc": "s27.0c", "sn_failed": "s40s7b2c"}
 
 
@@ -45,7 +44,6 @@ def sm_events(spec, detector_name):
     "source, tolerance", [("sn_cc", 0.02), ("sn_failed", 0.02), ("solar", 0.02), ("atmospheric", 0.05)]
 )
 def test_embedded_defaults_reproduce_reference_counts(source, tolerance, detector, reference_dir, monkeypatch):
-    monkeypatch.chdir(ROOT)
     embedded = sm_events(CONFIG["sources"][source], detector)
     reference = sm_events(reference_spec(source, reference_dir), detector)
     print(f"{source} {detector}: embedded {embedded:.5g}, reference {reference:.5g}, ratio {embedded / reference:.4f}")

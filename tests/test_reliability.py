@@ -4,16 +4,14 @@ and every Parquet table carries its provenance metadata."""
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import copy_workflow, run_snakemake
+from helpers import TEST_CONFIG, copy_workflow, environment_without_slurm, run_snakemake, snakemake_command
 
 pytestmark = pytest.mark.workflow
 TARGET = "results/tables/bounds.csv"
-TEST_CONFIG = ("--configfile", "config/test.yaml")
 
 
 def parquet_files(directory):
@@ -30,9 +28,9 @@ def uninterrupted(tmp_path_factory):
 
 def test_killed_run_resumes_to_identical_tables(uninterrupted, tmp_path):
     directory = copy_workflow(tmp_path)
-    command = [sys.executable, "-m", "snakemake", TARGET, "--cores", "2", *TEST_CONFIG]
+    command = snakemake_command(TARGET, "--cores", "2", *TEST_CONFIG)
     process = subprocess.Popen(command, cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+                               start_new_session=True, env=environment_without_slurm(directory))
     deadline = time.time() + 300
     while time.time() < deadline and len(list((directory / "results").glob("spectra/*/*/*/*.parquet"))) < 10:
         time.sleep(0.2)

@@ -14,11 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_workflow, run_snakemake
+from helpers import TEST_CONFIG, copy_workflow, run_snakemake
 
-pytestmark = pytest.mark.workflow
+pytestmark = [pytest.mark.workflow, pytest.mark.slurm]
 TARGETS = ("results/chi2/vector/solar/darwin.parquet", "results/chi2/scalar/solar/darwin.parquet")
-TEST_CONFIG = ("--configfile", "config/test.yaml")
 
 SLURM_CONF = """\
 ClusterName=local

@@ -2,12 +2,11 @@
 
 import numpy as np
 import pytest
-import yaml
-from conftest import ROOT
+from helpers import load_config
 from scipy.optimize import minimize_scalar
 
 from astrocevns import config as cfg
-from astrocevns import rates, sources, statistics
+from astrocevns import exclusion, rates, sources, statistics
 from astrocevns.detectors import Efficiency
 
 
@@ -83,25 +82,18 @@ def test_zero_prediction_with_sm_events_is_excluded():
 
 # --- physics behaviour on the paper's supernova setup ----------------------------------------
 
-CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+CONFIG = load_config()
 
 
 @pytest.fixture(scope="module")
 def sn_kernels():
-    import os
-
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        kernels = {}
-        for source in ("sn_cc", "sn_failed"):
-            fluence = sources.total_fluence(sources.source_table(CONFIG["sources"][source]))
-            for name in ("resnova3", "darwin"):
-                det = CONFIG["detectors"][name]
-                (detector,) = cfg.detector_parts(name, det, CONFIG["targets"], CONFIG["form_factor"], Efficiency.ideal())
-                kernels[source, name] = rates.recoil_kernel(fluence, detector, **CONFIG["recoil_bins"])
-    finally:
-        os.chdir(cwd)
+    kernels = {}
+    for source in ("sn_cc", "sn_failed"):
+        fluence = sources.total_fluence(sources.source_table(CONFIG["sources"][source]))
+        for name in ("resnova3", "darwin"):
+            det = CONFIG["detectors"][name]
+            (detector,) = cfg.detector_parts(name, det, CONFIG["targets"], CONFIG["form_factor"], Efficiency.ideal())
+            kernels[source, name] = rates.recoil_kernel(fluence, detector, **CONFIG["recoil_bins"])
     return kernels
 
 
@@ -130,13 +122,37 @@ def test_combined_is_at_least_as_strong_as_each_detector(sn_kernels, mediator):
         assert np.all(combined[finite] >= alone[finite] - 1e-9 * (1 + alone[finite]))
 
 
+def source_spectra(kernels, source, detectors, mediator, m=M[0]):
+    """The library's view of one source in several detectors, at the masses ``m``."""
+    return exclusion.SourceSpectra(m, tuple(kernels[source, d].coupling_polynomial(mediator, m) for d in detectors))
+
+
 @pytest.mark.parametrize("mediator", ["vector", "scalar"])
 def test_marginalised_never_stronger_than_either_model(sn_kernels, mediator):
-    cc = chi2_for(sn_kernels, "sn_cc", ["resnova3", "darwin"], mediator)
-    failed = chi2_for(sn_kernels, "sn_failed", ["resnova3", "darwin"], mediator)
-    marginalised = np.minimum(cc, failed)  # the workflow's definition (rule chi2)
     threshold = statistics.delta_chi2(0.9, 2)
+    both = ["resnova3", "darwin"]
+    spectra = {source: source_spectra(sn_kernels, source, both, mediator) for source in ("sn_cc", "sn_failed")}
+    marginal = exclusion.Statistic("asimov_poisson", threshold, {"sn_cc": 0.25, "sn_failed": 0.25})
+    marginalised, _, best = exclusion.evaluate(marginal, spectra, G)
+    cc = chi2_for(sn_kernels, "sn_cc", both, mediator)
+    failed = chi2_for(sn_kernels, "sn_failed", both, mediator)
     assert not np.any((marginalised > threshold) & ~((cc > threshold) & (failed > threshold)))
+    # the minimum over the two models, and the index of the model that gives it
+    np.testing.assert_allclose(marginalised, np.minimum(cc, failed), rtol=1e-12)
+    assert np.array_equal(best, (failed < cc).astype(int))
+
+
+def test_prior_inside_the_sum_over_detectors_is_a_narrower_prior(sn_kernels):
+    """Eq. 21 as printed adds (x / sigma)^2 for every detector: with two detectors that is one prior
+    of width sigma / sqrt(2), so the chi2 lies between the shared-prior ones of sigma and sigma / 2."""
+    both = ["resnova3", "darwin"]
+    spectra = {"sn_cc": source_spectra(sn_kernels, "sn_cc", both, "vector")}
+    shared = exclusion.evaluate(exclusion.Statistic("asimov_poisson", 4.61, {"sn_cc": 0.25}), spectra, G)[0]
+    inside = exclusion.evaluate(exclusion.Statistic("asimov_poisson", 4.61, {"sn_cc": 0.25}, "per_detector"),
+                                spectra, G)[0]
+    by_hand = statistics.profiled_chi2(spectra["sn_cc"].counts(G), spectra["sn_cc"].sm_counts(), 0.25 / np.sqrt(2))[0]
+    np.testing.assert_allclose(inside, by_hand, rtol=1e-12)
+    assert np.all(inside >= shared - 1e-9 * (1 + shared))
 
 
 def test_resnova3_dominates_supernova_bound_at_low_mass(sn_kernels):

@@ -4,10 +4,9 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import copy_workflow, run_snakemake
+from helpers import TEST_CONFIG, copy_workflow, run_snakemake
 
 pytestmark = pytest.mark.workflow
-TEST_CONFIG = ("--configfile", "config/test.yaml")
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Benchmark: wall times of the workflow and peak memory per rule, on a copy of the repository.
 
-Measures (issue: performance), with `snakemake --cores 2`:
+Measures, with `snakemake --cores 2`:
   1. a clean run of the default configuration,
   2. a no-op rerun,
   3. the rerun after one detector threshold changes (DARWIN 1 -> 1.5 -> 2 -> 2.5 keV: three changes,

@@ -14,6 +14,10 @@ from astrocevns.config import ConfigError, check_config, composition
 validate(config, schema="../../config/schema.yaml")
 FIGURE_DESCRIPTIONS = yaml.safe_load((Path(workflow.basedir) / config["figures"]["description"]).read_text())
 validate(FIGURE_DESCRIPTIONS, schema="../../config/figures.schema.yaml")
+try:
+    check_config(config, root=workflow.basedir)
+except ConfigError as error:
+    raise WorkflowError(str(error)) from None
 
 SOURCES = sorted(config["sources"])
 DETECTORS = sorted(config["detectors"])
@@ -24,7 +28,6 @@ ANALYSES = expand_analyses(
 FAMILIES = families(ANALYSES)  # one chi2 job per configured analysis, its efficiency variants included
 FAMILY_PATTERN = "|".join(re.escape(name) for name in FAMILIES)
 try:
-    check_config(config, root=workflow.basedir)
     figures.check_figures(FIGURE_DESCRIPTIONS, config, ANALYSES)
 except ConfigError as error:
     raise WorkflowError(str(error)) from None

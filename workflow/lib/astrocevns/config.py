@@ -200,3 +200,30 @@ def detector_parts(name, spec, targets, form_factor, efficiency):
                  spec["mass_t"] * n * targets[element]["A"] / formula_mass, spec["threshold_keV"], efficiency)
         for element, n in atoms.items()
     ]
+
+
+def with_absolute_paths(config: dict, root) -> dict:
+    """A copy of ``config`` whose input-file paths (relative to the repository root) are absolute.
+
+    The workflow runs from the repository root; code that reads the inputs from elsewhere (tests,
+    notebooks) resolves them with this instead of changing directory.
+    """
+    import copy
+
+    resolved = copy.deepcopy(config)
+    root = Path(root)
+
+    def absolute(path):
+        return str(root / path)
+
+    for source in resolved.get("sources", {}).values():
+        for entry in [*source.get("species", {}).values(), *source.get("components", {}).values()]:
+            entry["file"] = absolute(entry["file"])
+    resolved["efficiencies"] = {name: absolute(path) for name, path in resolved.get("efficiencies", {}).items()}
+    if "core" in resolved:
+        resolved["core"]["profile"] = absolute(resolved["core"]["profile"])
+    if "figures" in resolved and "description" in resolved["figures"]:
+        resolved["figures"]["description"] = absolute(resolved["figures"]["description"])
+    if "external_limits" in resolved:
+        resolved["external_limits"]["directory"] = absolute(resolved["external_limits"]["directory"])
+    return resolved
