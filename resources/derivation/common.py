@@ -11,12 +11,14 @@ from pathlib import Path
 import numpy as np
 from scipy.special import loggamma
 
+from astrocevns import constants
+
 RESOURCES = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = RESOURCES.parents[1] / "shared" / "reference"
 
-M_E = 0.51099895  # electron mass [MeV], CODATA 2018
-ALPHA = 1.0 / 137.035999084  # fine-structure constant
-HBARC_OVER_ME_FM = 386.15926796  # reduced Compton wavelength of the electron [fm]
+M_E = constants.ELECTRON_MASS_MEV
+ALPHA = constants.FINE_STRUCTURE_CONSTANT
+HBARC_OVER_ME_FM = constants.HBARC_MEV_FM / constants.ELECTRON_MASS_MEV  # reduced Compton wavelength of the electron
 NUMBER_FORMAT = "%.6e"
 
 

@@ -21,6 +21,7 @@ COS2_THETA_C = 0.9737**2
 
 # --- masses ----------------------------------------------------------------
 ATOMIC_MASS_UNIT_MEV = 931.494
+ATOMIC_MASS_UNIT_GEV = 0.93149410242  # CODATA 2018, full precision (the unit wimprates uses)
 """Atomic mass unit u [MeV] (CODATA 2018: 931.494 10242 MeV)."""
 
 NUCLEON_MASS_PAPER_MEV = 931.5
@@ -33,6 +34,7 @@ NEUTRON_PROTON_MASS_DIFFERENCE_MEV = 1.29333
 """m_n - m_p [MeV] (CODATA 2018)."""
 
 SPEED_OF_LIGHT_CM_PER_S = 2.99792458e10
+SPEED_OF_LIGHT_KM_PER_S = 2.99792458e5
 KM_PER_CM = 1e-5
 GRAM_PER_U = 1.66053906660e-24
 """Atomic mass unit [g] (CODATA 2018)."""
@@ -67,3 +69,7 @@ FOUR_PI = 4.0 * math.pi
 CHARGED_PION_MASS_MEV = 139.57039
 MUON_MASS_MEV = 105.6583755
 CM_PER_M = 100.0
+
+# Fine-structure constant (CODATA 2018), for the Fermi function of the solar beta spectra and the
+# kinetic mixing of L_mu - L_tau.
+FINE_STRUCTURE_CONSTANT = 1.0 / 137.035999084

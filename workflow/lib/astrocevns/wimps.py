@@ -16,6 +16,8 @@ import warnings
 
 import numpy as np
 
+from . import constants as c
+
 
 def standard_halo(halo):
     """A wimprates StandardHaloModel from {rho_GeV_per_cm3, v0_km_per_s, v_esc_km_per_s}."""
@@ -47,7 +49,7 @@ def wimp_rate_per_t_yr_keV(E_r_keV, mass_GeV, cross_section_cm2, halo):
 def max_recoil_keV(mass_GeV, halo, nucleus_mass_GeV):
     """Largest recoil a halo WIMP can give: 2 mu^2 v_max^2 / m_N, v_max = v_esc + v_earth (v_earth <= 1.1 v0)."""
     mu = mass_GeV * nucleus_mass_GeV / (mass_GeV + nucleus_mass_GeV)
-    beta_max = (halo["v_esc_km_per_s"] + 1.1 * halo["v0_km_per_s"]) / 299792.458
+    beta_max = (halo["v_esc_km_per_s"] + 1.1 * halo["v0_km_per_s"]) / c.SPEED_OF_LIGHT_KM_PER_S
     return 2.0 * mu**2 * beta_max**2 / nucleus_mass_GeV * 1e6
 
 
@@ -57,7 +59,7 @@ def wimp_event_count(mass_GeV, cross_section_cm2, halo, exposure_t_yr, threshold
     The integrand vanishes at the kinematic end point; 96 nodes agree with 384 within 1e-4
     (tests/test_existing_bounds.py).
     """
-    xenon_mass_GeV = 131.293 * 0.93149410242  # wimprates' xenon: standard atomic weight x u
+    xenon_mass_GeV = 131.293 * c.ATOMIC_MASS_UNIT_GEV  # wimprates' xenon: standard atomic weight x u
     end_keV = max_recoil_keV(mass_GeV, halo, xenon_mass_GeV)
     if end_keV <= threshold_keV:
         return 0.0
