@@ -13,6 +13,8 @@ include: "workflow/rules/common.smk"
 
 
 wildcard_constraints:
+    root=ROOT_PATTERN,
+    scan="|".join(SCANS) or "no-scans",
     source="|".join(SOURCES),
     detector="|".join(DETECTORS),
     mediator="|".join(MEDIATORS),
@@ -26,6 +28,7 @@ include: "workflow/rules/counts.smk"
 include: "workflow/rules/statistics.smk"
 include: "workflow/rules/core.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/variants.smk"
 
 
 rule all:
@@ -33,6 +36,9 @@ rule all:
         "results/tables/event_counts.csv",
         "results/tables/bounds.csv",
         "results/tables/core_bounds.csv",
-        [f"results/contours/{mediator}/{family}.parquet" for mediator in MEDIATORS for family in FAMILIES],
+        [f"results/contours/{mediator}/{family}.parquet" for mediator in MEDIATORS for family in BASE_SETUP.families],
         [f"results/figures/fig{number}.{ext}" for number in FIGURE_NUMBERS for ext in ("pdf", "png", "csv")],
+        [table for name, setup in SETUPS.items() if name for table in tables_of(setup)],
+        [f"results/{kind}/scans/{scan}.{ext}" for scan in SCANS for kind, ext in (("tables", "csv"), ("figures", "png"))],
+        "results/tables/deviations.csv" if LEDGER else [],
     default_target: True

@@ -1,5 +1,12 @@
 # Configuration checks (at parse time, before any job) and input functions shared by the rules.
+#
+# The workflow computes the base configuration under results/ and every variant (a named overlay, a
+# value of a scan, a key of the deviation ledger) under results/variants/{variant}/ with the same
+# layout. Rules are written once for a path prefix {root}; a job of a variant whose parameters and
+# inputs equal those of the same job in an earlier configuration (the base first) is not run again:
+# its consumers read the earlier one's table (resolved_root).
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -7,35 +14,12 @@ from types import SimpleNamespace
 
 import yaml
 
-from astrocevns import figures
+from astrocevns import figures, variants
 from astrocevns.analyses import BEAM_KINDS, expand_analyses, families, sees
 from astrocevns.config import ConfigError, check_config, composition
 
-validate(config, schema="../../config/schema.yaml")
-FIGURE_DESCRIPTIONS = yaml.safe_load((Path(workflow.basedir) / config["figures"]["description"]).read_text())
-validate(FIGURE_DESCRIPTIONS, schema="../../config/figures.schema.yaml")
-try:
-    check_config(config, root=workflow.basedir)
-except ConfigError as error:
-    raise WorkflowError(str(error)) from None
-
-SOURCES = sorted(config["sources"])
-DETECTORS = sorted(config["detectors"])
-MEDIATORS = list(config["mediators"])
-ANALYSES = expand_analyses(
-    config["analyses"], config["detectors"], config["statistics"]["normalisation_uncertainty"]
-)
-FAMILIES = families(ANALYSES)  # one chi2 job per configured analysis, its efficiency variants included
-FAMILY_PATTERN = "|".join(re.escape(name) for name in FAMILIES)
-try:
-    figures.check_figures(FIGURE_DESCRIPTIONS, config, ANALYSES)
-except ConfigError as error:
-    raise WorkflowError(str(error)) from None
-FIGURES = figures.buildable(FIGURE_DESCRIPTIONS, MEDIATORS)
-for name in sorted(set(FIGURE_DESCRIPTIONS) - set(FIGURES), key=lambda n: int(n[3:])):
-    logger.warning(f"{name} is not built: none of its panels {FIGURE_DESCRIPTIONS[name]['panels']} is among "
-                   f"the configured mediators {MEDIATORS}")
-FIGURE_NUMBERS = sorted(int(name[3:]) for name in FIGURES)
+BASE = "results"
+ROOT_PATTERN = rf"{BASE}(/variants/[A-Za-z0-9_.+-]+)?"
 
 
 def plain(value):
@@ -43,45 +27,276 @@ def plain(value):
     return json.loads(json.dumps(value, sort_keys=True))
 
 
-def source_files(wildcards):
-    """The input files of one source: supernova time series or steady-source spectra (a beam has none)."""
-    spec = config["sources"][wildcards.source]
-    entries = spec.get("species", spec.get("components", {}))
-    return [entry["file"] for entry in entries.values()]
+def parse_error(error):
+    raise WorkflowError(str(error)) from None
 
 
-def efficiency_files(wildcards):
-    """The efficiency table, if any (none for 'ideal')."""
-    if wildcards.efficiency == "ideal":
-        return []
-    return [config["efficiencies"][wildcards.efficiency]]
+class Setup:
+    """One configuration: its config and what the rules derive from it (analyses, families, figures)."""
+
+    def __init__(self, name, cfg, analyses=None, with_figures=False, tables=("event_counts", "bounds", "core_bounds")):
+        self.name, self.config, self.tables = name, cfg, tables
+        self.root = BASE if not name else f"{BASE}/variants/{name}"
+        self.sources = sorted(cfg["sources"])
+        self.detectors = sorted(cfg["detectors"])
+        self.mediators = list(cfg["mediators"])
+        expanded = expand_analyses(cfg["analyses"], cfg["detectors"], cfg["statistics"]["normalisation_uncertainty"])
+        self.analyses = {n: a for n, a in expanded.items() if analyses is None or a.family in analyses}
+        self.families = families(self.analyses)
+        self.figures = figures.buildable(FIGURE_DESCRIPTIONS, self.mediators) if with_figures else {}
 
 
-def detector_efficiency_pairs():
-    """(detector, efficiency) for every efficiency each detector lists."""
-    return [(d, e) for d in DETECTORS for e in config["detectors"][d]["efficiencies"]]
+def variant_setup(name, overlay, analyses=None, tables=("event_counts", "bounds", "core_bounds")):
+    """The Setup of a variant: the overlay merged onto the base config, validated like the base."""
+    cfg = variants.merged(config, overlay)
+    if analyses is not None:  # a scan computes its analyses only
+        cfg["analyses"] = {name: spec for name, spec in cfg["analyses"].items() if name in analyses}
+    try:
+        variants.check_overlay(name, overlay)
+        validate(cfg, schema="../../config/schema.yaml")
+        check_config(cfg, root=workflow.basedir)
+    except ConfigError as error:
+        parse_error(f"variant {name}: {error}")
+    except WorkflowError as error:
+        parse_error(f"variant {name}: {error}")
+    unknown = sorted(set(analyses or ()) - set(config["analyses"]))
+    if unknown:
+        parse_error(f"config key variants/scans of {name}: unknown analyses {unknown}")
+    return Setup(name, cfg, analyses, tables=tables)
 
 
-def kernel_params(wildcards):
-    """Only what the kernel of one (source, detector, efficiency) depends on."""
-    spec = config["detectors"][wildcards.detector]
-    targets = config["targets"]
+validate(config, schema="../../config/schema.yaml")
+FIGURE_DESCRIPTIONS = yaml.safe_load((Path(workflow.basedir) / config["figures"]["description"]).read_text())
+validate(FIGURE_DESCRIPTIONS, schema="../../config/figures.schema.yaml")
+try:
+    check_config(config, root=workflow.basedir)
+except ConfigError as error:
+    parse_error(error)
+BASE_SETUP = Setup("", config, with_figures=True)
+try:
+    figures.check_figures(FIGURE_DESCRIPTIONS, config, BASE_SETUP.analyses)
+except ConfigError as error:
+    parse_error(error)
+for name in sorted(set(FIGURE_DESCRIPTIONS) - set(BASE_SETUP.figures), key=lambda n: int(n[3:])):
+    logger.warning(f"{name} is not built: none of its panels {FIGURE_DESCRIPTIONS[name]['panels']} is among "
+                   f"the configured mediators {BASE_SETUP.mediators}")
+FIGURE_NUMBERS = sorted(int(name[3:]) for name in BASE_SETUP.figures)
+
+try:
+    SCANS = {name: {**scan, "variants": {}} for name, scan in config["scans"].items()}
+    for name, scan in config["scans"].items():
+        outside = sorted(set(scan["report_masses_MeV"]) - set(config["report_masses_MeV"]))
+        if outside:
+            raise ConfigError(f"config key scans.{name}.report_masses_MeV: {outside} are not among report_masses_MeV")
+        for variant, overlay in variants.scan_variants({name: scan}, config).items():
+            SCANS[name]["variants"][variant] = overlay
+    LEDGER = variants.ledger_variants(
+        yaml.safe_load((Path(workflow.basedir) / config["deviation_ledger"]["overlay"]).read_text()) or {}, config
+    )
+except ConfigError as error:
+    parse_error(error)
+SETUPS = {"": BASE_SETUP}
+for name, overlay in config["variants"].items():
+    SETUPS[name] = variant_setup(name, overlay)
+for name, scan in SCANS.items():
+    for variant, overlay in scan["variants"].items():
+        SETUPS[variant] = variant_setup(variant, overlay, scan["analyses"], tables=("bounds",))
+for name, overlay in LEDGER.items():
+    SETUPS[name] = variant_setup(name, overlay, config["deviation_ledger"]["analyses"], tables=("bounds", "core_bounds"))
+NAMES = list(SETUPS)
+
+# wildcard values of every configuration
+SOURCES = sorted({s for setup in SETUPS.values() for s in setup.sources})
+DETECTORS = sorted({d for setup in SETUPS.values() for d in setup.detectors})
+MEDIATORS = BASE_SETUP.mediators
+FAMILY_PATTERN = "|".join(
+    re.escape(name) for name in sorted({f for setup in SETUPS.values() for f in setup.families}, key=len, reverse=True)
+)
+
+
+def setup_of(wildcards):
+    """The Setup of the configuration a job belongs to (from its {root} wildcard)."""
+    return SETUPS[wildcards.root.removeprefix(BASE).removeprefix("/variants/")]
+
+
+# ---- what each job depends on, per configuration (also its identity for sharing jobs) ----
+
+
+def flux_spec(cfg, source):
+    return plain(cfg["sources"][source]) if source in cfg["sources"] else None
+
+
+def kernel_spec(cfg, detector):
+    """Only what the kernel of one detector depends on (besides the flux and the efficiency table)."""
+    spec = cfg["detectors"][detector]
+    targets = cfg["targets"]
     return plain(
         {
             "detector": spec,
             "targets": {name: targets[name] for name in {spec["target"], *composition(targets, spec["target"])}},
-            "form_factor": config["form_factor"],
-            "recoil_bins": config["recoil_bins"],
+            "form_factor": cfg["form_factor"],
+            "recoil_bins": cfg["recoil_bins"],
         }
     )
 
 
-def family_spectra_keys(family):
+def mass_spec(cfg):
+    return plain({"grid": cfg["grid"]["m_MeV"], "report": cfg["report_masses_MeV"]})
+
+
+def efficiency_path(cfg, efficiency):
+    return None if efficiency == "ideal" else cfg["efficiencies"][efficiency]
+
+
+def spectra_identity(name, source, detector, efficiency):
+    cfg = SETUPS[name].config
+    if source not in cfg["sources"] or detector not in cfg["detectors"]:
+        return None
+    return variants.identity([flux_spec(cfg, source), kernel_spec(cfg, detector), mass_spec(cfg),
+                              efficiency_path(cfg, efficiency), cfg["mediators"]])
+
+
+def family_spec(name, family):
+    """Only what the chi-squares of one family depend on (its variants differ only in their members)."""
+    setup = SETUPS[name]
+    cfg = setup.config
+    analyses = setup.families[family]
+    analysis = analyses[0]
+    ceiling = analysis.statistic["kind"] == "event_ceiling"
+    return plain(
+        {
+            "statistic": analysis.statistic,
+            "spectra_keys": [list(key) for key in family_spectra_keys(setup, family)],
+            "ceiling_detector": cfg["detectors"][analysis.members[0][0]] if ceiling else None,
+            "mediators": setup.mediators,
+            "sources": list(analysis.sources),
+            "variants": [{"name": variant.name, "members": [list(m) for m in variant.members]} for variant in analyses],
+            "sigma": dict(analysis.sigma_by_source),
+            "grid_g": cfg["grid"]["g"],
+            "statistics": {
+                "cl": cfg["statistics"]["cl"],
+                "dof": cfg["statistics"]["dof"],
+                # where the prior goes matters only where detectors share a pull
+                "pull_prior": cfg["statistics"]["pull_prior"] if any(len(a.members) > 1 for a in analyses) else "shared",
+            },
+            "bounds": cfg["bounds"],
+        }
+    )
+
+
+def family_identity(name, family):
+    setup = SETUPS[name]
+    if family not in setup.families:
+        return None
+    spectra = [spectra_identity(name, *key[1:]) for key in family_spectra_keys(setup, family)]
+    return variants.identity([family_spec(name, family), spectra, efficiency_files_of(setup, family)])
+
+
+def core_spec(cfg):
+    return plain({"core": cfg["core"], "grid": cfg["grid"], "report_masses_MeV": cfg["report_masses_MeV"],
+                  "bounds": cfg["bounds"]})
+
+
+def rates_spec(cfg, source):
+    """Only what the rate table of one source depends on: targets, E_r axis and the figures' curves."""
+    figures_config = cfg["figures"]
+    targets = sorted(set(figures_config["rate_targets"]) | {figures_config["regime_target"]})
+    regime = figures_config["regime_curves"] if source == figures_config["regime_source"] else []
+    return plain(
+        {
+            "targets": targets,
+            "target_specs": {t: cfg["targets"][t] for t in targets},
+            "form_factor": cfg["form_factor"],
+            "recoil_keV": figures_config["recoil_keV"],
+            "curves": figures_config["rate_curves"] + regime,
+            "mediators": cfg["mediators"],
+        }
+    )
+
+
+IDENTITIES = {
+    "fluxes": lambda name, source: variants.identity(flux_spec(SETUPS[name].config, source)),
+    "spectra": spectra_identity,
+    "chi2": family_identity,
+    "core": lambda name: variants.identity(core_spec(SETUPS[name].config)),
+    "rates": lambda name, source: variants.identity([flux_spec(SETUPS[name].config, source),
+                                                     rates_spec(SETUPS[name].config, source)]),
+}
+
+
+@functools.cache
+def resolved_root(stage, name, *key):
+    """The root of the first configuration (the base first) whose job ``stage`` for ``key`` is identical to
+    that of configuration ``name``: the job runs there once and every configuration reads it."""
+    return SETUPS[variants.first_with_identity(NAMES, lambda n: IDENTITIES[stage](n, *key), name)].root
+
+
+# ---- input and params functions of the rules ----
+
+
+def source_files(wildcards):
+    """The input files of one source: supernova time series or steady-source spectra (a beam has none)."""
+    spec = setup_of(wildcards).config["sources"][wildcards.source]
+    entries = spec.get("species", spec.get("components", {}))
+    return [entry["file"] for entry in entries.values()]
+
+
+def source_params(wildcards):
+    return flux_spec(setup_of(wildcards).config, wildcards.source)
+
+
+def efficiency_files(wildcards):
+    """The efficiency table, if any (none for 'ideal')."""
+    path = efficiency_path(setup_of(wildcards).config, wildcards.efficiency)
+    return [] if path is None else [path]
+
+
+def spectra_flux(wildcards):
+    setup = setup_of(wildcards)
+    return f"{resolved_root('fluxes', setup.name, wildcards.source)}/fluxes/{wildcards.source}.parquet"
+
+
+def kernel_params(wildcards):
+    return kernel_spec(setup_of(wildcards).config, wildcards.detector)
+
+
+def mass_params(wildcards):
+    return mass_spec(setup_of(wildcards).config)
+
+
+def detector_efficiency_pairs(setup):
+    """(detector, efficiency) for every efficiency each detector lists."""
+    return [(d, e) for d in setup.detectors for e in setup.config["detectors"][d]["efficiencies"]]
+
+
+def spectra_path(setup, key, table="spectra"):
+    """A spectra (or kernel) table of configuration ``setup``, where it is computed."""
+    mediator, source, detector, efficiency = key
+    root = resolved_root("spectra", setup.name, source, detector, efficiency)
+    if table == "kernels":
+        return f"{root}/kernels/{source}/{detector}/{efficiency}.parquet"
+    return f"{root}/spectra/{mediator}/{source}/{detector}/{efficiency}.parquet"
+
+
+def event_count_kernels(wildcards):
+    """The kernels of every astrophysical source in every detector that sees it."""
+    setup = setup_of(wildcards)
+    cfg = setup.config
+    return [
+        spectra_path(setup, (None, source, detector, efficiency), "kernels")
+        for source in setup.sources
+        if cfg["sources"][source]["kind"] not in BEAM_KINDS  # the paper's astrophysical sources
+        for detector, efficiency in detector_efficiency_pairs(setup)
+        if sees(cfg["sources"], source, detector)
+    ]
+
+
+def family_spectra_keys(setup, family):
     """(mediator, source, detector, efficiency) of every spectra table the analyses of ``family`` read, once each."""
     keys = [
         (mediator, source, detector, efficiency)
-        for mediator in MEDIATORS
-        for analysis in FAMILIES[family]
+        for mediator in setup.mediators
+        for analysis in setup.families[family]
         for source in analysis.sources
         for detector, efficiency in analysis.members
     ]
@@ -90,94 +305,107 @@ def family_spectra_keys(family):
 
 def spectra_of_family(wildcards):
     """The spectra tables of a family, in the order of :func:`family_spectra_keys`."""
-    return ["results/spectra/{}/{}/{}/{}.parquet".format(*key) for key in family_spectra_keys(wildcards.analysis)]
+    setup = setup_of(wildcards)
+    return [spectra_path(setup, key) for key in family_spectra_keys(setup, wildcards.analysis)]
+
+
+def efficiency_files_of(setup, family):
+    """The efficiency table of an event-ceiling analysis (its WIMP count uses the detector's efficiency)."""
+    analysis = setup.families[family][0]
+    if analysis.statistic["kind"] != "event_ceiling":
+        return []
+    path = efficiency_path(setup.config, analysis.members[0][1])
+    return [] if path is None else [path]
 
 
 def ceiling_efficiency_files(wildcards):
-    """The efficiency table of an event-ceiling analysis (its WIMP count uses the detector's efficiency)."""
-    analysis = FAMILIES[wildcards.analysis][0]
-    if analysis.statistic["kind"] != "event_ceiling":
-        return []
-    return efficiency_files(SimpleNamespace(efficiency=analysis.members[0][1]))
+    return efficiency_files_of(setup_of(wildcards), wildcards.analysis)
 
 
 def family_params(wildcards):
-    """Only what the chi-squares of one family depend on (its variants differ only in their members)."""
-    analyses = FAMILIES[wildcards.analysis]
-    analysis = analyses[0]
-    ceiling = analysis.statistic["kind"] == "event_ceiling"
-    return plain(
-        {
-            "statistic": analysis.statistic,
-            "spectra_keys": [list(key) for key in family_spectra_keys(wildcards.analysis)],
-            "ceiling_detector": config["detectors"][analysis.members[0][0]] if ceiling else None,
-            "mediators": MEDIATORS,
-            "sources": list(analysis.sources),
-            "variants": [{"name": variant.name, "members": [list(m) for m in variant.members]} for variant in analyses],
-            "sigma": dict(analysis.sigma_by_source),
-            "grid_g": config["grid"]["g"],
-            "statistics": {k: config["statistics"][k] for k in ("cl", "dof", "pull_prior")},
-            "bounds": config["bounds"],
-        }
-    )
+    return family_spec(setup_of(wildcards).name, wildcards.analysis)
+
+
+def chi2_root(setup, family):
+    return resolved_root("chi2", setup.name, family)
+
+
+def bounds_tables(wildcards):
+    """The bounds tables of every family of a configuration, for every mediator."""
+    setup = setup_of(wildcards)
+    return [f"{chi2_root(setup, family)}/bounds/{mediator}/{family}.parquet"
+            for mediator in setup.mediators for family in setup.families]
+
+
+def core_profile(wildcards):
+    return setup_of(wildcards).config["core"]["profile"]
+
+
+def core_params(wildcards):
+    return core_spec(setup_of(wildcards).config)
+
+
+def core_bounds_tables(wildcards):
+    setup = setup_of(wildcards)
+    root = resolved_root("core", setup.name)
+    return [f"{root}/core/bounds/{mediator}.parquet" for mediator in setup.mediators]
 
 
 def rates_params(wildcards):
-    """Only what the rate table of one source depends on: targets, E_r axis and the figures' curves."""
-    figures = config["figures"]
-    targets = sorted(set(figures["rate_targets"]) | {figures["regime_target"]})
-    curves = figures["rate_curves"] + (figures["regime_curves"] if wildcards.source == figures["regime_source"] else [])
-    return plain(
-        {
-            "targets": targets,
-            "target_specs": {t: config["targets"][t] for t in targets},
-            "form_factor": config["form_factor"],
-            "recoil_keV": figures["recoil_keV"],
-            "curves": curves,
-            "mediators": MEDIATORS,
-        }
-    )
+    return rates_spec(setup_of(wildcards).config, wildcards.source)
 
 
-def chi2_tables(analyses, mediators):
+def rates_flux(wildcards):
+    return spectra_flux(wildcards)
+
+
+def figure_setup(wildcards):
+    setup = setup_of(wildcards)
+    name = f"fig{wildcards.number}"
+    if name not in setup.figures:
+        parse_error(f"{name} is drawn for the base configuration only, not for {setup.root}")
+    return setup, setup.figures[name]
+
+
+def chi2_tables(setup, analyses, mediators):
     """The chi2 tables that hold ``analyses``: one per family (an efficiency variant is in its analysis's table)."""
-    tables = dict.fromkeys(ANALYSES[analysis].family for analysis in analyses)
-    return [f"results/chi2/{mediator}/{family}.parquet" for mediator in mediators for family in tables]
+    tables = dict.fromkeys(setup.analyses[analysis].family for analysis in analyses)
+    return [f"{chi2_root(setup, family)}/chi2/{mediator}/{family}.parquet" for mediator in mediators for family in tables]
 
 
-def external_limit_files(description):
+def external_limit_files(cfg, description):
     """The external-bound files listed for a figure that are present (the others are skipped with a log line)."""
     if "external_limits" not in description:
         return []
-    limits = config["external_limits"]
+    limits = cfg["external_limits"]
     paths = [f"{limits['directory']}/{name}.csv" for name in limits[description["external_limits"]]]
     return [path for path in paths if Path(path).is_file()]
 
 
 def figure_inputs(wildcards):
     """Every table figure ``number`` draws, as its description in config/figures.yaml lists it."""
-    description = FIGURES[f"fig{wildcards.number}"]
-    mediators = figures.panels(description, MEDIATORS)
+    setup, description = figure_setup(wildcards)
+    mediators = figures.panels(description, setup.mediators)
     kind = description["kind"]
+    core_root = resolved_root("core", setup.name)
     if kind == "core":
-        return {"core": [f"results/core/{mediator}.parquet" for mediator in mediators]}
-    if kind == "rates":
-        return {"rates": [f"results/rates/{source}.parquet" for source in description["sources"]]}
-    if kind == "regimes":
-        return {"rates": [f"results/rates/{config['figures']['regime_source']}.parquet"]}
+        return {"core": [f"{core_root}/core/{mediator}.parquet" for mediator in mediators]}
+    if kind in ("rates", "regimes"):
+        sources = description["sources"] if kind == "rates" else [setup.config["figures"]["regime_source"]]
+        return {"rates": [f"{resolved_root('rates', setup.name, s)}/rates/{s}.parquet" for s in sources]}
     return {
-        "chi2": chi2_tables(figures.required_analyses(description, ANALYSES), mediators),
-        "core": [f"results/core/{mediator}.parquet" for mediator in mediators] if figures.core_layers(description) else [],
-        "external": external_limit_files(description),
+        "chi2": chi2_tables(setup, figures.required_analyses(description, setup.analyses), mediators),
+        "core": [f"{core_root}/core/{mediator}.parquet" for mediator in mediators] if figures.core_layers(description) else [],
+        "external": external_limit_files(setup.config, description),
     }
 
 
 def figure_params(wildcards):
     """The figure's description and only the plain config values it labels with (unrelated edits rerun nothing)."""
-    name = f"fig{wildcards.number}"
-    description = FIGURES[name]
-    figures_config, statistics = config["figures"], config["statistics"]
-    labels = {"mediators": figures.panels(description, MEDIATORS)}
+    setup, description = figure_setup(wildcards)
+    cfg = setup.config
+    figures_config, statistics = cfg["figures"], cfg["statistics"]
+    labels = {"mediators": figures.panels(description, setup.mediators)}
     if description["kind"] == "rates":
         labels |= {"curves": figures_config["rate_curves"], "threshold_keV": figures_config["threshold_keV"],
                    "targets": figures_config["rate_targets"]}
@@ -186,22 +414,65 @@ def figure_params(wildcards):
                    "threshold_keV": figures_config["threshold_keV"],
                    "sigma": statistics["normalisation_uncertainty"][figures_config["regime_source"]]}
     elif description["kind"] == "core":
-        labels |= {"core": config["core"]}
+        labels |= {"core": cfg["core"]}
     else:
-        labels |= {"cl": statistics["cl"], "analyses": figures.required_analyses(description, ANALYSES),
-                   "skipped": figures.skipped_layers(description, ANALYSES)}
+        labels |= {"cl": statistics["cl"], "analyses": figures.required_analyses(description, setup.analyses),
+                   "skipped": figures.skipped_layers(description, setup.analyses)}
         if "external_limits" in description:
-            labels["external_listed"] = config["external_limits"][description["external_limits"]]
-    return plain({"name": name, "description": description, **labels})
+            labels["external_listed"] = cfg["external_limits"][description["external_limits"]]
+    return plain({"name": f"fig{wildcards.number}", "description": description, **labels})
+
+
+def grid_points(setup):
+    return setup.config["grid"]["g"]["n"] * setup.config["grid"]["m_MeV"]["n"]
 
 
 def figure_memory_mb(wildcards):
     """Memory of a figure job: a bound figure holds a few copies of every chi2 grid it draws."""
-    grid_points = config["grid"]["g"]["n"] * config["grid"]["m_MeV"]["n"]
-    return int(400 + 60e-6 * grid_points * len(figure_inputs(wildcards).get("chi2", [])) * 3)
+    return int(400 + 180e-6 * grid_points(setup_of(wildcards)) * len(figure_inputs(wildcards).get("chi2", [])))
 
 
 def chi2_memory_mb(wildcards):
     """Memory of a chi2 job: the grid is evaluated 64 couplings at a time; the tables hold 5 columns."""
-    grid_points = config["grid"]["g"]["n"] * config["grid"]["m_MeV"]["n"]
-    return int(400 + 120e-6 * grid_points * len(FAMILIES[wildcards.analysis]))
+    setup = setup_of(wildcards)
+    return int(400 + 120e-6 * grid_points(setup) * len(setup.families[wildcards.analysis]))
+
+
+# ---- what a configuration writes ----
+
+
+def tables_of(setup):
+    """The tables a configuration writes: all three for the base and named variants, bounds.csv for a scan
+    value, bounds.csv and core_bounds.csv for a variant of the deviation ledger."""
+    return [f"{setup.root}/tables/{name}.csv" for name in setup.tables]
+
+
+def scan_bounds_tables(wildcards):
+    return [f"{SETUPS[variant].root}/tables/bounds.csv" for variant in SCANS[wildcards.scan]["variants"]]
+
+
+def scan_params(wildcards):
+    scan = SCANS[wildcards.scan]
+    return plain({"name": wildcards.scan, "keys": scan["keys"], "values": scan["values"],
+                  "analyses": scan["analyses"], "report_masses_MeV": scan["report_masses_MeV"],
+                  "base_values": [variants.get_key(config, key) for key in scan["keys"]],
+                  "label": scan.get("label", ", ".join(scan["keys"]))})
+
+
+def ledger_tables(wildcards):
+    """The bounds and core-bounds tables of every ledger variant, variant by variant."""
+    return [f"{SETUPS[name].root}/tables/{table}.csv" for name in LEDGER for table in ("bounds", "core_bounds")]
+
+
+def ledger_params(wildcards):
+    """{variant: its dotted keys, their paper values and their defaults}."""
+    return plain(
+        {
+            name: {
+                "keys": variants.leaf_keys(overlay),
+                "paper": {key: variants.get_key(overlay, key) for key in variants.leaf_keys(overlay)},
+                "defaults": {key: variants.get_key(config, key) for key in variants.leaf_keys(overlay)},
+            }
+            for name, overlay in LEDGER.items()
+        }
+    )

@@ -3,19 +3,16 @@
 
 rule core:
     input:
-        config["core"]["profile"],
+        core_profile,
     output:
-        grid="results/core/{mediator}.parquet",
-        bounds="results/core/bounds/{mediator}.parquet",
+        grid="{root}/core/{mediator}.parquet",
+        bounds="{root}/core/bounds/{mediator}.parquet",
     params:
-        spec=lambda wildcards: plain(
-            {"core": config["core"], "grid": config["grid"], "report_masses_MeV": config["report_masses_MeV"],
-             "bounds": config["bounds"]}
-        ),
+        spec=core_params,
     log:
-        "logs/core/{mediator}.log",
+        "logs/{root}/core/{mediator}.log",
     benchmark:
-        "benchmarks/core/{mediator}.tsv"
+        "benchmarks/{root}/core/{mediator}.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     script:
@@ -24,13 +21,13 @@ rule core:
 
 rule core_bounds_table:
     input:
-        [f"results/core/bounds/{mediator}.parquet" for mediator in MEDIATORS],
+        core_bounds_tables,
     output:
-        report("results/tables/core_bounds.csv", caption="../report/core_bounds.rst", category="Tables"),
+        report("{root}/tables/core_bounds.csv", caption="../report/core_bounds.rst", category="Tables"),
     log:
-        "logs/core_bounds_table.log",
+        "logs/{root}/core_bounds_table.log",
     benchmark:
-        "benchmarks/core_bounds_table.tsv"
+        "benchmarks/{root}/core_bounds_table.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     script:

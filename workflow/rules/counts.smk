@@ -5,19 +5,22 @@
 
 rule spectra:
     input:
-        flux="results/fluxes/{source}.parquet",
+        flux=spectra_flux,
         efficiency=efficiency_files,
     output:
-        kernel="results/kernels/{source}/{detector}/{efficiency}.parquet",
-        spectra=expand("results/spectra/{mediator}/{{source}}/{{detector}}/{{efficiency}}.parquet", mediator=MEDIATORS),
+        kernel="{root}/kernels/{source}/{detector}/{efficiency}.parquet",
+        spectra=expand(
+            "{{root}}/spectra/{mediator}/{{source}}/{{detector}}/{{efficiency}}.parquet",
+            mediator=MEDIATORS,
+        ),
     params:
         spec=kernel_params,
-        masses=lambda wildcards: plain({"grid": config["grid"]["m_MeV"], "report": config["report_masses_MeV"]}),
+        masses=mass_params,
         mediators=MEDIATORS,
     log:
-        "logs/spectra/{source}/{detector}/{efficiency}.log",
+        "logs/{root}/spectra/{source}/{detector}/{efficiency}.log",
     benchmark:
-        "benchmarks/spectra/{source}/{detector}/{efficiency}.tsv"
+        "benchmarks/{root}/spectra/{source}/{detector}/{efficiency}.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     script:
@@ -26,23 +29,17 @@ rule spectra:
 
 rule event_counts:
     input:
-        [
-            f"results/kernels/{source}/{detector}/{efficiency}.parquet"
-            for source in SOURCES
-            if config["sources"][source]["kind"] not in BEAM_KINDS  # the paper's astrophysical sources
-            for detector, efficiency in detector_efficiency_pairs()
-            if sees(config["sources"], source, detector)
-        ],
+        event_count_kernels,
     output:
         report(
-            "results/tables/event_counts.csv",
+            "{root}/tables/event_counts.csv",
             caption="../report/event_counts.rst",
             category="Tables",
         ),
     log:
-        "logs/event_counts.log",
+        "logs/{root}/event_counts.log",
     benchmark:
-        "benchmarks/event_counts.tsv"
+        "benchmarks/{root}/event_counts.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     script:

@@ -4,15 +4,15 @@
 
 rule rates:
     input:
-        "results/fluxes/{source}.parquet",
+        rates_flux,
     output:
-        "results/rates/{source}.parquet",
+        "{root}/rates/{source}.parquet",
     params:
         spec=rates_params,
     log:
-        "logs/rates/{source}.log",
+        "logs/{root}/rates/{source}.log",
     benchmark:
-        "benchmarks/rates/{source}.tsv"
+        "benchmarks/{root}/rates/{source}.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     script:
@@ -23,15 +23,15 @@ rule figure:
     input:
         unpack(figure_inputs),
     output:
-        pdf=report("results/figures/fig{number}.pdf", caption="../report/figure.rst", category="Figures"),
-        png="results/figures/fig{number}.png",
-        data=report("results/figures/fig{number}.csv", caption="../report/figure_data.rst", category="Figure data"),
+        pdf=report("{root}/figures/fig{number}.pdf", caption="../report/figure.rst", category="Figures"),
+        png="{root}/figures/fig{number}.png",
+        data=report("{root}/figures/fig{number}.csv", caption="../report/figure_data.rst", category="Figure data"),
     params:
         figure=figure_params,
     log:
-        "logs/figures/fig{number}.log",
+        "logs/{root}/figures/fig{number}.log",
     benchmark:
-        "benchmarks/figures/fig{number}.tsv"
+        "benchmarks/{root}/figures/fig{number}.tsv"
     resources:
         mem_mb=figure_memory_mb,
     conda:

@@ -5,13 +5,13 @@ rule flux:
     input:
         source_files,
     output:
-        "results/fluxes/{source}.parquet",
+        "{root}/fluxes/{source}.parquet",
     params:
-        source=lambda wildcards: plain(config["sources"][wildcards.source]),
+        source=source_params,
     log:
-        "logs/flux/{source}.log",
+        "logs/{root}/flux/{source}.log",
     benchmark:
-        "benchmarks/flux/{source}.tsv"
+        "benchmarks/{root}/flux/{source}.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     script:

@@ -8,15 +8,15 @@ rule chi2:
         spectra=spectra_of_family,
         efficiency=ceiling_efficiency_files,
     output:
-        chi2=expand("results/chi2/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
-        contours=expand("results/contours/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
-        bounds=expand("results/bounds/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
+        chi2=expand("{{root}}/chi2/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
+        contours=expand("{{root}}/contours/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
+        bounds=expand("{{root}}/bounds/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
     params:
         family=family_params,
     log:
-        "logs/chi2/{analysis}.log",
+        "logs/{root}/chi2/{analysis}.log",
     benchmark:
-        "benchmarks/chi2/{analysis}.tsv"
+        "benchmarks/{root}/chi2/{analysis}.tsv"
     resources:
         mem_mb=chi2_memory_mb,
     conda:
@@ -27,13 +27,13 @@ rule chi2:
 
 rule bounds_table:
     input:
-        [f"results/bounds/{mediator}/{family}.parquet" for mediator in MEDIATORS for family in FAMILIES],
+        bounds_tables,
     output:
-        report("results/tables/bounds.csv", caption="../report/bounds.rst", category="Tables"),
+        report("{root}/tables/bounds.csv", caption="../report/bounds.rst", category="Tables"),
     log:
-        "logs/bounds_table.log",
+        "logs/{root}/bounds_table.log",
     benchmark:
-        "benchmarks/bounds_table.tsv"
+        "benchmarks/{root}/bounds_table.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     script:

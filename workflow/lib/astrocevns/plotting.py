@@ -371,6 +371,37 @@ def core_figure(description: Mapping, params: Mapping, core_paths: Sequence, dat
     return fig
 
 
+SCAN_COLOURS = ["blue", "orange", "green", "purple", "red", "teal", "brown", "grey"]
+SCAN_LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1))]
+
+
+def scan_figure(table, scan: Mapping):
+    """g_min relative to the base configuration against the scanned value: one panel per mediator, a colour
+    per analysis and a line style per report mass (rows of results/tables/scans/{scan}.csv)."""
+    mediators = list(dict.fromkeys(table["mediator"]))
+    fig, axes = panels(len(mediators))
+    analyses = list(dict.fromkeys(table["analysis"]))
+    masses = sorted(set(table["m_MeV"]))
+    values = np.asarray(scan["values"], dtype=float)
+    for ax, mediator in zip(axes[0], mediators, strict=True):
+        for a, analysis in enumerate(analyses):
+            for k, mass in enumerate(masses):
+                rows = table[(table.mediator == mediator) & (table.analysis == analysis) & (table.m_MeV == mass)]
+                ax.plot(rows["value"].astype(float), rows["ratio_to_base"], marker="o", markersize=3,
+                        color=colour(SCAN_COLOURS[a % len(SCAN_COLOURS)]),
+                        linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)], label=f"{analysis}, m = {mass:g} MeV")
+        for base_value in scan["base_values"][:1]:
+            ax.axvline(float(base_value), color=PALETTE["grey"], linewidth=0.8, linestyle=(0, (1, 2)))
+        ax.axhline(1.0, color=PALETTE["grey"], linewidth=0.8)
+        if values.min() > 0 and values.max() / values.min() > 20:
+            ax.set_xscale("log")
+        ax.set_xlabel(scan["label"])
+        ax.set_ylabel("g_min / g_min(base)")
+        ax.set_title(f"scan {scan['name']}, {MEDIATOR_LABELS.get(mediator, mediator)}", fontsize=9)
+    fig.legend(handles=axes[0, 0].get_legend_handles_labels()[0], loc="outside lower center", ncol=2)
+    return fig
+
+
 def save(fig, pdf_path, png_path):
     """Write the figure as vector PDF and 200 dpi PNG, without time stamps (reproducible files)."""
     fig.savefig(pdf_path, metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None})

@@ -1,0 +1,56 @@
+# Configurations compared: one table and one figure per scan, and the deviation ledger (every key of the
+# paper-literal overlay alone, and all of them, against the default).
+
+
+rule scan_table:
+    input:
+        values=scan_bounds_tables,
+        base=f"{BASE}/tables/bounds.csv",
+    output:
+        report("results/tables/scans/{scan}.csv", caption="../report/scan_table.rst", category="Scans"),
+    params:
+        scan=scan_params,
+    log:
+        "logs/scans/{scan}_table.log",
+    benchmark:
+        "benchmarks/scans/{scan}_table.tsv"
+    conda:
+        "../../envs/astrocevns.yaml"
+    script:
+        "../scripts/scan_table.py"
+
+
+rule scan_figure:
+    input:
+        "results/tables/scans/{scan}.csv",
+    output:
+        pdf=report("results/figures/scans/{scan}.pdf", caption="../report/scan_figure.rst", category="Scans"),
+        png="results/figures/scans/{scan}.png",
+    params:
+        scan=scan_params,
+    log:
+        "logs/scans/{scan}_figure.log",
+    benchmark:
+        "benchmarks/scans/{scan}_figure.tsv"
+    conda:
+        "../../envs/astrocevns.yaml"
+    script:
+        "../scripts/scan_figure.py"
+
+
+rule deviations:
+    input:
+        variants=ledger_tables,
+        base=[f"{BASE}/tables/bounds.csv", f"{BASE}/tables/core_bounds.csv"],
+    output:
+        report("results/tables/deviations.csv", caption="../report/deviations.rst", category="Tables"),
+    params:
+        ledger=ledger_params,
+    log:
+        "logs/deviations.log",
+    benchmark:
+        "benchmarks/deviations.tsv"
+    conda:
+        "../../envs/astrocevns.yaml"
+    script:
+        "../scripts/deviations.py"

@@ -1,0 +1,18 @@
+"""Rule deviations: the deviation ledger, every paper-literal key's effect on the bounds and core lines."""
+
+import pandas as pd
+
+from astrocevns import comparisons, logs
+
+log = logs.to_file(snakemake.log[0])
+ledger = snakemake.params.ledger
+paths = iter(snakemake.input.variants)  # bounds.csv, core_bounds.csv of each variant, in ledger order
+bounds, core = {}, {}
+for variant in ledger:
+    bounds[variant], core[variant] = pd.read_csv(next(paths)), pd.read_csv(next(paths))
+base_bounds, base_core = (pd.read_csv(path) for path in snakemake.input.base)
+table = comparisons.deviation_table(ledger, bounds, core, base_bounds, base_core)
+table.to_csv(snakemake.output[0], index=False, float_format="%.6g")
+for variant, rows in table.groupby("variant", sort=False):
+    low, high = comparisons.ratio_range(rows)
+    log.info("%s: paper / default from %.4g to %.4g", variant, low, high)
