@@ -56,7 +56,8 @@ def test_excluded_at_the_start_of_the_range_gives_a_lower_row_at_g_min():
 
 def test_features_narrower_than_the_scan_step_are_found():
     # scan step 0.09 decades; an allowed gap of 0.002 decades (as the vector strip) and an excluded island of
-    # 0.004 decades below the lower boundary
+    # 0.004 decades below the lower boundary (at 1 MeV centred half-way between two scan points, so that the two
+    # samples around it are level)
     m = np.array([1.0, 10.0, 100.0])
     r1 = np.array([-6.0, -5.7, -5.4])
     gap = analytic_chi2((r1, r1 + 1.0, r1 + 1.002))

@@ -20,6 +20,8 @@ EDGE_KINDS = ("lower", "upper")
 """A lower edge has allowed couplings just below it and excluded ones just above; an upper edge the reverse."""
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0  # interval kept per golden-section step
+_PROMINENCE = 1e-9  # relative depth (or height) of a scanned extremum searched for a hidden crossing
+_EXTREMUM_TOLERANCE = 1e-7  # in ln g: far inside any strip a smooth chi2 of up to ~1e10 events can dip below T
 
 
 def _evaluate_points(chi2_of_g, column, log_g, n_masses):
@@ -59,7 +61,7 @@ def _scan(chi2_of_g, log_g, n_masses, block):
     return chi2
 
 
-def _hidden_extrema(chi2_of_g, chi2, log_g, threshold, rtol):
+def _hidden_extrema(chi2_of_g, chi2, log_g, threshold):
     """Features narrower than the scan step: a local minimum of the scanned chi2 whose three samples are all
     excluded (an allowed strip may dip between them) or a local maximum whose samples are all allowed (an
     excluded island may rise between them). Each is located by golden-section search on [g_(i-1), g_(i+1)];
@@ -69,15 +71,20 @@ def _hidden_extrema(chi2_of_g, chi2, log_g, threshold, rtol):
     excluded = chi2 > threshold
     all_excluded = excluded[:-2] & excluded[1:-1] & excluded[2:]
     none_excluded = ~(excluded[:-2] | excluded[1:-1] | excluded[2:])
-    minima = all_excluded & (centre < below) & (centre < above)
-    maxima = none_excluded & (centre > below) & (centre > above)
+    # an extremum must stand out from round-off (chi2 is flat to 1e-16 where it saturates or vanishes); it may be
+    # level with the next sample (an extremum half-way between two samples), never with the previous one, so that
+    # each is taken once
+    prominence = _PROMINENCE * np.maximum(np.abs(centre), threshold)
+    with np.errstate(invalid="ignore"):  # inf - inf where chi2 is infinite: not an extremum
+        minima = all_excluded & (below - centre > prominence) & (above - centre > -prominence)
+        maxima = none_excluded & (centre - below > prominence) & (centre - above > -prominence)
     index, column = np.nonzero(minima | maxima)
     index = index + 1
     if index.size == 0:
         return column, index, np.zeros(0)
     sign = np.where(minima[index - 1, column], 1.0, -1.0)  # minimise sign * chi2
     lo, hi = log_g[index - 1], log_g[index + 1]
-    n_steps = int(np.ceil(np.log(rtol / np.max(hi - lo)) / np.log(_GOLDEN))) + 1
+    n_steps = int(np.ceil(np.log(_EXTREMUM_TOLERANCE / np.max(hi - lo)) / np.log(_GOLDEN))) + 1
     inner_lo, inner_hi = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
     n_masses = chi2.shape[1]
     f_lo = sign * _evaluate_points(chi2_of_g, column, inner_lo, n_masses)
@@ -160,7 +167,7 @@ def exclusion_edges(chi2_of_g: Callable[[np.ndarray], np.ndarray], m_MeV: np.nda
 
     step, column = np.nonzero(excluded[1:] != excluded[:-1])
     lo, hi, excluded_lo = log_g[step], log_g[step + 1], excluded[step, column]
-    dip_column, dip_index, dip_log_g = _hidden_extrema(chi2_of_g, chi2, log_g, threshold, rtol)
+    dip_column, dip_index, dip_log_g = _hidden_extrema(chi2_of_g, chi2, log_g, threshold)
     dip_excluded = excluded[dip_index, dip_column]
     column = np.concatenate([column, dip_column, dip_column])
     lo = np.concatenate([lo, log_g[dip_index - 1], dip_log_g])
