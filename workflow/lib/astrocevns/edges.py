@@ -2,7 +2,7 @@
 
 At each mass the excluded set {g : chi2(g) > threshold} is a union of intervals in g (one above a
 lower edge for the scalar; for the vector, also islands and the thin allowed strip of the
-destructive interference, sec. V of the paper). :func:`exclusion_edges` finds every edge of these
+destructive interference, eq. 6). :func:`exclusion_edges` finds every edge of these
 intervals by root-finding on the closed-form chi2 (the spectra are polynomials in g^2), so the
 accuracy of a boundary is set by a tolerance, not by the spacing of a (g, m) grid.
 :func:`outline_rings` and :func:`boundary_lines` join the edges at neighbouring masses into closed
