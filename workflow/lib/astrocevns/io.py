@@ -25,7 +25,7 @@ def _numeric_rows(path, n_columns, delimiter=None):
     if not path.is_file():
         raise InputError(f"{path}: file not found")
     rows, header = [], None
-    for line_no, line in enumerate(path.read_text().splitlines(), start=1):
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
@@ -248,15 +248,24 @@ def read_core_profile(path):
     return CoreProfile(r, rho, T, ye, mu_nu, mu_e)
 
 
+LIMIT_REGIONS = ("lower", "upper", "closed")
+"""What the points of an external bound trace (header '# region: ...', default lower): the lower edge of a
+region excluded above it, the upper edge of one excluded below it, or the closed outline of an excluded region."""
+
+
 def read_limit_curve(path):
-    """Read an external bound: '# key: value' header lines (name, citation, mediator, convention) and
-    two CSV columns m_MeV, coupling. Returns (header dict, m_MeV, g) with the coupling converted to g.
+    """Read an external bound (resources/external_limits/README.md): '# key: value' header lines (name,
+    citation, mediator, convention; optionally region and provenance keys) and two CSV columns m_MeV, coupling.
+
+    Returns (header dict, m_MeV, g) with the coupling converted to the workflow's g and ``header['region']``
+    one of :data:`LIMIT_REGIONS` (lower when the file does not say). The masses of a lower or upper edge
+    increase; the points of a closed outline go round it, the last joining the first.
     """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: file not found")
     header = {}
-    for line in path.read_text().splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") and ":" in line:
             key, value = line[1:].split(":", 1)
             header[key.strip()] = value.strip()
@@ -267,9 +276,16 @@ def read_limit_curve(path):
         raise InputError(f"{path}: convention {header['convention']!r} not one of {sorted(couplings.MODEL_PER_G)}")
     if header["mediator"] not in ("vector", "scalar"):
         raise InputError(f"{path}: mediator {header['mediator']!r} not 'vector' or 'scalar'")
+    header.setdefault("region", LIMIT_REGIONS[0])
+    if header["region"] not in LIMIT_REGIONS:
+        raise InputError(f"{path}: region {header['region']!r} not one of {list(LIMIT_REGIONS)}")
     _, line_nos, data = _numeric_rows(path, 2, delimiter=",")
     m, coupling = data.T
-    _check_increasing(path, line_nos, m, "mass")
+    if header["region"] == "closed":
+        if m.size < 3:
+            raise InputError(f"{path}: a closed region needs at least three points, found {m.size}")
+    else:
+        _check_increasing(path, line_nos, m, "mass")
     bad = np.flatnonzero((m <= 0) | (coupling <= 0))
     if bad.size:
         raise InputError(f"{path}, line {line_nos[bad[0]]}: mass and coupling must be positive")
