@@ -9,7 +9,8 @@ from astrocevns import io, logs, plotting as pl
 logs.to_file(snakemake.log[0])
 settings = snakemake.params.figure["core"]
 TAU_STYLES = ["--", "-", ":", "-."]  # the paper: 10 s dashed, 100 s solid
-COOLING = {"nue": ("w", "\u03bd\u2091"), "nux": ("0.6", "\u03bd\u2093")}  # the paper: nu_e white, nu_x grey
+# the paper: nu_e white, nu_x grey; nu_x dashed on top, so that both show where the two lines coincide
+COOLING = {"nue": ("w", "-", "\u03bd\u2091"), "nux": ("0.6", (0, (4, 2)), "\u03bd\u2093")}
 OUTLINE = [patheffects.withStroke(linewidth=2.6, foreground="k")]  # light lines legible on the map and legend
 threshold = settings["scattering_threshold"]
 fig, axes = pl.panels(len(snakemake.input), width=3.6)
@@ -24,13 +25,14 @@ for ax, path in zip(axes[0], snakemake.input, strict=True):
         style = TAU_STYLES[index % len(TAU_STYLES)]
         ax.contour(m, g, tau, levels=[limit], colors="k", linestyles=[style], linewidths=1.4)
         handles.append(pl.Line2D([], [], color="k", linestyle=style, label=f"\u03c4 = {limit:g} s"))
-    for species, (colour, label) in COOLING.items():
+    for species, (colour, style, label) in COOLING.items():
         column = f"n_scatter_{species}"
         if column in frame:
             n = frame[column].to_numpy().reshape(g.size, m.size)
-            contour = ax.contour(m, g, n, levels=[threshold], colors=[colour], linestyles=["-"], linewidths=1.4)
+            contour = ax.contour(m, g, n, levels=[threshold], colors=[colour], linestyles=[style], linewidths=1.4)
             contour.set_path_effects(OUTLINE)
-            handles.append(pl.Line2D([], [], color=colour, path_effects=OUTLINE, label=f"N = {threshold:g}, {label}"))
+            handles.append(pl.Line2D([], [], color=colour, linestyle=style, path_effects=OUTLINE,
+                                     label=f"N = {threshold:g}, {label}"))
     pl.bound_axes(ax, f"SN core, {pl.MEDIATOR_LABELS[meta['mediator']]}")
     ax.legend(handles=handles, loc="lower right", frameon=True)
 fig.colorbar(shading, ax=axes[0, -1], label="$\\log_{10}(\\tau / \\mathrm{s})$")
