@@ -218,8 +218,8 @@ def nucleon_cross_section_polynomial(E_MeV, mediator_mass_MeV, nucleon: Nucleon,
         s2 = K**2 * P * _recoil_integral(E, m2, mT, lambda E_r, u: kinematic(E_r) / u**2, nodes)
         return s0, s1, s2
     if mediator == "scalar":
-        s2 = _recoil_integral(E, m2, mT, lambda E_r, u: xs.scalar_prefactor_cm2_MeV2(E_r, nucleus) * weight(E_r)
-                              / (E[..., None] ** 2 * u**2), nodes)
+        per_recoil_MeV = xs.scalar_prefactor_cm2_MeV2(1.0, nucleus)  # eq. 10 at E_r = 1 MeV; F = 1 for a nucleon
+        s2 = per_recoil_MeV / E**2 * _recoil_integral(E, m2, mT, lambda E_r, u: E_r * weight(E_r) / u**2, nodes)
         return s0, np.zeros_like(s2), s2
     raise ValueError(f"unknown mediator {mediator!r}")
 
@@ -467,8 +467,8 @@ def _core_block(profile, mediator, m, region, E_MeV, recipe, n_radii):
         tau[2] += np.trapezoid(weight[:, None] * k2, r_cm, axis=0) / len(DIFFUSING_SPECIES)
     counts = {}
     if mediator == "scalar":  # every scalar scattering flips the helicity: total, not transport, cross sections
-        scalar = [nucleon_cross_section_polynomial(E_MeV, m, nucleon, "scalar", "total")
-                  for nucleon in (neutron, proton)]
+        scalar = polynomials if recipe.cross_section == "total" else [
+            nucleon_cross_section_polynomial(E_MeV, m, nucleon, "scalar", "total") for nucleon in (neutron, proton)]
         for species in COOLING_SPECIES:
             inner = 0.0 if recipe.scatterings == "paper_eq14" else region.R1_km
             shell = profile.between(inner, region.outer_km(species), n_radii)
