@@ -13,6 +13,7 @@ from . import constants as c
 from . import cross_sections as xs
 from . import io
 from .analyses import sees
+from .core import CoreRecipe, diffusion_region
 from .detectors import Detector
 from .io import InputError
 from .nuclei import Nucleus
@@ -167,14 +168,15 @@ def check_config(config, root="."):
 
 
 def _check_core(core, root):
-    if core["R1_km"] >= core["R2_km"]:
-        raise ConfigError(f"config key core: R1_km = {core['R1_km']} must be below R2_km = {core['R2_km']}")
+    """The diffusion region inside the profile, R1 below R2; radii taken from the profile are found here."""
     profile = _checked_read(io.read_core_profile, core["profile"], "core.profile", root)
-    if not profile.radius_km[0] <= core["R1_km"] < core["R2_km"] <= profile.radius_km[-1]:
-        raise ConfigError(
-            f"config key core: R1_km..R2_km = {core['R1_km']}..{core['R2_km']} km is not inside the profile "
-            f"{core['profile']} ({profile.radius_km[0]:.3g}..{profile.radius_km[-1]:.3g} km)"
-        )
+    energy = core["energy_grid_MeV"]
+    recipe = CoreRecipe(core["cross_section"], core["diffusion_time"], core["scatterings"], core["nucleon_charges"])
+    try:
+        diffusion_region(profile, core["R1_km"], core["R2_km"], np.linspace(energy["min"], energy["max"], energy["n"]),
+                         recipe)
+    except ValueError as error:
+        raise ConfigError(f"config key {error} (profile {core['profile']})") from None
 
 
 def nucleus(name, target, form_factor):

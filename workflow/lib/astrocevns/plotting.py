@@ -341,10 +341,19 @@ def regime_figure(description: Mapping, params: Mapping, rate_path, data: Figure
     return fig
 
 
+TAU_STYLES = ["--", "-", ":", "-."]  # the paper: 10 s dashed, 100 s solid
+COOLING = {"nue": ("w", "-", "ν_e"), "nux": ("0.6", (0, (4, 2)), "ν_x")}  # the paper: nu_e white, nu_x grey
+
+
 def core_figure(description: Mapping, params: Mapping, core_paths: Sequence, data: FigureData):
-    """Fig. 1: log10 of the diffusion time tau (eq. 13) with its exclusion lines, and the LNC-scalar
-    scattering line (eq. 14) on the scalar panel."""
+    """Fig. 1: log10 of the diffusion time tau (eq. 13) with tau = 10 s dashed and 100 s solid, and on the
+    scalar panel the N = 1 cooling lines (eq. 14) of nu_e (white) and nu_x (grey, dashed on top so that both
+    show where they coincide)."""
+    from matplotlib import patheffects
+
+    outline = [patheffects.withStroke(linewidth=2.6, foreground="k")]  # light lines legible on the map
     settings = params["core"]
+    threshold = settings["scattering_threshold"]
     fig, axes = panels(len(core_paths), width=3.6)
     for ax, path in zip(axes[0], core_paths, strict=True):
         frame, meta = io.read_columns(path)
@@ -353,18 +362,22 @@ def core_figure(description: Mapping, params: Mapping, core_paths: Sequence, dat
         shading = ax.pcolormesh(m, g, np.log10(tau), cmap="viridis", vmin=np.log10(float(meta["tau_sm_s"])), vmax=4,
                                 shading="auto", rasterized=True)
         handles = []
-        for limit, style in zip(settings["diffusion_times_s"], ["--", "-", ":"]):
-            ax.contour(m, g, tau, levels=[limit], colors="w", linestyles=[style], linewidths=1.4)
+        for index, limit in enumerate(settings["diffusion_times_s"]):
+            style = TAU_STYLES[index % len(TAU_STYLES)]
+            ax.contour(m, g, tau, levels=[limit], colors="k", linestyles=[style], linewidths=1.4)
             handles.append(Line2D([], [], color="k", linestyle=style, label=f"τ = {limit:g} s"))
             data.add_polylines(f"tau = {limit:g} s", mediator, contours.exclusion_contours(m, g, tau, limit))
-        if "n_scatter" in frame:
-            _, _, n = grid_of(frame, "n_scatter")
-            ax.contour(m, g, n, levels=[settings["scatterings"]], colors=[PALETTE["orange"]], linestyles=[":"],
-                       linewidths=1.6)
-            handles.append(Line2D([], [], color=PALETTE["orange"], linestyle=":",
-                                  label=f"N = {settings['scatterings']:g} (cooling)"))
-            data.add_polylines(f"N = {settings['scatterings']:g}", mediator,
-                               contours.exclusion_contours(m, g, n, settings["scatterings"]))
+        for species, (shade, style, label) in COOLING.items():
+            column = f"n_scatter_{species}"
+            if column not in frame:
+                continue
+            _, _, n = grid_of(frame, column)
+            lines = ax.contour(m, g, n, levels=[threshold], colors=[shade], linestyles=[style], linewidths=1.4)
+            lines.set_path_effects(outline)
+            handles.append(Line2D([], [], color=shade, linestyle=style, path_effects=outline,
+                                  label=f"N = {threshold:g}, {label}"))
+            data.add_polylines(f"N = {threshold:g}, {species}", mediator,
+                               contours.exclusion_contours(m, g, n, threshold))
         bound_axes(ax, f"{description.get('title', 'SN core')}, {MEDIATOR_LABELS[mediator]}")
         ax.legend(handles=handles, loc="lower right", frameon=True)
     fig.colorbar(shading, ax=axes[0, -1], label="log₁₀(τ / s)")
