@@ -9,7 +9,7 @@ import yaml
 from matplotlib.path import Path as Polygon
 
 from astrocevns import io
-from conftest import ROOT
+from helpers import ROOT
 
 CURVE = """# name: test bound
 # citation: nowhere, fig. 0
