@@ -367,10 +367,11 @@ def figure_setup(wildcards):
     return setup, setup.figures[name]
 
 
-def chi2_tables(setup, analyses, mediators):
-    """The chi2 tables that hold ``analyses``: one per family (an efficiency variant is in its analysis's table)."""
+def family_tables(setup, kind, analyses, mediators):
+    """The ``kind`` tables (chi2, edges) that hold ``analyses``: one per family (an efficiency variant is in its
+    analysis's table)."""
     tables = dict.fromkeys(setup.analyses[analysis].family for analysis in analyses)
-    return [f"{chi2_root(setup, family)}/chi2/{mediator}/{family}.parquet" for mediator in mediators for family in tables]
+    return [f"{chi2_root(setup, family)}/{kind}/{mediator}/{family}.parquet" for mediator in mediators for family in tables]
 
 
 def external_limit_files(cfg, description):
@@ -393,8 +394,10 @@ def figure_inputs(wildcards):
     if kind in ("rates", "regimes"):
         sources = description["sources"] if kind == "rates" else [setup.config["figures"]["regime_source"]]
         return {"rates": [f"{resolved_root('rates', setup.name, s)}/rates/{s}.parquet" for s in sources]}
+    regions, bands = figures.region_analyses(description, setup.analyses), figures.band_analyses(description, setup.analyses)
     return {
-        "chi2": chi2_tables(setup, figures.required_analyses(description, setup.analyses), mediators),
+        "edges": family_tables(setup, "edges", regions, mediators),
+        "chi2": family_tables(setup, "chi2", bands, mediators),
         "core": [f"{core_root}/core/{mediator}.parquet" for mediator in mediators] if figures.core_layers(description) else [],
         "external": external_limit_files(setup.config, description),
     }
@@ -416,7 +419,8 @@ def figure_params(wildcards):
     elif description["kind"] == "core":
         labels |= {"core": cfg["core"]}
     else:
-        labels |= {"cl": statistics["cl"], "analyses": figures.required_analyses(description, setup.analyses),
+        labels |= {"cl": statistics["cl"], "grid": cfg["grid"],
+                   "analyses": figures.required_analyses(description, setup.analyses),
                    "skipped": figures.skipped_layers(description, setup.analyses)}
         if "external_limits" in description:
             labels["external_listed"] = cfg["external_limits"][description["external_limits"]]
@@ -429,7 +433,7 @@ def grid_points(setup):
 
 def figure_memory_mb(wildcards):
     """Memory of a figure job: a bound figure holds a few copies of every chi2 grid it draws."""
-    return int(400 + 180e-6 * grid_points(setup_of(wildcards)) * len(figure_inputs(wildcards).get("chi2", [])))
+    return int(400 + 180e-6 * grid_points(setup_of(wildcards)) * max(1, len(figure_inputs(wildcards).get("chi2", []))))
 
 
 def chi2_memory_mb(wildcards):

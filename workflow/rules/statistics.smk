@@ -10,6 +10,7 @@ rule chi2:
     output:
         chi2=expand("{{root}}/chi2/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
         contours=expand("{{root}}/contours/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
+        edges=expand("{{root}}/edges/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
         bounds=expand("{{root}}/bounds/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
     params:
         family=family_params,

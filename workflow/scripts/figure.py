@@ -4,7 +4,7 @@ from astrocevns import logs, plotting
 
 log = logs.to_file(snakemake.log[0])
 params = snakemake.params.figure
-inputs = {name: list(snakemake.input[name]) for name in ("chi2", "core", "rates", "external") if name in snakemake.input.keys()}
+inputs = {name: list(paths) for name, paths in snakemake.input.items()}
 fig, data = plotting.draw(params["description"], params, inputs, log)
 plotting.save(fig, snakemake.output.pdf, snakemake.output.png)
 data.write_csv(snakemake.output.data)

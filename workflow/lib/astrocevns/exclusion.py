@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import bounds, contours, rates, statistics
+from . import bounds, contours, edges, rates, statistics
 
 Coefficients = tuple[np.ndarray, np.ndarray, np.ndarray]
 Table = dict[str, np.ndarray]
@@ -152,10 +152,12 @@ def best_fit_reference(statistic: Statistic, spectra: Mapping[str, SourceSpectra
 
 @dataclass(frozen=True)
 class AnalysisResult:
-    """The tables of one analysis and model: chi2 grid, contour polylines and bounds at the report masses."""
+    """The tables of one analysis and model: chi2 grid, contour polylines, exact edges in g at every grid
+    mass, and bounds at the report masses."""
 
     grid: Table
     contours: Table
+    edges: Table
     bounds: Table
     reference: float
 
@@ -175,7 +177,8 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
     g : ndarray
         The coupling axis of the grid.
     scan : dict
-        ``g_min``, ``g_max``, ``scan_points`` of the fine scan in g at each report mass.
+        ``g_min``, ``g_max``, ``scan_points`` of the fine scan in g at each report mass; the exact edges at
+        the grid masses are searched over the grid's range of g with ``edge_scan_points`` (default 100).
 
     Returns
     -------
@@ -183,6 +186,8 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
         ``grid``: columns g, m_MeV, chi2 (delta chi2 from the best fit; infinite where no events are
         predicted but the SM has some), pull, source (index into the statistic's sources);
         ``contours``: see :func:`astrocevns.contours.exclusion_contours`;
+        ``edges``: every edge in g of the excluded set at each grid mass, located to 1e-10 in g by
+        root-finding on the closed form (see :func:`astrocevns.edges.exclusion_edges`);
         ``bounds``: m_MeV and g_min (NaN where nothing in range is excluded).
     """
     masses = next(iter(grid_spectra.values())).masses_MeV
@@ -194,12 +199,17 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
             "pull": pull.ravel(), "source": best.ravel()}
     lines = contours.exclusion_contours(masses, g, chi2, statistic.threshold)
 
+    def grid_chi2(coupling):
+        return evaluate(statistic, grid_spectra, coupling)[0] - reference
+
     def report_chi2(coupling):
         return evaluate(statistic, report_spectra, coupling)[0] - reference
 
+    found = edges.exclusion_edges(grid_chi2, masses, g[0], g[-1], statistic.threshold,
+                                  int(scan.get("edge_scan_points", 100)))
     g_min = bounds.smallest_excluded_coupling(report_chi2, scan["g_min"], scan["g_max"], statistic.threshold,
                                               scan["scan_points"])
-    return AnalysisResult(grid, lines, {"m_MeV": report_masses, "g_min": g_min}, reference)
+    return AnalysisResult(grid, lines, found, {"m_MeV": report_masses, "g_min": g_min}, reference)
 
 
 def stack(tables: Sequence[Table]) -> Table:
@@ -233,8 +243,8 @@ def family_spectra(variants: Sequence[Mapping], sources: Sequence[str],
 
 
 def analyse_family(statistic: Statistic, variants: Sequence[Mapping], spectra: Sequence[Mapping], g: np.ndarray,
-                   scan: Mapping[str, float], log: logging.Logger | None = None) -> tuple[Table, Table, Table]:
-    """The stacked chi2, contour and bounds tables of a family's variants (``analysis`` column: variant index).
+                   scan: Mapping[str, float], log: logging.Logger | None = None) -> tuple[Table, Table, Table, Table]:
+    """The stacked chi2, contour, edge and bounds tables of a family's variants (``analysis``: variant index).
 
     ``spectra`` is the output of :func:`family_spectra` for the same ``variants``.
     """
@@ -248,5 +258,4 @@ def analyse_family(statistic: Statistic, variants: Sequence[Mapping], spectra: S
                  statistic.threshold, first_points.size, int(result.contours["closed"][first_points].sum()),
                  result.bounds["m_MeV"].tolist(), np.round(result.bounds["g_min"], 9).tolist())
         results.append(result)
-    return (stack([r.grid for r in results]), stack([r.contours for r in results]),
-            stack([r.bounds for r in results]))
+    return tuple(stack([getattr(r, table) for r in results]) for table in ("grid", "contours", "edges", "bounds"))

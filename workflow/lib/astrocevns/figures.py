@@ -48,6 +48,21 @@ def required_analyses(description: Mapping, analyses: Iterable[str]) -> list[str
     return list(dict.fromkeys(names))
 
 
+def region_analyses(description: Mapping, analyses: Iterable[str]) -> list[str]:
+    """The analyses drawn as regions (from their exact edges), in drawing order."""
+    return list(dict.fromkeys(layer["analysis"] for layer in drawn_layers(description, analyses)
+                              if layer["type"] == "region"))
+
+
+def band_analyses(description: Mapping, analyses: Iterable[str]) -> list[str]:
+    """The analyses and variants whose chi2 grids an efficiency band is drawn from, in drawing order."""
+    names = []
+    for layer in drawn_layers(description, analyses):
+        if layer["type"] == "band":
+            names += [layer["analysis"], layer["variant"]]
+    return list(dict.fromkeys(names))
+
+
 def skipped_layers(description: Mapping, analyses: Iterable[str]) -> list[str]:
     """Labels of the optional layers left out because the config does not define their analysis."""
     drawn = [id(layer) for layer in drawn_layers(description, analyses)]

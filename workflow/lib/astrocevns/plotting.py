@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-from . import contours, couplings, io  # noqa: E402
+from . import contours, couplings, edges, grids, io  # noqa: E402
 
 PALETTE = {  # the colours the descriptions name; any matplotlib colour is accepted too
     "orange": "#e66101", "blue": "#2c7bb6", "green": "#1a9641", "grey": "#636363", "purple": "#7b3294",
@@ -38,7 +38,7 @@ MEDIATOR_LABELS = {"vector": "vector Z′", "scalar": "scalar φ"}
 COUPLING_LABELS = {"g": "g = √(g_ν g_q)", "g_BL": "g_B−L", "g_phi": "g_φ"}
 MASS_LABEL = "mediator mass m [MeV]"
 LINESTYLES = {"solid": "-", "dashed": "--", "dashdot": "-.", "dotted": ":", "fill": "-", "hatch": "-", "outline": "-"}
-HATCHES = {"hatch": "////", "outline": "\\\\\\\\"}
+HATCHES = {"hatch": "////", "outline": "\\"}
 RATE_LINESTYLES = ["--", ":", "-."]
 
 
@@ -55,19 +55,26 @@ class FigureData:
 
     def add(self, layer: str, panel: str, x, y, line: int = 0) -> None:
         x, y = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
-        self.parts.append((layer, panel, np.full(x.size, line), x, y))
+        self.parts.append((layer, panel, np.full(x.size, line), np.full(x.size, ""), x, y))
 
     def add_polylines(self, layer: str, panel: str, lines: Mapping[str, np.ndarray], y_scale: float = 1.0) -> None:
         """The polylines of :func:`astrocevns.contours.exclusion_contours` (one ``line`` index each)."""
-        self.parts.append((layer, panel, lines["line"], lines["m_MeV"], lines["g"] * y_scale))
+        self.parts.append((layer, panel, lines["line"], np.full(len(lines["line"]), ""), lines["m_MeV"],
+                           lines["g"] * y_scale))
+
+    def add_edges(self, layer: str, panel: str, found: Mapping[str, np.ndarray], y_scale: float = 1.0) -> None:
+        """The exact edges of a region (:func:`astrocevns.edges.exclusion_edges`): ``line`` is the index of the
+        excluded interval at each mass and ``edge`` says lower or upper."""
+        self.parts.append((layer, panel, found["interval"], np.asarray(found["edge"], dtype=str), found["m_MeV"],
+                           np.asarray(found["g"]) * y_scale))
 
     def write_csv(self, path) -> None:
         with open(path, "w", encoding="utf-8") as stream:
-            stream.write("layer,panel,line,x,y\n")
-            for layer, panel, line, x, y in self.parts:
+            stream.write("layer,panel,line,edge,x,y\n")
+            for layer, panel, line, edge, x, y in self.parts:
                 quoted = '"' + layer.replace('"', '""') + '"'
-                for k, xi, yi in zip(line, x, y, strict=True):
-                    stream.write(f"{quoted},{panel},{int(k)},{xi:.8g},{yi:.8g}\n")
+                for k, side, xi, yi in zip(line, edge, x, y, strict=True):
+                    stream.write(f"{quoted},{panel},{int(k)},{side},{xi:.8g},{yi:.8g}\n")
 
 
 def apply_style():
@@ -132,27 +139,39 @@ def grid_of(frame, column):
     return m, g, np.asarray(frame[column], dtype=float).reshape(g.size, m.size)
 
 
-def region(ax, data, layer, panel, frame, threshold, y_scale=1.0):
-    """Draw the region chi2 > threshold of a chi2 table in the layer's style; returns a legend handle.
+def region(ax, data, layer, panel, found, masses, y_scale=1.0):
+    """Draw the excluded region of an analysis from its exact edges in g at every grid mass (a table of
+    :func:`astrocevns.edges.exclusion_edges`) in the layer's style; returns a legend handle.
 
     Styles: fill (translucent fill, outlined), hatch (hatched, outlined), outline (strong boundary and a
     sparse hatch: stays readable where regions overlap), dashed, solid, dashdot, dotted (boundary only).
     """
-    m, g, chi2 = grid_of(frame, "chi2")
-    excluded = (np.where(np.isnan(chi2), np.inf, chi2) > threshold).astype(float)
-    g = g * y_scale
+    from matplotlib.path import Path
+    from matplotlib.patches import PathPatch
+
+    rings = edges.outline_rings(found, masses)
     style, shade = layer["style"], colour(layer["colour"])
     hatch = layer.get("hatch", HATCHES.get(style))
-    if style == "fill":
-        ax.contourf(m, g, excluded, levels=[0.5, 1.5], colors=[shade], alpha=0.3, zorder=2)
-    elif style in HATCHES:
-        hatched = ax.contourf(m, g, excluded, levels=[0.5, 1.5], colors="none", hatches=[hatch], zorder=2)
-        hatched.set_edgecolor(shade)
-        hatched.set_linewidth(0.0)
+    if rings["ring"].size and (style == "fill" or style in HATCHES):
+        vertices, codes = [], []
+        for index in np.unique(rings["ring"]):
+            rows = rings["ring"] == index
+            ring = np.column_stack([rings["m_MeV"][rows], rings["g"][rows] * y_scale])
+            vertices += [ring, ring[:1]]
+            codes += [Path.MOVETO, *[Path.LINETO] * (len(ring) - 1), Path.CLOSEPOLY]
+        path = Path(np.concatenate(vertices), codes)
+        if style == "fill":
+            ax.add_patch(PathPatch(path, facecolor=shade, alpha=0.3, edgecolor="none", zorder=2))
+        else:  # the outline style hatches faintly: the boundary line carries the region where several overlap
+            ax.add_patch(PathPatch(path, facecolor="none", hatch=hatch, edgecolor=shade, linewidth=0.0, zorder=2,
+                                   alpha=1.0 if style == "hatch" else 0.45))
     linestyle = LINESTYLES[style]
-    ax.contour(m, g, excluded, levels=[0.5], colors=[shade], linestyles=[linestyle],
-               linewidths=1.0 if style in ("fill", "hatch") else 1.6, zorder=3)
-    data.add_polylines(layer["label"], panel, contours.exclusion_contours(m, g / y_scale, chi2, threshold), y_scale)
+    lines = edges.boundary_lines(rings)
+    for index in np.unique(lines["line"]):
+        rows = lines["line"] == index
+        ax.plot(lines["m_MeV"][rows], lines["g"][rows] * y_scale, color=shade, linestyle=linestyle,
+                linewidth=1.0 if style in ("fill", "hatch") else 1.6, zorder=3)
+    data.add_edges(layer["label"], panel, found, y_scale)
     if style == "fill":
         return Patch(facecolor=shade, alpha=0.3, edgecolor=shade, label=layer["label"])
     if style in HATCHES:
@@ -198,12 +217,26 @@ def read_chi2_tables(paths, analyses):
     return tables, thresholds.pop() if thresholds else float("nan")
 
 
+def read_edge_tables(paths, analyses):
+    """{(mediator, analysis): exact-edge table} of the ``analyses`` found in the family edge tables at ``paths``."""
+    tables = {}
+    for path in paths:
+        frame, meta = io.read_columns(path)
+        analysis = frame.pop("analysis")
+        for name in analyses:
+            rows = analysis == name
+            if rows.any() or (meta["mediator"], name) not in tables:  # an analysis may exclude nothing: no rows
+                tables[meta["mediator"], name] = {column: values[rows] for column, values in frame.items()}
+    return tables
+
+
 def external_curves(paths, listed, log):
-    """(label, mediator, m_MeV, g) of the external-bound files among ``paths``; logs the listed ones absent."""
+    """(label, mediator, region kind, m_MeV, g) of the external-bound files among ``paths``; logs the listed ones
+    absent. The region kind (lower, upper, closed) says which side of the curve is excluded."""
     curves = []
     for path in paths:
         header, m, g = io.read_limit_curve(path)
-        curves.append((header["name"], header["mediator"], m, g))
+        curves.append((header["name"], header["mediator"], header.get("region", "lower"), m, g))
         log.info("external bound %s (%s) drawn", header["name"], header["citation"])
     present = {str(p).rsplit("/", 1)[-1].removesuffix(".csv") for p in paths}
     absent = [name for name in listed if name not in present]
@@ -212,17 +245,34 @@ def external_curves(paths, listed, log):
     return curves
 
 
-EXTERNAL_STYLES = [("k", "-"), ("k", "--"), ("k", ":"), ("k", "-."), ("#636363", "-"), ("#636363", "--")]
+EXTERNAL_SHADES = ["#bdbdbd", "#969696", "#d9d9d9", "#737373"]  # existing bounds: grey regions, outlined
 
 
-def bound_figure(description: Mapping, params: Mapping, chi2_paths: Sequence, core_paths: Sequence,
-                 external_paths: Sequence, data: FigureData, log: logging.Logger):
-    """One panel per mediator with the layers of the description, in order (figs. 5-11)."""
+def external_region(ax, data, label, kind, m, g, shade, panel, y_scale, top):
+    """An excluded region of another experiment: inside a closed outline, or above (lower edge) or below
+    (upper edge) a curve; filled grey and outlined in black, under the projected regions."""
+    y = np.asarray(g) * y_scale
+    if kind == "closed":
+        ax.fill(m, y, facecolor=shade, edgecolor="k", linewidth=0.6, alpha=0.6, zorder=1)
+    else:
+        ax.fill_between(m, y, top if kind == "lower" else 0.0, facecolor=shade, edgecolor="none", alpha=0.6, zorder=1)
+        ax.plot(m, y, color="k", linewidth=0.6, zorder=1)
+    data.add(label, panel, m, y)
+    return Patch(facecolor=shade, edgecolor="k", linewidth=0.6, alpha=0.6, label=label)
+
+
+def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence], data: FigureData,
+                 log: logging.Logger):
+    """One panel per mediator with the layers of the description, in order (figs. 5-11): regions from their
+    exact edges, efficiency bands from the chi2 grids, core lines, external curves."""
     layers = description["layers"]
     drawn = set(params["analyses"])
     for label in params["skipped"]:
         log.info("layer %r not drawn: its analysis is not configured", label)
-    tables, threshold = read_chi2_tables(chi2_paths, drawn)
+    masses = grids.log_axis(params["grid"]["m_MeV"])
+    found = read_edge_tables(inputs.get("edges", []), drawn)
+    tables, threshold = read_chi2_tables(inputs.get("chi2", []), drawn)
+    core_paths, external_paths = inputs.get("core", []), inputs.get("external", [])
     cores = {}
     for path in core_paths:
         frame, meta = io.read_columns(path)
@@ -235,22 +285,21 @@ def bound_figure(description: Mapping, params: Mapping, chi2_paths: Sequence, co
         handles = []
         for layer in layers:
             if layer["type"] == "region" and layer["analysis"] in drawn:
-                handles.append(region(ax, data, layer, mediator, tables[mediator, layer["analysis"]], threshold,
-                                      y_scale))
+                handles.append(region(ax, data, layer, mediator, found[mediator, layer["analysis"]], masses, y_scale))
             elif layer["type"] == "band" and layer["analysis"] in drawn:
                 handles.append(band(ax, data, layer, mediator, tables[mediator, layer["analysis"]],
                                     tables[mediator, layer["variant"]], threshold, y_scale))
             elif layer["type"] == "core":
                 handles.append(level_line(ax, data, layer, mediator, cores[mediator], y_scale))
-        for (label, curve_mediator, m, g), (shade, style) in zip(curves, EXTERNAL_STYLES * 4):
+        top = params["grid"]["g"]["max"] * y_scale
+        for index, (label, curve_mediator, kind, m, g) in enumerate(curves):
             if curve_mediator == mediator:
-                handles += ax.plot(m, g * y_scale, color=shade, linestyle=style, linewidth=1.2, label=label)
-                data.add(label, mediator, m, g * y_scale)
+                handles.append(external_region(ax, data, label, kind, m, g, EXTERNAL_SHADES[index % 4], mediator,
+                                               y_scale, top))
         title = description.get("title")
         bound_axes(ax, f"{title + ', ' if title else ''}{MEDIATOR_LABELS[mediator]}", COUPLING_LABELS[convention])
-        frame = next(iter(tables.values()))
-        ax.set_xlim(frame["m_MeV"].min(), frame["m_MeV"].max())
-        ax.set_ylim(frame["g"].min() * y_scale, frame["g"].max() * y_scale)
+        ax.set_xlim(masses[0], masses[-1])
+        ax.set_ylim(params["grid"]["g"]["min"] * y_scale, params["grid"]["g"]["max"] * y_scale)
     fig.legend(handles=handles, loc="outside lower center", ncol=2)
     return fig
 
@@ -434,6 +483,5 @@ def draw(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence], 
     elif kind == "regimes":
         fig = regime_figure(description, params, inputs["rates"][0], data)
     else:
-        fig = bound_figure(description, params, inputs["chi2"], inputs.get("core", []), inputs.get("external", []),
-                           data, log)
+        fig = bound_figure(description, params, inputs, data, log)
     return fig, data
