@@ -22,6 +22,6 @@ rule all:
         "results/tables/event_counts.csv",
         "results/tables/bounds.csv",
         "results/tables/core_bounds.csv",
-        [f"results/contours/{mediator}/{family}.parquet" for mediator in MEDIATORS for family in FAMILIES],
+        [f"results/contours/{model}/{family}.parquet" for model in MODELS for family in FAMILIES],
         [f"results/figures/fig{number}.{ext}" for number in FIGURES for ext in ("pdf", "png")],
     default_target: True

@@ -16,12 +16,16 @@ except ConfigError as error:
 
 SOURCES = sorted(config["sources"])
 DETECTORS = sorted(config["detectors"])
-MEDIATORS = list(config["mediators"])
+MODELS = list(config["mediators"])  # the models computed for every analysis
+MEDIATORS = list(dict.fromkeys(config["models"][model]["mediator"] for model in MODELS))  # their types: core, rates
 ANALYSES = expand_analyses(
     config["analyses"], config["detectors"], config["statistics"]["normalisation_uncertainty"]
 )
 FAMILIES = families(ANALYSES)  # one chi2 job per configured analysis, its efficiency variants included
 FAMILY_PATTERN = "|".join(re.escape(name) for name in FAMILIES)
+# models a configured analysis adds to MODELS, computed by a chi2_model job each; and every model with spectra
+EXTRA_MODELS = {family: [m for m in config["analyses"][family].get("models", []) if m not in MODELS] for family in FAMILIES}
+SPECTRA_MODELS = list(dict.fromkeys(MODELS + [model for models in EXTRA_MODELS.values() for model in models]))
 
 
 def plain(value):
@@ -34,6 +38,11 @@ def source_files(wildcards):
     spec = config["sources"][wildcards.source]
     entries = spec.get("species", spec.get("components", {}))
     return [entry["file"] for entry in entries.values()]
+
+
+def uses_solar_msw(source):
+    """Whether a source has solar components, whose flavours at the Earth depend on the oscillation parameters."""
+    return any("solar_msw" in entry for entry in config["sources"][source].get("components", {}).values())
 
 
 def efficiency_files(wildcards):
@@ -62,12 +71,18 @@ def kernel_params(wildcards):
     )
 
 
+def job_models(wildcards):
+    """The models of a chi2 job: MODELS (rule chi2), or the one model of a chi2_model job."""
+    model = getattr(wildcards, "model", None)
+    return [model] if model else MODELS
+
+
 def spectra_of_family(wildcards):
-    """The spectra tables the analyses of a family read: mediator by mediator, analysis by analysis, every
+    """The spectra tables the analyses of a family read: model by model, analysis by analysis, every
     source x (detector, efficiency); a table two analyses share is listed for each."""
     return [
-        f"results/spectra/{mediator}/{source}/{detector}/{efficiency}.parquet"
-        for mediator in MEDIATORS
+        f"results/spectra/{model}/{source}/{detector}/{efficiency}.parquet"
+        for model in job_models(wildcards)
         for analysis in FAMILIES[wildcards.analysis]
         for source in analysis.sources
         for detector, efficiency in analysis.members
@@ -91,7 +106,8 @@ def family_params(wildcards):
         {
             "statistic": analysis.statistic,
             "ceiling_detector": config["detectors"][analysis.members[0][0]] if ceiling else None,
-            "mediators": MEDIATORS,
+            "models": [{"name": model, "mediator": config["models"][model]["mediator"],
+                        "coupling": config["models"][model]["coupling"]["name"]} for model in job_models(wildcards)],
             "sources": list(analysis.sources),
             "variants": [{"name": variant.name, "members": [list(m) for m in variant.members]} for variant in analyses],
             "sigma": dict(analysis.sigma_by_source),

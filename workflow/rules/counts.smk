@@ -1,6 +1,6 @@
 # Separable recoil kernels and binned spectra per (source, detector, efficiency), and the Standard-Model
 # event counts. One job per (source, detector, efficiency) computes the kernel, then the spectra of
-# every mediator from it: each step takes milliseconds, so a job of its own would be mostly start-up.
+# every model from it: each step takes milliseconds, so a job of its own would be mostly start-up.
 
 
 rule spectra:
@@ -9,11 +9,11 @@ rule spectra:
         efficiency=efficiency_files,
     output:
         kernel="results/kernels/{source}/{detector}/{efficiency}.parquet",
-        spectra=expand("results/spectra/{mediator}/{{source}}/{{detector}}/{{efficiency}}.parquet", mediator=MEDIATORS),
+        spectra=expand("results/spectra/{model}/{{source}}/{{detector}}/{{efficiency}}.parquet", model=SPECTRA_MODELS),
     params:
         spec=kernel_params,
         masses=lambda wildcards: plain({"grid": config["grid"]["m_MeV"], "report": config["report_masses_MeV"]}),
-        mediators=MEDIATORS,
+        models=lambda wildcards: plain([[model, config["models"][model]] for model in SPECTRA_MODELS]),  # output order
     log:
         "logs/spectra/{source}/{detector}/{efficiency}.log",
     benchmark:

@@ -24,7 +24,7 @@ rule rates:
 def chi2_inputs(*analyses):
     """The chi2 tables that hold ``analyses``: one per family (an efficiency variant is in its analysis's table)."""
     tables = dict.fromkeys(ANALYSES[analysis].family for analysis in analyses)
-    return [f"results/chi2/{mediator}/{family}.parquet" for mediator in MEDIATORS for family in tables]
+    return [f"results/chi2/{model}/{family}.parquet" for model in MODELS for family in tables]
 
 
 def sn_analyses(*detector_sets):

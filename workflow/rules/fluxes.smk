@@ -8,6 +8,7 @@ rule flux:
         "results/fluxes/{source}.parquet",
     params:
         source=lambda wildcards: plain(config["sources"][wildcards.source]),
+        oscillations=lambda wildcards: plain(config["oscillations"]) if uses_solar_msw(wildcards.source) else None,
     log:
         "logs/flux/{source}.log",
     benchmark:

@@ -1,5 +1,6 @@
-"""Rule chi2: the chi-square of a family (an analysis and its efficiency variants) on the (g, m) grid,
-its contours and bounds, per mediator; the rows of each analysis are named in an ``analysis`` column.
+"""Rules chi2 and chi2_model: the chi-square of a family (an analysis and its efficiency variants) on the
+(g, m) grid, its contours and bounds, per model (g its coupling); the rows of each analysis are named in an
+``analysis`` column.
 
 The statistic is the paper's Asimov Poisson chi2 (eqs. 21-24), or for the existing bounds a
 counting chi2 (COHERENT) or an event ceiling (XENON1T): see astrocevns.statistics.
@@ -97,8 +98,8 @@ def event_ceiling():
     return ceiling
 
 
-def analyse(name, mediator, per_source):
-    """Column tables of one analysis and mediator: the chi2 grid, the polylines of its exclusion boundary,
+def analyse(name, model, per_source):
+    """Column tables of one analysis and model: the chi2 grid, the polylines of its exclusion boundary,
     and the smallest excluded coupling at each report mass (NaN where nothing is excluded)."""
     masses, report_masses = (per_source[spec["sources"][0]][on_grid][0] for on_grid in (True, False))
     chi2, pull, best = on_grid(per_source)
@@ -107,16 +108,16 @@ def analyse(name, mediator, per_source):
     # chi2 is infinite where no events are predicted but the SM has some: excluded at any CL
     grid = {"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
             "pull": pull.ravel(), "source": best.ravel()}
-    log.info("%s %s: %.1f %% of the grid excluded at delta chi2 > %.3f", mediator, name,
+    log.info("%s %s: %.1f %% of the grid excluded at delta chi2 > %.3f", model, name,
              100 * np.mean(chi2 > threshold), threshold)
     lines = contours.exclusion_contours(masses, g, chi2, threshold)
     first_points = np.unique(lines["line"], return_index=True)[1]
-    log.info("%s %s: %d contour lines (%d closed)", mediator, name, first_points.size,
+    log.info("%s %s: %d contour lines (%d closed)", model, name, first_points.size,
              int(lines["closed"][first_points].sum()))
     g_min = bounds.smallest_excluded_coupling(lambda coupling: evaluate(per_source, False, coupling)[0] - reference,
                                               spec["bounds"]["g_min"], spec["bounds"]["g_max"], threshold,
                                               spec["bounds"]["scan_points"])
-    log.info("%s %s: g_min at %s MeV = %s", mediator, name, report_masses.tolist(), np.round(g_min, 9).tolist())
+    log.info("%s %s: g_min at %s MeV = %s", model, name, report_masses.tolist(), np.round(g_min, 9).tolist())
     return grid, lines, {"m_MeV": report_masses, "g_min": g_min}
 
 
@@ -130,26 +131,29 @@ def stacked(tables):
 
 max_events = event_ceiling()
 names = [variant["name"] for variant in spec["variants"]]
-# spectra inputs are ordered mediator by mediator, analysis by analysis, source by source, members within
+# spectra inputs are ordered model by model, analysis by analysis, source by source, members within
 # (rules/common.smk); a table the analyses of the family share is listed for each, and read once
 split_tables = {path: split(io.read_columns(path)[0]) for path in dict.fromkeys(snakemake.input.spectra)}
 paths = iter(snakemake.input.spectra)
-for mediator, chi2_path, contours_path, bounds_path in zip(spec["mediators"], snakemake.output.chi2,
-                                                          snakemake.output.contours, snakemake.output.bounds):
+for entry, chi2_path, contours_path, bounds_path in zip(spec["models"], snakemake.output.chi2,
+                                                       snakemake.output.contours, snakemake.output.bounds):
+    model, mediator, coupling = entry["name"], entry["mediator"], entry["coupling"]
     results = []
     for variant in spec["variants"]:
         per_source = {source: joined([split_tables[next(paths)] for _ in variant["members"]])
                       for source in spec["sources"]}
-        results.append(analyse(variant["name"], mediator, per_source))
+        results.append(analyse(variant["name"], model, per_source))
     chi2_table, contour_table, bounds_table = (stacked(list(part)) for part in zip(*results))
     for table in (chi2_table, contour_table):
         table["analysis"] = columnar.categorical(table["analysis"], names)
     chi2_table["source"] = columnar.categorical(chi2_table["source"], spec["sources"])
     g_min = bounds_table["g_min"]  # a null g_min: nothing excluded in range
-    bounds_table = {"analysis": np.asarray(names)[bounds_table["analysis"]], "mediator": np.full(g_min.size, mediator),
+    bounds_table = {"analysis": np.asarray(names)[bounds_table["analysis"]], "model": np.full(g_min.size, model),
+                    "mediator": np.full(g_min.size, mediator), "coupling": np.full(g_min.size, coupling),
                     "m_MeV": bounds_table["m_MeV"], "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min))}
-    meta = {"family": wc.analysis, "mediator": mediator, "delta_chi2": repr(threshold), "statistic": statistic["kind"],
-            "inputs_hash": io.content_hash(spec, mediator, *snakemake.input)}
+    meta = {"family": wc.analysis, "model": model, "mediator": mediator, "coupling": coupling,
+            "delta_chi2": repr(threshold), "statistic": statistic["kind"],
+            "inputs_hash": io.content_hash(spec, model, *snakemake.input)}
     io.write_parquet(chi2_table, chi2_path, meta)
     io.write_parquet(contour_table, contours_path, meta)
     io.write_parquet(bounds_table, bounds_path, meta)
