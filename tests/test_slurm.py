@@ -18,7 +18,7 @@ import pytest
 from conftest import copy_workflow, run_snakemake
 
 pytestmark = pytest.mark.workflow
-TARGETS = ("results/chi2/vector/solar/darwin.parquet", "results/chi2/scalar/solar/darwin.parquet")
+TARGETS = ("results/chi2/universal_vector/solar/darwin.parquet", "results/chi2/universal_scalar/solar/darwin.parquet")
 TEST_CONFIG = ("--configfile", "config/test.yaml")
 
 SLURM_CONF = """\
