@@ -22,6 +22,7 @@ import numpy as np
 from . import constants as c
 from . import cross_sections as xs
 from .detectors import Detector
+from .fluxes import PiecewiseLinearFluence
 from .models import ALL_FLAVOURS, Model, as_model
 
 MEDIATORS = ("vector", "scalar")
@@ -178,7 +179,7 @@ def counts_from_polynomial(coefficients, coupling):
 
 def _flavour_groups(fluence):
     """{group: PiecewiseLinearFluence}: a single fluence is the whole flux (:data:`models.ALL_FLAVOURS`)."""
-    groups = {ALL_FLAVOURS: fluence} if hasattr(fluence, "tail_integrals") else dict(fluence)
+    groups = {ALL_FLAVOURS: fluence} if isinstance(fluence, PiecewiseLinearFluence) else dict(fluence)
     if ALL_FLAVOURS not in groups:
         raise ValueError(f"the fluences by flavour group need the whole flux under {ALL_FLAVOURS!r}")
     return {ALL_FLAVOURS: groups.pop(ALL_FLAVOURS), **groups}
