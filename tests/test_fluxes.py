@@ -71,7 +71,8 @@ def test_fluence_grid_must_be_positive_and_increasing():
 def test_steady_source_normalisation_and_exposure(tmp_path):
     table = tmp_path / "shape.csv"
     table.write_text("# a triangle\nE_nu_MeV,spectrum_per_MeV\n1,0\n2,1\n3,0\n")
-    spec = {"kind": "steady", "exposure_yr": 2.0, "components": {"x": {"file": str(table), "total_flux_per_cm2_s": 5.0, "flavours": {"e": 1.0}}}}
+    component = {"file": str(table), "total_flux_per_cm2_s": 5.0, "flavours": {"e": 1.0}}
+    spec = {"kind": "steady", "exposure_yr": 2.0, "components": {"x": component}}
     frame = sources.source_table(spec)
     total = np.trapezoid(frame[sources.TOTAL_COLUMN], frame["E_nu_MeV"])
     assert total == pytest.approx(5.0 * 2.0 * 365.25 * 86400)
@@ -136,7 +137,7 @@ def test_flavour_columns_add_up_to_the_total(name, monkeypatch):
 
 
 def test_supernova_flavours_as_emitted(monkeypatch):
-    """nu_e and anti-nu_e are flavour e; the four nu_x species are nu_mu, anti-nu_mu, nu_tau, anti-nu_tau in equal parts."""
+    """nu_e and anti-nu_e are flavour e; the four nu_x species are nu_mu, anti-nu_mu, nu_tau, anti-nu_tau alike."""
     table = config_source_table("sn_cc", monkeypatch)
     column = sources.fluence_column
     assert np.array_equal(flavour(table, "e"), table[column("nue")] + table[column("nuebar")])
@@ -160,8 +161,9 @@ def test_solar_flavours_follow_the_msw_survival_probability(monkeypatch):
     table = config_source_table("solar", monkeypatch)
     E, column = table["E_nu_MeV"], sources.fluence_column
     mixing = oscillations.MixingParameters.from_config(CONFIG["oscillations"])
-    expected = sum(table[column(region)] * oscillations.solar_survival_probability(E, mixing, CONFIG["oscillations"]["sun"],
-                                                                                   region) for region in ("8B", "hep"))
+    sun = CONFIG["oscillations"]["sun"]
+    expected = sum(table[column(region)] * oscillations.solar_survival_probability(E, mixing, sun, region)
+                   for region in ("8B", "hep"))
     assert np.allclose(flavour(table, "e"), expected, rtol=1e-13, atol=0)
     # at 10 MeV about a third of the 8B flux arrives as nu_e
     at_10 = np.searchsorted(E, 10.0)

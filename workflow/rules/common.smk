@@ -24,7 +24,9 @@ ANALYSES = expand_analyses(
 FAMILIES = families(ANALYSES)  # one chi2 job per configured analysis, its efficiency variants included
 FAMILY_PATTERN = "|".join(re.escape(name) for name in FAMILIES)
 # models a configured analysis adds to MODELS, computed by a chi2_model job each; and every model with spectra
-EXTRA_MODELS = {family: [m for m in config["analyses"][family].get("models", []) if m not in MODELS] for family in FAMILIES}
+EXTRA_MODELS = {
+    family: [model for model in config["analyses"][family].get("models", []) if model not in MODELS] for family in FAMILIES
+}
 SPECTRA_MODELS = list(dict.fromkeys(MODELS + [model for models in EXTRA_MODELS.values() for model in models]))
 
 

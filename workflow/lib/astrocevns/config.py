@@ -154,8 +154,8 @@ def _check_model(name, model):
                               "(only a vector boson mixes with the photon)")
         quarks = charges.get("quarks", {})
         if quarks.get("u", 0.0) != quarks.get("d", 0.0):
-            raise ConfigError(f"config key {key}.quarks: different u and d charges are vector-only; a scalar model takes "
-                              "one charge for every quark (the paper's eq. 10), or its nucleon charges under nucleons")
+            raise ConfigError(f"config key {key}.quarks: different u and d charges are vector-only; a scalar model "
+                              "takes one charge for every quark (the paper's eq. 10), or nucleon charges (nucleons)")
     if not any(charges["neutrinos"].values()):
         raise ConfigError(f"config key {key}.neutrinos: every neutrino charge is zero, so the model changes no rate")
     if mixing and not np.isclose(sum(charges["neutrinos"].values()), 0.0, atol=1e-12):
