@@ -18,6 +18,7 @@ wildcard_constraints:
     source="|".join(SOURCES),
     detector="|".join(DETECTORS),
     mediator="|".join(MEDIATORS),
+    model="|".join(re.escape(model) for model in SPECTRA_MODELS),
     analysis=FAMILY_PATTERN,
     number="|".join(str(n) for n in FIGURE_NUMBERS),
 
@@ -36,7 +37,7 @@ rule all:
         "results/tables/event_counts.csv",
         "results/tables/bounds.csv",
         "results/tables/core_bounds.csv",
-        [f"results/contours/{mediator}/{family}.parquet" for mediator in MEDIATORS for family in BASE_SETUP.families],
+        [f"results/contours/{model}/{family}.parquet" for model in MODELS for family in BASE_SETUP.families],
         [f"results/figures/fig{number}.{ext}" for number in FIGURE_NUMBERS for ext in ("pdf", "png", "csv")],
         [table for name, setup in SETUPS.items() if name for table in tables_of(setup)],
         [f"results/{kind}/scans/{scan}.{ext}" for scan in SCANS for kind, ext in (("tables", "csv"), ("figures", "png"))],

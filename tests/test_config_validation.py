@@ -47,6 +47,11 @@ CONFIG_CASES = {
     "zero sigma": ("statistics.normalisation_uncertainty.solar", 0.0, "['statistics']['normalisation_uncertainty']['solar']"),
     "core region reversed": ("core.R1_km", 50.0, "config key core: R1_km = 50.0 must be below R2_km"),
     "missing flux file": ("sources.solar.components.8B.file", "resources/solar/absent.csv", "sources.solar.components.8B.file: file not found"),
+    "model with all couplings zero": ("models.b_minus_l.charges.neutrinos", {"e": 0, "mu": 0, "tau": 0}, "models.b_minus_l.charges.neutrinos: every neutrino charge is zero"),
+    "model with an unknown flavour": ("models.b_minus_l.charges.neutrinos", {"e": -1, "muon": -1}, "models.b_minus_l.charges.neutrinos.muon: unknown flavour 'muon'"),
+    "scalar model with a vector-only key": ("models.universal_scalar.charges.kinetic_mixing", True, "models.universal_scalar.charges.kinetic_mixing: a vector-only key"),
+    "unknown model": ("mediators", ["universal_vector", "vector"], "config key mediators: unknown model 'vector'"),
+    "component without flavours": ("sources.atmospheric.components.nue.flavours", DELETE, "sources.atmospheric.components.nue: give flavours or solar_msw"),
 }
 
 FILE_CASES = {

@@ -263,8 +263,8 @@ def test_existing_bound_analyses_pin_their_efficiency():
 
 
 def test_b_minus_l_and_scalar_conventions():
-    # U(1)_{B-L}: q_q = 1/3 (baryon number of a quark), q_nu = 1 (lepton number): g^2 = g_BL^2 / 3
-    assert couplings.charge_product("g_BL") == pytest.approx(1 / 3)
+    # U(1)_{B-L}: q_q = 1/3 (baryon number of a quark), q_nu = -1 (B - L of a neutrino): g_nu g_q = -g_BL^2 / 3
+    assert couplings.charge_product("g_BL") == pytest.approx(-1 / 3)
     assert couplings.to_model(1e-5, "g_BL") == pytest.approx(math.sqrt(3) * 1e-5)
     assert couplings.from_model(couplings.to_model(2e-5, "g_BL"), "g_BL") == pytest.approx(2e-5)
     assert couplings.to_model(1e-5, "g_phi") == 1e-5

@@ -1,11 +1,16 @@
-"""Fluxes: pinched spectra (eqs. 15-16), SN time integration (eq. 17), exact tail integrals, readers."""
+"""Fluxes: pinched spectra (eqs. 15-16), SN time integration (eq. 17), exact tail integrals, readers, flavours."""
 
 import numpy as np
 import pytest
+import yaml
 from scipy.integrate import quad
 
 from astrocevns import constants as c
-from astrocevns import fluxes, io, sources
+from astrocevns import fluxes, io, oscillations, sources
+
+from conftest import ROOT
+
+CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 
 
 def test_pinched_spectrum_has_the_requested_moments():
@@ -66,7 +71,8 @@ def test_fluence_grid_must_be_positive_and_increasing():
 def test_steady_source_normalisation_and_exposure(tmp_path):
     table = tmp_path / "shape.csv"
     table.write_text("# a triangle\nE_nu_MeV,spectrum_per_MeV\n1,0\n2,1\n3,0\n")
-    spec = {"kind": "steady", "exposure_yr": 2.0, "components": {"x": {"file": str(table), "total_flux_per_cm2_s": 5.0}}}
+    component = {"file": str(table), "total_flux_per_cm2_s": 5.0, "flavours": {"e": 1.0}}
+    spec = {"kind": "steady", "exposure_yr": 2.0, "components": {"x": component}}
     frame = sources.source_table(spec)
     total = np.trapezoid(frame[sources.TOTAL_COLUMN], frame["E_nu_MeV"])
     assert total == pytest.approx(5.0 * 2.0 * 365.25 * 86400)
@@ -109,3 +115,58 @@ def test_spectrum_reader_rejects_missing_and_unsorted_files(tmp_path):
     path.write_text("E_nu_MeV,value\n2,1\n1,1\n")
     with pytest.raises(io.InputError, match="unsorted.csv, line 3: energy not strictly increasing"):
         io.read_spectrum_table(path)
+
+
+# --- flavours at the detector --------------------------------------------------------------------
+
+def config_source_table(name, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    return sources.source_table(CONFIG["sources"][name], CONFIG["oscillations"])
+
+
+def flavour(table, name):
+    return table[sources.flavour_column(name)]
+
+
+@pytest.mark.parametrize("name", ["sn_cc", "sn_failed", "solar", "atmospheric", "coherent_csi"])
+def test_flavour_columns_add_up_to_the_total(name, monkeypatch):
+    table = config_source_table(name, monkeypatch)
+    total = table[sources.TOTAL_COLUMN]
+    summed = sum(flavour(table, f) for f in ("e", "mu", "tau"))
+    assert np.allclose(summed, total, rtol=1e-12, atol=0)
+
+
+def test_supernova_flavours_as_emitted(monkeypatch):
+    """nu_e and anti-nu_e are flavour e; the four nu_x species are nu_mu, anti-nu_mu, nu_tau, anti-nu_tau alike."""
+    table = config_source_table("sn_cc", monkeypatch)
+    column = sources.fluence_column
+    assert np.array_equal(flavour(table, "e"), table[column("nue")] + table[column("nuebar")])
+    assert np.array_equal(flavour(table, "mu"), flavour(table, "tau"))
+    assert np.allclose(flavour(table, "mu"), 0.5 * table[column("nux")], rtol=1e-15)
+
+
+def test_atmospheric_and_beam_flavours(monkeypatch):
+    atmospheric = config_source_table("atmospheric", monkeypatch)
+    assert not np.any(flavour(atmospheric, "tau"))
+    column = sources.fluence_column
+    assert np.array_equal(flavour(atmospheric, "mu"), atmospheric[column("numu")] + atmospheric[column("numubar")])
+    beam = config_source_table("coherent_csi", monkeypatch)
+    # pi+ -> mu+ nu_mu, mu+ -> e+ nu_e anti-nu_mu: one nu_e and two nu_mu-flavoured neutrinos per pion
+    E = beam["E_nu_MeV"]
+    assert np.trapezoid(flavour(beam, "mu"), E) == pytest.approx(2 * np.trapezoid(flavour(beam, "e"), E), rel=1e-5)
+    assert not np.any(flavour(beam, "tau"))
+
+
+def test_solar_flavours_follow_the_msw_survival_probability(monkeypatch):
+    table = config_source_table("solar", monkeypatch)
+    E, column = table["E_nu_MeV"], sources.fluence_column
+    mixing = oscillations.MixingParameters.from_config(CONFIG["oscillations"])
+    sun = CONFIG["oscillations"]["sun"]
+    expected = sum(table[column(region)] * oscillations.solar_survival_probability(E, mixing, sun, region)
+                   for region in ("8B", "hep"))
+    assert np.allclose(flavour(table, "e"), expected, rtol=1e-13, atol=0)
+    # at 10 MeV about a third of the 8B flux arrives as nu_e
+    at_10 = np.searchsorted(E, 10.0)
+    assert flavour(table, "e")[at_10] / table[sources.TOTAL_COLUMN][at_10] == pytest.approx(0.32, abs=0.02)
+    with pytest.raises(ValueError, match="'8B' is solar"):
+        sources.source_table(CONFIG["sources"]["solar"])

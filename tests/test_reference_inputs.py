@@ -35,7 +35,7 @@ def reference_spec(source, reference_dir):
 def sm_events(spec, detector_name):
     det = CONFIG["detectors"][detector_name]
     (detector,) = cfg.detector_parts(detector_name, det, CONFIG["targets"], CONFIG["form_factor"], Efficiency.ideal())
-    fluence = sources.total_fluence(sources.source_table(spec))
+    fluence = sources.total_fluence(sources.source_table(spec, CONFIG["oscillations"]))
     return rates.recoil_kernel(fluence, detector, **CONFIG["recoil_bins"]).sm_counts().sum()
 
 

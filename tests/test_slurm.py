@@ -17,7 +17,7 @@ import pytest
 from helpers import TEST_CONFIG, copy_workflow, run_snakemake
 
 pytestmark = [pytest.mark.workflow, pytest.mark.slurm]
-TARGETS = ("results/chi2/vector/solar/darwin.parquet", "results/chi2/scalar/solar/darwin.parquet")
+TARGETS = ("results/chi2/universal_vector/solar/darwin.parquet", "results/chi2/universal_scalar/solar/darwin.parquet")
 
 SLURM_CONF = """\
 ClusterName=local

@@ -31,10 +31,10 @@ def test_dry_run_plans_every_stage(finished_run):
     jobs = planned_jobs(log)
     # 4 astrophysical sources x 8 (detector, efficiency) pairs, and 2 beams with one detector each;
     # 25 projected analyses (each with its xenon1t_nr variant where it has a xenon detector) + 3 existing
-    # bounds; one job serves both mediators, a spectra job writes its kernel too, and a chi2 job its
-    # analysis's variants, contours and bounds
+    # bounds; one job serves both universal models, a spectra job writes its kernel too, and a chi2 job its
+    # analysis's variants, contours and bounds; the 7 analyses that add the B-L model get a chi2_model job each
     assert jobs["flux"] == 6 and jobs["spectra"] == 34 and jobs["event_counts"] == 1
-    assert jobs["chi2"] == 28
+    assert jobs["chi2"] == 28 and jobs["chi2_model"] == 7
     assert jobs["bounds_table"] == 1 and jobs["all"] == 1
     assert "kernel" not in jobs and "contour" not in jobs
     assert jobs["rates"] == 4 and jobs["figure"] == 12
@@ -58,32 +58,39 @@ def test_event_counts_table(finished_run):
 def test_bounds_table(finished_run):
     directory, _ = finished_run
     table = pd.read_csv(directory / "results/tables/bounds.csv")
-    assert list(table.columns) == ["analysis", "mediator", "m_MeV", "g_min"]
+    assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min"]
     required = {"sn_cc/combined", "sn_cc/resnova3", "sn_cc/darwin", "sn_failed/combined",
                 "sn_marginalised/combined", "solar/combined", "solar/darwin", "atmospheric/combined"}
     assert required <= set(table.analysis)
     assert sorted(table.m_MeV.unique()) == [0.1, 1.0, 10.0, 100.0, 1000.0]
-    assert len(table) == 2 * 45 * 5
-    bounds = table.set_index(["analysis", "mediator", "m_MeV"]).g_min
-    for mediator in ("vector", "scalar"):
+    # two universal models x 45 analyses, and B-L for 11 of them (their xenon1t_nr variants included)
+    assert len(table) == 2 * 45 * 5 + 11 * 5
+    bounds = table.set_index(["analysis", "model", "m_MeV"]).g_min
+    for model in ("universal_vector", "universal_scalar"):
         # low-mass plateau and weakening at high mass (paper figs. 5-8)
-        assert bounds["sn_cc/combined", mediator, 0.1] == pytest.approx(bounds["sn_cc/combined", mediator, 1.0], rel=0.05)
-        assert bounds["sn_cc/combined", mediator, 1000.0] > 10 * bounds["sn_cc/combined", mediator, 1.0]
+        assert bounds["sn_cc/combined", model, 0.1] == pytest.approx(bounds["sn_cc/combined", model, 1.0], rel=0.05)
+        assert bounds["sn_cc/combined", model, 1000.0] > 10 * bounds["sn_cc/combined", model, 1.0]
         # combining detectors never weakens; marginalising over SN models never strengthens
-        assert bounds["sn_cc/combined", mediator, 1.0] <= bounds["sn_cc/resnova3", mediator, 1.0] * (1 + 1e-6)
-        assert bounds["sn_marginalised/combined", mediator, 1.0] >= bounds["sn_cc/combined", mediator, 1.0] * (1 - 1e-6)
+        assert bounds["sn_cc/combined", model, 1.0] <= bounds["sn_cc/resnova3", model, 1.0] * (1 + 1e-6)
+        assert bounds["sn_marginalised/combined", model, 1.0] >= bounds["sn_cc/combined", model, 1.0] * (1 - 1e-6)
+    # B-L in g_BL, with its constructive interference: weaker than the paper's rescaling sqrt(3) g at every mass
+    b_minus_l = table[table.model == "b_minus_l"]
+    assert set(b_minus_l.coupling) == {"g_BL"} and set(b_minus_l.mediator) == {"vector"}
+    for analysis in ("solar/darwin", "solar/combined", "sn_cc/resnova3"):
+        for m in (0.1, 1.0, 10.0, 100.0, 1000.0):
+            assert bounds[analysis, "b_minus_l", m] > 3**0.5 * bounds[analysis, "universal_vector", m]
 
 
 def test_contours_written(finished_run):
     directory, _ = finished_run
-    lines = pd.read_parquet(directory / "results/contours/vector/sn_cc/combined.parquet")
+    lines = pd.read_parquet(directory / "results/contours/universal_vector/sn_cc/combined.parquet")
     assert {"analysis", "line", "closed", "m_MeV", "g"} <= set(lines.columns) and len(lines) > 10
     assert set(lines.analysis) == {"sn_cc/combined", "sn_cc/combined-xenon1t_nr"}
 
 
 def test_chi2_table_holds_the_efficiency_variant(finished_run):
     directory, _ = finished_run
-    table = pd.read_parquet(directory / "results/chi2/scalar/solar/combined.parquet")
+    table = pd.read_parquet(directory / "results/chi2/universal_scalar/solar/combined.parquet")
     ideal, reduced = (table[table.analysis == name] for name in ("solar/combined", "solar/combined-xenon1t_nr"))
     assert len(ideal) == len(reduced) == 24 * 20  # the test grid, once per analysis
     # a lower efficiency sees fewer events: it never excludes a point the ideal detector does not

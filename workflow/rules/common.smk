@@ -39,11 +39,24 @@ class Setup:
         self.root = BASE if not name else f"{BASE}/variants/{name}"
         self.sources = sorted(cfg["sources"])
         self.detectors = sorted(cfg["detectors"])
-        self.mediators = list(cfg["mediators"])
+        self.models = list(cfg["mediators"])  # the models computed for every analysis
+        self.mediators = list(dict.fromkeys(cfg["models"][model]["mediator"] for model in self.models))  # their types
         expanded = expand_analyses(cfg["analyses"], cfg["detectors"], cfg["statistics"]["normalisation_uncertainty"])
         self.analyses = {n: a for n, a in expanded.items() if analyses is None or a.family in analyses}
         self.families = families(self.analyses)
-        self.figures = figures.buildable(FIGURE_DESCRIPTIONS, self.mediators) if with_figures else {}
+        # models an analysis adds to those of every analysis (its 'models'): one chi2_model job each
+        self.extra_models = {
+            family: [m for m in cfg["analyses"][family].get("models", []) if m not in self.models]
+            for family in self.families
+        }
+        self.figures = figures.buildable(FIGURE_DESCRIPTIONS, self.panel_models()) if with_figures else {}
+
+    def panel_models(self):
+        """The models whose tables exist for at least one analysis: those of every analysis and the added ones."""
+        return list(dict.fromkeys(self.models + [m for models in self.extra_models.values() for m in models]))
+
+    def has_tables(self, model, family):
+        return model in self.models or model in self.extra_models.get(family, [])
 
 
 def variant_setup(name, overlay, analyses=None, tables=("event_counts", "bounds", "core_bounds")):
@@ -62,7 +75,11 @@ def variant_setup(name, overlay, analyses=None, tables=("event_counts", "bounds"
     unknown = sorted(set(analyses or ()) - set(config["analyses"]))
     if unknown:
         parse_error(f"config key variants/scans of {name}: unknown analyses {unknown}")
-    return Setup(name, cfg, analyses, tables=tables)
+    setup = Setup(name, cfg, analyses, tables=tables)
+    added = sorted(set(setup.panel_models()) - set(SPECTRA_MODELS))
+    if added:
+        parse_error(f"variant {name}: analyses add models {added} that the base configuration does not compute")
+    return setup
 
 
 validate(config, schema="../../config/schema.yaml")
@@ -79,8 +96,10 @@ except ConfigError as error:
     parse_error(error)
 for name in sorted(set(FIGURE_DESCRIPTIONS) - set(BASE_SETUP.figures), key=lambda n: int(n[3:])):
     logger.warning(f"{name} is not built: none of its panels {FIGURE_DESCRIPTIONS[name]['panels']} is among "
-                   f"the configured mediators {BASE_SETUP.mediators}")
+                   f"the models computed {BASE_SETUP.panel_models()}")
 FIGURE_NUMBERS = sorted(int(name[3:]) for name in BASE_SETUP.figures)
+MODELS = BASE_SETUP.models
+SPECTRA_MODELS = BASE_SETUP.panel_models()  # every model a spectra job writes (variants cannot add one)
 
 try:
     SCANS = {name: {**scan, "variants": {}} for name, scan in config["scans"].items()}
@@ -108,7 +127,8 @@ NAMES = list(SETUPS)
 # wildcard values of every configuration
 SOURCES = sorted({s for setup in SETUPS.values() for s in setup.sources})
 DETECTORS = sorted({d for setup in SETUPS.values() for d in setup.detectors})
-MEDIATORS = BASE_SETUP.mediators
+MEDIATORS = BASE_SETUP.mediators  # mediator types: the core and rate tables
+EXTRA_PAIRS = sorted({(m, f) for setup in SETUPS.values() for f, models in setup.extra_models.items() for m in models})
 FAMILY_PATTERN = "|".join(
     re.escape(name) for name in sorted({f for setup in SETUPS.values() for f in setup.families}, key=len, reverse=True)
 )
@@ -122,8 +142,19 @@ def setup_of(wildcards):
 # ---- what each job depends on, per configuration (also its identity for sharing jobs) ----
 
 
+def uses_solar_msw(cfg, source):
+    """Whether a source has solar components, whose flavours at the Earth depend on the oscillation parameters."""
+    return any("solar_msw" in entry for entry in cfg["sources"][source].get("components", {}).values())
+
+
+def oscillation_spec(cfg, source):
+    return plain(cfg["oscillations"]) if uses_solar_msw(cfg, source) else None
+
+
 def flux_spec(cfg, source):
-    return plain(cfg["sources"][source]) if source in cfg["sources"] else None
+    if source not in cfg["sources"]:
+        return None
+    return [plain(cfg["sources"][source]), oscillation_spec(cfg, source)]
 
 
 def kernel_spec(cfg, detector):
@@ -153,11 +184,16 @@ def spectra_identity(name, source, detector, efficiency):
     if source not in cfg["sources"] or detector not in cfg["detectors"]:
         return None
     return variants.identity([flux_spec(cfg, source), kernel_spec(cfg, detector), mass_spec(cfg),
-                              efficiency_path(cfg, efficiency), cfg["mediators"]])
+                              efficiency_path(cfg, efficiency), spectra_models_spec(cfg)])
 
 
-def family_spec(name, family):
-    """Only what the chi-squares of one family depend on (its variants differ only in their members)."""
+def spectra_models_spec(cfg):
+    """[name, definition] of every model a spectra job writes, in the order of its outputs."""
+    return plain([[model, cfg["models"][model]] for model in SPECTRA_MODELS])
+
+
+def family_spec(name, family, models):
+    """Only what the chi-squares of one family for ``models`` depend on (its variants differ only in their members)."""
     setup = SETUPS[name]
     cfg = setup.config
     analyses = setup.families[family]
@@ -166,9 +202,13 @@ def family_spec(name, family):
     return plain(
         {
             "statistic": analysis.statistic,
-            "spectra_keys": [list(key) for key in family_spectra_keys(setup, family)],
+            "spectra_keys": [list(key) for key in family_spectra_keys(setup, family, models)],
             "ceiling_detector": cfg["detectors"][analysis.members[0][0]] if ceiling else None,
-            "mediators": setup.mediators,
+            "models": [
+                {"name": model, "mediator": cfg["models"][model]["mediator"],
+                 "coupling": cfg["models"][model]["coupling"]["name"]}
+                for model in models
+            ],
             "sources": list(analysis.sources),
             "variants": [{"name": variant.name, "members": [list(m) for m in variant.members]} for variant in analyses],
             "sigma": dict(analysis.sigma_by_source),
@@ -184,12 +224,13 @@ def family_spec(name, family):
     )
 
 
-def family_identity(name, family):
+def family_identity(name, family, *models):
     setup = SETUPS[name]
-    if family not in setup.families:
+    models = list(models) or setup.models
+    if family not in setup.families or not all(setup.has_tables(model, family) for model in models):
         return None
-    spectra = [spectra_identity(name, *key[1:]) for key in family_spectra_keys(setup, family)]
-    return variants.identity([family_spec(name, family), spectra, efficiency_files_of(setup, family)])
+    spectra = [spectra_identity(name, *key[1:]) for key in family_spectra_keys(setup, family, models)]
+    return variants.identity([family_spec(name, family, models), spectra, efficiency_files_of(setup, family)])
 
 
 def core_spec(cfg):
@@ -209,7 +250,7 @@ def rates_spec(cfg, source):
             "form_factor": cfg["form_factor"],
             "recoil_keV": figures_config["recoil_keV"],
             "curves": figures_config["rate_curves"] + regime,
-            "mediators": cfg["mediators"],
+            "mediators": list(dict.fromkeys(cfg["models"][model]["mediator"] for model in cfg["mediators"])),
         }
     )
 
@@ -221,6 +262,7 @@ IDENTITIES = {
     "core": lambda name: variants.identity(core_spec(SETUPS[name].config)),
     "rates": lambda name, source: variants.identity([flux_spec(SETUPS[name].config, source),
                                                      rates_spec(SETUPS[name].config, source)]),
+    "chi2_model": lambda name, model, family: family_identity(name, family, model),
 }
 
 
@@ -242,7 +284,11 @@ def source_files(wildcards):
 
 
 def source_params(wildcards):
-    return flux_spec(setup_of(wildcards).config, wildcards.source)
+    return plain(setup_of(wildcards).config["sources"][wildcards.source])
+
+
+def oscillation_params(wildcards):
+    return oscillation_spec(setup_of(wildcards).config, wildcards.source)
 
 
 def efficiency_files(wildcards):
@@ -291,11 +337,11 @@ def event_count_kernels(wildcards):
     ]
 
 
-def family_spectra_keys(setup, family):
-    """(mediator, source, detector, efficiency) of every spectra table the analyses of ``family`` read, once each."""
+def family_spectra_keys(setup, family, models):
+    """(model, source, detector, efficiency) of every spectra table the analyses of ``family`` read, once each."""
     keys = [
-        (mediator, source, detector, efficiency)
-        for mediator in setup.mediators
+        (model, source, detector, efficiency)
+        for model in models
         for analysis in setup.families[family]
         for source in analysis.sources
         for detector, efficiency in analysis.members
@@ -303,10 +349,16 @@ def family_spectra_keys(setup, family):
     return list(dict.fromkeys(keys))
 
 
+def job_models(wildcards):
+    """The models of a chi2 job: those of every analysis (rule chi2), or the one of a chi2_model job."""
+    model = getattr(wildcards, "model", None)
+    return [model] if model else setup_of(wildcards).models
+
+
 def spectra_of_family(wildcards):
     """The spectra tables of a family, in the order of :func:`family_spectra_keys`."""
     setup = setup_of(wildcards)
-    return [spectra_path(setup, key) for key in family_spectra_keys(setup, wildcards.analysis)]
+    return [spectra_path(setup, key) for key in family_spectra_keys(setup, wildcards.analysis, job_models(wildcards))]
 
 
 def efficiency_files_of(setup, family):
@@ -323,18 +375,24 @@ def ceiling_efficiency_files(wildcards):
 
 
 def family_params(wildcards):
-    return family_spec(setup_of(wildcards).name, wildcards.analysis)
+    return family_spec(setup_of(wildcards).name, wildcards.analysis, job_models(wildcards))
 
 
-def chi2_root(setup, family):
-    return resolved_root("chi2", setup.name, family)
+def chi2_root(setup, family, model):
+    """Where the tables of ``family`` for ``model`` are computed (by rule chi2, or chi2_model for an added model)."""
+    if model in setup.models:
+        return resolved_root("chi2", setup.name, family)
+    return resolved_root("chi2_model", setup.name, model, family)
 
 
 def bounds_tables(wildcards):
-    """The bounds tables of every family of a configuration, for every mediator."""
+    """The bounds tables of every family of a configuration, for every model it computes for the family."""
     setup = setup_of(wildcards)
-    return [f"{chi2_root(setup, family)}/bounds/{mediator}/{family}.parquet"
-            for mediator in setup.mediators for family in setup.families]
+    return [
+        f"{chi2_root(setup, family, model)}/bounds/{model}/{family}.parquet"
+        for family in setup.families
+        for model in setup.models + setup.extra_models[family]
+    ]
 
 
 def core_profile(wildcards):
@@ -367,11 +425,18 @@ def figure_setup(wildcards):
     return setup, setup.figures[name]
 
 
-def family_tables(setup, kind, analyses, mediators):
-    """The ``kind`` tables (chi2, edges) that hold ``analyses``: one per family (an efficiency variant is in its
-    analysis's table)."""
-    tables = dict.fromkeys(setup.analyses[analysis].family for analysis in analyses)
-    return [f"{chi2_root(setup, family)}/{kind}/{mediator}/{family}.parquet" for mediator in mediators for family in tables]
+def family_tables(setup, kind, layers, models):
+    """The ``kind`` tables (chi2, edges) of the analyses of ``layers``, for each panel model (or the layer's own
+    model): one per family and model (an efficiency variant is in its analysis's table)."""
+    tables = []
+    for panel in models:
+        for layer in layers:
+            model = layer.get("model", panel)
+            for analysis in figures.layer_analyses(layer):
+                family = setup.analyses[analysis].family
+                if setup.has_tables(model, family):
+                    tables.append(f"{chi2_root(setup, family, model)}/{kind}/{model}/{family}.parquet")
+    return list(dict.fromkeys(tables))
 
 
 def external_limit_files(cfg, description):
@@ -383,22 +448,28 @@ def external_limit_files(cfg, description):
     return [path for path in paths if Path(path).is_file()]
 
 
+def figure_models(setup, description):
+    """The models of a bound figure's panels: every model of `mediators` for "all", else those it lists."""
+    return figures.panels(description, setup.models if description["panels"] == "all" else setup.panel_models())
+
+
 def figure_inputs(wildcards):
     """Every table figure ``number`` draws, as its description in config/figures.yaml lists it."""
     setup, description = figure_setup(wildcards)
-    mediators = figures.panels(description, setup.mediators)
     kind = description["kind"]
     core_root = resolved_root("core", setup.name)
     if kind == "core":
-        return {"core": [f"{core_root}/core/{mediator}.parquet" for mediator in mediators]}
+        return {"core": [f"{core_root}/core/{mediator}.parquet" for mediator in setup.mediators]}
     if kind in ("rates", "regimes"):
         sources = description["sources"] if kind == "rates" else [setup.config["figures"]["regime_source"]]
         return {"rates": [f"{resolved_root('rates', setup.name, s)}/rates/{s}.parquet" for s in sources]}
-    regions, bands = figures.region_analyses(description, setup.analyses), figures.band_analyses(description, setup.analyses)
+    models = figure_models(setup, description)
+    layers = figures.drawn_layers(description, setup.analyses)
+    core_types = dict.fromkeys(setup.config["models"][model]["mediator"] for model in models)
     return {
-        "edges": family_tables(setup, "edges", regions, mediators),
-        "chi2": family_tables(setup, "chi2", bands, mediators),
-        "core": [f"{core_root}/core/{mediator}.parquet" for mediator in mediators] if figures.core_layers(description) else [],
+        "edges": family_tables(setup, "edges", [layer for layer in layers if layer["type"] == "region"], models),
+        "chi2": family_tables(setup, "chi2", [layer for layer in layers if layer["type"] == "band"], models),
+        "core": [f"{core_root}/core/{mediator}.parquet" for mediator in core_types] if figures.core_layers(description) else [],
         "external": external_limit_files(setup.config, description),
     }
 
@@ -408,7 +479,7 @@ def figure_params(wildcards):
     setup, description = figure_setup(wildcards)
     cfg = setup.config
     figures_config, statistics = cfg["figures"], cfg["statistics"]
-    labels = {"mediators": figures.panels(description, setup.mediators)}
+    labels = {"mediators": setup.mediators}
     if description["kind"] == "rates":
         labels |= {"curves": figures_config["rate_curves"], "threshold_keV": figures_config["threshold_keV"],
                    "targets": figures_config["rate_targets"]}
@@ -419,7 +490,9 @@ def figure_params(wildcards):
     elif description["kind"] == "core":
         labels |= {"core": cfg["core"]}
     else:
+        models = figure_models(setup, description)
         labels |= {"cl": statistics["cl"], "grid": cfg["grid"],
+                   "panels": [{"model": m, **cfg["models"][m]} for m in models],
                    "analyses": figures.required_analyses(description, setup.analyses),
                    "skipped": figures.skipped_layers(description, setup.analyses)}
         if "external_limits" in description:

@@ -1,6 +1,6 @@
 # Separable recoil kernels and binned spectra per (source, detector, efficiency), and the Standard-Model
 # event counts. One job per (source, detector, efficiency) computes the kernel, then the spectra of
-# every mediator from it: each step takes milliseconds, so a job of its own would be mostly start-up.
+# every model from it: each step takes milliseconds, so a job of its own would be mostly start-up.
 
 
 rule spectra:
@@ -10,13 +10,13 @@ rule spectra:
     output:
         kernel="{root}/kernels/{source}/{detector}/{efficiency}.parquet",
         spectra=expand(
-            "{{root}}/spectra/{mediator}/{{source}}/{{detector}}/{{efficiency}}.parquet",
-            mediator=MEDIATORS,
+            "{{root}}/spectra/{model}/{{source}}/{{detector}}/{{efficiency}}.parquet",
+            model=SPECTRA_MODELS,
         ),
     params:
         spec=kernel_params,
         masses=mass_params,
-        mediators=MEDIATORS,
+        models=lambda wildcards: spectra_models_spec(setup_of(wildcards).config),  # in the order of the outputs
     log:
         "logs/{root}/spectra/{source}/{detector}/{efficiency}.log",
     benchmark:

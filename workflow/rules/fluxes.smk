@@ -8,6 +8,7 @@ rule flux:
         "{root}/fluxes/{source}.parquet",
     params:
         source=source_params,
+        oscillations=oscillation_params,
     log:
         "logs/{root}/flux/{source}.log",
     benchmark:

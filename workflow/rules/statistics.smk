@@ -1,6 +1,7 @@
 # The profiled chi-square of each analysis on the (g, m) grid, its contours and bounds, and the bounds
-# table. One job serves a family (an analysis and its efficiency variants) for every mediator and
-# writes all three tables: the work takes a fraction of a second, less than a job's start-up.
+# table. One job serves a family (an analysis and its efficiency variants) for every model of MODELS and
+# writes all three tables: the work takes a fraction of a second, less than a job's start-up. A model
+# that an analysis adds (its 'models') gets a chi2_model job of its own, with the same script.
 
 
 rule chi2:
@@ -8,10 +9,10 @@ rule chi2:
         spectra=spectra_of_family,
         efficiency=ceiling_efficiency_files,
     output:
-        chi2=expand("{{root}}/chi2/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
-        contours=expand("{{root}}/contours/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
-        edges=expand("{{root}}/edges/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
-        bounds=expand("{{root}}/bounds/{mediator}/{{analysis}}.parquet", mediator=MEDIATORS),
+        chi2=expand("{{root}}/chi2/{model}/{{analysis}}.parquet", model=MODELS),
+        contours=expand("{{root}}/contours/{model}/{{analysis}}.parquet", model=MODELS),
+        edges=expand("{{root}}/edges/{model}/{{analysis}}.parquet", model=MODELS),
+        bounds=expand("{{root}}/bounds/{model}/{{analysis}}.parquet", model=MODELS),
     params:
         family=family_params,
     log:
@@ -24,6 +25,33 @@ rule chi2:
         "../../envs/astrocevns.yaml"
     script:
         "../scripts/chi2.py"
+
+
+if EXTRA_PAIRS:
+
+    rule chi2_model:
+        input:
+            spectra=spectra_of_family,
+            efficiency=ceiling_efficiency_files,
+        output:  # lists of one, as in rule chi2, for the script
+            chi2=["{root}/chi2/{model}/{analysis}.parquet"],
+            contours=["{root}/contours/{model}/{analysis}.parquet"],
+            edges=["{root}/edges/{model}/{analysis}.parquet"],
+            bounds=["{root}/bounds/{model}/{analysis}.parquet"],
+        params:
+            family=family_params,
+        log:
+            "logs/{root}/chi2/{model}/{analysis}.log",
+        benchmark:
+            "benchmarks/{root}/chi2/{model}/{analysis}.tsv"
+        resources:
+            mem_mb=chi2_memory_mb,
+        wildcard_constraints:
+            model="|".join(re.escape(model) for model in sorted({model for model, _ in EXTRA_PAIRS})),
+        conda:
+            "../../envs/astrocevns.yaml"
+        script:
+            "../scripts/chi2.py"
 
 
 rule bounds_table:

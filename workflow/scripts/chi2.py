@@ -1,5 +1,6 @@
-"""Rule chi2: the chi-square grids, contours and bounds of one analysis family (an analysis and its
-efficiency variants), per mediator; the library does the work (astrocevns.exclusion)."""
+"""Rules chi2 and chi2_model: the chi-square grids, contours, exact edges and bounds of one analysis family (an
+analysis and its efficiency variants), per model (g its coupling); the library does the work
+(astrocevns.exclusion)."""
 
 import numpy as np
 
@@ -15,8 +16,8 @@ threshold = statistics.delta_chi2(spec["statistics"]["cl"], spec["statistics"]["
 max_events = float("nan")
 if kind == "event_ceiling":
     files = snakemake.input.efficiency
-    name = variants[0]["members"][0][1]
-    efficiency = Efficiency(name, *io.read_efficiency_table(files[0])) if files else Efficiency.ideal()
+    efficiency_name = variants[0]["members"][0][1]
+    efficiency = Efficiency(efficiency_name, *io.read_efficiency_table(files[0])) if files else Efficiency.ideal()
     max_events = wimps.event_ceiling(spec["statistic"], spec["ceiling_detector"], efficiency)
     log.info("event ceiling: %.4g events", max_events)
 statistic = exclusion.Statistic(
@@ -25,22 +26,23 @@ statistic = exclusion.Statistic(
 )
 paths = {tuple(key): path for key, path in zip(spec["spectra_keys"], snakemake.input.spectra, strict=True)}
 g = grids.log_axis(spec["grid_g"])
-outputs = zip(spec["mediators"], snakemake.output.chi2, snakemake.output.contours, snakemake.output.edges,
+outputs = zip(spec["models"], snakemake.output.chi2, snakemake.output.contours, snakemake.output.edges,
               snakemake.output.bounds, strict=True)
-for mediator, chi2_path, contours_path, edges_path, bounds_path in outputs:
-    log.info("mediator %s", mediator)
-    spectra = exclusion.family_spectra(
-        variants, sources, lambda key, mediator=mediator: io.read_columns(paths[(mediator, *key)])[0]
-    )
+for model, chi2_path, contours_path, edges_path, bounds_path in outputs:
+    name = model["name"]
+    log.info("model %s (%s, coupling %s)", name, model["mediator"], model["coupling"])
+    spectra = exclusion.family_spectra(variants, sources, lambda key, name=name: io.read_columns(paths[(name, *key)])[0])
     chi2, lines, edges, found = exclusion.analyse_family(statistic, variants, spectra, g, spec["bounds"], log)
     for table in (chi2, lines, edges):
         table["analysis"] = columnar.categorical(table["analysis"], names)
     chi2["source"] = columnar.categorical(chi2["source"], sources)
     g_min = found["g_min"]  # null where nothing is excluded in range
-    found = {"analysis": np.asarray(names)[found["analysis"]], "mediator": np.full(g_min.size, mediator),
+    found = {"analysis": np.asarray(names)[found["analysis"]], "model": np.full(g_min.size, name),
+             "mediator": np.full(g_min.size, model["mediator"]), "coupling": np.full(g_min.size, model["coupling"]),
              "m_MeV": found["m_MeV"], "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min))}
-    meta = {"family": snakemake.wildcards.analysis, "mediator": mediator, "delta_chi2": repr(threshold),
-            "statistic": kind, "inputs_hash": io.content_hash(spec, mediator, *snakemake.input)}
+    meta = {"family": snakemake.wildcards.analysis, "model": name, "mediator": model["mediator"],
+            "coupling": model["coupling"], "delta_chi2": repr(threshold), "statistic": kind,
+            "inputs_hash": io.content_hash(spec, name, *snakemake.input)}
     edges["edge"] = columnar.categorical((edges["edge"] == "upper").astype(int), ["lower", "upper"])
     for table, path in ((chi2, chi2_path), (lines, contours_path), (edges, edges_path), (found, bounds_path)):
         io.write_parquet(table, path, meta)

@@ -4,7 +4,7 @@ from astrocevns import io, logs, sources
 
 log = logs.to_file(snakemake.log[0])
 spec = snakemake.params.source
-table = sources.source_table(spec)
+table = sources.source_table(spec, snakemake.params.oscillations)
 log.info("%s: %.4e neutrinos per cm^2 in total", snakemake.wildcards.source,
          sources.total_fluence(table).tail_integrals(0.0)[0])
 io.write_parquet(

@@ -1,9 +1,9 @@
-"""Rule spectra: the (g, m)-independent recoil kernel of one (source, detector, efficiency), and from it
-the binned counts N_i(g, m) on the mass grid for each mediator (one job: both steps take milliseconds)."""
+"""Rule spectra: the (g, m)-independent recoil kernel of one (source, detector, efficiency) per flavour group,
+and from it the binned counts N_i(g, m) on the mass grid for each model (one job: both steps take milliseconds)."""
 
 import numpy as np
 
-from astrocevns import config, grids, io, logs, rates, sources
+from astrocevns import config, grids, io, logs, models, rates, sources
 from astrocevns.detectors import Efficiency
 
 log = logs.to_file(snakemake.log[0])
@@ -14,7 +14,7 @@ if wc.efficiency == "ideal":
 else:
     efficiency = Efficiency(wc.efficiency, *io.read_efficiency_table(snakemake.input.efficiency[0]))
 parts = config.detector_parts(wc.detector, spec["detector"], spec["targets"], spec["form_factor"], efficiency)
-kernel = rates.recoil_kernel(sources.total_fluence(flux_table), parts, **spec["recoil_bins"])
+kernel = rates.recoil_kernel(sources.flavour_fluences(flux_table), parts, **spec["recoil_bins"])
 sm_events = float(kernel.sm_counts().sum())
 log.info("%s on %s (%s): %d bins, %.6g SM events", wc.source, wc.detector, wc.efficiency,
          kernel.sm_counts().size, sm_events)
@@ -26,8 +26,9 @@ io.write_parquet(rates.kernel_frame(kernel), snakemake.output.kernel,
 grid = grids.log_axis(masses["grid"])
 report = np.asarray(masses["report"], dtype=float)
 on_grid = np.r_[np.ones(grid.size, bool), np.zeros(report.size, bool)]
-for mediator, path in zip(snakemake.params.mediators, snakemake.output.spectra):
-    table = rates.spectrum_frame(kernel, mediator, np.concatenate([grid, report]), on_grid)
-    log.info("%s: %d masses x %d bins", mediator, grid.size + report.size, kernel.sm_counts().size)
-    io.write_parquet(table, path, {**meta, "mediator": mediator,
-                                   "inputs_hash": io.content_hash(spec, masses, mediator, *snakemake.input)})
+for (name, entry), path in zip(snakemake.params.models, snakemake.output.spectra):
+    model = models.from_config(name, entry)
+    table = rates.spectrum_frame(kernel, model, np.concatenate([grid, report]), on_grid)
+    log.info("%s (%s): %d masses x %d bins", name, model.mediator, grid.size + report.size, kernel.sm_counts().size)
+    io.write_parquet(table, path, {**meta, "model": name, "mediator": model.mediator, "coupling": model.coupling_name,
+                                   "inputs_hash": io.content_hash(spec, masses, entry, *snakemake.input)})

@@ -16,7 +16,10 @@ from .analyses import sees
 from .core import CoreRecipe, diffusion_region
 from .detectors import Detector
 from .io import InputError
+from .models import FLAVOURS
 from .nuclei import Nucleus
+
+NUCLEON_KEYS = {"quarks": ("u", "d"), "nucleons": ("proton", "neutron")}
 
 
 class ConfigError(ValueError):
@@ -107,6 +110,77 @@ def _check_statistic(config, key, analysis):
                               f"the neutrino exposure {exposure:.6g} t yr (detector mass x source exposure_yr)")
 
 
+def _check_flavours(config):
+    """Every supernova species and steady component says how it arrives: flavour fractions or solar MSW."""
+    regions = config["oscillations"]["sun"]["production"]
+    for name, source in config["sources"].items():
+        for kind in ("species", "components"):
+            for component, entry in source.get(kind, {}).items():
+                key = f"sources.{name}.{kind}.{component}"
+                if ("flavours" in entry) == ("solar_msw" in entry):
+                    allowed = "flavours or solar_msw" if kind == "components" else "flavours"
+                    raise ConfigError(f"config key {key}: give {allowed} (exactly one): how it reaches the detector")
+                if "solar_msw" in entry and entry["solar_msw"] not in regions:
+                    raise ConfigError(f"config key {key}.solar_msw: unknown production region {entry['solar_msw']!r}; "
+                                      f"known (oscillations.sun.production): {sorted(regions)}")
+                fractions = entry.get("flavours", {})
+                for flavour in fractions:
+                    if flavour not in FLAVOURS:
+                        raise ConfigError(f"config key {key}.flavours.{flavour}: unknown flavour {flavour!r}; "
+                                          f"known: {', '.join(FLAVOURS)}")
+                if fractions and not np.isclose(sum(fractions.values()), 1.0, rtol=0.0, atol=1e-9):
+                    total = sum(fractions.values())
+                    raise ConfigError(f"config key {key}.flavours: the fractions sum to {total:g}, not 1")
+
+
+def _check_model(name, model):
+    """Parse-time checks of one ``models`` entry (README "Models"), naming the offending key."""
+    key = f"models.{name}.charges"
+    charges = model["charges"]
+    for flavour in charges["neutrinos"]:
+        if flavour not in FLAVOURS:
+            raise ConfigError(f"config key {key}.neutrinos.{flavour}: unknown flavour {flavour!r}; "
+                              f"known: {', '.join(FLAVOURS)}")
+    for group, known in NUCLEON_KEYS.items():
+        for particle in charges.get(group, {}):
+            if particle not in known:
+                raise ConfigError(f"config key {key}.{group}.{particle}: unknown {group[:-1]} {particle!r}; "
+                                  f"known: {', '.join(known)}")
+    if "quarks" in charges and "nucleons" in charges:
+        raise ConfigError(f"config key {key}: give quarks or nucleons, not both")
+    mixing = charges.get("kinetic_mixing", False)
+    if model["mediator"] == "scalar":
+        if "kinetic_mixing" in charges:
+            raise ConfigError(f"config key {key}.kinetic_mixing: a vector-only key in the scalar model {name!r} "
+                              "(only a vector boson mixes with the photon)")
+        quarks = charges.get("quarks", {})
+        if quarks.get("u", 0.0) != quarks.get("d", 0.0):
+            raise ConfigError(f"config key {key}.quarks: different u and d charges are vector-only; a scalar model "
+                              "takes one charge for every quark (the paper's eq. 10), or nucleon charges (nucleons)")
+    if not any(charges["neutrinos"].values()):
+        raise ConfigError(f"config key {key}.neutrinos: every neutrino charge is zero, so the model changes no rate")
+    if mixing and not np.isclose(sum(charges["neutrinos"].values()), 0.0, atol=1e-12):
+        raise ConfigError(f"config key {key}.kinetic_mixing: the one-loop mixing is finite only if the lepton charges "
+                          f"sum to zero; the neutrino charges sum to {sum(charges['neutrinos'].values()):g}")
+    nuclear = [value for group in NUCLEON_KEYS for value in charges.get(group, {}).values()]
+    if not any(nuclear) and not mixing:
+        raise ConfigError(f"config key {key}: every quark and nucleon charge is zero and there is no kinetic mixing, "
+                          "so the model changes no rate")
+
+
+def _check_models(config):
+    """The models, and the model names that ``mediators`` and the analyses list."""
+    models = config["models"]
+    for name, model in models.items():
+        _check_model(name, model)
+    listed = [("mediators", config["mediators"])]
+    listed += [(f"analyses.{name}.models", analysis.get("models", [])) for name, analysis in config["analyses"].items()]
+    for key, names in listed:
+        for model in names:
+            if model not in models:
+                raise ConfigError(f"config key {key}: unknown model {model!r}; known: {sorted(models)}")
+
+
 def _check_analyses(config, max_energy):
     sigmas = config["statistics"]["normalisation_uncertainty"]
     for name, analysis in config["analyses"].items():
@@ -156,6 +230,8 @@ def check_config(config, root="."):
     Reads every input file once, so that a malformed table stops the run before any job starts.
     """
     _check_ranges(config)
+    _check_models(config)
+    _check_flavours(config)
     _check_detectors(config, root)
     _check_analyses(config, _check_sources(config, root))
     _check_core(config["core"], root)

@@ -70,6 +70,19 @@ CHARGED_PION_MASS_MEV = 139.57039
 MUON_MASS_MEV = 105.6583755
 CM_PER_M = 100.0
 
-# Fine-structure constant (CODATA 2018), for the Fermi function of the solar beta spectra and the
-# kinetic mixing of L_mu - L_tau.
+# --- mediator models and neutrino oscillations -------------------------------
 FINE_STRUCTURE_CONSTANT = 1.0 / 137.035999084
+"""alpha at zero momentum transfer (CODATA 2018)."""
+
+TAU_MASS_MEV = 1776.86
+"""tau-lepton mass [MeV] (PDG 2020)."""
+
+SCALAR_CHARGE_PER_PROTON = 15.1
+SCALAR_CHARGE_PER_NEUTRON = 14.0
+"""Scalar charges of a proton and a neutron per unit quark coupling: Q_s = 14 A + 1.1 Z = 15.1 Z + 14 N (eq. 10)."""
+
+AVOGADRO_PER_MOL = 6.02214076e23
+"""Avogadro constant N_A [mol^-1] (SI 2019, exact): solar electron densities are quoted in N_A cm^-3."""
+
+EV2_PER_MEV2 = 1e12
+"""1 MeV^2 in eV^2 (mass-squared differences are quoted in eV^2)."""

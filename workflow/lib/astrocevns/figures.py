@@ -13,10 +13,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from .config import ConfigError
 
 
-def panels(description: Mapping, mediators: Sequence[str]) -> list[str]:
-    """The mediators a figure draws: its ``panels`` that the config computes ("all": every one)."""
+def panels(description: Mapping, models: Sequence[str]) -> list[str]:
+    """The models a figure draws, a panel each: its ``panels`` that the config computes ("all": every model of
+    the config's ``mediators``, the first of ``models``)."""
     listed = description["panels"]
-    return list(mediators) if listed == "all" else [m for m in listed if m in mediators]
+    return list(models) if listed == "all" else [m for m in listed if m in models]
+
+
+def layer_analyses(layer: Mapping) -> list[str]:
+    """The analysis of a region or band layer, and a band's variant."""
+    return [layer["analysis"], *([layer["variant"]] if "variant" in layer else [])]
 
 
 def analysis_layers(description: Mapping) -> list[Mapping]:
@@ -69,9 +75,9 @@ def skipped_layers(description: Mapping, analyses: Iterable[str]) -> list[str]:
     return [layer["label"] for layer in description.get("layers", []) if id(layer) not in drawn]
 
 
-def buildable(descriptions: Mapping[str, Mapping], mediators: Sequence[str]) -> dict[str, Mapping]:
-    """The figures with at least one panel among the configured mediators (the others cannot be drawn)."""
-    return {name: d for name, d in descriptions.items() if panels(d, mediators)}
+def buildable(descriptions: Mapping[str, Mapping], models: Sequence[str]) -> dict[str, Mapping]:
+    """The figures with at least one panel among the models computed (the others cannot be drawn)."""
+    return {name: d for name, d in descriptions.items() if d["panels"] == "all" or panels(d, models)}
 
 
 def check_figures(descriptions: Mapping[str, Mapping], config: Mapping, analyses: Iterable[str]) -> None:
@@ -84,9 +90,14 @@ def check_figures(descriptions: Mapping[str, Mapping], config: Mapping, analyses
     for name, description in descriptions.items():
         key = f"figure {name} (config/figures.yaml)"
         if description["panels"] != "all":
-            unknown = [m for m in description["panels"] if m not in ("vector", "scalar")]
+            unknown = [m for m in description["panels"] if m not in config["models"]]
             if unknown:
-                raise ConfigError(f"{key}: unknown mediator(s) {unknown} in panels; known: vector, scalar")
+                raise ConfigError(f"{key}: unknown model(s) {unknown} in panels; known: {sorted(config['models'])}")
+            if description["kind"] != "bounds":
+                raise ConfigError(f"{key}: a {description['kind']} figure draws every mediator type (panels: all)")
+        for number, layer in enumerate(description.get("layers", []), start=1):
+            if layer.get("model", next(iter(config["models"]))) not in config["models"]:
+                raise ConfigError(f"{key}, layer {number} ({layer['label']!r}): unknown model {layer['model']!r}")
         for source in description.get("sources", []):
             if source not in config["sources"]:
                 raise ConfigError(f"{key}: unknown source {source!r}; known: {sorted(config['sources'])}")

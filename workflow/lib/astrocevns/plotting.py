@@ -201,7 +201,7 @@ def level_line(ax, data, layer, panel, frame, y_scale=1.0):
 
 
 def read_chi2_tables(paths, analyses):
-    """{(mediator, analysis): chi2 table} of the ``analyses`` found in the family tables at ``paths``, and
+    """{(model, analysis): chi2 table} of the ``analyses`` found in the family tables at ``paths``, and
     the delta chi2 threshold they were made with (the other analyses of those families are dropped)."""
     tables, thresholds = {}, set()
     for path in paths:
@@ -210,7 +210,7 @@ def read_chi2_tables(paths, analyses):
         for name in analyses:
             rows = analysis == name
             if rows.any():
-                tables[meta["mediator"], name] = {column: values[rows] for column, values in frame.items()}
+                tables[meta["model"], name] = {column: values[rows] for column, values in frame.items()}
         thresholds.add(float(meta["delta_chi2"]))
     if len(thresholds) > 1:
         raise ValueError(f"chi2 tables made with different thresholds: {sorted(thresholds)}")
@@ -218,15 +218,15 @@ def read_chi2_tables(paths, analyses):
 
 
 def read_edge_tables(paths, analyses):
-    """{(mediator, analysis): exact-edge table} of the ``analyses`` found in the family edge tables at ``paths``."""
+    """{(model, analysis): exact-edge table} of the ``analyses`` found in the family edge tables at ``paths``."""
     tables = {}
     for path in paths:
         frame, meta = io.read_columns(path)
         analysis = frame.pop("analysis")
         for name in analyses:
             rows = analysis == name
-            if rows.any() or (meta["mediator"], name) not in tables:  # an analysis may exclude nothing: no rows
-                tables[meta["mediator"], name] = {column: values[rows] for column, values in frame.items()}
+            if rows.any() or (meta["model"], name) not in tables:  # an analysis may exclude nothing: no rows
+                tables[meta["model"], name] = {column: values[rows] for column, values in frame.items()}
     return tables
 
 
@@ -278,28 +278,35 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
         frame, meta = io.read_columns(path)
         cores[meta["mediator"]] = frame
     curves = external_curves(external_paths, params.get("external_listed", []), log)
-    convention = description.get("coupling", "g")
-    y_scale = couplings.to_model(1.0, convention)
-    fig, axes = panels(len(params["mediators"]))
-    for ax, mediator in zip(axes[0], params["mediators"], strict=True):
+    fig, axes = panels(len(params["panels"]))
+    for ax, panel in zip(axes[0], params["panels"], strict=True):
+        model, mediator, coupling = panel["model"], panel["mediator"], panel["coupling"]
         handles = []
         for layer in layers:
-            if layer["type"] == "region" and layer["analysis"] in drawn:
-                handles.append(region(ax, data, layer, mediator, found[mediator, layer["analysis"]], masses, y_scale))
-            elif layer["type"] == "band" and layer["analysis"] in drawn:
-                handles.append(band(ax, data, layer, mediator, tables[mediator, layer["analysis"]],
-                                    tables[mediator, layer["variant"]], threshold, y_scale))
+            source_model = layer.get("model", model)
+            y_scale = couplings.to_model(1.0, layer["rescale"]) if "rescale" in layer else 1.0
+            if layer["type"] in ("region", "band") and (source_model, layer["analysis"]) not in (found | tables):
+                if layer["analysis"] in drawn:
+                    log.info("layer %r not drawn for %s: the analysis does not compute model %s", layer["label"],
+                             model, source_model)
+                continue
+            if layer["type"] == "region":
+                handles.append(region(ax, data, layer, model, found[source_model, layer["analysis"]], masses, y_scale))
+            elif layer["type"] == "band":
+                handles.append(band(ax, data, layer, model, tables[source_model, layer["analysis"]],
+                                    tables[source_model, layer["variant"]], threshold, y_scale))
             elif layer["type"] == "core":
-                handles.append(level_line(ax, data, layer, mediator, cores[mediator], y_scale))
-        top = params["grid"]["g"]["max"] * y_scale
+                handles.append(level_line(ax, data, layer, model, cores[mediator], y_scale))
+        top = params["grid"]["g"]["max"]
         for index, (label, curve_mediator, kind, m, g) in enumerate(curves):
-            if curve_mediator == mediator:
-                handles.append(external_region(ax, data, label, kind, m, g, EXTERNAL_SHADES[index % 4], mediator,
-                                               y_scale, top))
+            if curve_mediator == mediator:  # external curves are read in g, drawn in the panel's coupling
+                handles.append(external_region(ax, data, label, kind, m, g, EXTERNAL_SHADES[index % 4], model,
+                                               couplings.MODEL_PER_G.get(coupling["name"], 1.0), top))
         title = description.get("title")
-        bound_axes(ax, f"{title + ', ' if title else ''}{MEDIATOR_LABELS[mediator]}", COUPLING_LABELS[convention])
+        name = MEDIATOR_LABELS[mediator] if model.startswith("universal") else f"{MEDIATOR_LABELS[mediator]} ({model})"
+        bound_axes(ax, f"{title + ', ' if title else ''}{name}", f"${coupling['latex']}$")
         ax.set_xlim(masses[0], masses[-1])
-        ax.set_ylim(params["grid"]["g"]["min"] * y_scale, params["grid"]["g"]["max"] * y_scale)
+        ax.set_ylim(params["grid"]["g"]["min"], params["grid"]["g"]["max"])
     fig.legend(handles=handles, loc="outside lower center", ncol=2)
     return fig
 

@@ -1,10 +1,17 @@
-"""Neutrino sources from their config entries: tabulated fluence per component and in total.
+"""Neutrino sources from their config entries: tabulated fluence per component, per flavour and in total.
 
 A source table has the column ``E_nu_MeV`` and, for every component (a supernova species or a
 steady-source component), ``fluence_<component>_per_cm2_MeV`` plus ``fluence_total_per_cm2_MeV``:
 the number of neutrinos per cm^2 and MeV that reach the detector over the exposure (the whole
 burst for a supernova, ``exposure_yr`` for a steady source, all protons on target for a
-pion-decay-at-rest beam).
+pion-decay-at-rest beam). The same neutrinos by flavour at the detector, neutrinos and
+antineutrinos together, are in ``fluence_flavour_<e|mu|tau>_per_cm2_MeV``; they add up to the total.
+
+Each component says how it arrives: ``flavours`` gives the fraction of it in each flavour (a supernova
+nu_x species is nu_mu, anti-nu_mu, nu_tau and anti-nu_tau in equal parts: {mu: 0.5, tau: 0.5}), and
+``solar_msw: <region>`` marks solar nu_e produced in that region of the Sun, which arrive with the
+adiabatic MSW-LMA survival probability (:mod:`astrocevns.oscillations`). The flavours of a
+pion-decay-at-rest beam are fixed by the decays.
 """
 
 import logging
@@ -12,15 +19,25 @@ import logging
 import numpy as np
 
 from . import constants as c
-from . import fluxes, io
+from . import fluxes, io, oscillations
+from .models import ALL_FLAVOURS, FLAVOURS
 
 log = logging.getLogger(__name__)
 
 TOTAL_COLUMN = "fluence_total_per_cm2_MeV"
 
 
+PION_DECAY_FLAVOURS = {"numu": {"mu": 1.0}, "nue": {"e": 1.0}, "numubar": {"mu": 1.0}}
+"""Flavours of the three pi-DAR components (no oscillation over a few tens of metres)."""
+
+
 def fluence_column(component):
     return f"fluence_{component}_per_cm2_MeV"
+
+
+def flavour_column(flavour):
+    """Column of the fluence of one flavour (neutrinos and antineutrinos) at the detector."""
+    return fluence_column(f"flavour_{flavour}")
 
 
 def supernova_components(spec):
@@ -76,20 +93,54 @@ BUILDERS = {"supernova": supernova_components, "steady": steady_components,
             "pion_decay_at_rest": pion_decay_at_rest_components}
 
 
-def source_table(spec):
+def component_flavours(spec, E_MeV, oscillation_spec=None):
+    """{component: {flavour: fraction}} of a source entry; a fraction is a number or, for solar MSW, an array on E_MeV.
+
+    ``oscillation_spec`` is the config's ``oscillations`` section, needed only by ``solar_msw`` components.
+    """
+    if spec["kind"] == "pion_decay_at_rest":
+        return PION_DECAY_FLAVOURS
+    shares = {}
+    for component, entry in spec.get("species", spec.get("components", {})).items():
+        if "solar_msw" in entry:
+            if oscillation_spec is None:
+                raise ValueError(f"component {component!r} is solar (solar_msw): its flavours need the oscillations")
+            mixing = oscillations.MixingParameters.from_config(oscillation_spec)
+            shares[component] = oscillations.solar_flavour_fractions(E_MeV, mixing, oscillation_spec["sun"],
+                                                                     entry["solar_msw"])
+        else:
+            shares[component] = entry["flavours"]
+    return shares
+
+
+def source_table(spec, oscillation_spec=None):
     """The fluence table {column: array} of a source config entry (see module docstring)."""
     E, components = BUILDERS[spec["kind"]](spec)
     table = {"E_nu_MeV": E, **{fluence_column(component): f for component, f in components.items()}}
     table[TOTAL_COLUMN] = np.sum(list(components.values()), axis=0)
+    shares = component_flavours(spec, E, oscillation_spec)
+    for flavour in FLAVOURS:
+        table[flavour_column(flavour)] = np.sum(
+            [fluence * shares[component].get(flavour, 0.0) for component, fluence in components.items()], axis=0)
     return table
 
 
-def total_fluence(frame):
-    """The flavour-blind total of a source table as a :class:`fluxes.PiecewiseLinearFluence`.
+def _fluence(frame, column):
+    """One fluence column of a source table as a :class:`fluxes.PiecewiseLinearFluence`.
 
     A grid point at E_nu = 0 is dropped: a recoil above any threshold needs E_nu^min > 0, and psi/E^2
     (for the integral I_2) is not defined there.
     """
-    E, total = np.asarray(frame["E_nu_MeV"]), np.asarray(frame[TOTAL_COLUMN])
+    E, values = np.asarray(frame["E_nu_MeV"]), np.asarray(frame[column])
     positive = E > 0.0
-    return fluxes.PiecewiseLinearFluence(E[positive], total[positive])
+    return fluxes.PiecewiseLinearFluence(E[positive], values[positive])
+
+
+def total_fluence(frame):
+    """The flavour-blind total of a source table as a :class:`fluxes.PiecewiseLinearFluence`."""
+    return _fluence(frame, TOTAL_COLUMN)
+
+
+def flavour_fluences(frame):
+    """{flavour group: PiecewiseLinearFluence}: the total under :data:`models.ALL_FLAVOURS`, and each flavour."""
+    return {ALL_FLAVOURS: total_fluence(frame), **{f: _fluence(frame, flavour_column(f)) for f in FLAVOURS}}
