@@ -38,13 +38,13 @@ def test_missing_analysis_of_a_required_layer_names_figure_and_layer():
         figures.check_figures(DESCRIPTIONS, CONFIG, without)
 
 
-def test_figures_of_unconfigured_mediators_are_not_built():
-    built = figures.buildable(DESCRIPTIONS, ["vector"])
-    assert "fig10" not in built and "fig8" in built
-    assert figures.panels(DESCRIPTIONS["fig5"], ["vector"]) == ["vector"]
+def test_figures_of_models_not_computed_are_not_built():
+    built = figures.buildable(DESCRIPTIONS, ["universal_vector"])
+    assert "fig10" not in built and "fig9" not in built and "fig8" in built
+    assert figures.panels(DESCRIPTIONS["fig5"], ["universal_vector"]) == ["universal_vector"]
 
 
-def test_unknown_mediator_in_panels_is_an_error():
+def test_unknown_model_in_panels_is_an_error():
     broken = {"fig8": {**DESCRIPTIONS["fig8"], "panels": ["axion"]}}
-    with pytest.raises(ConfigError, match="figure fig8 .*unknown mediator"):
+    with pytest.raises(ConfigError, match="figure fig8 .*unknown model"):
         figures.check_figures(broken, CONFIG, ANALYSES)

@@ -2,15 +2,14 @@
 
 import numpy as np
 import pytest
-import yaml
 from scipy.integrate import quad
 
 from astrocevns import constants as c
 from astrocevns import fluxes, io, oscillations, sources
 
-from conftest import ROOT
+from helpers import load_config
 
-CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+CONFIG = load_config()
 
 
 def test_pinched_spectrum_has_the_requested_moments():
@@ -120,7 +119,6 @@ def test_spectrum_reader_rejects_missing_and_unsorted_files(tmp_path):
 # --- flavours at the detector --------------------------------------------------------------------
 
 def config_source_table(name, monkeypatch):
-    monkeypatch.chdir(ROOT)
     return sources.source_table(CONFIG["sources"][name], CONFIG["oscillations"])
 
 

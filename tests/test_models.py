@@ -5,7 +5,6 @@ import math
 
 import numpy as np
 import pytest
-import yaml
 
 from astrocevns import config as cfg
 from astrocevns import constants as c
@@ -13,9 +12,9 @@ from astrocevns import cross_sections as xs
 from astrocevns import fluxes, models, rates, sources
 from astrocevns.detectors import Detector, Efficiency
 
-from conftest import ROOT
+from helpers import ROOT, load_config
 
-CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+CONFIG = load_config()
 MODELS = {name: models.from_config(name, entry) for name, entry in CONFIG["models"].items()}
 G = np.geomspace(1e-7, 1e-2, 60)[:, None]
 M = np.geomspace(1e-2, 1e4, 50)[None, :]
@@ -195,7 +194,6 @@ def test_b_minus_l_vector_rate_is_never_below_the_standard_model(sn_on_xenon):
 
 
 def test_b_minus_l_spectra_on_real_sources_never_fall_below_the_sm(monkeypatch):
-    monkeypatch.chdir(ROOT)
     for source, detector_name in (("solar", "darwin"), ("sn_cc", "resnova3"), ("coherent_csi", "coherent_csi")):
         spec = CONFIG["detectors"][detector_name]
         efficiency = Efficiency.ideal()

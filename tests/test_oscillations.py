@@ -4,15 +4,14 @@ import math
 
 import numpy as np
 import pytest
-import yaml
 from scipy.integrate import quad
 
 from astrocevns import constants as c
 from astrocevns import oscillations
 
-from conftest import ROOT
+from helpers import load_config
 
-CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+CONFIG = load_config()
 MIXING = oscillations.MixingParameters.from_config(CONFIG["oscillations"])
 SUN = CONFIG["oscillations"]["sun"]
 S12, S13 = MIXING.sin2_theta12, MIXING.sin2_theta13
