@@ -42,4 +42,5 @@ rule all:
         [table for name, setup in SETUPS.items() if name for table in tables_of(setup)],
         [f"results/{kind}/scans/{scan}.{ext}" for scan in SCANS for kind, ext in (("tables", "csv"), ("figures", "png"))],
         "results/tables/deviations.csv" if LEDGER else [],
+        "results/tables/claims.csv",
     default_target: True

@@ -25,6 +25,11 @@ SOLAR_8B = "resources/solar/8B_spectrum.csv"
 SN_NUE = "resources/supernova/sn_cc_nue.dat"
 
 CONFIG_CASES = {
+    "scan over a missing key": ("scans.exposure.keys", ["sources.solar.exposure_years"],
+                                "scans.exposure.keys: 'sources.solar.exposure_years' is not a key"),
+    "scan without values": ("scans.exposure.values", [], "scans.exposure.values: the list of values is empty"),
+    "scan value of the wrong type": ("scans.sn_distance.values", [10.0, "far"],
+                                     "scans.sn_distance.values: 'far' is a str, but sources.sn_cc.distance_kpc"),
     "wrong type": ("recoil_bins.width_keV", "two", "['recoil_bins']['width_keV']"),
     "missing key": ("detectors.darwin.mass_t", DELETE, "'mass_t' is a required property"),
     "unknown key": ("detectors.darwin.mass_kg", 4.0, "'mass_kg' was unexpected"),

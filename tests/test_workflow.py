@@ -4,6 +4,7 @@ import re
 
 import pandas as pd
 import pytest
+import yaml
 from helpers import TEST_CONFIG, copy_workflow, run_snakemake
 
 pytestmark = pytest.mark.workflow
@@ -26,19 +27,129 @@ def planned_jobs(log):
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", table, re.M)}
 
 
+def planned(log):
+    """(rule, first output) of every job of a dry run."""
+    return re.findall(r"^rule (\w+):\n(?:\s+\w+: .*\n)*?\s+output: ([^,\n]*)", log, re.M)
+
+
 def test_dry_run_plans_every_stage(finished_run):
     _, log = finished_run
-    jobs = planned_jobs(log)
+    base = {}
+    for rule, output in planned(log):
+        if not output.startswith("results/variants/"):
+            base[rule] = base.get(rule, 0) + 1
     # 4 astrophysical sources x 8 (detector, efficiency) pairs, and 2 beams with one detector each;
     # 25 projected analyses (each with its xenon1t_nr variant where it has a xenon detector) + 3 existing
     # bounds; one job serves both universal models, a spectra job writes its kernel too, and a chi2 job its
-    # analysis's variants, contours and bounds; the 7 analyses that add the B-L model get a chi2_model job each
-    assert jobs["flux"] == 6 and jobs["spectra"] == 34 and jobs["event_counts"] == 1
-    assert jobs["chi2"] == 28 and jobs["chi2_model"] == 7
-    assert jobs["bounds_table"] == 1 and jobs["all"] == 1
-    assert "kernel" not in jobs and "contour" not in jobs
-    assert jobs["rates"] == 4 and jobs["figure"] == 12
-    assert jobs["core"] == 2 and jobs["core_bounds_table"] == 1
+    # analysis's variants, contours, edges and bounds; the 8 analyses that add the B-L model get a chi2_model job
+    assert base["flux"] == 6 and base["spectra"] == 34 and base["event_counts"] == 1
+    assert base["chi2"] == 28 and base["chi2_model"] == 8
+    assert base["bounds_table"] == 1 and base["all"] == 1
+    assert base["rates"] == 4 and base["figure"] == 12
+    assert base["core"] == 2 and base["core_bounds_table"] == 1
+    assert base["scan_table"] == base["scan_figure"] == 4 and base["deviations"] == 1 and base["claims"] == 1
+
+
+def variant_jobs(log, variant):
+    return [(rule, output) for rule, output in planned(log) if output.startswith(f"results/variants/{variant}/")]
+
+
+def test_scan_value_computes_only_what_its_key_changes(finished_run):
+    _, log = finished_run
+    # a lower xenon threshold: new DARWIN and XENONnT kernels only (the scan's analysis reads DARWIN)
+    spectra = [output for rule, output in variant_jobs(log, "xenon_threshold-0.5") if rule == "spectra"]
+    assert spectra and all(("/darwin/" in output or "/xenonnt/" in output) for output in spectra)
+    # another normalisation uncertainty: no new spectra, the scan's chi-squares only
+    rules = {rule for rule, _ in variant_jobs(log, "sn_normalisation-0.1")}
+    assert rules == {"chi2", "bounds_table"}
+    # a value equal to the base configuration's: every job is the base's, only the table is written
+    for variant in ("xenon_threshold-1", "sn_distance-10", "exposure-1", "sn_normalisation-0.25"):
+        assert {rule for rule, _ in variant_jobs(log, variant)} == {"bounds_table"}
+
+
+def test_scan_tables_and_figures(finished_run):
+    directory, _ = finished_run
+    table = pd.read_csv(directory / "results/tables/scans/xenon_threshold.csv")
+    assert list(table.columns) == ["value", "keys", "analysis", "model", "mediator", "m_MeV", "g_min", "g_min_base",
+                                   "ratio_to_base"]
+    assert set(table.value) == {0.5, 1.0} and set(table.analysis) == {"solar/darwin", "solar/darwin-xenon1t_nr"}
+    at_base = table[table.value == 1.0]
+    assert (at_base.ratio_to_base == 1.0).all()  # the base value's variant is the base configuration
+    # a lower threshold sees more of the solar recoils: the bound gets stronger
+    assert (table[table.value == 0.5].ratio_to_base < 1.0).all()
+    assert (directory / "results/figures/scans/xenon_threshold.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_deviation_ledger(finished_run):
+    directory, _ = finished_run
+    table = pd.read_csv(directory / "results/tables/deviations.csv")
+    paper = yaml.safe_load((directory / "config/paper_literal.yaml").read_text())
+    keys = {key for keys in table["keys"] for key in keys.split()}
+    assert {"core.cross_section", "core.diffusion_time", "core.scatterings", "core.nucleon_charges",
+            "sources.sn_failed.t_max_s", "statistics.pull_prior"} <= keys
+    assert set(table.variant) >= {"paper-all", "paper-sources.sn_failed.t_max_s"}
+    assert paper["sources"]["sn_failed"]["t_max_s"] == 0.2
+    t_max = table[(table.variant == "paper-sources.sn_failed.t_max_s") & (table.table == "bounds")]
+    # a shorter failed-SN signal changes only the analyses that read it, and weakens them
+    assert (t_max[t_max.analysis.str.startswith("solar")].ratio == 1.0).all()
+    assert (t_max[t_max.analysis == "sn_failed/combined"].ratio > 1.0).all()
+    core = table[(table.variant == "paper-core.diffusion_time") & (table.table == "core_bounds")]
+    assert len(core) and (core.ratio != 1.0).any()
+
+
+def test_claims_table(finished_run):
+    directory, _ = finished_run
+    table = pd.read_csv(directory / "results/tables/claims.csv")
+    assert list(table.columns) == ["key", "section", "words", "quoted", "measure", "value", "holds_within", "verdict"]
+    assert set(table.verdict) <= {"holds", "partly", "does not hold", "not measurable"}
+    assert {"xenon_threshold", "sigma_atmospheric", "resnova1_xenonnt", "solar_vs_atmospheric", "sn_driver",
+            "solar_driver", "xenon1t_scalar_vector"} <= set(table.key)
+    # the small test scan has no 0.3 keV value
+    assert table.set_index("key").loc["xenon_threshold", "verdict"] == "not measurable"
+
+
+def test_unchanged_variant_writes_the_base_tables(finished_run):
+    directory, _ = finished_run
+    (directory / "unchanged.yaml").write_text("variants:\n  unchanged: {}\n")
+    outputs = planned_outputs(directory, "unchanged.yaml")
+    assert outputs and all(p.startswith("results/variants/unchanged/tables/") or p.startswith("results/tables/")
+                           or p == "" for p in outputs), outputs
+    targets = [f"results/variants/unchanged/tables/{name}.csv" for name in ("bounds", "event_counts", "core_bounds")]
+    result = run_snakemake(directory, *targets, "--cores", "2", *TEST_CONFIG, "unchanged.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in ("bounds", "event_counts", "core_bounds"):
+        assert (directory / f"results/variants/unchanged/tables/{name}.csv").read_bytes() == (
+            directory / f"results/tables/{name}.csv").read_bytes()
+
+
+def test_new_scan_value_plans_only_its_jobs(finished_run):
+    directory, _ = finished_run
+    (directory / "more.yaml").write_text("scans:\n  xenon_threshold: {values: [0.5, 1.0, 2.0]}\n")
+    outputs = planned_outputs(directory, "more.yaml")
+    new = {p for p in outputs if p.startswith("results/variants/")}
+    assert new and all(p.startswith("results/variants/xenon_threshold-2/") for p in new)
+    assert all("/darwin/" in p or "/xenonnt/" in p for p in new if "/kernels/" in p)
+    assert outputs - new <= {"results/tables/scans/xenon_threshold.csv", "results/figures/scans/xenon_threshold.pdf",
+                             "results/figures/scans/xenon_threshold.png", "results/tables/claims.csv"}
+
+
+FIGURE_LAYERS = {  # the layers each summary figure's caption names (fig. 8: the vector summary)
+    8: {"XENON1T 2018 (1 t yr)", "atmospheric, RES-NOVA-3 + DARWIN", "SN, marginalised, RES-NOVA-3 + DARWIN",
+        "solar, RES-NOVA-3 + DARWIN", "SN core, τ = 10 s", "SN core, τ = 100 s"},
+    9: {"COHERENT CsI 2017", "COHERENT Ar 2020", "XENON1T 2018 (1 t yr)", "solar, RES-NOVA-3 + DARWIN",
+        "solar, universal g × √3 (the paper's mapping)", "SN core, τ = 10 s (g × √3)", "Beam dump", "ν − l"},
+    10: {"COHERENT CsI 2017", "XENON1T 2018 (1 t yr)", "SN, marginalised, RES-NOVA-3 + DARWIN", "SN core, τ = 10 s"},
+}
+
+
+@pytest.mark.parametrize("number", sorted(FIGURE_LAYERS))
+def test_figure_data_holds_every_layer_of_the_caption(finished_run, number):
+    directory, _ = finished_run
+    data = pd.read_csv(directory / f"results/figures/fig{number}.csv", keep_default_na=False)
+    assert list(data.columns) == ["layer", "panel", "line", "edge", "x", "y"]
+    assert FIGURE_LAYERS[number] <= set(data.layer)
+    regions = data[data.edge != ""]
+    assert set(regions.edge) == {"lower", "upper"} and (regions.y > 0).all()
 
 
 def test_event_counts_table(finished_run):
@@ -182,8 +293,8 @@ def test_external_bound_is_drawn_when_its_file_appears(finished_run):
     try:
         result = run_snakemake(directory, "fig9", "--cores", "2", *TEST_CONFIG)
         assert result.returncode == 0, result.stderr[-3000:]
-        log = (directory / "logs/figures/fig9.log").read_text()
+        log = (directory / "logs/results/figures/fig9.log").read_text()
         assert "external bound test bound (nowhere, fig. 0) drawn" in log
-        assert "absent" in log and "na64" in log
+        assert "absent" in log and "sn1987a" in log
     finally:
         curve.unlink()

@@ -54,3 +54,23 @@ rule deviations:
         "../../envs/astrocevns.yaml"
     script:
         "../scripts/deviations.py"
+
+
+rule claims:
+    input:
+        bounds=f"{BASE}/tables/bounds.csv",
+        core_bounds=f"{BASE}/tables/core_bounds.csv",
+        scans=[f"{BASE}/tables/scans/{scan}.csv" for scan in SCANS],
+        rates=[f"{BASE}/rates/{source}.parquet" for source in ("sn_cc", "sn_failed")],
+    output:
+        report("results/tables/claims.csv", caption="../report/claims.rst", category="Tables"),
+    params:
+        scans=list(SCANS),
+    log:
+        "logs/claims.log",
+    benchmark:
+        "benchmarks/claims.tsv"
+    conda:
+        "../../envs/astrocevns.yaml"
+    script:
+        "../scripts/claims.py"

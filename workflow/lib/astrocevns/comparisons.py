@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-BOUND_KEYS = ["analysis", "mediator", "m_MeV"]
+BOUND_KEYS = ["analysis", "model", "mediator", "m_MeV"]
 CORE_KEYS = ["mediator", "criterion", "m_MeV"]
 
 
@@ -62,7 +62,8 @@ def deviation_table(ledger: Mapping[str, Mapping], bounds: Mapping[str, pd.DataF
     Returns
     -------
     DataFrame with columns variant, keys, paper_value, default_value, table (bounds or core_bounds),
-    analysis (the analysis, or the core criterion), mediator, m_MeV, default, paper, ratio (paper / default).
+    analysis (the analysis, or the core criterion), model (for a core line its mediator type), m_MeV, default,
+    paper, ratio (paper / default).
     """
     parts = []
     for variant, spec in ledger.items():
@@ -74,16 +75,16 @@ def deviation_table(ledger: Mapping[str, Mapping], bounds: Mapping[str, pd.DataF
         }
         merged_bounds = bounds[variant].merge(base_bounds, on=BOUND_KEYS, suffixes=("_paper", "_default"))
         part = pd.DataFrame({**described, "table": "bounds", "analysis": merged_bounds["analysis"],
-                             "mediator": merged_bounds["mediator"], "m_MeV": merged_bounds["m_MeV"],
+                             "model": merged_bounds["model"], "m_MeV": merged_bounds["m_MeV"],
                              "default": merged_bounds["g_min_default"], "paper": merged_bounds["g_min_paper"]})
         merged_core = core_bounds[variant].merge(base_core, on=CORE_KEYS, suffixes=("_paper", "_default"))
         core = pd.DataFrame({**described, "table": "core_bounds", "analysis": merged_core["criterion"],
-                             "mediator": merged_core["mediator"], "m_MeV": merged_core["m_MeV"],
+                             "model": merged_core["mediator"], "m_MeV": merged_core["m_MeV"],
                              "default": merged_core["g_default"], "paper": merged_core["g_paper"]})
         parts += [part, core]
     if not parts:
         return pd.DataFrame(columns=["variant", "keys", "paper_value", "default_value", "table", "analysis",
-                                     "mediator", "m_MeV", "default", "paper", "ratio"])
+                                     "model", "m_MeV", "default", "paper", "ratio"])
     table = pd.concat(parts, ignore_index=True)
     table["ratio"] = _ratio(table, "paper", "default")
     return table

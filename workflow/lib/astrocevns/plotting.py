@@ -447,15 +447,17 @@ SCAN_LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1))]
 def scan_figure(table, scan: Mapping):
     """g_min relative to the base configuration against the scanned value: one panel per mediator, a colour
     per analysis and a line style per report mass (rows of results/tables/scans/{scan}.csv)."""
-    mediators = list(dict.fromkeys(table["mediator"]))
-    fig, axes = panels(len(mediators))
+    models = list(dict.fromkeys(table["model"]))
+    fig, axes = panels(len(models))
     analyses = list(dict.fromkeys(table["analysis"]))
     masses = sorted(set(table["m_MeV"]))
     values = np.asarray(scan["values"], dtype=float)
-    for ax, mediator in zip(axes[0], mediators, strict=True):
+    for ax, model in zip(axes[0], models, strict=True):
         for a, analysis in enumerate(analyses):
             for k, mass in enumerate(masses):
-                rows = table[(table.mediator == mediator) & (table.analysis == analysis) & (table.m_MeV == mass)]
+                rows = table[(table.model == model) & (table.analysis == analysis) & (table.m_MeV == mass)]
+                if rows.empty:
+                    continue
                 ax.plot(rows["value"].astype(float), rows["ratio_to_base"], marker="o", markersize=3,
                         color=colour(SCAN_COLOURS[a % len(SCAN_COLOURS)]),
                         linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)], label=f"{analysis}, m = {mass:g} MeV")
@@ -466,7 +468,7 @@ def scan_figure(table, scan: Mapping):
             ax.set_xscale("log")
         ax.set_xlabel(scan["label"])
         ax.set_ylabel("g_min / g_min(base)")
-        ax.set_title(f"scan {scan['name']}, {MEDIATOR_LABELS.get(mediator, mediator)}", fontsize=9)
+        ax.set_title(f"scan {scan['name']}, {model}", fontsize=9)
     fig.legend(handles=axes[0, 0].get_legend_handles_labels()[0], loc="outside lower center", ncol=2)
     return fig
 
