@@ -1,0 +1,72 @@
+"""Variants, scans and the comparison of configurations (astrocevns.variants, astrocevns.comparisons)."""
+
+import math
+
+import pandas as pd
+import pytest
+from helpers import load_config
+
+from astrocevns import claims, comparisons, variants
+from astrocevns.config import ConfigError
+
+BASE = load_config()
+
+
+def test_overlay_merges_mappings_and_replaces_values():
+    merged = variants.merged(BASE, {"detectors": {"darwin": {"threshold_keV": 0.5}}, "report_masses_MeV": [1.0]})
+    assert merged["detectors"]["darwin"]["threshold_keV"] == 0.5
+    assert merged["detectors"]["darwin"]["mass_t"] == BASE["detectors"]["darwin"]["mass_t"]
+    assert merged["report_masses_MeV"] == [1.0]
+    assert BASE["detectors"]["darwin"]["threshold_keV"] == 1.0  # the base is not modified
+
+
+def test_scan_expands_into_one_variant_per_value():
+    scan = {"keys": ["detectors.darwin.threshold_keV", "detectors.xenonnt.threshold_keV"], "values": [0.3, 1.0],
+            "analyses": ["solar/darwin"], "report_masses_MeV": [1.0]}
+    expanded = variants.scan_variants({"thr": scan}, BASE)
+    assert list(expanded) == ["thr-0.3", "thr-1"]
+    assert expanded["thr-0.3"] == {"detectors": {"darwin": {"threshold_keV": 0.3}, "xenonnt": {"threshold_keV": 0.3}}}
+
+
+@pytest.mark.parametrize("scan, message", [
+    ({"keys": ["detectors.darwin.threshold"], "values": [1.0]}, "scans.s.keys: 'detectors.darwin.threshold' is not"),
+    ({"keys": ["detectors.darwin"], "values": [1.0]}, "is a section, not a value"),
+    ({"keys": ["detectors.darwin.threshold_keV"], "values": []}, "scans.s.values: the list of values is empty"),
+    ({"keys": ["detectors.darwin.threshold_keV"], "values": ["low"]}, "scans.s.values: 'low' is a str"),
+    ({"keys": ["statistics.pull_prior"], "values": [1.0]}, "1.0 is a float, but statistics.pull_prior holds a str"),
+])
+def test_bad_scans_name_the_key(scan, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        variants.scan_variants({"s": {**scan, "analyses": ["solar/darwin"], "report_masses_MeV": [1.0]}}, BASE)
+
+
+def test_variant_cannot_change_the_models():
+    with pytest.raises(ConfigError, match="variants.v.mediators: a variant cannot change mediators"):
+        variants.check_overlay("v", {"mediators": ["universal_vector"]})
+
+
+def test_job_resolves_to_the_first_configuration_with_the_same_identity():
+    identities = {"": "a", "x": "b", "y": "b", "z": "c"}
+    assert variants.first_with_identity(list(identities), identities.get, "y") == "x"
+    assert variants.first_with_identity(list(identities), identities.get, "z") == "z"
+    assert variants.first_with_identity(list(identities), {"": "a", "x": "a"}.get, "x") == ""
+
+
+def bounds(g_min):
+    return pd.DataFrame({"analysis": ["solar/darwin", "solar/darwin-xenon1t_nr", "sn_cc/resnova3"],
+                         "model": "universal_vector", "mediator": "vector", "m_MeV": 1.0, "g_min": g_min})
+
+
+def test_scan_table_ratios_to_the_base():
+    base = bounds([2e-5, 4e-5, 1e-5])
+    table = comparisons.scan_table([(0.5, bounds([1e-5, 3e-5, 1e-5])), (1.0, base)], base, ["solar/darwin"], [1.0])
+    assert set(table.analysis) == {"solar/darwin", "solar/darwin-xenon1t_nr"}  # the family, not sn_cc
+    ratios = table.set_index(["value", "analysis"]).ratio_to_base
+    assert ratios[0.5, "solar/darwin"] == pytest.approx(0.5) and ratios[0.5, "solar/darwin-xenon1t_nr"] == 0.75
+    assert (table[table.value == 1.0].ratio_to_base == 1.0).all()
+
+
+def test_claim_verdicts_from_their_bands():
+    claim = claims.Claim("k", "sec. I", "words", True, lambda results: (0.0, ""), (0.35, 0.65), (0.2, 0.8))
+    assert [claim.verdict(v) for v in (0.5, 0.25, 0.9, math.nan)] == ["holds", "partly", "does not hold",
+                                                                       "not measurable"]
