@@ -1,10 +1,13 @@
 """Readers and writers: Garching time series, spectrum tables, Parquet with provenance metadata.
 
-Every reader validates what it reads and raises :class:`InputError` naming the file and row.
+Every text reader validates what it reads and raises :class:`InputError` naming the file and row: UTF-8
+(a leading byte-order mark is dropped), a header line only where the format has one and only of column
+names, every other non-comment line a row of finite numbers.
 """
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -19,24 +22,59 @@ class InputError(ValueError):
     """A malformed or unphysical input; the message names the file, key or row."""
 
 
-def _numeric_rows(path, n_columns, delimiter=None):
-    """Rows of a text table without '#' comments, as floats; the first non-numeric line may be a header."""
+HEADER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ ()\[\]/^*<>-]*")
+"""A column name of a header line: a letter first, then letters, digits and unit punctuation, no '.' or '+'
+(so that a mistyped number such as 'O.5' or 'l.2e+3' is never taken for one)."""
+
+
+def _text_lines(path):
+    """The lines of a UTF-8 text file, without a leading byte-order mark; InputError if absent or not UTF-8."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: file not found")
-    rows, header = [], None
-    for line_no, line in enumerate(path.read_text().splitlines(), start=1):
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as error:
+        line_no = raw[:error.start].count(b"\n") + 1
+        raise InputError(f"{path}, line {line_no}: not UTF-8 text (byte {raw[error.start]:#04x})") from None
+
+
+def _number(field):
+    """The float a table field holds, or None; Python's digit separator '_' is refused, as a likely typo."""
+    if "_" in field:
+        return None
+    try:
+        return float(field)
+    except ValueError:
+        return None
+
+
+def _is_header(fields):
+    return all(HEADER_NAME.fullmatch(field) and _number(field) is None for field in fields)
+
+
+def _numeric_rows(path, n_columns, delimiter=None, header=False):
+    """Rows of a text table without '#' comments, as (line numbers, floats).
+
+    With ``header`` (the format allows one), the first non-comment line may name the columns; it is taken
+    for a header only if every field is a name (:data:`HEADER_NAME`, not a number). Any other non-numeric
+    field, in the first row as anywhere else, is an error naming the file and line.
+    """
+    rows, first = [], True
+    for line_no, line in enumerate(_text_lines(path), start=1):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        fields = text.split(delimiter)
-        try:
-            values = [float(f) for f in fields]
-        except ValueError:
-            if header is None and not rows:
-                header = [f.strip() for f in fields]
+        fields = [field.strip() for field in text.split(delimiter)]
+        values = [_number(field) for field in fields]
+        may_be_header, first = header and first, False
+        if None in values:
+            if may_be_header and _is_header(fields):
                 continue
-            raise InputError(f"{path}, line {line_no}: non-numeric value in {text!r}") from None
+            bad = fields[values.index(None)]
+            hint = " (a header line may only name the columns)" if may_be_header else ""
+            raise InputError(f"{path}, line {line_no}: non-numeric value {bad!r} in {text!r}{hint}")
         if len(values) != n_columns:
             raise InputError(f"{path}, line {line_no}: expected {n_columns} columns, found {len(values)}")
         if not np.all(np.isfinite(values)):
@@ -44,7 +82,7 @@ def _numeric_rows(path, n_columns, delimiter=None):
         rows.append((line_no, values))
     if len(rows) < 2:
         raise InputError(f"{path}: needs at least two data rows, found {len(rows)}")
-    return header, np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
+    return np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
 
 
 def _check_increasing(path, line_nos, values, what, strict=True):
@@ -65,11 +103,11 @@ def read_garching_timeseries(path):
     """Read one flavour's signal in the Garching archive format.
 
     Four whitespace-separated columns per row: t_pb [s], L [foe/s], <E> [MeV], <E^2> [MeV^2];
-    lines starting with '#' are comments. Requires non-decreasing time, L >= 0, <E> > 0 and
+    lines starting with '#' are comments, and there is no header line (column names are '#' lines). Requires non-decreasing time, L >= 0, <E> > 0 and
     <E>^2 < <E^2> < 2 <E>^2 (a pinching parameter alpha > 0, eq. 16). Simulation restarts
     repeat a time stamp; only the first row of a repeated time is kept.
     """
-    _, line_nos, data = _numeric_rows(path, 4)
+    line_nos, data = _numeric_rows(path, 4)
     _check_increasing(path, line_nos, data[:, 0], "time", strict=False)
     keep = np.append(True, np.diff(data[:, 0]) > 0.0)
     line_nos, data = line_nos[keep], data[keep]
@@ -97,9 +135,10 @@ def write_garching_timeseries(path, history, header_lines):
 def read_spectrum_table(path, value_name="value"):
     """Read a two-column CSV table E_nu [MeV] (or E_r [keV]), value; '#' lines are comments.
 
-    The first line may name the columns. Energies must be increasing and values non-negative.
+    The first non-comment line may name the columns (names only, e.g. ``E_nu_MeV,flux``); a leading
+    byte-order mark is ignored. Energies must be increasing and values non-negative.
     """
-    _, line_nos, data = _numeric_rows(path, 2, delimiter=",")
+    line_nos, data = _numeric_rows(path, 2, delimiter=",", header=True)
     E, value = data.T
     _check_increasing(path, line_nos, E, "energy")
     _check_non_negative(path, line_nos, value, value_name)
@@ -107,8 +146,8 @@ def read_spectrum_table(path, value_name="value"):
 
 
 def read_efficiency_table(path):
-    """Read an efficiency table E_r [keV], eps (CSV); eps must lie in [0, 1]."""
-    _, line_nos, data = _numeric_rows(path, 2, delimiter=",")
+    """Read an efficiency table E_r [keV], eps (CSV, optional header line of names); eps must lie in [0, 1]."""
+    line_nos, data = _numeric_rows(path, 2, delimiter=",", header=True)
     E, eff = data.T
     _check_increasing(path, line_nos, E, "recoil energy")
     bad = np.flatnonzero((eff < 0.0) | (eff > 1.0))
@@ -186,11 +225,9 @@ GARCHING_CORE_COLUMNS = {"radius": 1e-5, "density": 1.0, "temperature": 1.0, "Y_
 """Columns of a Garching hydro profile the core stage reads (in CoreProfile order), with unit factors (cm -> km)."""
 
 
-def _garching_core_columns(path):
+def _garching_core_columns(path, lines):
     """Positions of the needed columns, from the '#' line of column names (separated by 2+ spaces)."""
-    import re
-
-    for line in Path(path).read_text().splitlines():
+    for line in lines:
         names = [n for n in re.split(r"\s{2,}", line.lstrip("#").strip()) if n]
         if line.startswith("#") and "radius" in names and "density" in names:
             missing = [n for n in GARCHING_CORE_COLUMNS if n not in names]
@@ -212,23 +249,23 @@ def read_core_profile(path):
 
     path = Path(path)
     if path.suffix == ".csv":
-        _, line_nos, data = _numeric_rows(path, len(CORE_TABLE_COLUMNS), delimiter=",")
+        line_nos, data = _numeric_rows(path, len(CORE_TABLE_COLUMNS), delimiter=",", header=True)
         columns = data.T
     else:
-        if not path.is_file():
-            raise InputError(f"{path}: file not found")
-        n_columns, positions = _garching_core_columns(path)
-        rows = [(no, line) for no, line in enumerate(path.read_text().splitlines(), start=1)
+        lines = _text_lines(path)
+        n_columns, positions = _garching_core_columns(path, lines)
+        rows = [(no, line) for no, line in enumerate(lines, start=1)
                 if line.strip() and not line.startswith("#") and "=" not in line]
         values = []
         for no, line in rows:
             fields = line.split()
             if len(fields) != n_columns:
                 raise InputError(f"{path}, line {no}: expected {n_columns} columns, found {len(fields)}")
-            try:
-                values.append([float(fields[i]) for i in positions])
-            except ValueError:
-                raise InputError(f"{path}, line {no}: non-numeric value in {line.strip()!r}") from None
+            numbers = [_number(fields[i]) for i in positions]
+            if None in numbers:
+                bad = fields[positions[numbers.index(None)]]
+                raise InputError(f"{path}, line {no}: non-numeric value {bad!r} in {line.strip()!r}")
+            values.append(numbers)
         if len(values) < 2:
             raise InputError(f"{path}: needs at least two data rows, found {len(values)}")
         line_nos = np.array([no for no, _ in rows])
@@ -252,11 +289,8 @@ def read_limit_curve(path):
     """Read an external bound: '# key: value' header lines (name, citation, mediator, convention) and
     two CSV columns m_MeV, coupling. Returns (header dict, m_MeV, g) with the coupling converted to g.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
     header = {}
-    for line in path.read_text().splitlines():
+    for line in _text_lines(path):
         if line.startswith("#") and ":" in line:
             key, value = line[1:].split(":", 1)
             header[key.strip()] = value.strip()
@@ -267,7 +301,7 @@ def read_limit_curve(path):
         raise InputError(f"{path}: convention {header['convention']!r} not one of {sorted(couplings.MODEL_PER_G)}")
     if header["mediator"] not in ("vector", "scalar"):
         raise InputError(f"{path}: mediator {header['mediator']!r} not 'vector' or 'scalar'")
-    _, line_nos, data = _numeric_rows(path, 2, delimiter=",")
+    line_nos, data = _numeric_rows(path, 2, delimiter=",", header=True)
     m, coupling = data.T
     _check_increasing(path, line_nos, m, "mass")
     bad = np.flatnonzero((m <= 0) | (coupling <= 0))
