@@ -25,3 +25,6 @@ rule all:
         [f"results/contours/{mediator}/{family}.parquet" for mediator in MEDIATORS for family in FAMILIES],
         [f"results/figures/fig{number}.{ext}" for number in FIGURES for ext in ("pdf", "png")],
     default_target: True
+
+
+include: "workflow/rules/verify.smk"

@@ -24,7 +24,7 @@ def exact_profiled_chi2(counts, sm, sigma):
         variance = mp.mpf(float(sigma)) ** 2
 
         def slope(u):
-            return mp.fsum(2 * (ni - si / u) for ni, si in zip(n, s)) + 2 * (u - 1) / variance
+            return mp.fsum(2 * (ni - si / u) for ni, si in zip(n, s, strict=True)) + 2 * (u - 1) / variance
 
         def curvature(u):
             return mp.fsum(2 * si / u**2 for si in s) + 2 / variance
@@ -39,7 +39,8 @@ def exact_profiled_chi2(counts, sm, sigma):
                 break
         else:
             raise RuntimeError("Newton's method did not converge")
-        terms = [2 * u * ni if si == 0 else 2 * (u * ni - si + si * mp.log(si / (u * ni))) for ni, si in zip(n, s)]
+        terms = [2 * u * ni if si == 0 else 2 * (u * ni - si + si * mp.log(si / (u * ni)))
+                 for ni, si in zip(n, s, strict=True)]
         return mp.fsum(terms) + (u - 1) ** 2 / variance, u
 
 
@@ -119,15 +120,16 @@ def test_bound_is_empty_exactly_where_the_exact_chi2_never_crosses():
         shape = sm * np.exp(rng.uniform(0.005, 0.05) * rng.standard_normal(sm.size))  # the g^4 term's spectrum
         with mp.workdps(DIGITS):
             s, w = [mp.mpf(float(v)) for v in sm], [mp.mpf(float(v)) for v in shape]
-            plateau_shape = 2 * mp.fsum(si * mp.log((si / mp.fsum(s)) / (wi / mp.fsum(w))) for si, wi in zip(s, w))
+            plateau_shape = 2 * mp.fsum(si * mp.log((si / mp.fsum(s)) / (wi / mp.fsum(w)))
+                                        for si, wi in zip(s, w, strict=True))
         sigma = float((threshold * rng.uniform(0.85, 1.15) - plateau_shape) ** -0.5)
         c4 = shape * 10 ** rng.uniform(20, 30)
         c2 = 1.8 * np.sqrt(sm * c4) * rng.uniform(-1, 1, sm.size)  # interference that never drives N below 0
 
-        def counts(g):
+        def counts(g, sm=sm, c2=c2, c4=c4):
             return sm + c2 * g[..., None] ** 2 + c4 * g[..., None] ** 4
 
-        def chi2_of_g(g):
+        def chi2_of_g(g, sm=sm, sigma=sigma, counts=counts):
             return statistics.profiled_chi2([counts(g)], [sm], sigma)[0]
 
         g_min = bounds.smallest_excluded_coupling(chi2_of_g, 1e-9, 1.0, threshold, scan_points=30)[0]

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import __version__, columnar, couplings
+from . import __version__, checksums, columnar, couplings
 from .fluxes import LuminosityHistory
 
 
@@ -103,9 +103,9 @@ def read_garching_timeseries(path):
     """Read one flavour's signal in the Garching archive format.
 
     Four whitespace-separated columns per row: t_pb [s], L [foe/s], <E> [MeV], <E^2> [MeV^2];
-    lines starting with '#' are comments, and there is no header line (column names are '#' lines). Requires non-decreasing time, L >= 0, <E> > 0 and
-    <E>^2 < <E^2> < 2 <E>^2 (a pinching parameter alpha > 0, eq. 16). Simulation restarts
-    repeat a time stamp; only the first row of a repeated time is kept.
+    lines starting with '#' are comments, and there is no header line (column names are '#' lines).
+    Requires non-decreasing time, L >= 0, <E> > 0 and <E>^2 < <E^2> < 2 <E>^2 (a pinching parameter
+    alpha > 0, eq. 16). Simulation restarts repeat a time stamp; only the first row of a repeated time is kept.
     """
     line_nos, data = _numeric_rows(path, 4)
     _check_increasing(path, line_nos, data[:, 0], "time", strict=False)
@@ -168,37 +168,83 @@ def content_hash(*items):
 
 
 def write_parquet(table, path, metadata):
-    """Write a table to Parquet with key/value metadata (package version added); deterministic.
+    """Write a table to Parquet with key/value metadata (package version and checksums added); deterministic.
 
     ``table`` is a pandas DataFrame or a mapping of column name to array (NumPy or pyarrow); the
     hot rules use mappings, converted by :mod:`astrocevns.columnar`, so that their jobs need not load
     pandas. NaN in a float column is refused, so that no table downstream silently inherits one; a
     value missing on purpose is a null (pandas ``Float64`` NA or a pyarrow array with nulls, e.g.
-    ``columnar.to_arrow(values, valid)``).
+    ``columnar.to_arrow(values, valid)``). The row count and a checksum of every column are stored under
+    the metadata key ``astrocevns_checksum`` (:mod:`astrocevns.checksums`); the readers below verify them.
     """
     if isinstance(table, dict):
         arrow = pa.table({name: columnar.to_arrow(column) for name, column in table.items()})
     else:
         arrow = pa.Table.from_pandas(table, preserve_index=False)
-    for name, column in zip(arrow.column_names, arrow.columns):
+    for name, column in zip(arrow.column_names, arrow.columns, strict=True):
         if pa.types.is_floating(column.type) and column.null_count == 0 and np.isnan(columnar.to_numpy(column)).any():
             raise ValueError(f"{path}: refusing to write NaN in column {name!r}")
-    meta = {"astrocevns_version": __version__, **{k: str(v) for k, v in metadata.items()}}
+    meta = {"astrocevns_version": __version__, **{k: str(v) for k, v in metadata.items()},
+            checksums.METADATA_KEY: checksums.table_checksum(arrow)}
     existing = arrow.schema.metadata or {}
     arrow = arrow.replace_schema_metadata({**existing, **{k.encode(): v.encode() for k, v in meta.items()}})
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(arrow, path, compression="zstd")
 
 
+class TableError(InputError):
+    """A Parquet table between rules that is missing, unreadable, truncated or not what was written.
+
+    The message names the file, the ``problem`` and how to regenerate the file.
+    """
+
+    def __init__(self, path, problem):
+        self.path, self.problem = str(path), problem
+        super().__init__(f"{path}: {problem}; regenerate it with `snakemake --forcerun {path}` "
+                         "(or delete it and run snakemake again)")
+
+
 def _decoded_metadata(schema):
-    return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items() if k != b"pandas"}
+    hidden = (b"pandas", checksums.METADATA_KEY.encode())
+    return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items() if k not in hidden}
 
 
-def _read_table(path, columns):
-    """One Parquet file as a pyarrow Table; ParquetFile, unlike read_table, does not load pyarrow.dataset
-    (and with it pandas), which would double the start-up of a short job."""
-    with pq.ParquetFile(path) as handle:
-        return handle.read(columns=columns)
+def _read_table(path, columns, require_checksum=False):
+    """One Parquet file as a pyarrow Table (only ``columns``, if given), its row count and checksums verified.
+
+    ParquetFile, unlike read_table, does not load pyarrow.dataset (and with it pandas), which would double
+    the start-up of a short job. A table without checksums (written before they were added) is read as is,
+    unless ``require_checksum``.
+
+    Raises
+    ------
+    TableError
+        Naming the file and how to regenerate it, if it is missing, unreadable (e.g. truncated: "Parquet
+        magic bytes not found") or differs from its checksums.
+    """
+    if not Path(path).is_file():
+        raise TableError(path, "table not found")
+    try:
+        with pq.ParquetFile(path) as handle:
+            available = handle.schema_arrow.names
+            unknown = [name for name in columns or () if name not in available]
+            if unknown:
+                raise KeyError(f"{path}: no column(s) {unknown}; the table has {available}")
+            table = handle.read(columns=columns)
+    except (OSError, EOFError, ValueError, pa.ArrowException) as error:
+        raise TableError(path, f"unreadable Parquet table ({error})") from None
+    recorded = (table.schema.metadata or {}).get(checksums.METADATA_KEY.encode())
+    if recorded is None:
+        if require_checksum:
+            raise TableError(path, "no checksum in its metadata, so it cannot be verified")
+        return table
+    try:
+        problems = checksums.mismatches(table, recorded.decode())
+    except (ValueError, KeyError, TypeError) as error:
+        problems = [f"unreadable checksum record ({error})"]
+    if problems:
+        raise TableError(path, f"corrupt table: {', '.join(problems)}")
+    return table
 
 
 def read_parquet(path, columns=None):
@@ -210,13 +256,24 @@ def read_parquet(path, columns=None):
 def read_columns(path, columns=None):
     """Read a Parquet table as {column: NumPy array} and its metadata, without loading pandas."""
     table = _read_table(path, columns)
-    return {name: columnar.to_numpy(column) for name, column in zip(table.column_names, table.columns)}, \
+    return {name: columnar.to_numpy(column) for name, column in zip(table.column_names, table.columns, strict=True)}, \
         _decoded_metadata(table.schema)
 
 
 def read_metadata(path):
-    """The key/value metadata of a Parquet file, without reading its rows."""
-    return _decoded_metadata(pq.read_schema(path))
+    """The key/value metadata of a Parquet file, once its rows have been read and verified."""
+    return _decoded_metadata(_read_table(path, None).schema)
+
+
+def verify_table(path):
+    """Read every column of a Parquet table written by :func:`write_parquet` and verify its checksums.
+
+    Raises
+    ------
+    TableError
+        Also when the table carries no checksum.
+    """
+    _read_table(path, None, require_checksum=True)
 
 
 CORE_TABLE_COLUMNS = ("r_km", "density_g_cm3", "temperature_MeV", "electron_fraction",

@@ -182,7 +182,7 @@ def profiled_chi2(counts_by_detector, sm_by_detector, sigma):
     -------
     chi2, pull : ndarray, shape grid
     """
-    terms = [poisson_shape_terms(counts, sm) for counts, sm in zip(counts_by_detector, sm_by_detector)]
+    terms = [poisson_shape_terms(counts, sm) for counts, sm in zip(counts_by_detector, sm_by_detector, strict=True)]
     A = sum(a for a, _, _ in terms)
     B = sum(b for _, b, _ in terms)
     D = sum(d for _, _, d in terms)
