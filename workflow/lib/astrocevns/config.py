@@ -7,6 +7,7 @@ not zero everywhere above the detector's threshold). Both run when the Snakefile
 job starts.
 """
 
+import logging
 import math
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from . import constants as c
 from . import cross_sections as xs
-from . import io
+from . import io, memory
 from .analyses import sees
 from .detectors import Detector, Efficiency
 from .io import InputError
@@ -209,7 +210,9 @@ def _check_ranges(config):
 def check_config(config, root="."):
     """Raise :class:`ConfigError` naming the key (and file and row) of the first inconsistency found.
 
-    Reads every input file once, so that a malformed table stops the run before any job starts.
+    Reads every input file once, so that a malformed table stops the run before any job starts. Logs a
+    warning (logger ``astrocevns.config``) for every grid rule whose jobs are estimated to need more memory
+    than ``memory.warn_mb`` (:mod:`astrocevns.memory`).
     """
     _check_finite(config)
     _check_ranges(config)
@@ -223,6 +226,8 @@ def check_config(config, root="."):
             path = f"{limits['directory']}/{name}.csv"
             if (Path(root) / path).is_file():
                 _checked_read(io.read_limit_curve, path, f"external_limits.{figure}", root)
+    for message in memory.memory_warnings(config):
+        logging.getLogger(__name__).warning(message)
 
 
 def _check_core(core, root):
