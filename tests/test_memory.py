@@ -28,8 +28,8 @@ def with_grid(n_g, n_m):
 
 def test_recoil_bins_by_hand():
     # DARWIN: 2 keV bins from 1 keV to 100 keV: 49 whole bins; COHERENT CsI from 4.266 keV: 47
-    assert memory.recoil_bins(CONFIG, "darwin") == 49
-    assert memory.recoil_bins(CONFIG, "coherent_csi") == 47
+    assert memory.detector_bins(CONFIG, "darwin") == 49
+    assert memory.detector_bins(CONFIG, "coherent_csi") == 47
 
 
 def test_estimates_grow_with_the_grid():
@@ -88,8 +88,8 @@ def test_estimates_match_measured_peaks(tmp_path):
                              "--configfile", "config/config.yaml", "grid.yaml"], cwd=directory, env=env,
                             capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stderr[-3000:]
-    bins = memory.recoil_bins(CONFIG, "darwin")
-    assert memory.recoil_bins(CONFIG, "resnova3") == bins
+    bins = memory.detector_bins(CONFIG, "darwin")
+    assert memory.detector_bins(CONFIG, "resnova3") == bins
     estimate = {
         "spectra": memory.spectra_job_mb(n_m + len(CONFIG["report_masses_MeV"]), bins,
                                          CONFIG["recoil_bins"]["nodes_per_bin"]),

@@ -16,12 +16,14 @@ them) plus the arrays it holds at its fullest, in bytes per element of what it i
 - ``spectra``: 40 bytes per mass, bin and quadrature node.
 
 The coefficients were measured (peak resident memory of each job, ``VmHWM``) on grids of 20 x 20 to
-1000 x 1000, 1000 x 100 and 100 x 1000 (core: 2000 x 2000); ``tests/test_memory.py`` checks them against a run on another grid. They are
-what :func:`job_memory_mb` returns for the rules' ``resources.mem_mb`` (SLURM) and what
-:func:`memory_warnings` compares with the config key ``memory.warn_mb``.
+1000 x 1000, 1000 x 100 and 100 x 1000 (core: 2000 x 2000); ``tests/test_memory.py`` checks them against
+a run on another grid. The per-rule functions give the rules' ``resources.mem_mb`` (for SLURM);
+:func:`memory_warnings` compares the largest jobs with the config key ``memory.warn_mb``.
 """
 
 import math
+
+from .analyses import expand_analyses, families
 
 MIB = 2**20
 """Bytes per MiB (the unit of Snakemake's and SLURM's mem_mb)."""
@@ -46,7 +48,7 @@ def chi2_job_mb(n_g: int, n_m: int, variants: int, bins_per_detector: list[int])
     variants : int
         Analyses of the family (the analysis and its efficiency variants).
     bins_per_detector : list of int
-        Recoil bins of each detector of the family (see :func:`recoil_bins`).
+        Recoil bins of each detector of the family (see :func:`detector_bins`).
     """
     points = n_g * n_m
     block = GRID_ROWS_PER_BLOCK * n_m * (19 * sum(bins_per_detector) + 28 * max(bins_per_detector))
@@ -73,7 +75,7 @@ def spectra_job_mb(masses: int, bins: int, nodes_per_bin: int) -> int:
     return math.ceil(START_UP_MB["spectra"] + 40 * masses * bins * nodes_per_bin / MIB)
 
 
-def recoil_bins(config, detector: str) -> int:
+def detector_bins(config, detector: str) -> int:
     """Recoil bins of a detector: ``recoil_bins.width_keV`` wide from its threshold to ``recoil_bins.max_keV``
     (an upper bound: a source's kinematic end point may cut some)."""
     spec, bins = config["detectors"][detector], config["recoil_bins"]
@@ -82,16 +84,14 @@ def recoil_bins(config, detector: str) -> int:
 
 def largest_jobs_mb(config, figure_grids: int = FIGURE_GRIDS) -> dict[str, int]:
     """{rule: estimated peak memory [MiB] of its largest job} for the grid rules of a configuration."""
-    from .analyses import expand_analyses, families
-
     n_g, n_m = config["grid"]["g"]["n"], config["grid"]["m_MeV"]["n"]
     sigmas = config["statistics"]["normalisation_uncertainty"]
     analyses = expand_analyses(config["analyses"], config["detectors"], sigmas)
     core = config["core"]
     return {
-        "spectra": max(spectra_job_mb(n_m + len(config["report_masses_MeV"]), recoil_bins(config, detector),
+        "spectra": max(spectra_job_mb(n_m + len(config["report_masses_MeV"]), detector_bins(config, detector),
                                       config["recoil_bins"]["nodes_per_bin"]) for detector in config["detectors"]),
-        "chi2": max(chi2_job_mb(n_g, n_m, len(family), [recoil_bins(config, d) for d, _ in family[0].members])
+        "chi2": max(chi2_job_mb(n_g, n_m, len(family), [detector_bins(config, d) for d, _ in family[0].members])
                     for family in families(analyses).values()),
         "core": core_job_mb(n_g, n_m, core["radii"], core["energy_grid_MeV"]["n"]),
         "figure": figure_job_mb(n_g * n_m, figure_grids),
