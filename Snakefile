@@ -44,3 +44,6 @@ rule all:
         "results/tables/deviations.csv" if LEDGER else [],
         "results/tables/claims.csv",
     default_target: True
+
+
+include: "workflow/rules/verify.smk"

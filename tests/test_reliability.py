@@ -1,13 +1,16 @@
-"""Fault tolerance and determinism: a run killed with SIGKILL resumes to byte-identical tables,
-and every Parquet table carries its provenance metadata."""
+"""Fault tolerance and determinism: a run killed with SIGKILL resumes to byte-identical tables, every
+Parquet table carries its provenance metadata and checksums, a corrupt table is named with how to regenerate
+it, `snakemake verify_results` lists the bad files, and bad input found at parse time stops the run."""
 
 import os
+import shutil
 import signal
 import subprocess
 import time
 
 import pyarrow.parquet as pq
 import pytest
+import yaml
 from helpers import TEST_CONFIG, copy_workflow, environment_without_slurm, run_snakemake, snakemake_command
 
 pytestmark = pytest.mark.workflow
@@ -47,7 +50,68 @@ def test_killed_run_resumes_to_identical_tables(uninterrupted, tmp_path):
     assert (uninterrupted / TARGET).read_bytes() == (directory / TARGET).read_bytes()
 
 
-def test_parquet_metadata_has_version_and_input_hash(uninterrupted):
+def test_parquet_metadata_has_version_input_hash_and_checksums(uninterrupted):
     for path in (uninterrupted / "results").rglob("*.parquet"):
         meta = pq.read_schema(path).metadata
         assert b"astrocevns_version" in meta and len(meta[b"inputs_hash"]) == 16, path
+        assert b"astrocevns_checksum" in meta, path
+
+
+# --- corrupt tables are named, and a results folder can be checked -----------------------------------------
+
+SPECTRA = "results/spectra/vector/solar/darwin/ideal.parquet"
+
+
+def run_log(directory, *args):
+    result = run_snakemake(directory, *args)
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_corrupt_intermediate_table_is_named_and_regenerated(uninterrupted, tmp_path):
+    directory = tmp_path / "copy"
+    shutil.copytree(uninterrupted, directory, symlinks=True)
+    table = directory / SPECTRA
+    table.write_bytes(table.read_bytes()[:-200])  # truncated, as by a full disk or a killed copy
+    code, log = run_log(directory, TARGET, "--cores", "2", *TEST_CONFIG)
+    assert code != 0
+    assert f"{SPECTRA}: unreadable Parquet table" in log, log[-3000:]
+    assert f"snakemake --forcerun {SPECTRA}" in log
+
+    code, _ = run_log(directory, "verify_results", "--cores", "1", *TEST_CONFIG)
+    report = (directory / "logs" / "verify_results.log").read_text()
+    assert code != 0 and f"{SPECTRA}: unreadable Parquet table" in report, report
+
+    code, log = run_log(directory, TARGET, "--cores", "2", "--forcerun", SPECTRA, *TEST_CONFIG)  # as the message says
+    assert code == 0, log[-3000:]
+    code, _ = run_log(directory, "verify_results", "--cores", "1", *TEST_CONFIG)
+    report = (directory / "logs" / "verify_results.log").read_text()
+    # the fixture built only bounds.csv: what remains are the other final outputs, not yet made
+    bad = [line.strip() for line in report.splitlines() if line.startswith("  results/")]
+    assert bad and all(line.endswith(": missing") for line in bad), bad
+
+
+PARSE_CASES = {
+    "NaN in the config": ("config/config.yaml", lambda c: c["sources"]["sn_cc"].update(distance_kpc=float("nan")),
+                          "config key sources.sn_cc.distance_kpc: nan is not a finite number"),
+    "efficiency of zeros": ("resources/detectors/xenon1t_nr_efficiency.csv", "E_r_keV,efficiency\n0,0\n50,0\n100,0\n",
+                            "config key efficiencies.xenon1t_nr: resources/detectors/xenon1t_nr_efficiency.csv: "
+                            "efficiency is zero everywhere"),
+    "mistyped first row": ("resources/solar/8B_spectrum.csv", "0.O,0\n1,2\n17,0\n",
+                           "8B_spectrum.csv, line 1: non-numeric value '0.O'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PARSE_CASES))
+def test_bad_input_stops_the_run_when_parsed(case, tmp_path):
+    directory = copy_workflow(tmp_path)
+    relative, change, expected = PARSE_CASES[case]
+    path = directory / relative
+    if callable(change):
+        config = yaml.safe_load(path.read_text())
+        change(config)
+        path.write_text(yaml.safe_dump(config))
+    else:
+        path.write_text(change)
+    code, log = run_log(directory, "--cores", "1")
+    assert code != 0 and expected in log, log[-2000:]
+    assert not (directory / "results").exists()

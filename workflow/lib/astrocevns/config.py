@@ -1,20 +1,24 @@
 """Checks of a configuration beyond its JSON schema, and builders of library objects from it.
 
 The schema (config/schema.yaml) checks types and ranges; :func:`check_config` checks what a schema
-cannot: cross references (detector -> target, detector -> efficiency), files that must exist, and
-physical consistency. Both run when the Snakefile is parsed, before any job starts.
+cannot: finite numbers (a schema range lets NaN through), cross references (detector -> target,
+detector -> efficiency), files that must exist, and physical consistency (e.g. an efficiency that is
+not zero everywhere above the detector's threshold). Both run when the Snakefile is parsed, before any
+job starts.
 """
 
+import logging
+import math
 from pathlib import Path
 
 import numpy as np
 
 from . import constants as c
 from . import cross_sections as xs
-from . import io
+from . import io, memory
 from .analyses import sees
 from .core import CoreRecipe, diffusion_region
-from .detectors import Detector
+from .detectors import Detector, Efficiency
 from .io import InputError
 from .models import FLAVOURS
 from .nuclei import Nucleus
@@ -37,10 +41,55 @@ def _checked_read(reader, path, key, root):
         raise ConfigError(f"config key {key}: {error}") from None
 
 
-def _check_detectors(config, root):
-    targets, efficiencies = config["targets"], config["efficiencies"]
-    for name, path in efficiencies.items():
-        _checked_read(io.read_efficiency_table, path, f"efficiencies.{name}", root)
+def _check_finite(node, key="config"):
+    """Every number in the configuration is finite (YAML reads .nan, .inf and 1e999 as floats)."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            _check_finite(value, f"{key}.{name}" if key != "config" else str(name))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_finite(value, f"{key}[{index}]")
+    elif isinstance(node, float) and not math.isfinite(node):
+        raise ConfigError(f"config key {key}: {node} is not a finite number")
+
+
+def _first_positive_keV(efficiency, lo_keV, hi_keV):
+    """The lowest recoil energy in [lo, hi] at which the (piecewise-linear) efficiency is positive, or None.
+
+    Its maximum on the interval is at a tabulated point inside or at an end, so those are all we test.
+    """
+    inside = (efficiency.E_r_keV > lo_keV) & (efficiency.E_r_keV < hi_keV)
+    E_keV = np.concatenate([[lo_keV], efficiency.E_r_keV[inside], [hi_keV]])
+    positive = efficiency(E_keV) > 0.0
+    return E_keV[np.argmax(positive)] if positive.any() else None
+
+
+def _check_efficiencies(config, root):
+    """Read every efficiency table; each must be positive somewhere. Returns {name: Efficiency}."""
+    tables = {}
+    for name, path in config["efficiencies"].items():
+        key = f"efficiencies.{name}"
+        tables[name] = Efficiency(name, *_checked_read(io.read_efficiency_table, path, key, root))
+        if not np.any(tables[name].efficiency > 0.0):
+            raise ConfigError(f"config key {key}: {path}: efficiency is zero everywhere")
+    return tables
+
+
+def _check_sees_events(config, efficiencies, det, efficiency, hi_keV, where):
+    """A detector's efficiency must be positive somewhere between its threshold and ``hi_keV``."""
+    if efficiency == "ideal":
+        return
+    threshold = config["detectors"][det]["threshold_keV"]
+    if _first_positive_keV(efficiencies[efficiency], threshold, hi_keV) is None:
+        path = config["efficiencies"][efficiency]
+        raise ConfigError(
+            f"config key detectors.{det}.efficiencies: efficiency {efficiency!r} ({path}) is zero from the threshold "
+            f"{threshold} keV to {hi_keV:.4g} keV ({where}): the detector would see no events"
+        )
+
+
+def _check_detectors(config, efficiencies):
+    targets = config["targets"]
     for name, target in targets.items():
         if "composition" in target:
             for element in target["composition"]:
@@ -58,6 +107,8 @@ def _check_detectors(config, root):
                 raise ConfigError(f"config key {key}.efficiencies: unknown efficiency {eff!r}; known: {known}")
         if det["threshold_keV"] >= config["recoil_bins"]["max_keV"]:
             raise ConfigError(f"config key {key}.threshold_keV: {det['threshold_keV']} is not below recoil_bins.max_keV")
+        for eff in det["efficiencies"]:
+            _check_sees_events(config, efficiencies, name, eff, config["recoil_bins"]["max_keV"], "recoil_bins.max_keV")
 
 
 def _check_sources(config, root):
@@ -181,10 +232,11 @@ def _check_models(config):
                 raise ConfigError(f"config key {key}: unknown model {model!r}; known: {sorted(models)}")
 
 
-def _check_analyses(config, max_energy):
+def _check_analyses(config, max_energy, efficiencies):
     sigmas = config["statistics"]["normalisation_uncertainty"]
     for name, analysis in config["analyses"].items():
         key = f"analyses.{name}"
+        end_points = []
         for det in analysis["detectors"]:
             if det not in config["detectors"]:
                 raise ConfigError(f"config key {key}.detectors: unknown detector {det!r}; known: {sorted(config['detectors'])}")
@@ -206,7 +258,13 @@ def _check_analyses(config, max_energy):
                         f"config key detectors.{det}.threshold_keV: {spec['threshold_keV']} keV is at or above the "
                         f"kinematic end point {end_keV:.3g} keV of source {source!r} (used in {key})"
                     )
+                end_points.append((source, det, min(end_keV, config["recoil_bins"]["max_keV"])))
         _check_statistic(config, key, analysis)
+        for source, det, end_keV in end_points:
+            used = [analysis["efficiency"]] if "efficiency" in analysis else config["detectors"][det]["efficiencies"]
+            for eff in used:
+                where = f"the end point for source {source!r} in {key}"
+                _check_sees_events(config, efficiencies, det, eff, end_keV, where)
 
 
 def _check_ranges(config):
@@ -227,13 +285,17 @@ def _check_ranges(config):
 def check_config(config, root="."):
     """Raise :class:`ConfigError` naming the key (and file and row) of the first inconsistency found.
 
-    Reads every input file once, so that a malformed table stops the run before any job starts.
+    Reads every input file once, so that a malformed table stops the run before any job starts. Logs a
+    warning (logger ``astrocevns.config``) for every grid rule whose jobs are estimated to need more memory
+    than ``memory.warn_mb`` (:mod:`astrocevns.memory`).
     """
+    _check_finite(config)
     _check_ranges(config)
     _check_models(config)
     _check_flavours(config)
-    _check_detectors(config, root)
-    _check_analyses(config, _check_sources(config, root))
+    efficiencies = _check_efficiencies(config, root)
+    _check_detectors(config, efficiencies)
+    _check_analyses(config, _check_sources(config, root), efficiencies)
     _check_core(config["core"], root)
     limits = config["external_limits"]
     for figure in ("fig9", "fig10"):
@@ -241,6 +303,8 @@ def check_config(config, root="."):
             path = f"{limits['directory']}/{name}.csv"
             if (Path(root) / path).is_file():
                 _checked_read(io.read_limit_curve, path, f"external_limits.{figure}", root)
+    for message in memory.memory_warnings(config):
+        logging.getLogger(__name__).warning(message)
 
 
 def _check_core(core, root):

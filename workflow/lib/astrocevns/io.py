@@ -1,17 +1,20 @@
 """Readers and writers: Garching time series, spectrum tables, Parquet with provenance metadata.
 
-Every reader validates what it reads and raises :class:`InputError` naming the file and row.
+Every text reader validates what it reads and raises :class:`InputError` naming the file and row: UTF-8
+(a leading byte-order mark is dropped), a header line only where the format has one and only of column
+names, every other non-comment line a row of finite numbers.
 """
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import __version__, columnar, couplings
+from . import __version__, checksums, columnar, couplings
 from .fluxes import LuminosityHistory
 
 
@@ -19,24 +22,59 @@ class InputError(ValueError):
     """A malformed or unphysical input; the message names the file, key or row."""
 
 
-def _numeric_rows(path, n_columns, delimiter=None):
-    """Rows of a text table without '#' comments, as floats; the first non-numeric line may be a header."""
+HEADER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ ()\[\]/^*<>-]*")
+"""A column name of a header line: a letter first, then letters, digits and unit punctuation, no '.' or '+'
+(so that a mistyped number such as 'O.5' or 'l.2e+3' is never taken for one)."""
+
+
+def _text_lines(path):
+    """The lines of a UTF-8 text file, without a leading byte-order mark; InputError if absent or not UTF-8."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: file not found")
-    rows, header = [], None
-    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as error:
+        line_no = raw[:error.start].count(b"\n") + 1
+        raise InputError(f"{path}, line {line_no}: not UTF-8 text (byte {raw[error.start]:#04x})") from None
+
+
+def _number(field):
+    """The float a table field holds, or None; Python's digit separator '_' is refused, as a likely typo."""
+    if "_" in field:
+        return None
+    try:
+        return float(field)
+    except ValueError:
+        return None
+
+
+def _is_header(fields):
+    return all(HEADER_NAME.fullmatch(field) and _number(field) is None for field in fields)
+
+
+def _numeric_rows(path, n_columns, delimiter=None, header=False):
+    """Rows of a text table without '#' comments, as (line numbers, floats).
+
+    With ``header`` (the format allows one), the first non-comment line may name the columns; it is taken
+    for a header only if every field is a name (:data:`HEADER_NAME`, not a number). Any other non-numeric
+    field, in the first row as anywhere else, is an error naming the file and line.
+    """
+    rows, first = [], True
+    for line_no, line in enumerate(_text_lines(path), start=1):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        fields = text.split(delimiter)
-        try:
-            values = [float(f) for f in fields]
-        except ValueError:
-            if header is None and not rows:
-                header = [f.strip() for f in fields]
+        fields = [field.strip() for field in text.split(delimiter)]
+        values = [_number(field) for field in fields]
+        may_be_header, first = header and first, False
+        if None in values:
+            if may_be_header and _is_header(fields):
                 continue
-            raise InputError(f"{path}, line {line_no}: non-numeric value in {text!r}") from None
+            bad = fields[values.index(None)]
+            hint = " (a header line may only name the columns)" if may_be_header else ""
+            raise InputError(f"{path}, line {line_no}: non-numeric value {bad!r} in {text!r}{hint}")
         if len(values) != n_columns:
             raise InputError(f"{path}, line {line_no}: expected {n_columns} columns, found {len(values)}")
         if not np.all(np.isfinite(values)):
@@ -44,7 +82,7 @@ def _numeric_rows(path, n_columns, delimiter=None):
         rows.append((line_no, values))
     if len(rows) < 2:
         raise InputError(f"{path}: needs at least two data rows, found {len(rows)}")
-    return header, np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
+    return np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
 
 
 def _check_increasing(path, line_nos, values, what, strict=True):
@@ -65,11 +103,11 @@ def read_garching_timeseries(path):
     """Read one flavour's signal in the Garching archive format.
 
     Four whitespace-separated columns per row: t_pb [s], L [foe/s], <E> [MeV], <E^2> [MeV^2];
-    lines starting with '#' are comments. Requires non-decreasing time, L >= 0, <E> > 0 and
-    <E>^2 < <E^2> < 2 <E>^2 (a pinching parameter alpha > 0, eq. 16). Simulation restarts
-    repeat a time stamp; only the first row of a repeated time is kept.
+    lines starting with '#' are comments, and there is no header line (column names are '#' lines).
+    Requires non-decreasing time, L >= 0, <E> > 0 and <E>^2 < <E^2> < 2 <E>^2 (a pinching parameter
+    alpha > 0, eq. 16). Simulation restarts repeat a time stamp; only the first row of a repeated time is kept.
     """
-    _, line_nos, data = _numeric_rows(path, 4)
+    line_nos, data = _numeric_rows(path, 4)
     _check_increasing(path, line_nos, data[:, 0], "time", strict=False)
     keep = np.append(True, np.diff(data[:, 0]) > 0.0)
     line_nos, data = line_nos[keep], data[keep]
@@ -97,9 +135,10 @@ def write_garching_timeseries(path, history, header_lines):
 def read_spectrum_table(path, value_name="value"):
     """Read a two-column CSV table E_nu [MeV] (or E_r [keV]), value; '#' lines are comments.
 
-    The first line may name the columns. Energies must be increasing and values non-negative.
+    The first non-comment line may name the columns (names only, e.g. ``E_nu_MeV,flux``); a leading
+    byte-order mark is ignored. Energies must be increasing and values non-negative.
     """
-    _, line_nos, data = _numeric_rows(path, 2, delimiter=",")
+    line_nos, data = _numeric_rows(path, 2, delimiter=",", header=True)
     E, value = data.T
     _check_increasing(path, line_nos, E, "energy")
     _check_non_negative(path, line_nos, value, value_name)
@@ -107,8 +146,8 @@ def read_spectrum_table(path, value_name="value"):
 
 
 def read_efficiency_table(path):
-    """Read an efficiency table E_r [keV], eps (CSV); eps must lie in [0, 1]."""
-    _, line_nos, data = _numeric_rows(path, 2, delimiter=",")
+    """Read an efficiency table E_r [keV], eps (CSV, optional header line of names); eps must lie in [0, 1]."""
+    line_nos, data = _numeric_rows(path, 2, delimiter=",", header=True)
     E, eff = data.T
     _check_increasing(path, line_nos, E, "recoil energy")
     bad = np.flatnonzero((eff < 0.0) | (eff > 1.0))
@@ -129,37 +168,83 @@ def content_hash(*items):
 
 
 def write_parquet(table, path, metadata):
-    """Write a table to Parquet with key/value metadata (package version added); deterministic.
+    """Write a table to Parquet with key/value metadata (package version and checksums added); deterministic.
 
     ``table`` is a pandas DataFrame or a mapping of column name to array (NumPy or pyarrow); the
     hot rules use mappings, converted by :mod:`astrocevns.columnar`, so that their jobs need not load
     pandas. NaN in a float column is refused, so that no table downstream silently inherits one; a
     value missing on purpose is a null (pandas ``Float64`` NA or a pyarrow array with nulls, e.g.
-    ``columnar.to_arrow(values, valid)``).
+    ``columnar.to_arrow(values, valid)``). The row count and a checksum of every column are stored under
+    the metadata key ``astrocevns_checksum`` (:mod:`astrocevns.checksums`); the readers below verify them.
     """
     if isinstance(table, dict):
         arrow = pa.table({name: columnar.to_arrow(column) for name, column in table.items()})
     else:
         arrow = pa.Table.from_pandas(table, preserve_index=False)
-    for name, column in zip(arrow.column_names, arrow.columns):
+    for name, column in zip(arrow.column_names, arrow.columns, strict=True):
         if pa.types.is_floating(column.type) and column.null_count == 0 and np.isnan(columnar.to_numpy(column)).any():
             raise ValueError(f"{path}: refusing to write NaN in column {name!r}")
-    meta = {"astrocevns_version": __version__, **{k: str(v) for k, v in metadata.items()}}
+    meta = {"astrocevns_version": __version__, **{k: str(v) for k, v in metadata.items()},
+            checksums.METADATA_KEY: checksums.table_checksum(arrow)}
     existing = arrow.schema.metadata or {}
     arrow = arrow.replace_schema_metadata({**existing, **{k.encode(): v.encode() for k, v in meta.items()}})
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(arrow, path, compression="zstd")
 
 
+class TableError(InputError):
+    """A Parquet table between rules that is missing, unreadable, truncated or not what was written.
+
+    The message names the file, the ``problem`` and how to regenerate the file.
+    """
+
+    def __init__(self, path, problem):
+        self.path, self.problem = str(path), problem
+        super().__init__(f"{path}: {problem}; regenerate it with `snakemake --forcerun {path}` "
+                         "(or delete it and run snakemake again)")
+
+
 def _decoded_metadata(schema):
-    return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items() if k != b"pandas"}
+    hidden = (b"pandas", checksums.METADATA_KEY.encode())
+    return {k.decode(): v.decode() for k, v in (schema.metadata or {}).items() if k not in hidden}
 
 
-def _read_table(path, columns):
-    """One Parquet file as a pyarrow Table; ParquetFile, unlike read_table, does not load pyarrow.dataset
-    (and with it pandas), which would double the start-up of a short job."""
-    with pq.ParquetFile(path) as handle:
-        return handle.read(columns=columns)
+def _read_table(path, columns, require_checksum=False):
+    """One Parquet file as a pyarrow Table (only ``columns``, if given), its row count and checksums verified.
+
+    ParquetFile, unlike read_table, does not load pyarrow.dataset (and with it pandas), which would double
+    the start-up of a short job. A table without checksums (written before they were added) is read as is,
+    unless ``require_checksum``.
+
+    Raises
+    ------
+    TableError
+        Naming the file and how to regenerate it, if it is missing, unreadable (e.g. truncated: "Parquet
+        magic bytes not found") or differs from its checksums.
+    """
+    if not Path(path).is_file():
+        raise TableError(path, "table not found")
+    try:
+        with pq.ParquetFile(path) as handle:
+            available = handle.schema_arrow.names
+            unknown = [name for name in columns or () if name not in available]
+            if unknown:
+                raise KeyError(f"{path}: no column(s) {unknown}; the table has {available}")
+            table = handle.read(columns=columns)
+    except (OSError, EOFError, ValueError, pa.ArrowException) as error:
+        raise TableError(path, f"unreadable Parquet table ({error})") from None
+    recorded = (table.schema.metadata or {}).get(checksums.METADATA_KEY.encode())
+    if recorded is None:
+        if require_checksum:
+            raise TableError(path, "no checksum in its metadata, so it cannot be verified")
+        return table
+    try:
+        problems = checksums.mismatches(table, recorded.decode())
+    except (ValueError, KeyError, TypeError) as error:
+        problems = [f"unreadable checksum record ({error})"]
+    if problems:
+        raise TableError(path, f"corrupt table: {', '.join(problems)}")
+    return table
 
 
 def read_parquet(path, columns=None):
@@ -171,13 +256,24 @@ def read_parquet(path, columns=None):
 def read_columns(path, columns=None):
     """Read a Parquet table as {column: NumPy array} and its metadata, without loading pandas."""
     table = _read_table(path, columns)
-    return {name: columnar.to_numpy(column) for name, column in zip(table.column_names, table.columns)}, \
+    return {name: columnar.to_numpy(column) for name, column in zip(table.column_names, table.columns, strict=True)}, \
         _decoded_metadata(table.schema)
 
 
 def read_metadata(path):
-    """The key/value metadata of a Parquet file, without reading its rows."""
-    return _decoded_metadata(pq.read_schema(path))
+    """The key/value metadata of a Parquet file, once its rows have been read and verified."""
+    return _decoded_metadata(_read_table(path, None).schema)
+
+
+def verify_table(path):
+    """Read every column of a Parquet table written by :func:`write_parquet` and verify its checksums.
+
+    Raises
+    ------
+    TableError
+        Also when the table carries no checksum.
+    """
+    _read_table(path, None, require_checksum=True)
 
 
 CORE_TABLE_COLUMNS = ("r_km", "density_g_cm3", "temperature_MeV", "electron_fraction",
@@ -186,11 +282,9 @@ GARCHING_CORE_COLUMNS = {"radius": 1e-5, "density": 1.0, "temperature": 1.0, "Y_
 """Columns of a Garching hydro profile the core stage reads (in CoreProfile order), with unit factors (cm -> km)."""
 
 
-def _garching_core_columns(path):
+def _garching_core_columns(path, lines):
     """Positions of the needed columns, from the '#' line of column names (separated by 2+ spaces)."""
-    import re
-
-    for line in Path(path).read_text().splitlines():
+    for line in lines:
         names = [n for n in re.split(r"\s{2,}", line.lstrip("#").strip()) if n]
         if line.startswith("#") and "radius" in names and "density" in names:
             missing = [n for n in GARCHING_CORE_COLUMNS if n not in names]
@@ -212,23 +306,23 @@ def read_core_profile(path):
 
     path = Path(path)
     if path.suffix == ".csv":
-        _, line_nos, data = _numeric_rows(path, len(CORE_TABLE_COLUMNS), delimiter=",")
+        line_nos, data = _numeric_rows(path, len(CORE_TABLE_COLUMNS), delimiter=",", header=True)
         columns = data.T
     else:
-        if not path.is_file():
-            raise InputError(f"{path}: file not found")
-        n_columns, positions = _garching_core_columns(path)
-        rows = [(no, line) for no, line in enumerate(path.read_text().splitlines(), start=1)
+        lines = _text_lines(path)
+        n_columns, positions = _garching_core_columns(path, lines)
+        rows = [(no, line) for no, line in enumerate(lines, start=1)
                 if line.strip() and not line.startswith("#") and "=" not in line]
         values = []
         for no, line in rows:
             fields = line.split()
             if len(fields) != n_columns:
                 raise InputError(f"{path}, line {no}: expected {n_columns} columns, found {len(fields)}")
-            try:
-                values.append([float(fields[i]) for i in positions])
-            except ValueError:
-                raise InputError(f"{path}, line {no}: non-numeric value in {line.strip()!r}") from None
+            numbers = [_number(fields[i]) for i in positions]
+            if None in numbers:
+                bad = fields[positions[numbers.index(None)]]
+                raise InputError(f"{path}, line {no}: non-numeric value {bad!r} in {line.strip()!r}")
+            values.append(numbers)
         if len(values) < 2:
             raise InputError(f"{path}: needs at least two data rows, found {len(values)}")
         line_nos = np.array([no for no, _ in rows])
@@ -261,11 +355,8 @@ def read_limit_curve(path):
     one of :data:`LIMIT_REGIONS` (lower when the file does not say). The masses of a lower or upper edge
     increase; the points of a closed outline go round it, the last joining the first.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
     header = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _text_lines(path):
         if line.startswith("#") and ":" in line:
             key, value = line[1:].split(":", 1)
             header[key.strip()] = value.strip()
@@ -279,7 +370,7 @@ def read_limit_curve(path):
     header.setdefault("region", LIMIT_REGIONS[0])
     if header["region"] not in LIMIT_REGIONS:
         raise InputError(f"{path}: region {header['region']!r} not one of {list(LIMIT_REGIONS)}")
-    _, line_nos, data = _numeric_rows(path, 2, delimiter=",")
+    line_nos, data = _numeric_rows(path, 2, delimiter=",", header=True)
     m, coupling = data.T
     if header["region"] == "closed":
         if m.size < 3:

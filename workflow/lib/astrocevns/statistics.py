@@ -4,10 +4,24 @@ For one source seen by several detectors, with Asimov data N^SM and prediction N
 
     chi2(x) = sum_det sum_i 2 [(1 + x) N_i - N_i^SM + N_i^SM ln(N_i^SM / ((1 + x) N_i))] + (x / sigma)^2.
 
-With A = sum N_i, B = sum N_i^SM and C = sum N_i^SM ln(N_i^SM / N_i) (over all bins of all detectors)
-this is chi2(x) = 2 [(1 + x) A - B + C - B ln(1 + x)] + (x / sigma)^2: convex on x > -1, with its
-minimum where (A + x / sigma^2)(1 + x) = B, a quadratic solved in closed form for the whole grid at
-once (no iteration, no loop over grid points).
+With A = sum N_i and B = sum N_i^SM (over all bins of all detectors), the fitted-to-SM ratio of the
+totals t = (1 + x) A / B and the shape term
+
+    D = sum N_i^SM ln[(N_i^SM / B) / (N_i / A)] >= 0
+
+(B times the Kullback-Leibler divergence of the predicted spectral shape from the SM one), this is
+
+    chi2(x) = 2 B (t - 1 - ln t) + 2 D + (x / sigma)^2,
+
+a sum of three non-negative terms, convex on x > -1, with its minimum where (A + x / sigma^2)(1 + x) = B:
+a quadratic solved in closed form for the whole grid at once (no iteration, no loop over grid points).
+
+Precision. Large couplings can scale the prediction up by 1e20 and more; the best pull then lies so
+close to -1 that 1 + x is not representable through x, and the textbook form (1 + x) A - B ln(1 + x) + C
+loses every digit (or becomes infinite) although the exact chi2 levels off at 2 D + 1 / sigma^2. Here
+the minimum is evaluated from t and D directly, which stay of order one: each of the three terms is
+computed to a few units of rounding, so chi2 is accurate to about 1e-14 (B + chi2) in absolute terms
+for every prediction the minimiser can meet (``tests/test_precision.py`` checks it against mpmath).
 """
 
 import math
@@ -43,33 +57,122 @@ def poisson_chi2_terms(counts, sm_counts):
     return counts.sum(axis=-1), sm.sum(axis=-1), log_ratio.sum(axis=-1)
 
 
-def chi2_at_pull(pull, A, B, C, sigma):
-    """chi2(x) of the module docstring for given pull x (broadcasts)."""
-    x = np.asarray(pull, dtype=float)
+def poisson_shape_terms(counts, sm_counts):
+    """A = sum N, B = sum N^SM and the shape term D = sum N^SM ln[(N^SM / B) / (N / A)] >= 0 over the last axis.
+
+    D is summed bin by bin from the prediction rescaled to the SM total, N_i B / A, so that it keeps its
+    precision however far A is from B (C + B ln(A / B) would cancel). Bins with N^SM = 0 contribute only
+    through A; a bin with N^SM > 0 and N <= 0 makes D infinite.
+
+    Raises
+    ------
+    ValueError
+        Where a predicted count is not finite (an overflow that no chi2 can be computed from).
+    """
+    counts = np.asarray(counts, dtype=float)
+    sm = np.broadcast_to(np.asarray(sm_counts, dtype=float), counts.shape)
+    A, B = counts.sum(axis=-1), sm.sum(axis=-1)
+    if not np.all(np.isfinite(A)):
+        raise ValueError("predicted counts are not finite (overflow at the largest couplings?); "
+                         "no chi2 can be computed from them")
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rescaled = counts * (B / A)[..., None]
+        terms = np.where(sm > 0.0, sm * np.log(sm / rescaled), 0.0)
+        D = terms.sum(axis=-1)
+    # NaN comes only from a bin with N^SM > 0 and N <= 0 (also A = 0): that prediction is excluded at any CL
+    return A, B, np.where(np.isnan(D), np.inf, np.maximum(D, 0.0))
+
+
+def _excess_of_log(t):
+    """t - 1 - ln t >= 0 to full relative precision: a Taylor series in d = t - 1 for |d| < 0.1, where the
+    direct difference, ~ d^2 / 2, would cancel; infinite at t = 0."""
+    t = np.asarray(t, dtype=float)
+    d = t - 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_term = np.where(B > 0.0, B * np.log1p(x), 0.0)
-    return 2.0 * ((1.0 + x) * A - B + C - log_term) + (x / sigma) ** 2
+        direct = d - np.log1p(d)
+    near = np.abs(d) < 0.1
+    if not near.any():
+        return direct
+    # sum_{k=2}^{17} (-1)^k d^k / k by Horner; the first term left out is below 1e-17 of the sum
+    series = np.zeros_like(d)
+    for k in range(17, 1, -1):
+        series = series * d + (-1.0) ** k / k
+    return np.where(near, series * d * d, direct)
+
+
+def _chi2(ratio, pull, A, B, D, sigma):
+    """2 B (t - 1 - ln t) + 2 D + (x / sigma)^2 at fitted-to-SM ratio t = ``ratio`` and pull x;
+    2 (1 + x) A + (x / sigma)^2 where there are no SM events (B = 0)."""
+    with np.errstate(invalid="ignore"):
+        poisson = np.where(B > 0.0, 2.0 * B * _excess_of_log(ratio) + 2.0 * D, 2.0 * (1.0 + pull) * A)
+    return poisson + (pull / sigma) ** 2
+
+
+def chi2_at_pull(pull, A, B, C, sigma):
+    """chi2(x) of the module docstring for given pull x and the sums A, B, C of :func:`poisson_chi2_terms`.
+
+    Exact up to the rounding of x itself (1 + x is exact for x near -1) and of C + B ln(A / B), which
+    cancels to about 1e-16 B |ln(A / B)|. The minimum over x is :func:`profiled_poisson_chi2`, which does
+    not go through x.
+    """
+    x = np.asarray(pull, dtype=float)
+    A, B, C = (np.asarray(v, dtype=float) for v in (A, B, C))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        D = np.where(A > 0.0, C + B * np.log(A / B), np.inf)
+        ratio = (1.0 + x) * A / B
+    return _chi2(ratio, x, A, B, D, sigma)
 
 
 def best_pull(A, B, sigma):
     """The minimising x > -1 of chi2(x): the larger root of x^2/s^2 + (A + 1/s^2) x + (A - B) = 0.
 
-    Written as x = 2 (B - A) / (b + sqrt(b^2 + 4 (B - A) / s^2)), b = A + 1/s^2, which is free of
-    cancellation; it tends to -1 (never below) when B -> 0 and A s^2 >= 1.
+    Written as x = 2 (B - A) / (b + sqrt((A - 1/s^2)^2 + 4 B / s^2)), b = A + 1/s^2, which is free of
+    cancellation and, through hypot, of overflow; it tends to -1 (never below) when B -> 0 and A s^2 >= 1.
+    Near -1, 1 + x carries few significant digits: the chi2 is evaluated from :func:`fitted_ratio`.
     """
     A = np.asarray(A, dtype=float)
-    b = A + 1.0 / sigma**2
-    discriminant = np.maximum(b**2 + 4.0 * (B - A) / sigma**2, 0.0)
-    return np.maximum(2.0 * (B - A) / (b + np.sqrt(discriminant)), -1.0)
+    B = np.asarray(B, dtype=float)
+    root = np.hypot(A - 1.0 / sigma**2, 2.0 * np.sqrt(B) / sigma)
+    return np.maximum(2.0 * (B - A) / (A + 1.0 / sigma**2 + root), -1.0)
+
+
+def fitted_ratio(A, B, sigma):
+    """t = (1 + x) A / B at the minimising pull x: the fitted total over the SM total, to full precision.
+
+    1 + x = u solves u^2 + beta u - B s^2 = 0 with beta = A s^2 - 1, so
+    t = 2 A s^2 / (beta + h) for beta >= 0 and t = A (h - beta) / (2 B) for beta < 0, h = hypot(beta, 2 s sqrt(B)),
+    each free of cancellation: t tends to 1 however large the prediction A (x -> -1), 0 where A = 0.
+    """
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    beta = A * sigma**2 - 1.0
+    h = np.hypot(beta, 2.0 * sigma * np.sqrt(B))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(beta >= 0.0, 2.0 * A * sigma**2 / (beta + h), A * (h - beta) / (2.0 * B))
+
+
+def profiled_poisson_chi2(A, B, D, sigma):
+    """chi2 minimised over the pull, from the sums A, B and the shape term D of :func:`poisson_shape_terms`.
+
+    Returns
+    -------
+    chi2, pull : ndarray
+        The minimum (about 2 D + 1 / sigma^2 where A >> B / sigma^2, infinite where D is) and the pull x.
+    """
+    pull = best_pull(A, B, sigma)
+    return _chi2(fitted_ratio(A, B, sigma), pull, A, B, D, sigma), pull
 
 
 def profiled_chi2(counts_by_detector, sm_by_detector, sigma):
     """chi2 minimised over one pull x shared by several detectors (eqs. 21-24).
 
+    The shape term of the union of the detectors' bins is the sum of each detector's own plus that of
+    the split of the events between detectors, sum_d B_d ln[(B_d / B) / (A_d / A)]: both non-negative.
+
     Parameters
     ----------
     counts_by_detector : sequence of ndarray, each shape grid + (n_bins_d,)
-        Predicted counts N_i(g, m) per detector; grids must broadcast together.
+        Predicted counts N_i(g, m) per detector; grids must broadcast together; finite.
     sm_by_detector : sequence of ndarray, each shape (n_bins_d,)
         Asimov data N_i^SM.
     sigma : float
@@ -79,14 +182,16 @@ def profiled_chi2(counts_by_detector, sm_by_detector, sigma):
     -------
     chi2, pull : ndarray, shape grid
     """
-    A = B = C = 0.0
-    for counts, sm in zip(counts_by_detector, sm_by_detector):
-        a, b, c = poisson_chi2_terms(counts, sm)
-        A, B, C = A + a, B + b, C + c
-    pull = best_pull(A, B, sigma)
-    chi2 = chi2_at_pull(pull, A, B, C, sigma)
-    # exact zero when the prediction is the SM (g -> 0): remove round-off
-    return np.where(np.isfinite(chi2), np.maximum(chi2, 0.0), np.inf), pull
+    terms = [poisson_shape_terms(counts, sm) for counts, sm in zip(counts_by_detector, sm_by_detector, strict=True)]
+    A = sum(a for a, _, _ in terms)
+    B = sum(b for _, b, _ in terms)
+    D = sum(d for _, _, d in terms)
+    if len(terms) > 1:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for a, b, _ in terms:
+                split = np.where(a > 0.0, b * np.log((b / B) * (A / a)), np.inf)
+                D = D + np.where(b > 0.0, split, 0.0)
+    return profiled_poisson_chi2(A, B, D, sigma)
 
 
 def counting_chi2(counts, observed, observed_uncertainty, sigma):

@@ -1,0 +1,106 @@
+"""Memory estimates of the jobs from the grid (astrocevns.memory): the parse-time warning, and the estimates
+against the peak resident memory of the jobs of a real run, within a factor 1.5."""
+
+import copy
+import json
+import logging
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from astrocevns import config as cfg
+from astrocevns import memory
+
+from conftest import ROOT, copy_workflow
+
+CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+FACTOR = 1.5
+
+
+def with_grid(n_g, n_m):
+    config = copy.deepcopy(CONFIG)
+    config["grid"]["g"]["n"], config["grid"]["m_MeV"]["n"] = n_g, n_m
+    return config
+
+
+def test_recoil_bins_by_hand():
+    # DARWIN: 2 keV bins from 1 keV to 100 keV: 49 whole bins; COHERENT CsI from 4.266 keV: 47
+    assert memory.detector_bins(CONFIG, "darwin") == 49
+    assert memory.detector_bins(CONFIG, "coherent_csi") == 47
+
+
+def test_estimates_grow_with_the_grid():
+    small, large = memory.largest_jobs_mb(with_grid(200, 200)), memory.largest_jobs_mb(with_grid(3000, 3000))
+    assert all(large[rule] > small[rule] for rule in ("chi2", "figure", "spectra"))
+    assert large["figure"] > 10_000  # the full-grid figures of a 3000 x 3000 grid: 10.8 GB measured
+
+
+def test_default_grid_stays_below_the_limit_and_3000_squared_warns(caplog):
+    assert memory.memory_warnings(CONFIG) == []
+    with caplog.at_level(logging.WARNING, logger="astrocevns.config"):
+        cfg.check_config(with_grid(3000, 3000), root=ROOT)
+    warned = [record.getMessage() for record in caplog.records]
+    assert any("a figure job needs an estimated" in message and "memory.warn_mb = 3000 MB" in message
+               for message in warned), warned
+    raised = with_grid(3000, 3000)
+    raised["memory"]["warn_mb"] = 20_000
+    assert memory.memory_warnings(raised) == []
+
+
+RECORDER = """
+import atexit, json, os, sys
+
+
+def record():
+    job = getattr(sys.modules.get("__main__"), "snakemake", None)
+    if job is None or ".snakemake/scripts/" not in sys.argv[0]:
+        return
+    with open("/proc/self/status") as status:
+        peak_kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["JOB_PEAKS"], "a") as handle:
+        handle.write(json.dumps({"rule": job.rule, "wildcards": dict(job.wildcards.items()),
+                                 "peak_mb": peak_kib / 1024}) + "\\n")
+
+
+atexit.register(record)
+"""
+
+
+@pytest.mark.workflow
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="peak memory read from /proc (Linux)")
+def test_estimates_match_measured_peaks(tmp_path):
+    """Fig. 11 (four supernova families), its spectra and the vector core on a 600 x 300 grid, a size the
+    coefficients were not measured on; every job's peak (VmHWM, recorded as it exits) within FACTOR."""
+    directory = copy_workflow(tmp_path / "run")
+    n_g, n_m = 600, 300
+    (directory / "grid.yaml").write_text(yaml.safe_dump(
+        {"grid": {"g": {"min": 1.0e-7, "max": 1.0e-2, "n": n_g}, "m_MeV": {"min": 1.0e-2, "max": 1.0e4, "n": n_m}}}))
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(RECORDER)
+    peaks = tmp_path / "peaks.jsonl"
+    env = {**os.environ, "JOB_PEAKS": str(peaks),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, "-m", "snakemake", "fig11", "results/core/vector.parquet", "--cores", "2",
+                             "--configfile", "config/config.yaml", "grid.yaml"], cwd=directory, env=env,
+                            capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stderr[-3000:]
+    bins = memory.detector_bins(CONFIG, "darwin")
+    assert memory.detector_bins(CONFIG, "resnova3") == bins
+    estimate = {
+        "spectra": memory.spectra_job_mb(n_m + len(CONFIG["report_masses_MeV"]), bins,
+                                         CONFIG["recoil_bins"]["nodes_per_bin"]),
+        "chi2": memory.chi2_job_mb(n_g, n_m, variants=2, bins_per_detector=[bins, bins]),  # RES-NOVA-3 + DARWIN
+        "core": memory.core_job_mb(n_g, n_m, CONFIG["core"]["radii"], CONFIG["core"]["energy_grid_MeV"]["n"]),
+        "figure": memory.figure_job_mb(n_g * n_m, grids=8),  # four analyses, two mediators
+    }
+    jobs = [json.loads(line) for line in peaks.read_text().splitlines()]
+    checked = {rule: [job for job in jobs if job["rule"] == rule] for rule in estimate}
+    assert all(checked.values()), {rule: len(found) for rule, found in checked.items()}
+    for rule, found in checked.items():
+        for job in found:
+            ratio = estimate[rule] / job["peak_mb"]
+            assert 1 / FACTOR < ratio < FACTOR, (rule, job, estimate[rule])
