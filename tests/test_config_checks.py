@@ -9,7 +9,7 @@ import yaml
 
 from astrocevns.config import ConfigError, check_config
 
-from conftest import ROOT
+from helpers import ROOT
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 

@@ -14,7 +14,7 @@ import yaml
 from astrocevns import config as cfg
 from astrocevns import memory
 
-from conftest import ROOT, copy_workflow
+from helpers import ROOT, copy_workflow
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 FACTOR = 1.5
@@ -35,7 +35,7 @@ def test_recoil_bins_by_hand():
 def test_estimates_grow_with_the_grid():
     small, large = memory.largest_jobs_mb(with_grid(200, 200)), memory.largest_jobs_mb(with_grid(3000, 3000))
     assert all(large[rule] > small[rule] for rule in ("chi2", "figure", "spectra"))
-    assert large["figure"] > 10_000  # the full-grid figures of a 3000 x 3000 grid: 10.8 GB measured
+    assert large["figure"] < 1024  # figures draw exact edges; fig. 1 reads one core table at a time
 
 
 def test_default_grid_stays_below_the_limit_and_3000_squared_warns(caplog):
@@ -43,7 +43,7 @@ def test_default_grid_stays_below_the_limit_and_3000_squared_warns(caplog):
     with caplog.at_level(logging.WARNING, logger="astrocevns.config"):
         cfg.check_config(with_grid(3000, 3000), root=ROOT)
     warned = [record.getMessage() for record in caplog.records]
-    assert any("a figure job needs an estimated" in message and "memory.warn_mb = 3000 MB" in message
+    assert any("a chi2 job needs an estimated" in message and "memory.warn_mb = 3000 MB" in message
                for message in warned), warned
     raised = with_grid(3000, 3000)
     raised["memory"]["warn_mb"] = 20_000
@@ -95,7 +95,7 @@ def test_estimates_match_measured_peaks(tmp_path):
                                          CONFIG["recoil_bins"]["nodes_per_bin"]),
         "chi2": memory.chi2_job_mb(n_g, n_m, variants=2, bins_per_detector=[bins, bins]),  # RES-NOVA-3 + DARWIN
         "core": memory.core_job_mb(n_g, n_m, CONFIG["core"]["radii"], CONFIG["core"]["energy_grid_MeV"]["n"]),
-        "figure": memory.figure_job_mb(n_g * n_m, grids=8),  # four analyses, two mediators
+        "figure": memory.figure_job_mb(n_g * n_m, grids=0),  # fig. 11 draws exact edges, no grid
     }
     jobs = [json.loads(line) for line in peaks.read_text().splitlines()]
     checked = {rule: [job for job in jobs if job["rule"] == rule] for rule in estimate}

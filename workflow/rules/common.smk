@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import yaml
 
-from astrocevns import figures, variants
+from astrocevns import figures, memory, variants
 from astrocevns.analyses import BEAM_KINDS, expand_analyses, families, sees
 from astrocevns.config import ConfigError, check_config, composition
 
@@ -426,7 +426,7 @@ def figure_setup(wildcards):
 
 
 def family_tables(setup, kind, layers, models):
-    """The ``kind`` tables (chi2, edges) of the analyses of ``layers``, for each panel model (or the layer's own
+    """The ``kind`` tables (e.g. edges) of the analyses of ``layers``, for each panel model (or the layer's own
     model): one per family and model (an efficiency variant is in its analysis's table)."""
     tables = []
     for panel in models:
@@ -467,8 +467,7 @@ def figure_inputs(wildcards):
     layers = figures.drawn_layers(description, setup.analyses)
     core_types = dict.fromkeys(setup.config["models"][model]["mediator"] for model in models)
     return {
-        "edges": family_tables(setup, "edges", [layer for layer in layers if layer["type"] == "region"], models),
-        "chi2": family_tables(setup, "chi2", [layer for layer in layers if layer["type"] == "band"], models),
+        "edges": family_tables(setup, "edges", [layer for layer in layers if layer["type"] in ("region", "band")], models),
         "core": [f"{core_root}/core/{mediator}.parquet" for mediator in core_types] if figures.core_layers(description) else [],
         "external": external_limit_files(setup.config, description),
     }
@@ -505,14 +504,26 @@ def grid_points(setup):
 
 
 def figure_memory_mb(wildcards):
-    """Memory of a figure job: a bound figure holds a few copies of every chi2 grid it draws."""
-    return int(400 + 180e-6 * grid_points(setup_of(wildcards)) * max(1, len(figure_inputs(wildcards).get("chi2", []))))
+    """Memory of a figure job (astrocevns.memory): the core map of fig. 1 is the one grid a figure reads."""
+    setup, description = figure_setup(wildcards)
+    grids = memory.FIGURE_GRIDS if description["kind"] == "core" else 0
+    return memory.figure_job_mb(grid_points(setup), grids)
 
 
 def chi2_memory_mb(wildcards):
-    """Memory of a chi2 job: the grid is evaluated 64 couplings at a time; the tables hold 5 columns."""
+    """Memory of a chi2 job (astrocevns.memory): the grid evaluated 64 couplings at a time, and its tables."""
     setup = setup_of(wildcards)
-    return int(400 + 120e-6 * grid_points(setup) * len(setup.families[wildcards.analysis]))
+    grid = setup.config["grid"]
+    analyses = setup.families[wildcards.analysis]
+    bins = [memory.detector_bins(setup.config, detector) for detector, _ in analyses[0].members]
+    return memory.chi2_job_mb(grid["g"]["n"], grid["m_MeV"]["n"], len(analyses), bins)
+
+
+def core_memory_mb(wildcards):
+    """Memory of a core job (astrocevns.memory)."""
+    cfg = setup_of(wildcards).config
+    grid = cfg["grid"]
+    return memory.core_job_mb(grid["g"]["n"], grid["m_MeV"]["n"], cfg["core"]["radii"], cfg["core"]["energy_grid_MeV"]["n"])
 
 
 # ---- what a configuration writes ----

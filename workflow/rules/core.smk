@@ -13,6 +13,8 @@ rule core:
         "logs/{root}/core/{mediator}.log",
     benchmark:
         "benchmarks/{root}/core/{mediator}.tsv"
+    resources:
+        mem_mb=core_memory_mb,
     conda:
         "../../envs/astrocevns.yaml"
     script:

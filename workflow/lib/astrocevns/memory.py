@@ -34,8 +34,9 @@ START_UP_MB = {"chi2": 107, "core": 120, "figure": 150, "spectra": 86}
 GRID_ROWS_PER_BLOCK = 64
 """Couplings (chi2) and masses (core) evaluated together."""
 
-FIGURE_GRIDS = 16
-"""(mediator, analysis) grids of the fullest figure: fig. 5 draws four per supernova model and mediator."""
+FIGURE_GRIDS = 1
+"""Grids the fullest figure holds at once: fig. 1 reads one supernova-core table at a time (and draws it
+decimated); the bound figures draw exact edges and read no grid."""
 
 
 def chi2_job_mb(n_g: int, n_m: int, variants: int, bins_per_detector: list[int]) -> int:

@@ -146,20 +146,13 @@ def region(ax, data, layer, panel, found, masses, y_scale=1.0):
     Styles: fill (translucent fill, outlined), hatch (hatched, outlined), outline (strong boundary and a
     sparse hatch: stays readable where regions overlap), dashed, solid, dashdot, dotted (boundary only).
     """
-    from matplotlib.path import Path
     from matplotlib.patches import PathPatch
 
     rings = edges.outline_rings(found, masses)
     style, shade = layer["style"], colour(layer["colour"])
     hatch = layer.get("hatch", HATCHES.get(style))
-    if rings["ring"].size and (style == "fill" or style in HATCHES):
-        vertices, codes = [], []
-        for index in np.unique(rings["ring"]):
-            rows = rings["ring"] == index
-            ring = np.column_stack([rings["m_MeV"][rows], rings["g"][rows] * y_scale])
-            vertices += [ring, ring[:1]]
-            codes += [Path.MOVETO, *[Path.LINETO] * (len(ring) - 1), Path.CLOSEPOLY]
-        path = Path(np.concatenate(vertices), codes)
+    path = ring_path(rings, y_scale)
+    if path is not None and (style == "fill" or style in HATCHES):
         if style == "fill":
             ax.add_patch(PathPatch(path, facecolor=shade, alpha=0.3, edgecolor="none", zorder=2))
         else:  # the outline style hatches faintly: the boundary line carries the region where several overlap
@@ -179,14 +172,37 @@ def region(ax, data, layer, panel, found, masses, y_scale=1.0):
     return Line2D([], [], color=shade, linestyle=linestyle, label=layer["label"])
 
 
-def band(ax, data, layer, panel, ideal, reduced, threshold, y_scale=1.0):
-    """Shade where an analysis and its variant disagree (e.g. the efficiency band of figs. 5 and 7)."""
-    m, g, chi2_ideal = grid_of(ideal, "chi2")
-    _, _, chi2_reduced = grid_of(reduced, "chi2")
-    disagree = ((chi2_ideal > threshold) != (chi2_reduced > threshold)).astype(float)
+def ring_path(rings, y_scale=1.0, reverse=False):
+    """A compound matplotlib Path of outline rings (a table of :func:`astrocevns.edges.outline_rings`); with
+    ``reverse`` every ring runs the other way, so that under the non-zero fill rule it cancels a ring it covers."""
+    from matplotlib.path import Path
+
+    vertices, codes = [], []
+    for index in np.unique(rings["ring"]):
+        rows = rings["ring"] == index
+        ring = np.column_stack([rings["m_MeV"][rows], rings["g"][rows] * y_scale])
+        ring = ring[::-1] if reverse else ring
+        vertices += [ring, ring[:1]]
+        codes += [Path.MOVETO, *[Path.LINETO] * (len(ring) - 1), Path.CLOSEPOLY]
+    return Path(np.concatenate(vertices), codes) if vertices else None
+
+
+def band(ax, data, layer, panel, ideal, reduced, masses, y_scale=1.0):
+    """Shade where an analysis and its variant disagree (e.g. the efficiency band of figs. 5 and 7), from the
+    exact edges of both: the variant's outlines reversed cancel the analysis's under the non-zero fill rule,
+    leaving the region one excludes and the other does not."""
+    from matplotlib.path import Path
+    from matplotlib.patches import PathPatch
+
+    parts = [ring_path(edges.outline_rings(ideal, masses), y_scale),
+             ring_path(edges.outline_rings(reduced, masses), y_scale, reverse=True)]
+    parts = [part for part in parts if part is not None]
     shade = colour(layer["colour"])
-    ax.contourf(m, g * y_scale, disagree, levels=[0.5, 1.5], colors=[shade], alpha=0.2, zorder=1)
-    data.add_polylines(layer["label"], panel, contours.exclusion_contours(m, g, disagree, 0.5), y_scale)
+    if parts:
+        ax.add_patch(PathPatch(Path.make_compound_path(*parts), facecolor=shade, alpha=0.2, edgecolor="none",
+                               zorder=1))
+    data.add_edges(f"{layer['label']} (analysis)", panel, ideal, y_scale)
+    data.add_edges(f"{layer['label']} (variant)", panel, reduced, y_scale)
     return Patch(facecolor=shade, alpha=0.2, label=layer["label"])
 
 
@@ -200,21 +216,20 @@ def level_line(ax, data, layer, panel, frame, y_scale=1.0):
     return Line2D([], [], color=shade, linestyle=linestyle, label=layer["label"])
 
 
-def read_chi2_tables(paths, analyses):
-    """{(model, analysis): chi2 table} of the ``analyses`` found in the family tables at ``paths``, and
-    the delta chi2 threshold they were made with (the other analyses of those families are dropped)."""
-    tables, thresholds = {}, set()
-    for path in paths:
-        frame, meta = io.read_columns(path, columns=["analysis", "g", "m_MeV", "chi2"])
-        analysis = frame.pop("analysis")
-        for name in analyses:
-            rows = analysis == name
-            if rows.any():
-                tables[meta["model"], name] = {column: values[rows] for column, values in frame.items()}
-        thresholds.add(float(meta["delta_chi2"]))
-    if len(thresholds) > 1:
-        raise ValueError(f"chi2 tables made with different thresholds: {sorted(thresholds)}")
-    return tables, thresholds.pop() if thresholds else float("nan")
+MAP_POINTS = 400
+"""Largest number of couplings or masses a map is drawn with: larger grids are decimated (every k-th point)."""
+
+
+def decimated(frame, points=MAP_POINTS):
+    """A grid table (rows g-major) keeping every k-th coupling and mass, k chosen so that at most ``points``
+    of each remain (the last ones kept), so a figure of a large grid stays small."""
+    g, m = np.unique(frame["g"]), np.unique(frame["m_MeV"])
+    keep_g = np.unique(np.r_[np.arange(0, g.size, -(-g.size // points)), g.size - 1])
+    keep_m = np.unique(np.r_[np.arange(0, m.size, -(-m.size // points)), m.size - 1])
+    if keep_g.size == g.size and keep_m.size == m.size:
+        return frame
+    rows = (keep_g[:, None] * m.size + keep_m[None, :]).ravel()
+    return {column: np.asarray(values)[rows] for column, values in frame.items()}
 
 
 def read_edge_tables(paths, analyses):
@@ -263,15 +278,15 @@ def external_region(ax, data, label, kind, m, g, shade, panel, y_scale, top):
 
 def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence], data: FigureData,
                  log: logging.Logger):
-    """One panel per mediator with the layers of the description, in order (figs. 5-11): regions from their
-    exact edges, efficiency bands from the chi2 grids, core lines, external curves."""
+    """One panel per model with the layers of the description, in order (figs. 5-11): regions and efficiency
+    bands from their exact edges (no chi2 grid is read, so a figure's memory does not grow with the grid), core
+    lines, external curves."""
     layers = description["layers"]
     drawn = set(params["analyses"])
     for label in params["skipped"]:
         log.info("layer %r not drawn: its analysis is not configured", label)
     masses = grids.log_axis(params["grid"]["m_MeV"])
     found = read_edge_tables(inputs.get("edges", []), drawn)
-    tables, threshold = read_chi2_tables(inputs.get("chi2", []), drawn)
     core_paths, external_paths = inputs.get("core", []), inputs.get("external", [])
     cores = {}
     for path in core_paths:
@@ -285,7 +300,7 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
         for layer in layers:
             source_model = layer.get("model", model)
             y_scale = couplings.to_model(1.0, layer["rescale"]) if "rescale" in layer else 1.0
-            if layer["type"] in ("region", "band") and (source_model, layer["analysis"]) not in (found | tables):
+            if layer["type"] in ("region", "band") and (source_model, layer["analysis"]) not in found:
                 if layer["analysis"] in drawn:
                     log.info("layer %r not drawn for %s: the analysis does not compute model %s", layer["label"],
                              model, source_model)
@@ -293,8 +308,8 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
             if layer["type"] == "region":
                 handles.append(region(ax, data, layer, model, found[source_model, layer["analysis"]], masses, y_scale))
             elif layer["type"] == "band":
-                handles.append(band(ax, data, layer, model, tables[source_model, layer["analysis"]],
-                                    tables[source_model, layer["variant"]], threshold, y_scale))
+                handles.append(band(ax, data, layer, model, found[source_model, layer["analysis"]],
+                                    found[source_model, layer["variant"]], masses, y_scale))
             elif layer["type"] == "core":
                 handles.append(level_line(ax, data, layer, model, cores[mediator], y_scale))
         top = params["grid"]["g"]["max"]
@@ -414,6 +429,7 @@ def core_figure(description: Mapping, params: Mapping, core_paths: Sequence, dat
     for ax, path in zip(axes[0], core_paths, strict=True):
         frame, meta = io.read_columns(path)
         mediator = meta["mediator"]
+        frame = decimated(frame)
         m, g, tau = grid_of(frame, "tau_s")
         shading = ax.pcolormesh(m, g, np.log10(tau), cmap="viridis", vmin=np.log10(float(meta["tau_sm_s"])), vmax=4,
                                 shading="auto", rasterized=True)
