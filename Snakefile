@@ -23,7 +23,6 @@ wildcard_constraints:
     number="|".join(str(n) for n in FIGURE_NUMBERS),
 
 
-
 include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/counts.smk"
 include: "workflow/rules/statistics.smk"
@@ -33,17 +32,29 @@ include: "workflow/rules/variants.smk"
 
 
 rule all:
+    default_target: True
     input:
         "results/tables/event_counts.csv",
         "results/tables/bounds.csv",
         "results/tables/core_bounds.csv",
-        [f"results/contours/{model}/{family}.parquet" for model in MODELS for family in BASE_SETUP.families],
-        [f"results/figures/fig{number}.{ext}" for number in FIGURE_NUMBERS for ext in ("pdf", "png", "csv")],
+        [
+            f"results/contours/{model}/{family}.parquet"
+            for model in MODELS
+            for family in BASE_SETUP.families
+        ],
+        [
+            f"results/figures/fig{number}.{ext}"
+            for number in FIGURE_NUMBERS
+            for ext in ("pdf", "png", "csv")
+        ],
         [table for name, setup in SETUPS.items() if name for table in tables_of(setup)],
-        [f"results/{kind}/scans/{scan}.{ext}" for scan in SCANS for kind, ext in (("tables", "csv"), ("figures", "png"))],
+        [
+            f"results/{kind}/scans/{scan}.{ext}"
+            for scan in SCANS
+            for kind, ext in (("tables", "csv"), ("figures", "png"))
+        ],
         "results/tables/deviations.csv" if LEDGER else [],
         "results/tables/claims.csv",
-    default_target: True
 
 
 include: "workflow/rules/verify.smk"

@@ -51,8 +51,9 @@ def test_categorical_column():
 
 
 def test_slices_and_chunks_read_at_their_offset():
-    column = pa.chunked_array([pa.array([0.0, 1.0, 2.0, 3.0]).slice(1, 2), pa.array([True, False, True]).slice(1)
-                               .cast(pa.float64())])
+    column = pa.chunked_array(
+        [pa.array([0.0, 1.0, 2.0, 3.0]).slice(1, 2), pa.array([True, False, True]).slice(1).cast(pa.float64())]
+    )
     assert np.array_equal(columnar.to_numpy(column), [1.0, 2.0, 0.0, 1.0])
     bits = pa.array([True, False, False, True, True, False, True, True, False, True]).slice(3, 6)
     assert np.array_equal(columnar.to_numpy(bits), [True, True, False, True, True, False])
@@ -68,7 +69,8 @@ from astrocevns import columnar, io
 g_min = np.array([1e-5, np.nan])
 io.write_parquet({{"m_MeV": np.array([1.0, 10.0]), "on_grid": np.array([True, False]), "g_min":
                   columnar.to_arrow(g_min, valid=~np.isnan(g_min)), "analysis": np.array(["a", "b"]),
-                  "source": columnar.categorical([0, 1], ["sn_cc", "sn_failed"])}}, {str(tmp_path / "t.parquet")!r}, {{}})
+                  "source": columnar.categorical([0, 1], ["sn_cc", "sn_failed"])}},
+                 {str(tmp_path / "t.parquet")!r}, {{}})
 frame, meta = io.read_columns({str(tmp_path / "t.parquet")!r}, columns=["m_MeV", "on_grid", "source"])
 assert frame["on_grid"].tolist() == [True, False] and frame["m_MeV"].tolist() == [1.0, 10.0]
 assert frame["source"].tolist() == ["sn_cc", "sn_failed"]

@@ -6,10 +6,9 @@ import re
 
 import pytest
 import yaml
+from helpers import ROOT
 
 from astrocevns.config import ConfigError, check_config
-
-from helpers import ROOT
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 

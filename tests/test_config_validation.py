@@ -25,11 +25,17 @@ SOLAR_8B = "resources/solar/8B_spectrum.csv"
 SN_NUE = "resources/supernova/sn_cc_nue.dat"
 
 CONFIG_CASES = {
-    "scan over a missing key": ("scans.exposure.keys", ["sources.solar.exposure_years"],
-                                "scans.exposure.keys: 'sources.solar.exposure_years' is not a key"),
+    "scan over a missing key": (
+        "scans.exposure.keys",
+        ["sources.solar.exposure_years"],
+        "scans.exposure.keys: 'sources.solar.exposure_years' is not a key",
+    ),
     "scan without values": ("scans.exposure.values", [], "scans.exposure.values: the list of values is empty"),
-    "scan value of the wrong type": ("scans.sn_distance.values", [10.0, "far"],
-                                     "scans.sn_distance.values: 'far' is a str, but sources.sn_cc.distance_kpc"),
+    "scan value of the wrong type": (
+        "scans.sn_distance.values",
+        [10.0, "far"],
+        "scans.sn_distance.values: 'far' is a str, but sources.sn_cc.distance_kpc",
+    ),
     "wrong type": ("recoil_bins.width_keV", "two", "['recoil_bins']['width_keV']"),
     "missing key": ("detectors.darwin.mass_t", DELETE, "'mass_t' is a required property"),
     "unknown key": ("detectors.darwin.mass_kg", 4.0, "'mass_kg' was unexpected"),
@@ -37,38 +43,100 @@ CONFIG_CASES = {
     "zero mass": ("detectors.resnova3.mass_t", 0.0, "['detectors']['resnova3']['mass_t']"),
     "zero threshold": ("detectors.resnova3.threshold_keV", 0.0, "['detectors']['resnova3']['threshold_keV']"),
     "unknown target": ("detectors.darwin.target", "Ge", "detectors.darwin.target: unknown target 'Ge'"),
-    "compound of an unknown element": ("targets.CsI.composition", {"Cs": 1, "Br": 1}, "targets.CsI.composition: 'Br' is not an element"),
-    "beam at an unknown detector": ("sources.coherent_csi.detectors", ["lz"], "sources.coherent_csi.detectors: unknown detector 'lz'"),
-    "detector away from the beam": ("analyses.coherent_csi/coherent_csi.detectors", ["darwin"], "detector 'darwin' does not see source 'coherent_csi'"),
-    "pinned efficiency not listed": ("analyses.xenon1t/xenon1t.efficiency", "coherent_csi", "analyses.xenon1t/xenon1t.efficiency: 'coherent_csi' is not among detectors.xenon1t.efficiencies"),
-    "WIMP exposure differs from the neutrino one": ("analyses.xenon1t/xenon1t.statistic.exposure_t_yr", 2.0, "statistic.exposure_t_yr: 2.0 t yr differs"),
+    "compound of an unknown element": (
+        "targets.CsI.composition",
+        {"Cs": 1, "Br": 1},
+        "targets.CsI.composition: 'Br' is not an element",
+    ),
+    "beam at an unknown detector": (
+        "sources.coherent_csi.detectors",
+        ["lz"],
+        "sources.coherent_csi.detectors: unknown detector 'lz'",
+    ),
+    "detector away from the beam": (
+        "analyses.coherent_csi/coherent_csi.detectors",
+        ["darwin"],
+        "detector 'darwin' does not see source 'coherent_csi'",
+    ),
+    "pinned efficiency not listed": (
+        "analyses.xenon1t/xenon1t.efficiency",
+        "coherent_csi",
+        "analyses.xenon1t/xenon1t.efficiency: 'coherent_csi' is not among detectors.xenon1t.efficiencies",
+    ),
+    "WIMP exposure differs from the neutrino one": (
+        "analyses.xenon1t/xenon1t.statistic.exposure_t_yr",
+        2.0,
+        "statistic.exposure_t_yr: 2.0 t yr differs",
+    ),
     "unknown efficiency": ("detectors.darwin.efficiencies", ["lux"], "unknown efficiency 'lux'"),
-    "unknown detector in analysis": ("analyses.solar/darwin.detectors", ["lz"], "analyses.solar/darwin.detectors: unknown detector 'lz'"),
-    "unknown source in analysis": ("analyses.solar/darwin.sources", ["reactor"], "analyses.solar/darwin.sources: unknown source 'reactor'"),
-    "threshold above end point": ("detectors.darwin.threshold_keV", 7.0, "detectors.darwin.threshold_keV: 7.0 keV is at or above the kinematic end point"),
+    "unknown detector in analysis": (
+        "analyses.solar/darwin.detectors",
+        ["lz"],
+        "analyses.solar/darwin.detectors: unknown detector 'lz'",
+    ),
+    "unknown source in analysis": (
+        "analyses.solar/darwin.sources",
+        ["reactor"],
+        "analyses.solar/darwin.sources: unknown source 'reactor'",
+    ),
+    "threshold above end point": (
+        "detectors.darwin.threshold_keV",
+        7.0,
+        "detectors.darwin.threshold_keV: 7.0 keV is at or above the kinematic end point",
+    ),
     "grid min above max": ("grid.g.min", 1.0, "grid.g: min = 1.0 must be below max"),
     "grid with one point": ("grid.m_MeV.n", 1, "['grid']['m_MeV']['n']"),
     "confidence level above one": ("statistics.cl", 1.5, "['statistics']['cl']"),
-    "zero sigma": ("statistics.normalisation_uncertainty.solar", 0.0, "['statistics']['normalisation_uncertainty']['solar']"),
+    "zero sigma": (
+        "statistics.normalisation_uncertainty.solar",
+        0.0,
+        "['statistics']['normalisation_uncertainty']['solar']",
+    ),
     "core region reversed": ("core.R1_km", 50.0, "config key core: R1_km = 50.0 must be below R2_km"),
-    "missing flux file": ("sources.solar.components.8B.file", "resources/solar/absent.csv", "sources.solar.components.8B.file: file not found"),
-    "model with all couplings zero": ("models.b_minus_l.charges.neutrinos", {"e": 0, "mu": 0, "tau": 0}, "models.b_minus_l.charges.neutrinos: every neutrino charge is zero"),
-    "model with an unknown flavour": ("models.b_minus_l.charges.neutrinos", {"e": -1, "muon": -1}, "models.b_minus_l.charges.neutrinos.muon: unknown flavour 'muon'"),
-    "scalar model with a vector-only key": ("models.universal_scalar.charges.kinetic_mixing", True, "models.universal_scalar.charges.kinetic_mixing: a vector-only key"),
+    "missing flux file": (
+        "sources.solar.components.8B.file",
+        "resources/solar/absent.csv",
+        "sources.solar.components.8B.file: file not found",
+    ),
+    "model with all couplings zero": (
+        "models.b_minus_l.charges.neutrinos",
+        {"e": 0, "mu": 0, "tau": 0},
+        "models.b_minus_l.charges.neutrinos: every neutrino charge is zero",
+    ),
+    "model with an unknown flavour": (
+        "models.b_minus_l.charges.neutrinos",
+        {"e": -1, "muon": -1},
+        "models.b_minus_l.charges.neutrinos.muon: unknown flavour 'muon'",
+    ),
+    "scalar model with a vector-only key": (
+        "models.universal_scalar.charges.kinetic_mixing",
+        True,
+        "models.universal_scalar.charges.kinetic_mixing: a vector-only key",
+    ),
     "unknown model": ("mediators", ["universal_vector", "vector"], "config key mediators: unknown model 'vector'"),
-    "component without flavours": ("sources.atmospheric.components.nue.flavours", DELETE, "sources.atmospheric.components.nue: give flavours or solar_msw"),
+    "component without flavours": (
+        "sources.atmospheric.components.nue.flavours",
+        DELETE,
+        "sources.atmospheric.components.nue: give flavours or solar_msw",
+    ),
 }
 
 FILE_CASES = {
     "empty flux table": (SOLAR_8B, "# nothing\n", "8B_spectrum.csv: needs at least two data rows"),
-    "unsorted flux table": (SOLAR_8B, "E_nu_MeV,v\n2,1\n1,1\n3,0\n", "8B_spectrum.csv, line 3: energy not strictly increasing"),
+    "unsorted flux table": (
+        SOLAR_8B,
+        "E_nu_MeV,v\n2,1\n1,1\n3,0\n",
+        "8B_spectrum.csv, line 3: energy not strictly increasing",
+    ),
     "negative flux": (SOLAR_8B, "E_nu_MeV,v\n1,1\n2,-1\n17,0\n", "8B_spectrum.csv, line 3: negative value -1"),
     "NaN in flux": (SOLAR_8B, "E_nu_MeV,v\n1,1\n2,nan\n17,0\n", "8B_spectrum.csv, line 3: NaN"),
     "wrong columns": (SOLAR_8B, "E_nu_MeV,v,w\n1,1,1\n2,1,1\n", "8B_spectrum.csv, line 2: expected 2 columns, found 3"),
     "malformed Garching row": (SN_NUE, "0.0 1 10 120\n0.1 1 x 120\n", "sn_cc_nue.dat, line 2: non-numeric"),
     "unphysical Garching moments": (SN_NUE, "0.0 1 10 120\n0.1 1 10 300\n", "sn_cc_nue.dat, line 2: <E> = 10 MeV"),
     "efficiency above one": (
-        "resources/detectors/xenon1t_nr_efficiency.csv", "E_r_keV,eff\n0,0\n10,1.2\n", "line 3: efficiency 1.2 outside [0, 1]"
+        "resources/detectors/xenon1t_nr_efficiency.csv",
+        "E_r_keV,eff\n0,0\n10,1.2\n",
+        "line 3: efficiency 1.2 outside [0, 1]",
     ),
 }
 

@@ -30,8 +30,9 @@ def beam_kernel(name, efficiency_name, half_width_MeV=fluxes.PROMPT_LINE_HALF_WI
     """The kernel of a COHERENT beam on its detector, with the default config."""
     spec = CONFIG["sources"][name]
     E = fluxes.pion_decay_at_rest_grid(sources.MICHEL_POINTS, half_width_MeV)
-    flavours = fluxes.pion_decay_at_rest_fluence(E, spec["protons_on_target"], spec["neutrinos_per_proton"],
-                                                 spec["baseline_m"], half_width_MeV)
+    flavours = fluxes.pion_decay_at_rest_fluence(
+        E, spec["protons_on_target"], spec["neutrinos_per_proton"], spec["baseline_m"], half_width_MeV
+    )
     fluence = fluxes.PiecewiseLinearFluence(E[1:], sum(flavours.values())[1:])
     eff = efficiency(efficiency_name) if efficiency_name != "ideal" else Efficiency.ideal()
     parts = cfg.detector_parts(name, CONFIG["detectors"][name], CONFIG["targets"], CONFIG["form_factor"], eff)
@@ -60,7 +61,7 @@ def test_michel_end_point_and_mean_energies():
     m = c.MUON_MASS_MEV
     assert fluxes.michel_spectra(0.5 * m)["nue"] == pytest.approx(0.0, abs=1e-15)
     for flavour, fraction in (("nue", 0.6), ("numubar", 0.7)):
-        mean = quad(lambda E: E * fluxes.michel_spectra(E)[flavour], 0.0, 0.5 * m, epsrel=1e-12)[0]
+        mean = quad(lambda E, flavour=flavour: E * fluxes.michel_spectra(E)[flavour], 0.0, 0.5 * m, epsrel=1e-12)[0]
         assert mean == pytest.approx(fraction * 0.5 * m, rel=1e-10)
 
 
@@ -118,8 +119,12 @@ def test_compound_target_is_the_sum_of_its_nuclei():
 def test_counting_chi2_is_the_minimum_over_the_pull(counts):
     observed, s, sigma = 134.0, 22.0, 0.277
     chi2, pull = statistics.counting_chi2(counts, observed, s, sigma)
-    numeric = minimize_scalar(lambda a: (observed - (1 + a) * counts) ** 2 / s**2 + (a / sigma) ** 2,
-                              bounds=(-5, 5), method="bounded", options={"xatol": 1e-12})
+    numeric = minimize_scalar(
+        lambda a: (observed - (1 + a) * counts) ** 2 / s**2 + (a / sigma) ** 2,
+        bounds=(-5, 5),
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
     assert chi2 == pytest.approx(numeric.fun, rel=1e-8, abs=1e-12)
     assert pull == pytest.approx(numeric.x, abs=1e-6)
 
@@ -128,7 +133,9 @@ def csi_counts_by_quadrature(g, m_MeV):
     """CsI events for a vector mediator by direct double quadrature: analytic pi-DAR flux (prompt line as a
     true delta), eqs. 5-6 cross section, acceptance; independent of the kernel and its tabulated flux."""
     spec, det = CONFIG["sources"]["coherent_csi"], CONFIG["detectors"]["coherent_csi"]
-    per_flavour = spec["protons_on_target"] * spec["neutrinos_per_proton"] / (4 * math.pi * (spec["baseline_m"] * 100) ** 2)
+    per_flavour = (
+        spec["protons_on_target"] * spec["neutrinos_per_proton"] / (4 * math.pi * (spec["baseline_m"] * 100) ** 2)
+    )
     acceptance = efficiency("coherent_csi")
     total = 0.0
     for part in cfg.detector_parts("csi", det, CONFIG["targets"], CONFIG["form_factor"], acceptance):
@@ -140,15 +147,25 @@ def csi_counts_by_quadrature(g, m_MeV):
         def rate(E_r_keV, nucleus=nucleus):
             E_r = E_r_keV / 1e3
             E_min = xs.min_neutrino_energy_MeV(E_r, nucleus.mass_MeV)
-            michel = quad(lambda E: (fluxes.michel_spectra(E)["nue"] + fluxes.michel_spectra(E)["numubar"])
-                          * section(E, E_r), E_min, 0.5 * c.MUON_MASS_MEV, epsrel=1e-10)[0] if E_min < 52.8 else 0.0
+            michel = (
+                quad(
+                    lambda E: (fluxes.michel_spectra(E)["nue"] + fluxes.michel_spectra(E)["numubar"]) * section(E, E_r),
+                    E_min,
+                    0.5 * c.MUON_MASS_MEV,
+                    epsrel=1e-10,
+                )[0]
+                if E_min < 52.8
+                else 0.0
+            )
             prompt = section(fluxes.PROMPT_LINE_MEV, E_r)
             return per_flavour * (michel + prompt) * acceptance(E_r_keV) / 1e3  # per keV
 
         end_keV = xs.max_recoil_energy_MeV(0.5 * c.MUON_MASS_MEV, nucleus.mass_MeV) * 1e3
         prompt_end_keV = xs.max_recoil_energy_MeV(fluxes.PROMPT_LINE_MEV, nucleus.mass_MeV) * 1e3
-        integral = sum(quad(rate, lo, hi, epsrel=1e-8, limit=200)[0]
-                       for lo, hi in ((det["threshold_keV"], prompt_end_keV), (prompt_end_keV, end_keV)))
+        integral = sum(
+            quad(rate, lo, hi, epsrel=1e-8, limit=200)[0]
+            for lo, hi in ((det["threshold_keV"], prompt_end_keV), (prompt_end_keV, end_keV))
+        )
         total += part.number_of_targets * integral
     return total
 
@@ -156,7 +173,11 @@ def csi_counts_by_quadrature(g, m_MeV):
 def test_csi_vector_bound_at_low_mass():
     kernel, _ = beam_kernel("coherent_csi", "coherent_csi")
     m = 0.1
-    sigma, observed, s = CSI["normalisation_uncertainty"], CSI["statistic"]["observed_events"], CSI["statistic"]["observed_uncertainty"]
+    sigma, observed, s = (
+        CSI["normalisation_uncertainty"],
+        CSI["statistic"]["observed_events"],
+        CSI["statistic"]["observed_uncertainty"],
+    )
 
     def chi2(coupling, count):
         return statistics.counting_chi2(count(coupling), observed, s, sigma)[0]
@@ -168,8 +189,12 @@ def test_csi_vector_bound_at_low_mass():
     g_min = bounds.smallest_excluded_coupling(lambda gs: chi2(gs, workflow_count), 1e-9, 1.0, DELTA_CHI2, 400)
     # independent: solve chi2 = delta chi2 with the counts of direct quadrature; at low mass the smallest excluded
     # coupling is where destructive interference takes the rate well below the observed 134 events
-    g_quad = brentq(lambda x: chi2(x, lambda y: csi_counts_by_quadrature(y, m)) - DELTA_CHI2, 0.5 * g_min[0],
-                    1.05 * g_min[0], xtol=1e-12)
+    g_quad = brentq(
+        lambda x: chi2(x, lambda y: csi_counts_by_quadrature(y, m)) - DELTA_CHI2,
+        0.5 * g_min[0],
+        1.05 * g_min[0],
+        xtol=1e-12,
+    )
     assert workflow_count(g_min[0]) < 0.6 * observed  # 71 events: (134 - 71)^2 / (22^2 + (0.277 x 71)^2) = 4.6
     assert g_min[0] == pytest.approx(g_quad, rel=0.01)
     # published analyses of the same data put the low-mass plateau of a universal vector coupling at a few 1e-5
@@ -209,8 +234,18 @@ def standard_halo_count(mass_GeV, cross_section_cm2, halo, v_earth_km_s, thresho
         q_fm = math.sqrt(2 * m_N * E_GeV) * 1e3 / c.HBARC_MEV_FM
         F2 = helm_form_factor(q_fm, A, radius_coefficient, 0.9) ** 2
         eta_natural = eta * light_km_s  # s/km -> per unit c
-        per_nucleus_per_GeV = (halo["rho_GeV_per_cm3"] / mass_GeV * cross_section_cm2 * A**2 * (mu_N / mu_n) ** 2
-                               * c.SPEED_OF_LIGHT_CM_PER_S * m_N / (2 * mu_N**2) * F2 * eta_natural)
+        per_nucleus_per_GeV = (
+            halo["rho_GeV_per_cm3"]
+            / mass_GeV
+            * cross_section_cm2
+            * A**2
+            * (mu_N / mu_n) ** 2
+            * c.SPEED_OF_LIGHT_CM_PER_S
+            * m_N
+            / (2 * mu_N**2)
+            * F2
+            * eta_natural
+        )
         nuclei_per_t = 1e3 / (A * c.KG_PER_U)
         return per_nucleus_per_GeV * nuclei_per_t * c.SECONDS_PER_YEAR * 1e-6 * eff(E_keV)
 
@@ -228,8 +263,15 @@ def test_wimprates_reproduces_the_count_at_the_limit_point():
     assert v_earth == pytest.approx(232.0, abs=3.0)
     threshold = CONFIG["detectors"]["xenon1t"]["threshold_keV"]
     ceiling = wimps.event_ceiling(XENON1T, CONFIG["detectors"]["xenon1t"], eff)
-    independent = standard_halo_count(XENON1T["wimp_mass_GeV"], XENON1T["wimp_cross_section_cm2"], halo, v_earth,
-                                      threshold, eff, XENON1T["exposure_t_yr"])
+    independent = standard_halo_count(
+        XENON1T["wimp_mass_GeV"],
+        XENON1T["wimp_cross_section_cm2"],
+        halo,
+        v_earth,
+        threshold,
+        eff,
+        XENON1T["exposure_t_yr"],
+    )
     # wimprates (0.5) multiplies its speed distribution by the Lewin-Smith constant k = erf(z) - 2 z exp(-z^2)/sqrt(pi),
     # z = v_esc/v0, where normalisation divides by it: its rates are k^2 = 0.9868 times the closed form. XENON1T
     # computed its limits with wimprates, so the count at the limit point is taken as wimprates gives it.
@@ -253,7 +295,9 @@ def test_ceiling_statistic_crosses_the_threshold_at_the_ceiling():
 
 
 def test_existing_bound_analyses_pin_their_efficiency():
-    analyses = expand_analyses(CONFIG["analyses"], CONFIG["detectors"], CONFIG["statistics"]["normalisation_uncertainty"])
+    analyses = expand_analyses(
+        CONFIG["analyses"], CONFIG["detectors"], CONFIG["statistics"]["normalisation_uncertainty"]
+    )
     assert analyses["xenon1t/xenon1t"].members == (("xenon1t", "xenon1t_nr"),)
     assert analyses["coherent_csi/coherent_csi"].statistic["kind"] == "counting"
     assert not any(name.startswith(("xenon1t/xenon1t-", "coherent")) and name.endswith("_nr") for name in analyses)

@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from helpers import ROOT
 from matplotlib.path import Path as Polygon
 
 from astrocevns import io
-from helpers import ROOT
 
 CURVE = """# name: test bound
 # citation: nowhere, fig. 0

@@ -2,19 +2,21 @@
 
 import numpy as np
 import pytest
+from helpers import load_config
 from scipy.integrate import quad
 
 from astrocevns import constants as c
 from astrocevns import fluxes, io, oscillations, sources
-
-from helpers import load_config
 
 CONFIG = load_config()
 
 
 def test_pinched_spectrum_has_the_requested_moments():
     for mean, mean_sq in [(10.0, 130.0), (15.0, 290.0), (20.0, 600.0)]:
-        moments = [quad(lambda E: E**k * fluxes.pinched_spectrum(E, mean, mean_sq), 0, 40 * mean)[0] for k in range(3)]
+        moments = [
+            quad(lambda E, k=k, a=mean, b=mean_sq: E**k * fluxes.pinched_spectrum(E, a, b), 0, 40 * mean)[0]
+            for k in range(3)
+        ]
         assert moments == pytest.approx([1.0, mean, mean_sq], rel=1e-8)
 
 
@@ -34,7 +36,8 @@ def test_supernova_fluence_integrates_to_emitted_number_over_4pi_d2():
     E = np.linspace(0.05, 150.0, 3000)
     fluence = fluxes.supernova_fluence(E, h, t_max_s=1.5, distance_kpc=10.0)
     # independent: N = integral of L/<E> dt on 0..1.5 s by adaptive quadrature of the interpolated columns
-    rate = lambda t: np.interp(t, h.time_s, h.luminosity_foe_per_s) / np.interp(t, h.time_s, h.mean_energy_MeV)
+    def rate(t):
+        return np.interp(t, h.time_s, h.luminosity_foe_per_s) / np.interp(t, h.time_s, h.mean_energy_MeV)
     number = quad(rate, 0.0, 1.5, limit=400, points=h.time_s[(h.time_s > 0) & (h.time_s < 1.5)][::20])[0]
     number *= 1e51 * 6.241509074e5
     area = 4 * np.pi * (10 * 3.0856775814913673e21) ** 2

@@ -10,11 +10,10 @@ import sys
 
 import pytest
 import yaml
+from helpers import ROOT, copy_workflow
 
 from astrocevns import config as cfg
 from astrocevns import memory
-
-from helpers import ROOT, copy_workflow
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 FACTOR = 1.5

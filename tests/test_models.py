@@ -5,14 +5,13 @@ import math
 
 import numpy as np
 import pytest
+from helpers import ROOT, load_config
 
 from astrocevns import config as cfg
 from astrocevns import constants as c
 from astrocevns import cross_sections as xs
 from astrocevns import fluxes, models, rates, sources
 from astrocevns.detectors import Detector, Efficiency
-
-from helpers import ROOT, load_config
 
 CONFIG = load_config()
 MODELS = {name: models.from_config(name, entry) for name, entry in CONFIG["models"].items()}

@@ -4,12 +4,11 @@ import math
 
 import numpy as np
 import pytest
+from helpers import load_config
 from scipy.integrate import quad
 
 from astrocevns import constants as c
 from astrocevns import oscillations
-
-from helpers import load_config
 
 CONFIG = load_config()
 MIXING = oscillations.MixingParameters.from_config(CONFIG["oscillations"])

@@ -1,4 +1,5 @@
-"""The separable rate engine (the E_nu integrals done once per source and detector) against brute-force double quadrature, and its accuracy."""
+"""The separable rate engine (the E_nu integrals done once per source and detector) against brute-force
+double quadrature, and its accuracy."""
 
 import numpy as np
 import pytest
@@ -128,10 +129,15 @@ def test_differential_rate_matches_cross_section_integral(request):
     kernel = rates.differential_rate_kernel(fluence, detector, E_r_keV)
     for mediator, section in (("vector", xs.vector_cross_section), ("scalar", xs.scalar_cross_section)):
         rate = kernel.counts(mediator, 2e-5, 3.0)
-        for E, value in zip(E_r_keV, rate):
+        for E, value in zip(E_r_keV, rate, strict=False):
             E_min = xs.min_neutrino_energy_MeV(E * KEV, detector.nucleus.mass_MeV)
-            inner = quad(lambda x: spectrum(x) * section(x, E * KEV, 2e-5, 3.0, detector.nucleus), E_min, 150.0,
-                         epsrel=1e-10, limit=200)[0]
+            inner = quad(
+                lambda x, E=E, section=section: spectrum(x) * section(x, E * KEV, 2e-5, 3.0, detector.nucleus),
+                E_min,
+                150.0,
+                epsrel=1e-10,
+                limit=200,
+            )[0]
             expected = detector.number_of_targets * detector.efficiency(E) * inner * KEV
             assert value == pytest.approx(expected, rel=1e-5)
 
@@ -140,9 +146,11 @@ def flavour_resolved_case(request):
     """The 'sn_pb' case with nu_e and nu_x spectra of different temperatures as flavour groups."""
     _, fluence, detector = make_case("sn_pb", request)
     E = fluence.E_MeV
-    groups = {"e": fluxes.PiecewiseLinearFluence(E, 0.4 * fluence(E)),
-              "mu": fluxes.PiecewiseLinearFluence(E, 1e11 * fluxes.pinched_spectrum(E, 16.0, 16.0**2 * 1.25)),
-              "tau": fluxes.PiecewiseLinearFluence(E, 0.6 * fluence(E))}
+    groups = {
+        "e": fluxes.PiecewiseLinearFluence(E, 0.4 * fluence(E)),
+        "mu": fluxes.PiecewiseLinearFluence(E, 1e11 * fluxes.pinched_spectrum(E, 16.0, 16.0**2 * 1.25)),
+        "tau": fluxes.PiecewiseLinearFluence(E, 0.6 * fluence(E)),
+    }
     total = fluxes.PiecewiseLinearFluence(E, sum(g.fluence_per_cm2_MeV for g in groups.values()))
     return rates.recoil_kernel({"all": total, **groups}, detector, 2.0, 100.0)
 
@@ -152,8 +160,15 @@ def test_flavour_resolved_kernel_round_trips_through_a_table(request):
     assert kernel.groups == ("all", "e", "mu", "tau")
     again = rates.kernel_from_frame(rates.kernel_frame(kernel))
     assert again.groups == kernel.groups
-    model = models.from_config("b3lmu", {"mediator": "vector", "coupling": {"name": "g", "latex": "g"}, "citation": "-",
-                                         "charges": {"nucleons": {"proton": 1, "neutron": 1}, "neutrinos": {"mu": -3}}})
+    model = models.from_config(
+        "b3lmu",
+        {
+            "mediator": "vector",
+            "coupling": {"name": "g", "latex": "g"},
+            "citation": "-",
+            "charges": {"nucleons": {"proton": 1, "neutron": 1}, "neutrinos": {"mu": -3}},
+        },
+    )
     assert np.array_equal(again.counts(model, 1e-5, 3.0), kernel.counts(model, 1e-5, 3.0))
 
 
@@ -161,7 +176,8 @@ def test_flavour_group_kernel_is_the_kernel_of_that_flavour_alone(request):
     """A group's SM rate is the kernel of its own fluence (the engine is linear in the flux)."""
     kernel = flavour_resolved_case(request)
     _, fluence, detector = make_case("sn_pb", request)
-    alone = rates.recoil_kernel(fluxes.PiecewiseLinearFluence(fluence.E_MeV, 0.6 * fluence(fluence.E_MeV)),
-                                detector, 2.0, 100.0)
+    alone = rates.recoil_kernel(
+        fluxes.PiecewiseLinearFluence(fluence.E_MeV, 0.6 * fluence(fluence.E_MeV)), detector, 2.0, 100.0
+    )
     assert np.allclose(kernel.sm_rate_per_keV[kernel.groups.index("tau")], alone.sm_rate_per_keV[0], rtol=1e-13)
     assert np.allclose(kernel.scalar_rate_MeV4_per_keV[3], alone.scalar_rate_MeV4_per_keV[0], rtol=1e-13)

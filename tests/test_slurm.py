@@ -6,6 +6,7 @@ target of config/test.yaml through `--profile profiles/slurm`, checks that every
 sbatch and that its Parquet tables are byte-identical to a local run, and stops the daemons by PID.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -54,7 +55,10 @@ def _node_resources():
 
 def _munge_works():
     encoded = subprocess.run(["munge", "-n"], capture_output=True)
-    return encoded.returncode == 0 and subprocess.run(["unmunge"], input=encoded.stdout, capture_output=True).returncode == 0
+    return (
+        encoded.returncode == 0
+        and subprocess.run(["unmunge"], input=encoded.stdout, capture_output=True).returncode == 0
+    )
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +77,9 @@ def slurm(tmp_path_factory):
     conf = Path("/etc/slurm/slurm.conf")
     previous = conf.read_bytes() if conf.exists() else None
     conf.parent.mkdir(parents=True, exist_ok=True)
-    conf.write_text(SLURM_CONF.format(node=socket.gethostname().split(".")[0], scratch=scratch, cpus=cpus, memory=memory))
+    conf.write_text(
+        SLURM_CONF.format(node=socket.gethostname().split(".")[0], scratch=scratch, cpus=cpus, memory=memory)
+    )
     env = dict(os.environ)
     started_munge = False
     if not _munge_works():
@@ -86,17 +92,22 @@ def slurm(tmp_path_factory):
     subprocess.run(["/usr/sbin/slurmd", "-f", str(conf)], env=env, check=True)
     try:
         deadline = time.time() + 60
-        while subprocess.run(["sinfo", "-h", "-o", "%T"], env=env, capture_output=True, text=True).stdout.strip() != "idle":
+        while (
+            subprocess.run(["sinfo", "-h", "-o", "%T"], env=env, capture_output=True, text=True).stdout.strip()
+            != "idle"
+        ):
             assert time.time() < deadline, (scratch / "slurmctld.log").read_text()[-2000:]
             time.sleep(0.5)
         yield env, scratch
     finally:
-        for pid_file in (scratch / "slurmd.pid", scratch / "slurmctld.pid", "/run/munge/munged.pid" if started_munge else None):
+        for pid_file in (
+            scratch / "slurmd.pid",
+            scratch / "slurmctld.pid",
+            "/run/munge/munged.pid" if started_munge else None,
+        ):
             if pid_file and os.path.exists(pid_file):
-                try:
-                    os.kill(int(open(pid_file).read().strip()), 15)
-                except (ProcessLookupError, ValueError):
-                    pass
+                with contextlib.suppress(ProcessLookupError, ValueError):
+                    os.kill(int(Path(pid_file).read_text().strip()), 15)
         if previous is None:
             conf.unlink()
         else:
@@ -110,10 +121,25 @@ def test_profile_runs_every_job_through_sbatch_with_identical_tables(slurm, tmp_
     cluster = copy_workflow(tmp_path / "cluster")
     started = time.time()
     result = subprocess.run(
-        [os.sys.executable, "-m", "snakemake", *TARGETS, "--profile", "profiles/slurm", *TEST_CONFIG,
-         # poll a local test cluster faster than the profile polls a shared one
-         "--slurm-init-seconds-before-status-checks", "2", "--seconds-between-status-checks", "2"],
-        cwd=cluster, env=env, capture_output=True, text=True, timeout=900,
+        [
+            os.sys.executable,
+            "-m",
+            "snakemake",
+            *TARGETS,
+            "--profile",
+            "profiles/slurm",
+            *TEST_CONFIG,
+            # poll a local test cluster faster than the profile polls a shared one
+            "--slurm-init-seconds-before-status-checks",
+            "2",
+            "--seconds-between-status-checks",
+            "2",
+        ],
+        cwd=cluster,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]

@@ -55,7 +55,10 @@ def test_closed_form_minimum_equals_scipy_per_point():
         c, s = np.concatenate(counts), np.concatenate(sm)
         # Brent in u = ln(1 + x), which maps x in (-1, inf) onto the real line
         reference = minimize_scalar(
-            lambda u: chi2_direct(np.expm1(u), c, s, sigma), bracket=(-1.0, 0.0), method="brent", tol=1e-12
+            lambda u, c=c, s=s, sigma=sigma: chi2_direct(np.expm1(u), c, s, sigma),
+            bracket=(-1.0, 0.0),
+            method="brent",
+            tol=1e-12,
         )
         assert chi2 <= reference.fun + 1e-8 * max(1.0, reference.fun)
         assert chi2 == pytest.approx(reference.fun, rel=1e-8, abs=1e-8)

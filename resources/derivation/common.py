@@ -195,5 +195,5 @@ def write_solar_spectrum(name, header_lines, energies, spectrum, tail_emin, tail
     """Write ``solar/<name>_spectrum.csv`` (E_nu_MeV, spectrum_per_MeV) and print the tail ratios."""
     write_table(RESOURCES / "solar" / f"{name}_spectrum.csv", header_lines, ["E_nu_MeV", "spectrum_per_MeV"],
                 [energies, spectrum])
-    for e_min, ratio in zip(tail_emin, tail_ratios):
+    for e_min, ratio in zip(tail_emin, tail_ratios, strict=False):
         print(f"tail ratio Emin={e_min:.0f} MeV: {ratio:.4f}")

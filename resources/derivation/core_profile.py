@@ -212,7 +212,7 @@ def main():
     window = (r_ref >= RESIDUAL_WINDOW[0]) & (r_ref <= RESIDUAL_WINDOW[1])
 
     columns, param_lines, residual_lines = [OUTPUT_GRID], [], []
-    for (name, model, transform, inverse, kind, p0), col in zip(FITS, REFERENCE_COLUMNS):
+    for (name, model, transform, inverse, kind, p0), col in zip(FITS, REFERENCE_COLUMNS, strict=False):
         target = data[:, col] if transform is None else transform(data[:, col])
         # resample on a uniform radius grid so every km carries equal weight
         params = fit(model, FIT_GRID, np.interp(FIT_GRID, r_ref, target), p0)

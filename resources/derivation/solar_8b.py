@@ -77,9 +77,7 @@ def spectrum(e_nu, params):
     numpy.ndarray
     """
     w_endpoint = Q_NUCLEAR_GS - EX_GRID + common.M_E
-    branches = common.allowed_neutrino_shape(
-        e_nu[:, None], w_endpoint[None, :], Z_DAUGHTER, MASS_NUMBER
-    )
+    branches = common.allowed_neutrino_shape(e_nu[:, None], w_endpoint[None, :], Z_DAUGHTER, MASS_NUMBER)
     psi = branches @ excitation_density(params)
     return psi / np.trapezoid(psi, e_nu)
 
@@ -88,8 +86,7 @@ def tail_ratios(e_model, psi_model, e_ref, psi_ref):
     """Ratios model/reference of the coherent-scattering tail integrals."""
     return np.array(
         [
-            common.tail_integral(e_model, psi_model, e_min)
-            / common.tail_integral(e_ref, psi_ref, e_min)
+            common.tail_integral(e_model, psi_model, e_min) / common.tail_integral(e_ref, psi_ref, e_min)
             for e_min in TAIL_EMIN
         ]
     )
@@ -154,16 +151,16 @@ def main():
         " Gamma(E_x) = Gamma_r ((E_x - E_th)/(E_r - E_th))^c,",
         f"  G = 2 pi Z_a^2 alpha sqrt(m_alpha c^2 / 4) = {GAMOW:.4f} MeV^1/2 (alpha-alpha Gamow factor, fixed).",
         "Fit parameters (least squares to the reference spectrum, weighted to E_nu > 7 MeV and to the tail integrals):",
-        f"  E_r = {params[0]:.5f} MeV, Gamma_r = {params[1]:.5f} MeV, b = {params[2]:.5f} 1/MeV,"
-        f" c = {params[3]:.5f}",
+        f"  E_r = {params[0]:.5f} MeV, Gamma_r = {params[1]:.5f} MeV, b = {params[2]:.5f} 1/MeV, c = {params[3]:.5f}",
         f"Residual vs reference, 7 <= E_nu <= 14 MeV: max |rel. dev.| = {max_dev:.4f}, rms = {rms_dev:.4f};",
         f"  2 <= E_nu < 7 MeV: max = {max_bulk:.4f}, rms = {rms_bulk:.4f};"
         f" 0.3 <= E_nu < 2 MeV: max = {max_low:.4f} (table below reference; irrelevant for CEvNS).",
         "Tail integrals int_{Emin} psi (1 - Emin^2/E^2) dE, ratio this table / reference:",
-        "  " + ", ".join(f"Emin={e:.0f}: {r:.4f}" for e, r in zip(TAIL_EMIN, ratios)),
+        "  " + ", ".join(f"Emin={e:.0f}: {r:.4f}" for e, r in zip(TAIL_EMIN, ratios, strict=False)),
         "Reference used only as fit target / validation: cajohare/NeutrinoFog 8B_spectrum_normalised.csv"
         " (based on Winter et al. 2006 / Bahcall et al. 1996).",
-        "Sources: W. T. Winter et al., Phys. Rev. C 73, 025503 (2006); J. N. Bahcall et al., Phys. Rev. C 54, 411 (1996);",
+        "Sources: W. T. Winter et al., Phys. Rev. C 73, 025503 (2006);"
+        " J. N. Bahcall et al., Phys. Rev. C 54, 411 (1996);",
         "  D. H. Wilkinson, Nucl. Instrum. Meth. 82, 122 (1970) (Fermi function);"
         " M. Wang et al., Chin. Phys. C 45, 030003 (2021) (AME2020 masses).",
         f"Regenerate (from the repository root): {COMMAND}",

@@ -64,7 +64,7 @@ def main():
         "  F0 = relativistic Fermi function (point charge at R = 1.2 A^(1/3) fm, A = 4). No fitted parameters.",
         f"Residual vs reference, 1 <= E_nu <= 18 MeV: max |rel. dev.| = {max_dev:.4f}, rms = {rms_dev:.4f}.",
         "Tail integrals int_{Emin} psi (1 - Emin^2/E^2) dE, ratio this table / reference:",
-        "  " + ", ".join(f"Emin={e:.0f}: {r:.4f}" for e, r in zip(TAIL_EMIN, ratios)),
+        "  " + ", ".join(f"Emin={e:.0f}: {r:.4f}" for e, r in zip(TAIL_EMIN, ratios, strict=False)),
         "Reference used only for validation: cajohare/NeutrinoFog hep_spectrum_normalised.csv.",
         "Sources: J. N. Bahcall and R. K. Ulrich, Rev. Mod. Phys. 60, 297 (1988);"
         " J. N. Bahcall, Neutrino Astrophysics (Cambridge, 1989), ch. 6;",

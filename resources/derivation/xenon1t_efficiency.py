@@ -49,9 +49,7 @@ def efficiency(e_r, params):
 
 def main():
     """Fit, validate and write the table."""
-    ref_path = (
-        common.reference_dir(__doc__.splitlines()[0]) / "detectors" / "xenon1t_2018_nr_efficiency.txt"
-    )
+    ref_path = common.reference_dir(__doc__.splitlines()[0]) / "detectors" / "xenon1t_2018_nr_efficiency.txt"
     e_ref, eff_ref = common.load_reference(ref_path)
     params = least_squares(lambda p: efficiency(e_ref, p) - eff_ref, INITIAL).x
     residual = efficiency(e_ref, params) - eff_ref
@@ -64,13 +62,14 @@ def main():
 
     header = [
         "XENON1T (2018 SR0+SR1) nuclear-recoil detection efficiency, smooth parametrisation.",
-        "Columns: E_r_keV = nuclear-recoil energy [keVnr]; efficiency = detection x selection efficiency [dimensionless].",
+        "Columns: E_r_keV = nuclear-recoil energy [keVnr];"
+        " efficiency = detection x selection efficiency [dimensionless].",
         "Formula: eps = A / (1 + (E_1/E_r)^n) / (1 + exp((E_r - E_2)/w)),"
         " clipped to [0, 1], set to 0 where below 1e-6; grid 0..80 keV, step 0.1 keV.",
         "Fit parameters: "
         + ", ".join(
             f"{name} = {value:.5f}{unit}"
-            for name, value, unit in zip(PARAMETER_NAMES, params, PARAMETER_UNITS)
+            for name, value, unit in zip(PARAMETER_NAMES, params, PARAMETER_UNITS, strict=False)
         ),
         f"Residual vs digitised curve ({e_ref.size} points, 0-70 keV): max |abs. dev.| = {max_abs:.4f}"
         f" (at E_r = {e_worst:.1f} keV), rms = {rms_abs:.4f}.",

@@ -13,6 +13,7 @@ from unittest import mock
 
 import numpy as np
 import pyarrow as pa
+
 from astrocevns import checksums, columnar, io
 
 

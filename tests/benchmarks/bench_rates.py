@@ -47,12 +47,17 @@ def straightforward_counts(fluence, detector, edges_keV, g, m):
     def rate(E_r_keV):
         E_r = E_r_keV * KEV
         E_min = xs.min_neutrino_energy_MeV(E_r, nucleus.mass_MeV)
-        inner = quad(lambda E: fluence(E) * xs.vector_cross_section(E, E_r, g, m, nucleus), E_min, E_max,
-                     epsrel=1e-7, limit=200)
+        inner = quad(
+            lambda E: fluence(E) * xs.vector_cross_section(E, E_r, g, m, nucleus), E_min, E_max, epsrel=1e-7, limit=200
+        )
         return detector.number_of_targets * inner[0] * KEV
 
-    return np.array([quad(rate, lo, min(hi, end_keV), epsrel=1e-7, limit=200)[0]
-                     for lo, hi in zip(edges_keV[:-1], edges_keV[1:])])
+    return np.array(
+        [
+            quad(rate, lo, min(hi, end_keV), epsrel=1e-7, limit=200)[0]
+            for lo, hi in zip(edges_keV[:-1], edges_keV[1:], strict=False)
+        ]
+    )
 
 
 def main():
@@ -74,11 +79,14 @@ def main():
     reference = [straightforward_counts(fluence, detector, kernel.bins.edges_keV, g[i], m[j]) for i, j in points]
     per_point_s = (time.perf_counter() - start) / args.sample
     straightforward_s = per_point_s * g.size * m.size
-    difference = max(np.max(np.abs(counts[i, j] / ref - 1)) for (i, j), ref in zip(points, reference))
+    difference = max(np.max(np.abs(counts[i, j] / ref - 1)) for (i, j), ref in zip(points, reference, strict=False))
 
     print(f"grid: {g.size} x {m.size} points, {kernel.sm_counts().size} bins of 2 keV from 1 keV, vector, Xe, solar")
     print(f"separable engine: {engine_s:.4f} s for the whole grid (kernel included)")
-    print(f"straightforward: {per_point_s:.3f} s per grid point on {args.sample} points -> {straightforward_s:.0f} s extrapolated")
+    print(
+        f"straightforward: {per_point_s:.3f} s per grid point on {args.sample} points"
+        f" -> {straightforward_s:.0f} s extrapolated"
+    )
     print(f"max relative difference: {difference:.2e}")
     print(f"speedup: {straightforward_s / engine_s:.3g}")
     start = time.perf_counter()

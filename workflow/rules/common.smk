@@ -34,36 +34,70 @@ def parse_error(error):
 class Setup:
     """One configuration: its config and what the rules derive from it (analyses, families, figures)."""
 
-    def __init__(self, name, cfg, analyses=None, with_figures=False, tables=("event_counts", "bounds", "core_bounds")):
+    def __init__(
+        self,
+        name,
+        cfg,
+        analyses=None,
+        with_figures=False,
+        tables=("event_counts", "bounds", "core_bounds"),
+    ):
         self.name, self.config, self.tables = name, cfg, tables
         self.root = BASE if not name else f"{BASE}/variants/{name}"
         self.sources = sorted(cfg["sources"])
         self.detectors = sorted(cfg["detectors"])
         self.models = list(cfg["mediators"])  # the models computed for every analysis
-        self.mediators = list(dict.fromkeys(cfg["models"][model]["mediator"] for model in self.models))  # their types
-        expanded = expand_analyses(cfg["analyses"], cfg["detectors"], cfg["statistics"]["normalisation_uncertainty"])
-        self.analyses = {n: a for n, a in expanded.items() if analyses is None or a.family in analyses}
+        self.mediators = list(
+            dict.fromkeys(cfg["models"][model]["mediator"] for model in self.models)
+        )  # their types
+        expanded = expand_analyses(
+            cfg["analyses"],
+            cfg["detectors"],
+            cfg["statistics"]["normalisation_uncertainty"],
+        )
+        self.analyses = {
+            n: a
+            for n, a in expanded.items()
+            if analyses is None or a.family in analyses
+        }
         self.families = families(self.analyses)
         # models an analysis adds to those of every analysis (its 'models'): one chi2_model job each
         self.extra_models = {
-            family: [m for m in cfg["analyses"][family].get("models", []) if m not in self.models]
+            family: [
+                m
+                for m in cfg["analyses"][family].get("models", [])
+                if m not in self.models
+            ]
             for family in self.families
         }
-        self.figures = figures.buildable(FIGURE_DESCRIPTIONS, self.panel_models()) if with_figures else {}
+        self.figures = (
+            figures.buildable(FIGURE_DESCRIPTIONS, self.panel_models())
+            if with_figures
+            else {}
+        )
 
     def panel_models(self):
         """The models whose tables exist for at least one analysis: those of every analysis and the added ones."""
-        return list(dict.fromkeys(self.models + [m for models in self.extra_models.values() for m in models]))
+        return list(
+            dict.fromkeys(
+                self.models
+                + [m for models in self.extra_models.values() for m in models]
+            )
+        )
 
     def has_tables(self, model, family):
         return model in self.models or model in self.extra_models.get(family, [])
 
 
-def variant_setup(name, overlay, analyses=None, tables=("event_counts", "bounds", "core_bounds")):
+def variant_setup(
+    name, overlay, analyses=None, tables=("event_counts", "bounds", "core_bounds")
+):
     """The Setup of a variant: the overlay merged onto the base config, validated like the base."""
     cfg = variants.merged(config, overlay)
     if analyses is not None:  # a scan computes its analyses only
-        cfg["analyses"] = {name: spec for name, spec in cfg["analyses"].items() if name in analyses}
+        cfg["analyses"] = {
+            name: spec for name, spec in cfg["analyses"].items() if name in analyses
+        }
     try:
         variants.check_overlay(name, overlay)
         validate(cfg, schema="../../config/schema.yaml")
@@ -78,12 +112,16 @@ def variant_setup(name, overlay, analyses=None, tables=("event_counts", "bounds"
     setup = Setup(name, cfg, analyses, tables=tables)
     added = sorted(set(setup.panel_models()) - set(SPECTRA_MODELS))
     if added:
-        parse_error(f"variant {name}: analyses add models {added} that the base configuration does not compute")
+        parse_error(
+            f"variant {name}: analyses add models {added} that the base configuration does not compute"
+        )
     return setup
 
 
 validate(config, schema="../../config/schema.yaml")
-FIGURE_DESCRIPTIONS = yaml.safe_load((Path(workflow.basedir) / config["figures"]["description"]).read_text())
+FIGURE_DESCRIPTIONS = yaml.safe_load(
+    (Path(workflow.basedir) / config["figures"]["description"]).read_text()
+)
 validate(FIGURE_DESCRIPTIONS, schema="../../config/figures.schema.yaml")
 try:
     check_config(config, root=workflow.basedir)
@@ -94,23 +132,37 @@ try:
     figures.check_figures(FIGURE_DESCRIPTIONS, config, BASE_SETUP.analyses)
 except ConfigError as error:
     parse_error(error)
-for name in sorted(set(FIGURE_DESCRIPTIONS) - set(BASE_SETUP.figures), key=lambda n: int(n[3:])):
-    logger.warning(f"{name} is not built: none of its panels {FIGURE_DESCRIPTIONS[name]['panels']} is among "
-                   f"the models computed {BASE_SETUP.panel_models()}")
+for name in sorted(
+    set(FIGURE_DESCRIPTIONS) - set(BASE_SETUP.figures), key=lambda n: int(n[3:])
+):
+    logger.warning(
+        f"{name} is not built: none of its panels {FIGURE_DESCRIPTIONS[name]['panels']} is among "
+        f"the models computed {BASE_SETUP.panel_models()}"
+    )
 FIGURE_NUMBERS = sorted(int(name[3:]) for name in BASE_SETUP.figures)
 MODELS = BASE_SETUP.models
-SPECTRA_MODELS = BASE_SETUP.panel_models()  # every model a spectra job writes (variants cannot add one)
+SPECTRA_MODELS = (
+    BASE_SETUP.panel_models()
+)  # every model a spectra job writes (variants cannot add one)
 
 try:
     SCANS = {name: {**scan, "variants": {}} for name, scan in config["scans"].items()}
     for name, scan in config["scans"].items():
-        outside = sorted(set(scan["report_masses_MeV"]) - set(config["report_masses_MeV"]))
+        outside = sorted(
+            set(scan["report_masses_MeV"]) - set(config["report_masses_MeV"])
+        )
         if outside:
-            raise ConfigError(f"config key scans.{name}.report_masses_MeV: {outside} are not among report_masses_MeV")
+            raise ConfigError(
+                f"config key scans.{name}.report_masses_MeV: {outside} are not among report_masses_MeV"
+            )
         for variant, overlay in variants.scan_variants({name: scan}, config).items():
             SCANS[name]["variants"][variant] = overlay
     LEDGER = variants.ledger_variants(
-        yaml.safe_load((Path(workflow.basedir) / config["deviation_ledger"]["overlay"]).read_text()) or {}, config
+        yaml.safe_load(
+            (Path(workflow.basedir) / config["deviation_ledger"]["overlay"]).read_text()
+        )
+        or {},
+        config,
     )
 except ConfigError as error:
     parse_error(error)
@@ -119,18 +171,35 @@ for name, overlay in config["variants"].items():
     SETUPS[name] = variant_setup(name, overlay)
 for name, scan in SCANS.items():
     for variant, overlay in scan["variants"].items():
-        SETUPS[variant] = variant_setup(variant, overlay, scan["analyses"], tables=("bounds",))
+        SETUPS[variant] = variant_setup(
+            variant, overlay, scan["analyses"], tables=("bounds",)
+        )
 for name, overlay in LEDGER.items():
-    SETUPS[name] = variant_setup(name, overlay, config["deviation_ledger"]["analyses"], tables=("bounds", "core_bounds"))
+    SETUPS[name] = variant_setup(
+        name,
+        overlay,
+        config["deviation_ledger"]["analyses"],
+        tables=("bounds", "core_bounds"),
+    )
 NAMES = list(SETUPS)
 
 # wildcard values of every configuration
 SOURCES = sorted({s for setup in SETUPS.values() for s in setup.sources})
 DETECTORS = sorted({d for setup in SETUPS.values() for d in setup.detectors})
 MEDIATORS = BASE_SETUP.mediators  # mediator types: the core and rate tables
-EXTRA_PAIRS = sorted({(m, f) for setup in SETUPS.values() for f, models in setup.extra_models.items() for m in models})
+EXTRA_PAIRS = sorted(
+    {
+        (m, f)
+        for setup in SETUPS.values()
+        for f, models in setup.extra_models.items()
+        for m in models
+    }
+)
 FAMILY_PATTERN = "|".join(
-    re.escape(name) for name in sorted({f for setup in SETUPS.values() for f in setup.families}, key=len, reverse=True)
+    re.escape(name)
+    for name in sorted(
+        {f for setup in SETUPS.values() for f in setup.families}, key=len, reverse=True
+    )
 )
 
 
@@ -144,7 +213,10 @@ def setup_of(wildcards):
 
 def uses_solar_msw(cfg, source):
     """Whether a source has solar components, whose flavours at the Earth depend on the oscillation parameters."""
-    return any("solar_msw" in entry for entry in cfg["sources"][source].get("components", {}).values())
+    return any(
+        "solar_msw" in entry
+        for entry in cfg["sources"][source].get("components", {}).values()
+    )
 
 
 def oscillation_spec(cfg, source):
@@ -164,7 +236,10 @@ def kernel_spec(cfg, detector):
     return plain(
         {
             "detector": spec,
-            "targets": {name: targets[name] for name in {spec["target"], *composition(targets, spec["target"])}},
+            "targets": {
+                name: targets[name]
+                for name in {spec["target"], *composition(targets, spec["target"])}
+            },
             "form_factor": cfg["form_factor"],
             "recoil_bins": cfg["recoil_bins"],
         }
@@ -183,8 +258,15 @@ def spectra_identity(name, source, detector, efficiency):
     cfg = SETUPS[name].config
     if source not in cfg["sources"] or detector not in cfg["detectors"]:
         return None
-    return variants.identity([flux_spec(cfg, source), kernel_spec(cfg, detector), mass_spec(cfg),
-                              efficiency_path(cfg, efficiency), spectra_models_spec(cfg)])
+    return variants.identity(
+        [
+            flux_spec(cfg, source),
+            kernel_spec(cfg, detector),
+            mass_spec(cfg),
+            efficiency_path(cfg, efficiency),
+            spectra_models_spec(cfg),
+        ]
+    )
 
 
 def spectra_models_spec(cfg):
@@ -202,22 +284,36 @@ def family_spec(name, family, models):
     return plain(
         {
             "statistic": analysis.statistic,
-            "spectra_keys": [list(key) for key in family_spectra_keys(setup, family, models)],
-            "ceiling_detector": cfg["detectors"][analysis.members[0][0]] if ceiling else None,
+            "spectra_keys": [
+                list(key) for key in family_spectra_keys(setup, family, models)
+            ],
+            "ceiling_detector": (
+                cfg["detectors"][analysis.members[0][0]] if ceiling else None
+            ),
             "models": [
-                {"name": model, "mediator": cfg["models"][model]["mediator"],
-                 "coupling": cfg["models"][model]["coupling"]["name"]}
+                {
+                    "name": model,
+                    "mediator": cfg["models"][model]["mediator"],
+                    "coupling": cfg["models"][model]["coupling"]["name"],
+                }
                 for model in models
             ],
             "sources": list(analysis.sources),
-            "variants": [{"name": variant.name, "members": [list(m) for m in variant.members]} for variant in analyses],
+            "variants": [
+                {"name": variant.name, "members": [list(m) for m in variant.members]}
+                for variant in analyses
+            ],
             "sigma": dict(analysis.sigma_by_source),
             "grid_g": cfg["grid"]["g"],
             "statistics": {
                 "cl": cfg["statistics"]["cl"],
                 "dof": cfg["statistics"]["dof"],
                 # where the prior goes matters only where detectors share a pull
-                "pull_prior": cfg["statistics"]["pull_prior"] if any(len(a.members) > 1 for a in analyses) else "shared",
+                "pull_prior": (
+                    cfg["statistics"]["pull_prior"]
+                    if any(len(a.members) > 1 for a in analyses)
+                    else "shared"
+                ),
             },
             "bounds": cfg["bounds"],
         }
@@ -227,22 +323,41 @@ def family_spec(name, family, models):
 def family_identity(name, family, *models):
     setup = SETUPS[name]
     models = list(models) or setup.models
-    if family not in setup.families or not all(setup.has_tables(model, family) for model in models):
+    if family not in setup.families or not all(
+        setup.has_tables(model, family) for model in models
+    ):
         return None
-    spectra = [spectra_identity(name, *key[1:]) for key in family_spectra_keys(setup, family, models)]
-    return variants.identity([family_spec(name, family, models), spectra, efficiency_files_of(setup, family)])
+    spectra = [
+        spectra_identity(name, *key[1:])
+        for key in family_spectra_keys(setup, family, models)
+    ]
+    return variants.identity(
+        [family_spec(name, family, models), spectra, efficiency_files_of(setup, family)]
+    )
 
 
 def core_spec(cfg):
-    return plain({"core": cfg["core"], "grid": cfg["grid"], "report_masses_MeV": cfg["report_masses_MeV"],
-                  "bounds": cfg["bounds"]})
+    return plain(
+        {
+            "core": cfg["core"],
+            "grid": cfg["grid"],
+            "report_masses_MeV": cfg["report_masses_MeV"],
+            "bounds": cfg["bounds"],
+        }
+    )
 
 
 def rates_spec(cfg, source):
     """Only what the rate table of one source depends on: targets, E_r axis and the figures' curves."""
     figures_config = cfg["figures"]
-    targets = sorted(set(figures_config["rate_targets"]) | {figures_config["regime_target"]})
-    regime = figures_config["regime_curves"] if source == figures_config["regime_source"] else []
+    targets = sorted(
+        set(figures_config["rate_targets"]) | {figures_config["regime_target"]}
+    )
+    regime = (
+        figures_config["regime_curves"]
+        if source == figures_config["regime_source"]
+        else []
+    )
     return plain(
         {
             "targets": targets,
@@ -250,18 +365,28 @@ def rates_spec(cfg, source):
             "form_factor": cfg["form_factor"],
             "recoil_keV": figures_config["recoil_keV"],
             "curves": figures_config["rate_curves"] + regime,
-            "mediators": list(dict.fromkeys(cfg["models"][model]["mediator"] for model in cfg["mediators"])),
+            "mediators": list(
+                dict.fromkeys(
+                    cfg["models"][model]["mediator"] for model in cfg["mediators"]
+                )
+            ),
         }
     )
 
 
 IDENTITIES = {
-    "fluxes": lambda name, source: variants.identity(flux_spec(SETUPS[name].config, source)),
+    "fluxes": lambda name, source: variants.identity(
+        flux_spec(SETUPS[name].config, source)
+    ),
     "spectra": spectra_identity,
     "chi2": family_identity,
     "core": lambda name: variants.identity(core_spec(SETUPS[name].config)),
-    "rates": lambda name, source: variants.identity([flux_spec(SETUPS[name].config, source),
-                                                     rates_spec(SETUPS[name].config, source)]),
+    "rates": lambda name, source: variants.identity(
+        [
+            flux_spec(SETUPS[name].config, source),
+            rates_spec(SETUPS[name].config, source),
+        ]
+    ),
     "chi2_model": lambda name, model, family: family_identity(name, family, model),
 }
 
@@ -269,8 +394,11 @@ IDENTITIES = {
 @functools.cache
 def resolved_root(stage, name, *key):
     """The root of the first configuration (the base first) whose job ``stage`` for ``key`` is identical to
-    that of configuration ``name``: the job runs there once and every configuration reads it."""
-    return SETUPS[variants.first_with_identity(NAMES, lambda n: IDENTITIES[stage](n, *key), name)].root
+    that of configuration ``name``: the job runs there once and every configuration reads it.
+    """
+    return SETUPS[
+        variants.first_with_identity(NAMES, lambda n: IDENTITIES[stage](n, *key), name)
+    ].root
 
 
 # ---- input and params functions of the rules ----
@@ -312,7 +440,11 @@ def mass_params(wildcards):
 
 def detector_efficiency_pairs(setup):
     """(detector, efficiency) for every efficiency each detector lists."""
-    return [(d, e) for d in setup.detectors for e in setup.config["detectors"][d]["efficiencies"]]
+    return [
+        (d, e)
+        for d in setup.detectors
+        for e in setup.config["detectors"][d]["efficiencies"]
+    ]
 
 
 def spectra_path(setup, key, table="spectra"):
@@ -331,7 +463,8 @@ def event_count_kernels(wildcards):
     return [
         spectra_path(setup, (None, source, detector, efficiency), "kernels")
         for source in setup.sources
-        if cfg["sources"][source]["kind"] not in BEAM_KINDS  # the paper's astrophysical sources
+        if cfg["sources"][source]["kind"]
+        not in BEAM_KINDS  # the paper's astrophysical sources
         for detector, efficiency in detector_efficiency_pairs(setup)
         if sees(cfg["sources"], source, detector)
     ]
@@ -358,7 +491,10 @@ def job_models(wildcards):
 def spectra_of_family(wildcards):
     """The spectra tables of a family, in the order of :func:`family_spectra_keys`."""
     setup = setup_of(wildcards)
-    return [spectra_path(setup, key) for key in family_spectra_keys(setup, wildcards.analysis, job_models(wildcards))]
+    return [
+        spectra_path(setup, key)
+        for key in family_spectra_keys(setup, wildcards.analysis, job_models(wildcards))
+    ]
 
 
 def efficiency_files_of(setup, family):
@@ -375,7 +511,9 @@ def ceiling_efficiency_files(wildcards):
 
 
 def family_params(wildcards):
-    return family_spec(setup_of(wildcards).name, wildcards.analysis, job_models(wildcards))
+    return family_spec(
+        setup_of(wildcards).name, wildcards.analysis, job_models(wildcards)
+    )
 
 
 def chi2_root(setup, family, model):
@@ -421,13 +559,16 @@ def figure_setup(wildcards):
     setup = setup_of(wildcards)
     name = f"fig{wildcards.number}"
     if name not in setup.figures:
-        parse_error(f"{name} is drawn for the base configuration only, not for {setup.root}")
+        parse_error(
+            f"{name} is drawn for the base configuration only, not for {setup.root}"
+        )
     return setup, setup.figures[name]
 
 
 def family_tables(setup, kind, layers, models):
     """The ``kind`` tables (e.g. edges) of the analyses of ``layers``, for each panel model (or the layer's own
-    model): one per family and model (an efficiency variant is in its analysis's table)."""
+    model): one per family and model (an efficiency variant is in its analysis's table).
+    """
     tables = []
     for panel in models:
         for layer in layers:
@@ -435,7 +576,9 @@ def family_tables(setup, kind, layers, models):
             for analysis in figures.layer_analyses(layer):
                 family = setup.analyses[analysis].family
                 if setup.has_tables(model, family):
-                    tables.append(f"{chi2_root(setup, family, model)}/{kind}/{model}/{family}.parquet")
+                    tables.append(
+                        f"{chi2_root(setup, family, model)}/{kind}/{model}/{family}.parquet"
+                    )
     return list(dict.fromkeys(tables))
 
 
@@ -444,13 +587,19 @@ def external_limit_files(cfg, description):
     if "external_limits" not in description:
         return []
     limits = cfg["external_limits"]
-    paths = [f"{limits['directory']}/{name}.csv" for name in limits[description["external_limits"]]]
+    paths = [
+        f"{limits['directory']}/{name}.csv"
+        for name in limits[description["external_limits"]]
+    ]
     return [path for path in paths if Path(path).is_file()]
 
 
 def figure_models(setup, description):
     """The models of a bound figure's panels: every model of `mediators` for "all", else those it lists."""
-    return figures.panels(description, setup.models if description["panels"] == "all" else setup.panel_models())
+    return figures.panels(
+        description,
+        setup.models if description["panels"] == "all" else setup.panel_models(),
+    )
 
 
 def figure_inputs(wildcards):
@@ -459,16 +608,40 @@ def figure_inputs(wildcards):
     kind = description["kind"]
     core_root = resolved_root("core", setup.name)
     if kind == "core":
-        return {"core": [f"{core_root}/core/{mediator}.parquet" for mediator in setup.mediators]}
+        return {
+            "core": [
+                f"{core_root}/core/{mediator}.parquet" for mediator in setup.mediators
+            ]
+        }
     if kind in ("rates", "regimes"):
-        sources = description["sources"] if kind == "rates" else [setup.config["figures"]["regime_source"]]
-        return {"rates": [f"{resolved_root('rates', setup.name, s)}/rates/{s}.parquet" for s in sources]}
+        sources = (
+            description["sources"]
+            if kind == "rates"
+            else [setup.config["figures"]["regime_source"]]
+        )
+        return {
+            "rates": [
+                f"{resolved_root('rates', setup.name, s)}/rates/{s}.parquet"
+                for s in sources
+            ]
+        }
     models = figure_models(setup, description)
     layers = figures.drawn_layers(description, setup.analyses)
-    core_types = dict.fromkeys(setup.config["models"][model]["mediator"] for model in models)
+    core_types = dict.fromkeys(
+        setup.config["models"][model]["mediator"] for model in models
+    )
     return {
-        "edges": family_tables(setup, "edges", [layer for layer in layers if layer["type"] in ("region", "band")], models),
-        "core": [f"{core_root}/core/{mediator}.parquet" for mediator in core_types] if figures.core_layers(description) else [],
+        "edges": family_tables(
+            setup,
+            "edges",
+            [layer for layer in layers if layer["type"] in ("region", "band")],
+            models,
+        ),
+        "core": (
+            [f"{core_root}/core/{mediator}.parquet" for mediator in core_types]
+            if figures.core_layers(description)
+            else []
+        ),
         "external": external_limit_files(setup.config, description),
     }
 
@@ -480,23 +653,38 @@ def figure_params(wildcards):
     figures_config, statistics = cfg["figures"], cfg["statistics"]
     labels = {"mediators": setup.mediators}
     if description["kind"] == "rates":
-        labels |= {"curves": figures_config["rate_curves"], "threshold_keV": figures_config["threshold_keV"],
-                   "targets": figures_config["rate_targets"]}
+        labels |= {
+            "curves": figures_config["rate_curves"],
+            "threshold_keV": figures_config["threshold_keV"],
+            "targets": figures_config["rate_targets"],
+        }
     elif description["kind"] == "regimes":
-        labels |= {"curves": figures_config["regime_curves"], "target": figures_config["regime_target"],
-                   "threshold_keV": figures_config["threshold_keV"],
-                   "sigma": statistics["normalisation_uncertainty"][figures_config["regime_source"]]}
+        labels |= {
+            "curves": figures_config["regime_curves"],
+            "target": figures_config["regime_target"],
+            "threshold_keV": figures_config["threshold_keV"],
+            "sigma": statistics["normalisation_uncertainty"][
+                figures_config["regime_source"]
+            ],
+        }
     elif description["kind"] == "core":
         labels |= {"core": cfg["core"]}
     else:
         models = figure_models(setup, description)
-        labels |= {"cl": statistics["cl"], "grid": cfg["grid"],
-                   "panels": [{"model": m, **cfg["models"][m]} for m in models],
-                   "analyses": figures.required_analyses(description, setup.analyses),
-                   "skipped": figures.skipped_layers(description, setup.analyses)}
+        labels |= {
+            "cl": statistics["cl"],
+            "grid": cfg["grid"],
+            "panels": [{"model": m, **cfg["models"][m]} for m in models],
+            "analyses": figures.required_analyses(description, setup.analyses),
+            "skipped": figures.skipped_layers(description, setup.analyses),
+        }
         if "external_limits" in description:
-            labels["external_listed"] = cfg["external_limits"][description["external_limits"]]
-    return plain({"name": f"fig{wildcards.number}", "description": description, **labels})
+            labels["external_listed"] = cfg["external_limits"][
+                description["external_limits"]
+            ]
+    return plain(
+        {"name": f"fig{wildcards.number}", "description": description, **labels}
+    )
 
 
 def grid_points(setup):
@@ -515,7 +703,10 @@ def chi2_memory_mb(wildcards):
     setup = setup_of(wildcards)
     grid = setup.config["grid"]
     analyses = setup.families[wildcards.analysis]
-    bins = [memory.detector_bins(setup.config, detector) for detector, _ in analyses[0].members]
+    bins = [
+        memory.detector_bins(setup.config, detector)
+        for detector, _ in analyses[0].members
+    ]
     return memory.chi2_job_mb(grid["g"]["n"], grid["m_MeV"]["n"], len(analyses), bins)
 
 
@@ -523,7 +714,12 @@ def core_memory_mb(wildcards):
     """Memory of a core job (astrocevns.memory)."""
     cfg = setup_of(wildcards).config
     grid = cfg["grid"]
-    return memory.core_job_mb(grid["g"]["n"], grid["m_MeV"]["n"], cfg["core"]["radii"], cfg["core"]["energy_grid_MeV"]["n"])
+    return memory.core_job_mb(
+        grid["g"]["n"],
+        grid["m_MeV"]["n"],
+        cfg["core"]["radii"],
+        cfg["core"]["energy_grid_MeV"]["n"],
+    )
 
 
 # ---- what a configuration writes ----
@@ -536,20 +732,34 @@ def tables_of(setup):
 
 
 def scan_bounds_tables(wildcards):
-    return [f"{SETUPS[variant].root}/tables/bounds.csv" for variant in SCANS[wildcards.scan]["variants"]]
+    return [
+        f"{SETUPS[variant].root}/tables/bounds.csv"
+        for variant in SCANS[wildcards.scan]["variants"]
+    ]
 
 
 def scan_params(wildcards):
     scan = SCANS[wildcards.scan]
-    return plain({"name": wildcards.scan, "keys": scan["keys"], "values": scan["values"],
-                  "analyses": scan["analyses"], "report_masses_MeV": scan["report_masses_MeV"],
-                  "base_values": [variants.get_key(config, key) for key in scan["keys"]],
-                  "label": scan.get("label", ", ".join(scan["keys"]))})
+    return plain(
+        {
+            "name": wildcards.scan,
+            "keys": scan["keys"],
+            "values": scan["values"],
+            "analyses": scan["analyses"],
+            "report_masses_MeV": scan["report_masses_MeV"],
+            "base_values": [variants.get_key(config, key) for key in scan["keys"]],
+            "label": scan.get("label", ", ".join(scan["keys"])),
+        }
+    )
 
 
 def ledger_tables(wildcards):
     """The bounds and core-bounds tables of every ledger variant, variant by variant."""
-    return [f"{SETUPS[name].root}/tables/{table}.csv" for name in LEDGER for table in ("bounds", "core_bounds")]
+    return [
+        f"{SETUPS[name].root}/tables/{table}.csv"
+        for name in LEDGER
+        for table in ("bounds", "core_bounds")
+    ]
 
 
 def ledger_params(wildcards):
@@ -558,8 +768,14 @@ def ledger_params(wildcards):
         {
             name: {
                 "keys": variants.leaf_keys(overlay),
-                "paper": {key: variants.get_key(overlay, key) for key in variants.leaf_keys(overlay)},
-                "defaults": {key: variants.get_key(config, key) for key in variants.leaf_keys(overlay)},
+                "paper": {
+                    key: variants.get_key(overlay, key)
+                    for key in variants.leaf_keys(overlay)
+                },
+                "defaults": {
+                    key: variants.get_key(config, key)
+                    for key in variants.leaf_keys(overlay)
+                },
             }
             for name, overlay in LEDGER.items()
         }

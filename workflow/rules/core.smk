@@ -7,16 +7,16 @@ rule core:
     output:
         grid="{root}/core/{mediator}.parquet",
         bounds="{root}/core/bounds/{mediator}.parquet",
-    params:
-        spec=core_params,
     log:
         "logs/{root}/core/{mediator}.log",
     benchmark:
         "benchmarks/{root}/core/{mediator}.tsv"
-    resources:
-        mem_mb=core_memory_mb,
     conda:
         "../../envs/astrocevns.yaml"
+    resources:
+        mem_mb=core_memory_mb,
+    params:
+        spec=core_params,
     script:
         "../scripts/core.py"
 
@@ -25,7 +25,11 @@ rule core_bounds_table:
     input:
         core_bounds_tables,
     output:
-        report("{root}/tables/core_bounds.csv", caption="../report/core_bounds.rst", category="Tables"),
+        report(
+            "{root}/tables/core_bounds.csv",
+            caption="../report/core_bounds.rst",
+            category="Tables",
+        ),
     log:
         "logs/{root}/core_bounds_table.log",
     benchmark:

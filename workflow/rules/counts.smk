@@ -13,16 +13,16 @@ rule spectra:
             "{{root}}/spectra/{model}/{{source}}/{{detector}}/{{efficiency}}.parquet",
             model=SPECTRA_MODELS,
         ),
-    params:
-        spec=kernel_params,
-        masses=mass_params,
-        models=lambda wildcards: spectra_models_spec(setup_of(wildcards).config),  # in the order of the outputs
     log:
         "logs/{root}/spectra/{source}/{detector}/{efficiency}.log",
     benchmark:
         "benchmarks/{root}/spectra/{source}/{detector}/{efficiency}.tsv"
     conda:
         "../../envs/astrocevns.yaml"
+    params:
+        spec=kernel_params,
+        masses=mass_params,
+        models=lambda wildcards: spectra_models_spec(setup_of(wildcards).config),  # in the order of the outputs
     script:
         "../scripts/spectra.py"
 

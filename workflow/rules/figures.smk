@@ -7,14 +7,14 @@ rule rates:
         rates_flux,
     output:
         "{root}/rates/{source}.parquet",
-    params:
-        spec=rates_params,
     log:
         "logs/{root}/rates/{source}.log",
     benchmark:
         "benchmarks/{root}/rates/{source}.tsv"
     conda:
         "../../envs/astrocevns.yaml"
+    params:
+        spec=rates_params,
     script:
         "../scripts/rates.py"
 
@@ -23,19 +23,27 @@ rule figure:
     input:
         unpack(figure_inputs),
     output:
-        pdf=report("{root}/figures/fig{number}.pdf", caption="../report/figure.rst", category="Figures"),
+        pdf=report(
+            "{root}/figures/fig{number}.pdf",
+            caption="../report/figure.rst",
+            category="Figures",
+        ),
         png="{root}/figures/fig{number}.png",
-        data=report("{root}/figures/fig{number}.csv", caption="../report/figure_data.rst", category="Figure data"),
-    params:
-        figure=figure_params,
+        data=report(
+            "{root}/figures/fig{number}.csv",
+            caption="../report/figure_data.rst",
+            category="Figure data",
+        ),
     log:
         "logs/{root}/figures/fig{number}.log",
     benchmark:
         "benchmarks/{root}/figures/fig{number}.tsv"
-    resources:
-        mem_mb=figure_memory_mb,
     conda:
         "../../envs/astrocevns.yaml"
+    resources:
+        mem_mb=figure_memory_mb,
+    params:
+        figure=figure_params,
     script:
         "../scripts/figure.py"
 

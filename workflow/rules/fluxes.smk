@@ -6,14 +6,14 @@ rule flux:
         source_files,
     output:
         "{root}/fluxes/{source}.parquet",
-    params:
-        source=source_params,
-        oscillations=oscillation_params,
     log:
         "logs/{root}/flux/{source}.log",
     benchmark:
         "benchmarks/{root}/flux/{source}.tsv"
     conda:
         "../../envs/astrocevns.yaml"
+    params:
+        source=source_params,
+        oscillations=oscillation_params,
     script:
         "../scripts/flux.py"

@@ -13,16 +13,16 @@ rule chi2:
         contours=expand("{{root}}/contours/{model}/{{analysis}}.parquet", model=MODELS),
         edges=expand("{{root}}/edges/{model}/{{analysis}}.parquet", model=MODELS),
         bounds=expand("{{root}}/bounds/{model}/{{analysis}}.parquet", model=MODELS),
-    params:
-        family=family_params,
     log:
         "logs/{root}/chi2/{analysis}.log",
     benchmark:
         "benchmarks/{root}/chi2/{analysis}.tsv"
-    resources:
-        mem_mb=chi2_memory_mb,
     conda:
         "../../envs/astrocevns.yaml"
+    resources:
+        mem_mb=chi2_memory_mb,
+    params:
+        family=family_params,
     script:
         "../scripts/chi2.py"
 
@@ -38,18 +38,21 @@ if EXTRA_PAIRS:
             contours=["{root}/contours/{model}/{analysis}.parquet"],
             edges=["{root}/edges/{model}/{analysis}.parquet"],
             bounds=["{root}/bounds/{model}/{analysis}.parquet"],
-        params:
-            family=family_params,
         log:
             "logs/{root}/chi2/{model}/{analysis}.log",
         benchmark:
             "benchmarks/{root}/chi2/{model}/{analysis}.tsv"
-        resources:
-            mem_mb=chi2_memory_mb,
         wildcard_constraints:
-            model="|".join(re.escape(model) for model in sorted({model for model, _ in EXTRA_PAIRS})),
+            model="|".join(
+                re.escape(model)
+                for model in sorted({model for model, _ in EXTRA_PAIRS})
+            ),
         conda:
             "../../envs/astrocevns.yaml"
+        resources:
+            mem_mb=chi2_memory_mb,
+        params:
+            family=family_params,
         script:
             "../scripts/chi2.py"
 
@@ -58,7 +61,11 @@ rule bounds_table:
     input:
         bounds_tables,
     output:
-        report("{root}/tables/bounds.csv", caption="../report/bounds.rst", category="Tables"),
+        report(
+            "{root}/tables/bounds.csv",
+            caption="../report/bounds.rst",
+            category="Tables",
+        ),
     log:
         "logs/{root}/bounds_table.log",
     benchmark:

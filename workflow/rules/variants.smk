@@ -7,15 +7,19 @@ rule scan_table:
         values=scan_bounds_tables,
         base=f"{BASE}/tables/bounds.csv",
     output:
-        report("results/tables/scans/{scan}.csv", caption="../report/scan_table.rst", category="Scans"),
-    params:
-        scan=scan_params,
+        report(
+            "results/tables/scans/{scan}.csv",
+            caption="../report/scan_table.rst",
+            category="Scans",
+        ),
     log:
         "logs/scans/{scan}_table.log",
     benchmark:
         "benchmarks/scans/{scan}_table.tsv"
     conda:
         "../../envs/astrocevns.yaml"
+    params:
+        scan=scan_params,
     script:
         "../scripts/scan_table.py"
 
@@ -24,16 +28,20 @@ rule scan_figure:
     input:
         "results/tables/scans/{scan}.csv",
     output:
-        pdf=report("results/figures/scans/{scan}.pdf", caption="../report/scan_figure.rst", category="Scans"),
+        pdf=report(
+            "results/figures/scans/{scan}.pdf",
+            caption="../report/scan_figure.rst",
+            category="Scans",
+        ),
         png="results/figures/scans/{scan}.png",
-    params:
-        scan=scan_params,
     log:
         "logs/scans/{scan}_figure.log",
     benchmark:
         "benchmarks/scans/{scan}_figure.tsv"
     conda:
         "../../envs/astrocevns.yaml"
+    params:
+        scan=scan_params,
     script:
         "../scripts/scan_figure.py"
 
@@ -43,15 +51,19 @@ rule deviations:
         variants=ledger_tables,
         base=[f"{BASE}/tables/bounds.csv", f"{BASE}/tables/core_bounds.csv"],
     output:
-        report("results/tables/deviations.csv", caption="../report/deviations.rst", category="Tables"),
-    params:
-        ledger=ledger_params,
+        report(
+            "results/tables/deviations.csv",
+            caption="../report/deviations.rst",
+            category="Tables",
+        ),
     log:
         "logs/deviations.log",
     benchmark:
         "benchmarks/deviations.tsv"
     conda:
         "../../envs/astrocevns.yaml"
+    params:
+        ledger=ledger_params,
     script:
         "../scripts/deviations.py"
 
@@ -63,14 +75,18 @@ rule claims:
         scans=[f"{BASE}/tables/scans/{scan}.csv" for scan in SCANS],
         rates=[f"{BASE}/rates/{source}.parquet" for source in ("sn_cc", "sn_failed")],
     output:
-        report("results/tables/claims.csv", caption="../report/claims.rst", category="Tables"),
-    params:
-        scans=list(SCANS),
+        report(
+            "results/tables/claims.csv",
+            caption="../report/claims.rst",
+            category="Tables",
+        ),
     log:
         "logs/claims.log",
     benchmark:
         "benchmarks/claims.tsv"
     conda:
         "../../envs/astrocevns.yaml"
+    params:
+        scans=list(SCANS),
     script:
         "../scripts/claims.py"

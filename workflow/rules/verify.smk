@@ -4,13 +4,13 @@
 
 
 rule verify_results:
-    params:
-        directory="results",
-        expected=lambda wildcards: sorted(str(path) for path in rules.all.input),
     log:
         "logs/verify_results.log",
     localrule: True
     conda:
         "../../envs/astrocevns.yaml"
+    params:
+        directory="results",
+        expected=lambda wildcards: sorted(str(path) for path in rules.all.input),
     script:
         "../scripts/verify_results.py"

@@ -21,28 +21,52 @@ if kind == "event_ceiling":
     max_events = wimps.event_ceiling(spec["statistic"], spec["ceiling_detector"], efficiency)
     log.info("event ceiling: %.4g events", max_events)
 statistic = exclusion.Statistic(
-    kind, threshold, spec["sigma"], spec["statistics"]["pull_prior"],
-    spec["statistic"].get("observed_events", np.nan), spec["statistic"].get("observed_uncertainty", np.nan), max_events,
+    kind,
+    threshold,
+    spec["sigma"],
+    spec["statistics"]["pull_prior"],
+    spec["statistic"].get("observed_events", np.nan),
+    spec["statistic"].get("observed_uncertainty", np.nan),
+    max_events,
 )
 paths = {tuple(key): path for key, path in zip(spec["spectra_keys"], snakemake.input.spectra, strict=True)}
 g = grids.log_axis(spec["grid_g"])
-outputs = zip(spec["models"], snakemake.output.chi2, snakemake.output.contours, snakemake.output.edges,
-              snakemake.output.bounds, strict=True)
+outputs = zip(
+    spec["models"],
+    snakemake.output.chi2,
+    snakemake.output.contours,
+    snakemake.output.edges,
+    snakemake.output.bounds,
+    strict=True,
+)
 for model, chi2_path, contours_path, edges_path, bounds_path in outputs:
     name = model["name"]
     log.info("model %s (%s, coupling %s)", name, model["mediator"], model["coupling"])
-    spectra = exclusion.family_spectra(variants, sources, lambda key, name=name: io.read_columns(paths[(name, *key)])[0])
+    spectra = exclusion.family_spectra(
+        variants, sources, lambda key, name=name: io.read_columns(paths[(name, *key)])[0]
+    )
     chi2, lines, edges, found = exclusion.analyse_family(statistic, variants, spectra, g, spec["bounds"], log)
     for table in (chi2, lines, edges):
         table["analysis"] = columnar.categorical(table["analysis"], names)
     chi2["source"] = columnar.categorical(chi2["source"], sources)
     g_min = found["g_min"]  # null where nothing is excluded in range
-    found = {"analysis": np.asarray(names)[found["analysis"]], "model": np.full(g_min.size, name),
-             "mediator": np.full(g_min.size, model["mediator"]), "coupling": np.full(g_min.size, model["coupling"]),
-             "m_MeV": found["m_MeV"], "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min))}
-    meta = {"family": snakemake.wildcards.analysis, "model": name, "mediator": model["mediator"],
-            "coupling": model["coupling"], "delta_chi2": repr(threshold), "statistic": kind,
-            "inputs_hash": io.content_hash(spec, name, *snakemake.input)}
+    found = {
+        "analysis": np.asarray(names)[found["analysis"]],
+        "model": np.full(g_min.size, name),
+        "mediator": np.full(g_min.size, model["mediator"]),
+        "coupling": np.full(g_min.size, model["coupling"]),
+        "m_MeV": found["m_MeV"],
+        "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min)),
+    }
+    meta = {
+        "family": snakemake.wildcards.analysis,
+        "model": name,
+        "mediator": model["mediator"],
+        "coupling": model["coupling"],
+        "delta_chi2": repr(threshold),
+        "statistic": kind,
+        "inputs_hash": io.content_hash(spec, name, *snakemake.input),
+    }
     edges["edge"] = columnar.categorical((edges["edge"] == "upper").astype(int), ["lower", "upper"])
     for table, path in ((chi2, chi2_path), (lines, contours_path), (edges, edges_path), (found, bounds_path)):
         io.write_parquet(table, path, meta)

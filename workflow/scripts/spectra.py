@@ -26,7 +26,7 @@ io.write_parquet(rates.kernel_frame(kernel), snakemake.output.kernel,
 grid = grids.log_axis(masses["grid"])
 report = np.asarray(masses["report"], dtype=float)
 on_grid = np.r_[np.ones(grid.size, bool), np.zeros(report.size, bool)]
-for (name, entry), path in zip(snakemake.params.models, snakemake.output.spectra):
+for (name, entry), path in zip(snakemake.params.models, snakemake.output.spectra, strict=False):
     model = models.from_config(name, entry)
     table = rates.spectrum_frame(kernel, model, np.concatenate([grid, report]), on_grid)
     log.info("%s (%s): %d masses x %d bins", name, model.mediator, grid.size + report.size, kernel.sm_counts().size)

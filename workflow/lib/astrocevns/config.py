@@ -94,7 +94,9 @@ def _check_detectors(config, efficiencies):
         if "composition" in target:
             for element in target["composition"]:
                 if element not in targets or "composition" in targets[element]:
-                    raise ConfigError(f"config key targets.{name}.composition: {element!r} is not an element of targets")
+                    raise ConfigError(
+                        f"config key targets.{name}.composition: {element!r} is not an element of targets"
+                    )
         elif target["Z"] >= target["A"]:
             raise ConfigError(f"config key targets.{name}: Z = {target['Z']} must be below A = {target['A']}")
     for name, det in config["detectors"].items():
@@ -106,7 +108,9 @@ def _check_detectors(config, efficiencies):
                 known = ", ".join(["ideal", *sorted(efficiencies)])
                 raise ConfigError(f"config key {key}.efficiencies: unknown efficiency {eff!r}; known: {known}")
         if det["threshold_keV"] >= config["recoil_bins"]["max_keV"]:
-            raise ConfigError(f"config key {key}.threshold_keV: {det['threshold_keV']} is not below recoil_bins.max_keV")
+            raise ConfigError(
+                f"config key {key}.threshold_keV: {det['threshold_keV']} is not below recoil_bins.max_keV"
+            )
         for eff in det["efficiencies"]:
             _check_sees_events(config, efficiencies, name, eff, config["recoil_bins"]["max_keV"], "recoil_bins.max_keV")
 
@@ -126,12 +130,16 @@ def _check_sources(config, root):
         elif source["kind"] == "pion_decay_at_rest":
             for det in source["detectors"]:
                 if det not in config["detectors"]:
-                    raise ConfigError(f"config key {key}.detectors: unknown detector {det!r}; known: {sorted(config['detectors'])}")
+                    raise ConfigError(
+                        f"config key {key}.detectors: unknown detector {det!r}; known: {sorted(config['detectors'])}"
+                    )
             max_energy[name] = 0.5 * c.MUON_MASS_MEV  # Michel end point
         else:
             energies = []
             for component, spec in source["components"].items():
-                E, value = _checked_read(io.read_spectrum_table, spec["file"], f"{key}.components.{component}.file", root)
+                E, value = _checked_read(
+                    io.read_spectrum_table, spec["file"], f"{key}.components.{component}.file", root
+                )
                 if not np.any(value > 0):
                     raise ConfigError(f"config key {key}.components.{component}.file: {spec['file']}: spectrum is zero")
                 energies.append(E[np.flatnonzero(value > 0)[-1]])
@@ -144,8 +152,9 @@ def _check_statistic(config, key, analysis):
     if "efficiency" in analysis:
         for det in analysis["detectors"]:
             if analysis["efficiency"] not in config["detectors"][det]["efficiencies"]:
-                raise ConfigError(f"config key {key}.efficiency: {analysis['efficiency']!r} is not among "
-                                  f"detectors.{det}.efficiencies")
+                raise ConfigError(
+                    f"config key {key}.efficiency: {analysis['efficiency']!r} is not among detectors.{det}.efficiencies"
+                )
     statistic = analysis.get("statistic", {"kind": "asimov_poisson"})
     if statistic["kind"] == "asimov_poisson":
         return
@@ -157,8 +166,10 @@ def _check_statistic(config, key, analysis):
         source = config["sources"][analysis["sources"][0]]
         exposure = config["detectors"][analysis["detectors"][0]]["mass_t"] * source.get("exposure_yr", float("nan"))
         if not np.isclose(exposure, statistic["exposure_t_yr"], rtol=1e-6):
-            raise ConfigError(f"config key {key}.statistic.exposure_t_yr: {statistic['exposure_t_yr']} t yr differs from "
-                              f"the neutrino exposure {exposure:.6g} t yr (detector mass x source exposure_yr)")
+            raise ConfigError(
+                f"config key {key}.statistic.exposure_t_yr: {statistic['exposure_t_yr']} t yr differs from "
+                f"the neutrino exposure {exposure:.6g} t yr (detector mass x source exposure_yr)"
+            )
 
 
 def _check_flavours(config):
@@ -172,13 +183,17 @@ def _check_flavours(config):
                     allowed = "flavours or solar_msw" if kind == "components" else "flavours"
                     raise ConfigError(f"config key {key}: give {allowed} (exactly one): how it reaches the detector")
                 if "solar_msw" in entry and entry["solar_msw"] not in regions:
-                    raise ConfigError(f"config key {key}.solar_msw: unknown production region {entry['solar_msw']!r}; "
-                                      f"known (oscillations.sun.production): {sorted(regions)}")
+                    raise ConfigError(
+                        f"config key {key}.solar_msw: unknown production region {entry['solar_msw']!r}; "
+                        f"known (oscillations.sun.production): {sorted(regions)}"
+                    )
                 fractions = entry.get("flavours", {})
                 for flavour in fractions:
                     if flavour not in FLAVOURS:
-                        raise ConfigError(f"config key {key}.flavours.{flavour}: unknown flavour {flavour!r}; "
-                                          f"known: {', '.join(FLAVOURS)}")
+                        raise ConfigError(
+                            f"config key {key}.flavours.{flavour}: unknown flavour {flavour!r}; "
+                            f"known: {', '.join(FLAVOURS)}"
+                        )
                 if fractions and not np.isclose(sum(fractions.values()), 1.0, rtol=0.0, atol=1e-9):
                     total = sum(fractions.values())
                     raise ConfigError(f"config key {key}.flavours: the fractions sum to {total:g}, not 1")
@@ -190,33 +205,43 @@ def _check_model(name, model):
     charges = model["charges"]
     for flavour in charges["neutrinos"]:
         if flavour not in FLAVOURS:
-            raise ConfigError(f"config key {key}.neutrinos.{flavour}: unknown flavour {flavour!r}; "
-                              f"known: {', '.join(FLAVOURS)}")
+            raise ConfigError(
+                f"config key {key}.neutrinos.{flavour}: unknown flavour {flavour!r}; known: {', '.join(FLAVOURS)}"
+            )
     for group, known in NUCLEON_KEYS.items():
         for particle in charges.get(group, {}):
             if particle not in known:
-                raise ConfigError(f"config key {key}.{group}.{particle}: unknown {group[:-1]} {particle!r}; "
-                                  f"known: {', '.join(known)}")
+                raise ConfigError(
+                    f"config key {key}.{group}.{particle}: unknown {group[:-1]} {particle!r}; known: {', '.join(known)}"
+                )
     if "quarks" in charges and "nucleons" in charges:
         raise ConfigError(f"config key {key}: give quarks or nucleons, not both")
     mixing = charges.get("kinetic_mixing", False)
     if model["mediator"] == "scalar":
         if "kinetic_mixing" in charges:
-            raise ConfigError(f"config key {key}.kinetic_mixing: a vector-only key in the scalar model {name!r} "
-                              "(only a vector boson mixes with the photon)")
+            raise ConfigError(
+                f"config key {key}.kinetic_mixing: a vector-only key in the scalar model {name!r} "
+                "(only a vector boson mixes with the photon)"
+            )
         quarks = charges.get("quarks", {})
         if quarks.get("u", 0.0) != quarks.get("d", 0.0):
-            raise ConfigError(f"config key {key}.quarks: different u and d charges are vector-only; a scalar model "
-                              "takes one charge for every quark (the paper's eq. 10), or nucleon charges (nucleons)")
+            raise ConfigError(
+                f"config key {key}.quarks: different u and d charges are vector-only; a scalar model "
+                "takes one charge for every quark (the paper's eq. 10), or nucleon charges (nucleons)"
+            )
     if not any(charges["neutrinos"].values()):
         raise ConfigError(f"config key {key}.neutrinos: every neutrino charge is zero, so the model changes no rate")
     if mixing and not np.isclose(sum(charges["neutrinos"].values()), 0.0, atol=1e-12):
-        raise ConfigError(f"config key {key}.kinetic_mixing: the one-loop mixing is finite only if the lepton charges "
-                          f"sum to zero; the neutrino charges sum to {sum(charges['neutrinos'].values()):g}")
+        raise ConfigError(
+            f"config key {key}.kinetic_mixing: the one-loop mixing is finite only if the lepton charges "
+            f"sum to zero; the neutrino charges sum to {sum(charges['neutrinos'].values()):g}"
+        )
     nuclear = [value for group in NUCLEON_KEYS for value in charges.get(group, {}).values()]
     if not any(nuclear) and not mixing:
-        raise ConfigError(f"config key {key}: every quark and nucleon charge is zero and there is no kinetic mixing, "
-                          "so the model changes no rate")
+        raise ConfigError(
+            f"config key {key}: every quark and nucleon charge is zero and there is no kinetic mixing, "
+            "so the model changes no rate"
+        )
 
 
 def _check_models(config):
@@ -239,18 +264,28 @@ def _check_analyses(config, max_energy, efficiencies):
         end_points = []
         for det in analysis["detectors"]:
             if det not in config["detectors"]:
-                raise ConfigError(f"config key {key}.detectors: unknown detector {det!r}; known: {sorted(config['detectors'])}")
+                raise ConfigError(
+                    f"config key {key}.detectors: unknown detector {det!r}; known: {sorted(config['detectors'])}"
+                )
         for source in analysis["sources"]:
             if source not in config["sources"]:
-                raise ConfigError(f"config key {key}.sources: unknown source {source!r}; known: {sorted(config['sources'])}")
+                raise ConfigError(
+                    f"config key {key}.sources: unknown source {source!r}; known: {sorted(config['sources'])}"
+                )
             if source not in sigmas and "normalisation_uncertainty" not in analysis:
-                raise ConfigError(f"config key statistics.normalisation_uncertainty: no sigma for source {source!r} ({key})")
+                raise ConfigError(
+                    f"config key statistics.normalisation_uncertainty: no sigma for source {source!r} ({key})"
+                )
             for det in analysis["detectors"]:
                 if not sees(config["sources"], source, det):
-                    raise ConfigError(f"config key {key}: detector {det!r} does not see source {source!r} "
-                                      "(a pion-decay-at-rest beam reaches only the detectors it lists)")
+                    raise ConfigError(
+                        f"config key {key}: detector {det!r} does not see source {source!r} "
+                        "(a pion-decay-at-rest beam reaches only the detectors it lists)"
+                    )
                 spec = config["detectors"][det]
-                lightest_A = min(config["targets"][element]["A"] for element in composition(config["targets"], spec["target"]))
+                lightest_A = min(
+                    config["targets"][element]["A"] for element in composition(config["targets"], spec["target"])
+                )
                 mass_MeV = c.NUCLEON_MASS_PAPER_MEV * lightest_A
                 end_keV = xs.max_recoil_energy_MeV(max_energy[source], mass_MeV) * c.KEV_PER_MEV
                 if spec["threshold_keV"] >= end_keV:
@@ -313,15 +348,18 @@ def _check_core(core, root):
     energy = core["energy_grid_MeV"]
     recipe = CoreRecipe(core["cross_section"], core["diffusion_time"], core["scatterings"], core["nucleon_charges"])
     try:
-        diffusion_region(profile, core["R1_km"], core["R2_km"], np.linspace(energy["min"], energy["max"], energy["n"]),
-                         recipe)
+        diffusion_region(
+            profile, core["R1_km"], core["R2_km"], np.linspace(energy["min"], energy["max"], energy["n"]), recipe
+        )
     except ValueError as error:
         raise ConfigError(f"config key {error} (profile {core['profile']})") from None
 
 
 def nucleus(name, target, form_factor):
     """A :class:`Nucleus` from a ``targets`` entry and the ``form_factor`` section."""
-    return Nucleus(name, target["A"], target["Z"], form_factor["radius_coefficient_fm"], form_factor["skin_thickness_fm"])
+    return Nucleus(
+        name, target["A"], target["Z"], form_factor["radius_coefficient_fm"], form_factor["skin_thickness_fm"]
+    )
 
 
 def composition(targets, name):
@@ -338,8 +376,13 @@ def detector_parts(name, spec, targets, form_factor, efficiency):
     atoms = composition(targets, spec["target"])
     formula_mass = sum(n * targets[element]["A"] for element, n in atoms.items())
     return [
-        Detector(name, nucleus(element, targets[element], form_factor),
-                 spec["mass_t"] * n * targets[element]["A"] / formula_mass, spec["threshold_keV"], efficiency)
+        Detector(
+            name,
+            nucleus(element, targets[element], form_factor),
+            spec["mass_t"] * n * targets[element]["A"] / formula_mass,
+            spec["threshold_keV"],
+            efficiency,
+        )
         for element, n in atoms.items()
     ]
 

@@ -191,8 +191,8 @@ def band(ax, data, layer, panel, ideal, reduced, masses, y_scale=1.0):
     """Shade where an analysis and its variant disagree (e.g. the efficiency band of figs. 5 and 7), from the
     exact edges of both: the variant's outlines reversed cancel the analysis's under the non-zero fill rule,
     leaving the region one excludes and the other does not."""
-    from matplotlib.path import Path
     from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
 
     parts = [ring_path(edges.outline_rings(ideal, masses), y_scale),
              ring_path(edges.outline_rings(reduced, masses), y_scale, reverse=True)]
@@ -334,7 +334,7 @@ def rate_panel(ax, data, table, targets, mediator, curves, threshold_keV, E_max_
         sm = rows[rows.mediator == "sm"]
         ax.plot(sm.E_r_keV, sm.rate_per_keV_t, color=shade, label=f"{target}, SM")
         data.add(f"{source} {target} SM", mediator, sm.E_r_keV, sm.rate_per_keV_t)
-        for style, curve in zip(RATE_LINESTYLES, curves):
+        for style, curve in zip(RATE_LINESTYLES, curves, strict=False):
             new = rows[(rows.mediator == mediator) & (rows.g == curve["g"]) & (rows.m_MeV == curve["m_MeV"])]
             ax.plot(new.E_r_keV, new.rate_per_keV_t, color=shade, linestyle=style, linewidth=1.1,
                     label=f"{target}, $g = {latex_number(curve['g'])}$")
@@ -395,7 +395,7 @@ def regime_figure(description: Mapping, params: Mapping, rate_path, data: Figure
                         color=PALETTE["grey"], alpha=0.25, linewidth=0, label=f"SM ± {100 * sigma:.0f} %")
         ax.plot(sm.E_r_keV, sm.rate_per_keV_t, color="k", label="SM")
         data.add("SM", panel, sm.E_r_keV, sm.rate_per_keV_t)
-        for mediator, style in zip(params["mediators"], ["--", ":"]):
+        for mediator, style in zip(params["mediators"], ["--", ":"], strict=False):
             new = rows[(rows.mediator == mediator) & (rows.g == curve["g"]) & (rows.m_MeV == curve["m_MeV"])]
             ax.plot(new.E_r_keV, new.rate_per_keV_t, color=TARGET_COLOURS.get(params["target"], "k"),
                     linestyle=style, label=MEDIATOR_LABELS[mediator])

@@ -119,8 +119,10 @@ class RecoilKernel:
         """sum over the flavour groups of q_alpha^power x the group's rate at each node."""
         missing = sorted(set(neutrino_charges) - set(self.groups))
         if missing:
-            raise ValueError(f"the kernel has no flavour group {missing[0]!r} (its groups: {self.groups}); a "
-                             "flavour-dependent model needs a flavour-resolved flux table")
+            raise ValueError(
+                f"the kernel has no flavour group {missing[0]!r} (its groups: {self.groups}); a "
+                "flavour-dependent model needs a flavour-resolved flux table"
+            )
         index = [self.groups.index(group) for group in neutrino_charges]
         charges = np.array(list(neutrino_charges.values()), dtype=float) ** power
         return np.tensordot(charges, rates[index], axes=1)
@@ -134,16 +136,20 @@ class RecoilKernel:
         """
         sm = np.broadcast_to(self.sm_counts(), np.shape(mediator_mass_MeV) + self.sm_counts().shape)
         if model.mediator == "vector":
-            strength = vector_strength_MeV2(model.vector_charge(self.proton_number, self.neutron_number,
-                                                                self.recoil_term_MeV2), self.weak_charge)
-            P1 = self._propagator_moments(self._charge_weighted(self.sm_rate_per_keV, neutrino_charges, 1) * strength,
-                                          mediator_mass_MeV, 1)
-            P2 = self._propagator_moments(self._charge_weighted(self.sm_rate_per_keV, neutrino_charges, 2)
-                                          * strength**2, mediator_mass_MeV, 2)
+            strength = vector_strength_MeV2(
+                model.vector_charge(self.proton_number, self.neutron_number, self.recoil_term_MeV2), self.weak_charge
+            )
+            P1 = self._propagator_moments(
+                self._charge_weighted(self.sm_rate_per_keV, neutrino_charges, 1) * strength, mediator_mass_MeV, 1
+            )
+            P2 = self._propagator_moments(
+                self._charge_weighted(self.sm_rate_per_keV, neutrino_charges, 2) * strength**2, mediator_mass_MeV, 2
+            )
             return sm, -2.0 * P1, P2
         charge_sq = model.scalar_charge(self.proton_number, self.neutron_number) ** 2
-        P2 = self._propagator_moments(self._charge_weighted(self.scalar_rate_MeV4_per_keV, neutrino_charges, 2)
-                                      * charge_sq, mediator_mass_MeV, 2)
+        P2 = self._propagator_moments(
+            self._charge_weighted(self.scalar_rate_MeV4_per_keV, neutrino_charges, 2) * charge_sq, mediator_mass_MeV, 2
+        )
         return sm, np.zeros_like(P2), P2
 
     def coupling_polynomial(self, model, mediator_mass_MeV):
@@ -224,8 +230,10 @@ def recoil_kernel(fluence, detector, width_keV, max_keV, nodes_per_bin=16):
     E_max_MeV = groups[ALL_FLAVOURS].max_energy_MeV
     end_points_keV = [xs.max_recoil_energy_MeV(E_max_MeV, part.nucleus.mass_MeV) * c.KEV_PER_MEV for part in parts]
     edges = bin_edges(parts[0].threshold_keV, width_keV, max_keV, max(end_points_keV))
-    kernels = [_kernel_on(recoil_bins(edges, end, nodes_per_bin), groups, part)
-               for part, end in zip(parts, end_points_keV)]
+    kernels = [
+        _kernel_on(recoil_bins(edges, end, nodes_per_bin), groups, part)
+        for part, end in zip(parts, end_points_keV, strict=False)
+    ]
     if len(kernels) == 1:
         return kernels[0]
 
@@ -233,8 +241,9 @@ def recoil_kernel(fluence, detector, width_keV, max_keV, nodes_per_bin=16):
         return np.concatenate(list(arrays), axis=-1)
 
     return RecoilKernel(
-        bins=RecoilBins(edges, side_by_side(k.bins.nodes_keV for k in kernels),
-                        side_by_side(k.bins.weights_keV for k in kernels)),
+        bins=RecoilBins(
+            edges, side_by_side(k.bins.nodes_keV for k in kernels), side_by_side(k.bins.weights_keV for k in kernels)
+        ),
         groups=kernels[0].groups,
         **{name: side_by_side(getattr(k, name) for k in kernels) for name in (*GROUP_COLUMNS, *NODE_COLUMNS)},
     )
@@ -264,8 +273,11 @@ def kernel_frame(kernel):
         "E_r_keV": bins.nodes_keV.ravel(),
         "weight_keV": bins.weights_keV.ravel(),
         **{name: getattr(kernel, name).ravel() for name in NODE_COLUMNS},
-        **{pattern.format(group): getattr(kernel, name)[i].ravel()
-           for name, pattern in GROUP_COLUMNS.items() for i, group in enumerate(kernel.groups)},
+        **{
+            pattern.format(group): getattr(kernel, name)[i].ravel()
+            for name, pattern in GROUP_COLUMNS.items()
+            for i, group in enumerate(kernel.groups)
+        },
     }
 
 
@@ -279,14 +291,17 @@ def kernel_from_frame(frame):
         return np.asarray(frame[name], dtype=float).reshape(shape)
 
     prefix, suffix = GROUP_COLUMNS["sm_rate_per_keV"].split("{}")
-    groups = tuple(name[len(prefix):-len(suffix)] for name in frame
-                   if name.startswith(prefix) and name.endswith(suffix))
+    groups = tuple(
+        name[len(prefix) : -len(suffix)] for name in frame if name.startswith(prefix) and name.endswith(suffix)
+    )
     edges = np.append(np.asarray(frame["E_lo_keV"])[:: shape[1]], np.asarray(frame["E_hi_keV"])[-1:])
     return RecoilKernel(
         bins=RecoilBins(edges, column("E_r_keV"), column("weight_keV")),
         groups=groups,
-        **{name: np.stack([column(pattern.format(group)) for group in groups])
-           for name, pattern in GROUP_COLUMNS.items()},
+        **{
+            name: np.stack([column(pattern.format(group)) for group in groups])
+            for name, pattern in GROUP_COLUMNS.items()
+        },
         **{name: column(name) for name in NODE_COLUMNS},
     )
 
@@ -295,8 +310,8 @@ def spectrum_frame(kernel, model, masses_MeV, on_grid):
     """Binned spectra of ``model`` (a Model, or 'vector' / 'scalar') for all its couplings at the given masses,
     as the exact polynomial in g^2.
 
-    A table {column: array}, one row per (mass, bin), with columns ``m_MeV``, ``on_grid`` (False for extra masses such as
-    the report masses), ``bin``, ``E_lo_keV``, ``E_hi_keV``, ``sm_counts`` and ``coeff_g2``,
+    A table {column: array}, one row per (mass, bin), with columns ``m_MeV``, ``on_grid`` (False for extra
+    masses such as the report masses), ``bin``, ``E_lo_keV``, ``E_hi_keV``, ``sm_counts`` and ``coeff_g2``,
     ``coeff_g4``: N_i(g, m) = sm_counts + coeff_g2 g^2 + coeff_g4 g^4 for any g.
     """
     masses = np.asarray(masses_MeV, dtype=float)
@@ -323,5 +338,6 @@ def polynomial_from_frame(frame, on_grid):
     rows = np.asarray(frame["on_grid"]) == on_grid
     masses = np.asarray(frame["m_MeV"])[rows & (np.asarray(frame["bin"]) == 0)]
     shape = (masses.size, -1)
-    return masses, tuple(np.asarray(frame[name], dtype=float)[rows].reshape(shape)
-                         for name in ("sm_counts", "coeff_g2", "coeff_g4"))
+    return masses, tuple(
+        np.asarray(frame[name], dtype=float)[rows].reshape(shape) for name in ("sm_counts", "coeff_g2", "coeff_g4")
+    )

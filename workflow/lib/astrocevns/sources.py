@@ -71,7 +71,7 @@ def steady_components(spec):
         tables.append((E, value))
     E, values = fluxes.on_common_grid(tables)
     exposure_s = spec["exposure_yr"] * c.SECONDS_PER_YEAR
-    return E, {component: exposure_s * v for component, v in zip(spec["components"], values)}
+    return E, {component: exposure_s * v for component, v in zip(spec["components"], values, strict=False)}
 
 
 MICHEL_POINTS = 2001
