@@ -86,28 +86,23 @@ def _sigma_atm(results: Results) -> tuple[float, str]:
                    f"vector {vector - 1:.3f}, scalar {scalar - 1:.3f}")
 
 
-def _resnova1_xenonnt(results: Results) -> tuple[float, str]:
-    ratio = np.nanmedian([_ratio_over_masses(results, "sn_marginalised/resnova1", "sn_marginalised/xenonnt", model)
-                          for model in (VECTOR, SCALAR)])
-    return float(ratio), "g_min(RES-NOVA-1) / g_min(XENONnT), SN marginalised, median over 0.1-10 MeV and mediators"
+def _median_ratio(numerator: str, denominator: str, what: str) -> Callable[[Results], tuple[float, str]]:
+    """A measure: g_min(numerator) / g_min(denominator), the median over 0.1-10 MeV and the two mediators."""
+
+    def measure(results: Results) -> tuple[float, str]:
+        ratios = [_ratio_over_masses(results, numerator, denominator, model) for model in (VECTOR, SCALAR)]
+        return float(np.nanmedian(ratios)), f"{what}, median over 0.1-10 MeV and mediators"
+
+    return measure
 
 
-def _solar_vs_atmospheric(results: Results) -> tuple[float, str]:
-    low = np.nanmedian([_ratio_over_masses(results, "solar/combined", "atmospheric/combined", model)
-                        for model in (VECTOR, SCALAR)])
-    return float(low), "g_min(solar) / g_min(atmospheric), RES-NOVA-3 + DARWIN, median over 0.1-10 MeV and mediators"
-
-
-def _sn_driver(results: Results) -> tuple[float, str]:
-    ratio = np.nanmedian([_ratio_over_masses(results, "sn_marginalised/resnova3", "sn_marginalised/darwin", model)
-                          for model in (VECTOR, SCALAR)])
-    return float(ratio), "g_min(RES-NOVA-3) / g_min(DARWIN), SN marginalised, median over 0.1-10 MeV and mediators"
-
-
-def _solar_driver(results: Results) -> tuple[float, str]:
-    ratio = np.nanmedian([_ratio_over_masses(results, "solar/darwin", "solar/resnova3", model)
-                          for model in (VECTOR, SCALAR)])
-    return float(ratio), "g_min(DARWIN) / g_min(RES-NOVA-3), solar, median over 0.1-10 MeV and mediators"
+_resnova1_xenonnt = _median_ratio("sn_marginalised/resnova1", "sn_marginalised/xenonnt",
+                                  "g_min(RES-NOVA-1) / g_min(XENONnT), SN marginalised")
+_solar_vs_atmospheric = _median_ratio("solar/combined", "atmospheric/combined",
+                                      "g_min(solar) / g_min(atmospheric), RES-NOVA-3 + DARWIN")
+_sn_driver = _median_ratio("sn_marginalised/resnova3", "sn_marginalised/darwin",
+                           "g_min(RES-NOVA-3) / g_min(DARWIN), SN marginalised")
+_solar_driver = _median_ratio("solar/darwin", "solar/resnova3", "g_min(DARWIN) / g_min(RES-NOVA-3), solar")
 
 
 def _xenon1t_scalar_vector(results: Results) -> tuple[float, str]:
