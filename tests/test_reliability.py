@@ -59,7 +59,7 @@ def test_parquet_metadata_has_version_input_hash_and_checksums(uninterrupted):
 
 # --- corrupt tables are named, and a results folder can be checked -----------------------------------------
 
-SPECTRA = "results/spectra/vector/solar/darwin/ideal.parquet"
+SPECTRA = "results/spectra/universal_vector/solar/darwin/ideal.parquet"
 
 
 def run_log(directory, *args):

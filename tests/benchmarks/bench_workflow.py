@@ -1,8 +1,9 @@
 """Benchmark: wall times of the workflow and peak memory per rule, on a copy of the repository.
 
 Measures, with `snakemake --cores 2`:
-  1. a clean run of the default configuration,
-  2. a no-op rerun,
+  1. a clean run of the default configuration without its scans, and one with every scan (and the deviation
+     ledger): the second within 4 x the first,
+  2. a no-op rerun, and the rerun after one value is added to a scan (within 15 s),
   3. the rerun after one detector threshold changes (DARWIN 1 -> 1.5 -> 2 -> 2.5 keV: three changes,
      each timed; the verdict is on their median, since one rerun of ~15 s varies by ~1 s on a shared machine),
   4. a clean run with a 1000 x 1000 (g, m) grid (skip with --no-large),
@@ -16,6 +17,7 @@ Run from the repository root: python tests/benchmarks/bench_workflow.py [--no-la
 
 import argparse
 import csv
+import re
 import shutil
 import statistics
 import subprocess
@@ -47,11 +49,28 @@ def timed_run(directory, *extra):
     return elapsed
 
 
+def without_scans(directory):
+    """Remove the scans of the copied default configuration (an overlay cannot delete a key)."""
+    path = directory / "config" / "config.yaml"
+    text = path.read_text()
+    start = text.index("\nscans:")
+    end = text.index("\ndeviation_ledger:")
+    path.write_text(text[:start] + "\nscans: {}\n" + text[end:])
+
+
+def rule_of(relative):
+    """The rule of a benchmark file: benchmarks/{root}/<rule>/... with root results or results/variants/<name>."""
+    parts = relative.parts
+    if parts[0] == "results":
+        parts = parts[3:] if parts[1] == "variants" else parts[1:]
+    return parts[0].removesuffix(".tsv")
+
+
 def peaks_by_rule(directory):
-    """{rule: [jobs, longest job [s], peak max_rss [MB]]} from benchmarks/<rule>/**/*.tsv."""
+    """{rule: [jobs, longest job [s], peak max_rss [MB]]} from the benchmark files of every job."""
     peaks = defaultdict(lambda: [0, 0.0, 0.0])
     for path in (directory / "benchmarks").rglob("*.tsv"):
-        rule = path.relative_to(directory / "benchmarks").parts[0].removesuffix(".tsv")
+        rule = rule_of(path.relative_to(directory / "benchmarks"))
         with path.open() as handle:
             for row in csv.DictReader(handle, delimiter="\t"):
                 peaks[rule][0] += 1
@@ -70,10 +89,19 @@ def main():
     parser.add_argument("--no-large", action="store_true", help="skip the 1000 x 1000 grid")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
+        plain = copy_repository(Path(scratch) / "plain")
+        without_scans(plain)
+        clean = timed_run(plain)
+        report("clean run without scans", clean, 60.0)
         default = copy_repository(Path(scratch) / "default")
-        clean = timed_run(default)
-        report("clean default run", clean, 60.0)
+        with_scans = timed_run(default)
+        report("clean run with every scan", with_scans, 4 * clean)
         report("no-op rerun", timed_run(default), 5.0)
+        config = (default / "config" / "config.yaml").read_text()
+        values = re.search(r"values: \[0.3, 0.5, 0.7, 1.0, 1.5, 2.0\]", config)
+        (default / "config" / "config.yaml").write_text(
+            config[: values.start()] + "values: [0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0]" + config[values.end():])
+        report("one scan value added", timed_run(default), 15.0)
         changes = []
         for threshold_keV in (1.5, 2.0, 2.5):
             (default / "threshold.yaml").write_text(f"detectors:\n  darwin:\n    threshold_keV: {threshold_keV}\n")

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import jsonschema
 import yaml
 
 from astrocevns import figures, memory, variants
@@ -100,12 +101,13 @@ def variant_setup(
         }
     try:
         variants.check_overlay(name, overlay)
-        validate(cfg, schema="../../config/schema.yaml")
+        SCHEMA_VALIDATOR.validate(cfg)  # the base, validated first, carries the schema's defaults
         check_config(cfg, root=workflow.basedir)
     except ConfigError as error:
         parse_error(f"variant {name}: {error}")
-    except WorkflowError as error:
-        parse_error(f"variant {name}: {error}")
+    except jsonschema.ValidationError as error:
+        key = ".".join(str(part) for part in error.absolute_path)
+        parse_error(f"variant {name}: config key {key}: {error.message}")
     unknown = sorted(set(analyses or ()) - set(config["analyses"]))
     if unknown:
         parse_error(f"config key variants/scans of {name}: unknown analyses {unknown}")
@@ -119,6 +121,9 @@ def variant_setup(
 
 
 validate(config, schema="../../config/schema.yaml")
+SCHEMA_VALIDATOR = jsonschema.Draft202012Validator(
+    yaml.load((Path(workflow.basedir) / "config/schema.yaml").read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+)
 FIGURE_DESCRIPTIONS = yaml.safe_load(
     (Path(workflow.basedir) / config["figures"]["description"]).read_text()
 )

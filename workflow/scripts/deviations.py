@@ -6,10 +6,10 @@ from astrocevns import comparisons, logs
 
 log = logs.to_file(snakemake.log[0])
 ledger = snakemake.params.ledger
-paths = iter(snakemake.input.variants)  # bounds.csv, core_bounds.csv of each variant, in ledger order
-bounds, core = {}, {}
-for variant in ledger:
-    bounds[variant], core[variant] = pd.read_csv(next(paths)), pd.read_csv(next(paths))
+# the tables of each variant, results/variants/<variant>/tables/{bounds,core_bounds}.csv
+tables = {tuple(path.split("/")[-3::2]): path for path in snakemake.input.variants}
+bounds = {variant: pd.read_csv(tables[variant, "bounds.csv"]) for variant in ledger}
+core = {variant: pd.read_csv(tables[variant, "core_bounds.csv"]) for variant in ledger}
 base_bounds, base_core = (pd.read_csv(path) for path in snakemake.input.base)
 table = comparisons.deviation_table(ledger, bounds, core, base_bounds, base_core)
 table.to_csv(snakemake.output[0], index=False, float_format="%.6g")

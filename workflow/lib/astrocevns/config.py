@@ -7,6 +7,7 @@ not zero everywhere above the detector's threshold). Both run when the Snakefile
 job starts.
 """
 
+import functools
 import logging
 import math
 from pathlib import Path
@@ -31,14 +32,22 @@ class ConfigError(ValueError):
 
 
 def _checked_read(reader, path, key, root):
-    """Read ``path`` with ``reader``; a missing or malformed file becomes a ConfigError naming ``key``."""
+    """Read ``path`` with ``reader``; a missing or malformed file becomes a ConfigError naming ``key``.
+
+    A file read once is not read again while unchanged (the checks of many variants share their inputs).
+    """
     full = Path(root) / path
     if not full.is_file():
         raise ConfigError(f"config key {key}: file not found: {path}")
     try:
-        return reader(full)
+        return _read_once(reader, str(full.resolve()), full.stat().st_mtime_ns, full.stat().st_size)
     except InputError as error:
         raise ConfigError(f"config key {key}: {error}") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _read_once(reader, path, _mtime_ns, _size):
+    return reader(path)
 
 
 def _check_finite(node, key="config"):
