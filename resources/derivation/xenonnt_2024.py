@@ -28,10 +28,11 @@ import csv
 import hashlib
 import json
 
-import common
 import h5py
 import numpy as np
 import yaml
+
+import common
 
 RELEASE = "XENONnT light-WIMP data release (GitHub XENONnT/light_wimp_data_release, commit a09cd8fd, 2025-05-16)"
 CITATION = ("E. Aprile et al. (XENON), Phys. Rev. Lett. 134, 111802 (2025), arXiv:2409.17868; "

@@ -27,7 +27,7 @@ rule chi2:
 
 rule bounds_table:
     input:
-        [f"results/bounds/{mediator}/{family}.parquet" for mediator in MEDIATORS for family in FAMILIES],
+        [f"results/bounds/{mediator}/{family}.parquet" for mediator in MEDIATORS for family in FAMILIES] + XENONNT_2024_BOUNDS,
     output:
         report("results/tables/bounds.csv", caption="../report/bounds.rst", category="Tables"),
     log:

@@ -10,7 +10,7 @@ runs and the statistical model. A light mediator changes only the 8B CEvNS compo
 - :mod:`.likelihood`: a vectorised profile likelihood of binned Poisson counts with constrained
   multipliers (any number of fits at once);
 - :mod:`.model`: the release's statistical model on top of it, with the yield parameters profiled
-  over the released anchors;
+  over a grid of yield points (the released anchors, or finer with interpolated templates);
 - :mod:`.recast`: the test statistic on the (g, m) grid from the coefficients (a, b, c) of a binned
   spectrum N = a + b g^2 + c g^4, and the spin-independent WIMP limit that validates the chain.
 """

@@ -12,9 +12,10 @@ templates depend. -2 ln L is the deviance L1 (:mod:`.likelihood`) of both runs p
 constraints. The likelihood is the release's binned one: its unbinned form with templates constant
 inside each bin differs only by a constant.
 
-The release tabulates the templates at the anchors t_ly, t_qy = -3..3 and interpolates between
-them; here the yields are profiled over the anchors themselves (or fixed at t = 0), and every
-other parameter continuously (:func:`.likelihood.minimise`).
+The release tabulates the templates at the anchors t_ly, t_qy = -3..3 and its fit interpolates
+linearly between them. Here the yields are profiled over a grid of yield points, the anchors or a
+finer grid with the templates interpolated bilinearly between the anchors as the release does (or
+fixed at t = 0), and every other parameter continuously (:func:`.likelihood.minimise`).
 """
 
 from dataclasses import dataclass
@@ -28,24 +29,24 @@ BACKGROUND_MULTIPLIERS = ("ac_sr0_rate_multiplier", "ac_sr1_rate_multiplier", "e
                           "nr_rate_multiplier")
 YIELD_PARAMETERS = ("t_ly", "t_qy")
 YIELD_CHOICES = ("profiled", "nominal")
-ANCHOR_MARGIN = 1.0
-"""An anchor is fitted to convergence unless its minimum is known to exceed the best so far by this much."""
+POINT_MARGIN = 1.0
+"""A yield point is fitted to convergence unless its minimum is known to exceed the best so far by this much."""
 
 
 @dataclass(frozen=True)
-class AnchoredTemplates:
-    """A template in the model's reduced form at every yield anchor.
+class YieldTemplates:
+    """A template in the model's reduced form at every yield point (t_ly, t_qy) of a :class:`ReleaseModel`.
 
-    ``at_events``: shape (..., n_anchors, n_anchors, n_event_bins), its events (exposure included) in
-    the bins with events of both runs; ``total``: shape (..., n_anchors, n_anchors), its events in all bins.
+    ``at_events``: shape (..., n_points, n_points, n_event_bins), its events (exposure included) in
+    the bins with events of both runs; ``total``: shape (..., n_points, n_points), its events in all bins.
     """
 
     at_events: np.ndarray
     total: np.ndarray
 
     def at(self, ly, qy, rows=slice(None)):
-        """(at_events, total) at the anchor with indices (ly, qy), of the problems ``rows`` if there is a
-        leading problem axis."""
+        """(at_events, total) at the yield point with indices (ly, qy), of the problems ``rows`` if there is
+        a leading problem axis."""
         if self.total.ndim == 2:
             return self.at_events[ly, qy, :], self.total[ly, qy]
         return self.at_events[rows, ly, qy, :], self.total[rows, ly, qy]
@@ -58,35 +59,48 @@ class ReleaseModel:
     ----------
     release : Release
     yields : str
-        ``profiled``: t_ly and t_qy profiled over the released anchors; ``nominal``: fixed at 0.
+        ``profiled``: t_ly and t_qy profiled over the yield points; ``nominal``: fixed at 0.
+    yield_step : float
+        Spacing of the yield points: 1 for the released anchors, 1/k for k - 1 more points between
+        adjacent anchors, where the templates are interpolated bilinearly.
+    search : str
+        ``descent`` (default) or ``all`` yield points: see :meth:`profile`.
     """
 
-    def __init__(self, release, yields="profiled", search="descent"):
+    def __init__(self, release, yields="profiled", yield_step=1.0, search="descent"):
         if yields not in YIELD_CHOICES:
             raise ValueError(f"yields {yields!r}: expected one of {YIELD_CHOICES}")
         if search not in ("descent", "all"):
             raise ValueError(f"search {search!r}: expected 'descent' or 'all'")
+        per_anchor = round(1.0 / yield_step)
+        if yield_step <= 0.0 or not np.isclose(per_anchor * yield_step, 1.0):
+            raise ValueError(f"yield_step {yield_step}: expected 1/k for an integer k >= 1")
         self.release, self.search = release, search
         self.event_bins = [np.flatnonzero(run.observed) for run in release.runs]
         self.observed = np.concatenate([run.observed[bins]
                                         for run, bins in zip(release.runs, self.event_bins, strict=True)])
         self.exposures_t_yr = np.array([run.exposure_t_yr for run in release.runs])
-        n = release.anchors.size
-        zero = int(np.flatnonzero(release.anchors == 0.0)[0])
+        anchors = release.anchors
+        self.points = np.interp(np.arange((anchors.size - 1) * per_anchor + 1) / per_anchor,
+                                np.arange(anchors.size), anchors)
+        # linear interpolation between the anchors: template(point p) = sum_a interpolation[p, a] template(a)
+        self.interpolation = np.array([np.interp(self.points, anchors, column) for column in np.eye(anchors.size)]).T
+        n = self.points.size
+        zero = int(np.argmin(np.abs(self.points)))
         self.nominal = (zero, zero)
-        self.allowed = np.zeros((n, n), dtype=bool)  # the anchors the yields may take
+        self.allowed = np.zeros((n, n), dtype=bool)  # the yield points the fit may take
         if yields == "profiled":
             self.allowed[:] = True
         else:
             self.allowed[self.nominal] = True
         self.yield_penalty = {(ly, qy): self._yield_penalty(ly, qy) for ly in range(n) for qy in range(n)}
         # in order of their constraint, so that the best fits found first are those most likely
-        self.anchors = sorted(((ly, qy) for ly in range(n) for qy in range(n) if self.allowed[ly, qy]),
-                              key=lambda anchor: (self.yield_penalty[anchor], anchor))
+        self.yield_points = sorted(((ly, qy) for ly in range(n) for qy in range(n) if self.allowed[ly, qy]),
+                                   key=lambda point: (self.yield_penalty[point], point))
 
     def _yield_penalty(self, ly, qy):
-        """The Gaussian constraints of the yield parameters at the anchor (ly, qy)."""
-        values = self.release.anchors[[ly, qy]]
+        """The Gaussian constraints of the yield parameters at the yield point (ly, qy)."""
+        values = self.points[[ly, qy]]
         return float(sum(((v - self.release.parameters[name].nominal) / self.release.parameters[name].uncertainty) ** 2
                          for v, name in zip(values, YIELD_PARAMETERS, strict=True)))
 
@@ -99,11 +113,14 @@ class ReleaseModel:
         return at_events, np.einsum("...rn,r->...", per_run, self.exposures_t_yr)
 
     def anchored(self, per_run):
-        """:class:`AnchoredTemplates` of templates of shape (..., n_runs, n_anchors, n_anchors, n_bins)."""
-        return AnchoredTemplates(*self.reduce(np.moveaxis(np.asarray(per_run, dtype=float), -4, -2)))
+        """:class:`YieldTemplates` of templates at the anchors, shape (..., n_runs, n_anchors, n_anchors, n_bins)."""
+        at_events, total = self.reduce(np.moveaxis(np.asarray(per_run, dtype=float), -4, -2))
+        W = self.interpolation
+        return YieldTemplates(np.einsum("...abn,pa,qb->...pqn", at_events, W, W),
+                              np.einsum("...ab,pa,qb->...pq", total, W, W))
 
     def release_templates(self, name):
-        """The release's own anchored template ``b8`` or ``rg``."""
+        """The release's own template ``b8`` or ``rg`` at the yield points."""
         return self.anchored(np.array([getattr(run, name) for run in self.release.runs]))
 
     def _single_run(self, run_index, name):
@@ -122,15 +139,15 @@ class ReleaseModel:
     def profile(self, b8, signal=None, signal_multiplier=None):
         """-2 ln L of eq. M1 profiled over every nuisance parameter, for many problems at once.
 
-        The yields start at the nominal anchor and move, problem by problem, to the best of the
-        neighbouring anchors (diagonals included) while that lowers -2 ln L: a discrete descent, as a
-        minimiser started at the nominal yields would go (``search='all'`` fits every anchor instead).
+        The yields start at the nominal point and move, problem by problem, to the best of the
+        neighbouring yield points (diagonals included) while that lowers -2 ln L: a discrete descent, as a
+        minimiser started at the nominal yields would go (``search='all'`` fits every point instead).
 
         Parameters
         ----------
         b8 : object with a method ``at(ly, qy, rows)``
-            Returns (at_events, total) of the 8B CEvNS template at a yield anchor for the problems
-            ``rows``, with a leading problem axis or shared (e.g. :class:`AnchoredTemplates`, or a
+            Returns (at_events, total) of the 8B CEvNS template at a yield point for the problems
+            ``rows``, with a leading problem axis or shared (e.g. :class:`YieldTemplates`, or a
             spectrum that depends on (g, m)).
         signal : object with a method ``at(ly, qy, rows)``, optional
             A signal template at unit signal multiplier (a WIMP at its reference cross section).
@@ -152,47 +169,46 @@ class ReleaseModel:
                                                 *self.reduce(np.array([run.er for run in self.release.runs]))))
         neutrons = self.release_templates("rg")
 
-        def fit(anchor, rows, start=None, give_up=None):
-            components = [likelihood.Component((index[EFFICIENCY], index[B8]), *b8.at(*anchor, rows)), *backgrounds,
-                          likelihood.Component((index["nr_rate_multiplier"],), *neutrons.at(*anchor))]
+        def fit(point, rows, start=None, give_up=None):
+            components = [likelihood.Component((index[EFFICIENCY], index[B8]), *b8.at(*point, rows)), *backgrounds,
+                          likelihood.Component((index["nr_rate_multiplier"],), *neutrons.at(*point))]
             fitted = parameters
             if signal is not None:
-                components.append(likelihood.Component((index[EFFICIENCY], index[SIGNAL]), *signal.at(*anchor, rows)))
+                components.append(likelihood.Component((index[EFFICIENCY], index[SIGNAL]), *signal.at(*point, rows)))
                 if signal_multiplier is not None:
                     fitted = _fixed(parameters, index[SIGNAL], np.asarray(signal_multiplier, dtype=float)[rows])
             deviance, solution = likelihood.minimise(self.observed, components, fitted, start, give_up)
-            return deviance + self.yield_penalty[anchor], solution
+            return deviance + self.yield_penalty[point], solution
 
         best, theta = fit(self.nominal, slice(None))
-        where = np.tile(self.nominal, (best.size, 1))  # anchor indices of each problem's best fit
-        visited = np.zeros((best.size, self.release.anchors.size, self.release.anchors.size), dtype=bool)
+        where = np.tile(self.nominal, (best.size, 1))  # yield-point indices of each problem's best fit
+        visited = np.zeros((best.size, self.points.size, self.points.size), dtype=bool)
         visited[:, self.nominal[0], self.nominal[1]] = True
         while True:
             candidates = self._candidates(where) & ~visited
             if not candidates.any():
                 break
-            for anchor in self.anchors:
-                rows = np.flatnonzero(candidates[:, anchor[0], anchor[1]])
+            for point in self.yield_points:
+                rows = np.flatnonzero(candidates[:, point[0], point[1]])
                 if rows.size == 0:
                     continue
-                # an anchor whose minimum lies above the best so far (its penalty included) is left early
-                deviance, solution = fit(anchor, rows, theta[rows],
-                                         best[rows] - self.yield_penalty[anchor] + ANCHOR_MARGIN)
-                visited[rows, anchor[0], anchor[1]] = True
+                # a point whose minimum lies above the best so far (its penalty included) is left early
+                deviance, solution = fit(point, rows, theta[rows],
+                                         best[rows] - self.yield_penalty[point] + POINT_MARGIN)
+                visited[rows, point[0], point[1]] = True
                 better = deviance < best[rows]
                 improved = rows[better]
-                best[improved], theta[improved], where[improved] = deviance[better], solution[better], anchor
-        t = self.release.anchors[where]
+                best[improved], theta[improved], where[improved] = deviance[better], solution[better], point
+        t = self.points[where]
         return best, {"names": names, "theta": theta, "t_ly": t[:, 0], "t_qy": t[:, 1]}
 
     def _candidates(self, where):
-        """(P, n_anchors, n_anchors): the anchors to try next, around each problem's best (every one for
+        """(P, n_points, n_points): the yield points to try next, around each problem's best (every one for
         ``search='all'``)."""
-        n = self.release.anchors.size
+        n = self.points.size
         candidates = np.zeros((where.shape[0], n, n), dtype=bool)
         if self.search == "all":
-            candidates[:, [a[0] for a in self.anchors], [a[1] for a in self.anchors]] = True
-            return candidates
+            return candidates | self.allowed
         rows = np.arange(where.shape[0])
         for step_ly in (-1, 0, 1):
             for step_qy in (-1, 0, 1):

@@ -2,7 +2,7 @@
 
 A light mediator changes the solar CEvNS rate only. Its binned spectrum is a polynomial in g^2
 (astrocevns.rates): dR/dE_r = a(E) + b(E; m) g^2 + c(E; m) g^4, so by eq. R1 its template is the
-same polynomial of the templates of a, b and c at every yield anchor, and the whole (g, m) plane
+same polynomial of the templates of a, b and c at every yield point, and the whole (g, m) plane
 costs three templates per mass. At each (g, m) the CEvNS template replaces the release's b8
 template in eq. M1 (:mod:`.model`), and
 
@@ -16,16 +16,29 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import rates
+from ..detectors import Detector, Efficiency
+
+
+def cevns_kernel(fluence, nucleus, nodes_keV):
+    """Differential-rate kernel of CEvNS on one tonne of ``nucleus`` at the recoil energies ``nodes_keV``.
+
+    Its ``coupling_polynomial`` gives dR/dE_r per tonne over the fluence's exposure at the nodes; the
+    detection efficiency and threshold are not applied here: the mono-energetic templates hold them.
+    """
+    detector = Detector("xenonnt_2024", nucleus, 1.0, float(np.min(nodes_keV)), Efficiency.ideal())
+    return rates.differential_rate_kernel(fluence, detector, nodes_keV)
+
 
 @dataclass(frozen=True)
 class CouplingTemplates:
-    """The CEvNS template of every mediator mass as a polynomial in g^2, at every yield anchor.
+    """The CEvNS template of every mediator mass as a polynomial in g^2, at every yield point of a model.
 
     Attributes
     ----------
-    at_events : ndarray, shape (3, n_masses, n_anchors, n_anchors, n_event_bins)
+    at_events : ndarray, shape (3, n_masses, n_points, n_points, n_event_bins)
         Coefficients of g^0, g^2 and g^4 in the bins with events (exposure included).
-    total : ndarray, shape (3, n_masses, n_anchors, n_anchors)
+    total : ndarray, shape (3, n_masses, n_points, n_points)
         The same for the events summed over all bins.
     """
 
@@ -64,8 +77,8 @@ def coupling_templates(model, response, coefficients):
         ``RecoilKernel.coupling_polynomial`` of a differential-rate kernel on those nodes, divided by the
         exposure of its fluence. How they were obtained (mediator, charges) does not matter here.
     """
-    per_run = response.templates(np.stack([np.asarray(c, dtype=float) for c in coefficients]))
-    return CouplingTemplates(*model.reduce(np.moveaxis(per_run, -4, -2)))
+    templates = model.anchored(response.templates(np.stack([np.asarray(c, dtype=float) for c in coefficients])))
+    return CouplingTemplates(templates.at_events, templates.total)
 
 
 def profiled_deviance(model, templates, coupling, mass_index, chunk=20000):
@@ -82,20 +95,45 @@ def profiled_deviance(model, templates, coupling, mass_index, chunk=20000):
     return out.reshape(g.shape)
 
 
-def test_statistic_grid(model, templates, couplings):
-    """q(g, m) of eq. Q1 on the grid ``couplings`` x every mass of ``templates``, and the best-fit D.
+def test_statistic_grid(model, templates, couplings, mass_index, refined_masses=5, iterations=30):
+    """q(g, m) of eq. Q1 on the grid ``couplings`` x the masses ``mass_index`` of ``templates``.
+
+    The best fit is the Standard Model or the grid point of least D refined along g: at the
+    ``refined_masses`` masses whose grid minimum is lowest, a golden-section search in ln g between the
+    neighbours of that minimum (``iterations`` steps) removes the dependence on the spacing in g.
+    (For a heavy mediator D depends on g / m only, so this also removes the spacing in m.)
 
     Returns
     -------
     q : ndarray, shape (n_couplings, n_masses)
     best : float
-        min(D at g = 0, D on the grid): the reference of eq. Q1.
+        The D of the best fit: the reference of eq. Q1.
+    standard_model : float
+        D at g = 0.
     """
-    n_masses = templates.total.shape[1]
-    deviance = profiled_deviance(model, templates, np.asarray(couplings)[:, None], np.arange(n_masses)[None, :])
+    couplings, mass_index = np.asarray(couplings, dtype=float), np.asarray(mass_index)
+    deviance = profiled_deviance(model, templates, couplings[:, None], mass_index[None, :])
     standard_model = float(profiled_deviance(model, templates, 0.0, 0))
-    best = min(standard_model, float(deviance.min()))
-    return deviance - best, best
+    rows = np.argmin(deviance, axis=0)
+    columns = np.argsort(deviance[rows, np.arange(mass_index.size)])[:refined_masses]
+    log_g = np.log(couplings)
+    lo, hi = log_g[np.maximum(rows[columns] - 1, 0)], log_g[np.minimum(rows[columns] + 1, log_g.size - 1)]
+    masses = mass_index[columns]
+
+    def at(x):
+        return profiled_deviance(model, templates, np.exp(x), masses)
+
+    shrink = (np.sqrt(5.0) - 1.0) / 2.0
+    c, d = hi - shrink * (hi - lo), lo + shrink * (hi - lo)
+    fc, fd = at(c), at(d)
+    for _ in range(iterations):
+        left = fc < fd  # the minimum lies in [lo, d], else in [c, hi]; one new point each
+        lo, hi = np.where(left, lo, c), np.where(left, d, hi)
+        c, d = np.where(left, hi - shrink * (hi - lo), d), np.where(left, c, lo + shrink * (hi - lo))
+        f = at(np.where(left, c, d))
+        fc, fd = np.where(left, f, fd), np.where(left, fc, f)
+    best = min(standard_model, float(deviance.min()), float(np.min(fc)), float(np.min(fd)))
+    return deviance - best, best, standard_model
 
 
 def si_upper_limit(model, signal, threshold, b8=None, rounds=6, points=24):
@@ -109,10 +147,10 @@ def si_upper_limit(model, signal, threshold, b8=None, rounds=6, points=24):
     Parameters
     ----------
     model : ReleaseModel
-    signal : AnchoredTemplates
+    signal : YieldTemplates
         The signal at multiplier 1 (e.g. a WIMP at a reference cross section).
     threshold : float
-    b8 : AnchoredTemplates, optional
+    b8 : YieldTemplates, optional
         The 8B CEvNS template; default the release's.
 
     Returns
