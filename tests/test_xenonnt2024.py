@@ -201,14 +201,20 @@ def test_recoil_nodes_integrate_polynomials_exactly():
 
 
 def test_response_quadrature_accuracy(release, solar_kernel, response):
-    """8 nodes per interval against 64: the SM solar template agrees to 2e-4 in every bin with > 0.1 % of it."""
+    """8 nodes per interval against 64, in every bin with > 0.1 % of the events: the SM solar template agrees
+    to 1e-4 (measured 8e-5), the g^4 coefficient of a 10 keV vector mediator (steepest, ~1 / E_r^2) to
+    3e-4 (measured 1.3e-4)."""
     fine = build_response(release, 64)
     xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
     fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"]))
     fine_kernel = recast.cevns_kernel(fluence, xenon, fine.nodes_keV)
-    coarse, precise = response.templates(solar_kernel.sm_counts()), fine.templates(fine_kernel.sm_counts())
-    relevant = precise > 1e-3 * precise.sum(axis=-1, keepdims=True)
-    assert np.max(np.abs(coarse / precise - 1.0)[relevant]) < 2e-4
+    light = np.array([0.01])
+    for coarse, precise, tolerance in (
+            (response.templates(solar_kernel.sm_counts()), fine.templates(fine_kernel.sm_counts()), 1e-4),
+            (response.templates(solar_kernel.coupling_polynomial("vector", light)[2][0]),
+             fine.templates(fine_kernel.coupling_polynomial("vector", light)[2][0]), 3e-4)):
+        relevant = precise > 1e-3 * precise.sum(axis=-1, keepdims=True)
+        assert np.max(np.abs(coarse / precise - 1.0)[relevant]) < tolerance
 
 
 def test_mono_response_reproduces_the_official_wimp_templates(model, response, release_dir):
@@ -242,7 +248,7 @@ def test_sm_template_shape_matches_the_release_b8(release, model, response, sola
 def test_sm_8b_normalisation_is_the_flux_ratio(release, model, response):
     """The release normalises 8B to the B16-GS98 flux, 5.46e6 cm^-2 s^-1 (Vinyoles et al. 2017); the workflow
     to the mean of GS98 and AGSS09met, 4.98e6: the 8B rates on xenon differ by that ratio, 0.912, and
-    nothing else (same cross section and form factor), to 0.5 %."""
+    nothing else (same cross section and form factor), to 0.2 %."""
     table = sources.source_table(CONFIG["sources"]["solar"])
     positive = table["E_nu_MeV"] > 0
     only_8b = fluxes.PiecewiseLinearFluence(table["E_nu_MeV"][positive],
@@ -252,12 +258,12 @@ def test_sm_8b_normalisation_is_the_flux_ratio(release, model, response):
     nodes, weights = recoil_nodes(np.array([E[0], 1.0, 2.0, 4.0, E[-1]]), 48)
     rate = recast.cevns_kernel(only_8b, xenon, nodes).sm_counts() / CONFIG["sources"]["solar"]["exposure_yr"]
     flux_ratio = CONFIG["sources"]["solar"]["components"]["8B"]["total_flux_per_cm2_s"] / 5.46e6
-    assert np.sum(weights * rate) / (cumulative[-1] - cumulative[0]) == pytest.approx(flux_ratio, rel=5e-3)
-    # and the spectral shape: the cumulative distributions agree to 0.5 % of the total
+    assert np.sum(weights * rate) / (cumulative[-1] - cumulative[0]) == pytest.approx(flux_ratio, rel=2e-3)
+    # and the spectral shape: the cumulative distributions agree to 0.2 % of the total
     ours = np.concatenate([[0.0], np.cumsum(weights * rate)])
     edges = np.concatenate([[E[0]], nodes + 0.5 * weights])  # node-centred cells
     theirs = np.interp(edges, E, cumulative) - cumulative[0]
-    assert np.max(np.abs(ours / ours[-1] - theirs / theirs[-1])) < 5e-3
+    assert np.max(np.abs(ours / ours[-1] - theirs / theirs[-1])) < 2e-3
 
 
 # --- the likelihood (eq. L1) --------------------------------------------------------------------
