@@ -30,13 +30,17 @@ def xenonnt_2024_inputs(wildcards):
             "release": [f"{XENONNT_2024['data']}/{name}" for name in (*XENONNT_2024_FILES, "checksums.txt")]}
 
 
-def xenonnt_2024_params(wildcards):
-    """Only what the recast depends on."""
+def xenonnt_2024_params(validation):
+    """Only what the recast (``validation`` False) or its validation table depends on."""
     source = XENONNT_2024["source"]
-    return plain({"xenonnt_2024": XENONNT_2024, "xenon": config["targets"]["Xe"], "form_factor": config["form_factor"],
-                  "exposure_yr": config["sources"][source]["exposure_yr"], "grid_g": config["grid"]["g"],
+    settings = {k: v for k, v in XENONNT_2024.items() if validation or k != "validation"}
+    common = {"xenonnt_2024": settings, "xenon": config["targets"]["Xe"], "form_factor": config["form_factor"],
+              "exposure_yr": config["sources"][source]["exposure_yr"], "statistics": {"cl": config["statistics"]["cl"]}}
+    if validation:
+        return plain(common)
+    return plain({**common, "grid_g": config["grid"]["g"], "bounds": config["bounds"],
                   "masses": {"grid": config["grid"]["m_MeV"], "report": config["report_masses_MeV"]},
-                  "statistics": {k: config["statistics"][k] for k in ("cl", "dof")}, "bounds": config["bounds"]})
+                  "statistics": {k: config["statistics"][k] for k in ("cl", "dof")}})
 
 
 rule xenonnt_2024:
@@ -47,7 +51,7 @@ rule xenonnt_2024:
         contours="results/contours/{mediator}/xenonnt_2024.parquet",
         bounds="results/bounds/{mediator}/xenonnt_2024.parquet",
     params:
-        spec=xenonnt_2024_params,
+        spec=lambda wildcards: xenonnt_2024_params(validation=False),
     log:
         "logs/xenonnt_2024/{mediator}.log",
     benchmark:
@@ -66,7 +70,7 @@ rule xenonnt_2024_validation:
     output:
         "results/tables/xenonnt_2024_validation.csv",
     params:
-        spec=xenonnt_2024_params,
+        spec=lambda wildcards: xenonnt_2024_params(validation=True),
     log:
         "logs/xenonnt_2024/validation.log",
     benchmark:
