@@ -25,6 +25,7 @@ wildcard_constraints:
 
 include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/counts.smk"
+include: "workflow/rules/xenonnt.smk"
 include: "workflow/rules/statistics.smk"
 include: "workflow/rules/core.smk"
 include: "workflow/rules/figures.smk"
@@ -55,6 +56,12 @@ rule all:
         ],
         "results/tables/deviations.csv" if LEDGER else [],
         "results/tables/claims.csv",
+        [
+            f"results/{kind}/{model}/{name}.parquet"
+            for name in DATA_ANALYSES
+            for model in SPECTRA_MODELS
+            for kind in ("chi2", "edges")
+        ],
 
 
 include: "workflow/rules/verify.smk"

@@ -174,8 +174,9 @@ def test_bounds_table(finished_run):
                 "sn_marginalised/combined", "solar/combined", "solar/darwin", "atmospheric/combined"}
     assert required <= set(table.analysis)
     assert sorted(table.m_MeV.unique()) == [0.1, 1.0, 10.0, 100.0, 1000.0]
-    # two universal models x 45 analyses, and B-L for 12 of them (their xenon1t_nr variants included)
-    assert len(table) == 2 * 45 * 5 + 12 * 5
+    # two universal models x 45 analyses, and B-L for 12 of them (their xenon1t_nr variants included), and the
+    # XENONnT 2024 recast for the three models
+    assert len(table) == 2 * 45 * 5 + 12 * 5 + 3 * 5
     bounds = table.set_index(["analysis", "model", "m_MeV"]).g_min
     for model in ("universal_vector", "universal_scalar"):
         # low-mass plateau and weakening at high mass (paper figs. 5-8)
@@ -276,8 +277,8 @@ def test_solar_flux_change_reruns_only_solar_jobs(finished_run):
         outputs = planned_outputs(directory)
         per_source = {p for p in outputs if p.startswith(("results/fluxes/", "results/kernels/", "results/spectra/",
                                                           "results/chi2/", "results/contours/", "results/rates/"))}
-        # every solar analysis reruns, including the XENON1T bound, which counts solar neutrinos
-        assert per_source and all("solar" in p or "xenon1t/xenon1t." in p for p in per_source)
+        # every solar analysis reruns, including the XENON1T and XENONnT 2024 bounds, which count solar neutrinos
+        assert per_source and all("solar" in p or "xenon1t/xenon1t." in p or "/xenonnt_2024." in p for p in per_source)
         assert "results/fluxes/solar.parquet" in outputs
     finally:
         table.write_bytes(original)

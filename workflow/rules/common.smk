@@ -18,6 +18,9 @@ import yaml
 from astrocevns import figures, memory, variants
 from astrocevns.analyses import BEAM_KINDS, expand_analyses, families, sees
 from astrocevns.config import ConfigError, check_config, composition
+from astrocevns.io import InputError
+from astrocevns.xenonnt2024.release import FILES as XENONNT_2024_FILES
+from astrocevns.xenonnt2024.release import verify_checksums
 
 BASE = "results"
 ROOT_PATTERN = rf"{BASE}(/variants/[A-Za-z0-9_.+-]+)?"
@@ -101,7 +104,9 @@ def variant_setup(
         }
     try:
         variants.check_overlay(name, overlay)
-        SCHEMA_VALIDATOR.validate(cfg)  # the base, validated first, carries the schema's defaults
+        SCHEMA_VALIDATOR.validate(
+            cfg
+        )  # the base, validated first, carries the schema's defaults
         check_config(cfg, root=workflow.basedir)
     except ConfigError as error:
         parse_error(f"variant {name}: {error}")
@@ -122,7 +127,10 @@ def variant_setup(
 
 validate(config, schema="../../config/schema.yaml")
 SCHEMA_VALIDATOR = jsonschema.Draft202012Validator(
-    yaml.load((Path(workflow.basedir) / "config/schema.yaml").read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    yaml.load(
+        (Path(workflow.basedir) / "config/schema.yaml").read_text(),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
+    )
 )
 FIGURE_DESCRIPTIONS = yaml.safe_load(
     (Path(workflow.basedir) / config["figures"]["description"]).read_text()
@@ -531,11 +539,16 @@ def chi2_root(setup, family, model):
 def bounds_tables(wildcards):
     """The bounds tables of every family of a configuration, for every model it computes for the family."""
     setup = setup_of(wildcards)
+    data = [
+        f"{BASE}/bounds/{model}/{name}.parquet"
+        for name in DATA_ANALYSES
+        for model in SPECTRA_MODELS
+    ]
     return [
         f"{chi2_root(setup, family, model)}/bounds/{model}/{family}.parquet"
         for family in setup.families
         for model in setup.models + setup.extra_models[family]
-    ]
+    ] + (data if not setup.name else [])
 
 
 def core_profile(wildcards):
@@ -599,6 +612,11 @@ def external_limit_files(cfg, description):
     return [path for path in paths if Path(path).is_file()]
 
 
+def drawable_analyses(setup):
+    """The analyses a figure of ``setup`` can draw: its configured ones, and for the base the data analyses."""
+    return [*setup.analyses, *(DATA_ANALYSES if not setup.name else [])]
+
+
 def figure_models(setup, description):
     """The models of a bound figure's panels: every model of `mediators` for "all", else those it lists."""
     return figures.panels(
@@ -631,7 +649,7 @@ def figure_inputs(wildcards):
             ]
         }
     models = figure_models(setup, description)
-    layers = figures.drawn_layers(description, setup.analyses)
+    layers = figures.drawn_layers(description, drawable_analyses(setup))
     core_types = dict.fromkeys(
         setup.config["models"][model]["mediator"] for model in models
     )
@@ -785,3 +803,58 @@ def ledger_params(wildcards):
             for name, overlay in LEDGER.items()
         }
     )
+
+
+# ---- the XENONnT 2024 data recast (rules/xenonnt.smk) ----
+
+
+def xenonnt_2024_inputs(wildcards):
+    """The solar fluence and the files of the release subset."""
+    return {
+        "flux": f"{BASE}/fluxes/{XENONNT_2024['source']}.parquet",
+        "release": [
+            f"{XENONNT_2024['data']}/{name}"
+            for name in (*XENONNT_2024_FILES, "checksums.txt")
+        ],
+    }
+
+
+def xenonnt_2024_params(validation, model=None):
+    """Only what the recast of ``model`` (``validation`` False) or its validation table depends on."""
+    source = XENONNT_2024["source"]
+    settings = {
+        k: v for k, v in XENONNT_2024.items() if validation or k != "validation"
+    }
+    common = {
+        "xenonnt_2024": settings,
+        "xenon": config["targets"]["Xe"],
+        "form_factor": config["form_factor"],
+        "exposure_yr": config["sources"][source]["exposure_yr"],
+        "statistics": {"cl": config["statistics"]["cl"]},
+    }
+    if validation:
+        return plain(common)
+    spec = config["models"][model]
+    return plain(
+        {
+            **common,
+            "grid_g": config["grid"]["g"],
+            "bounds": config["bounds"],
+            "masses": {
+                "grid": config["grid"]["m_MeV"],
+                "report": config["report_masses_MeV"],
+            },
+            "statistics": {k: config["statistics"][k] for k in ("cl", "dof")},
+            "model": {
+                "name": model,
+                "definition": spec,
+                "mediator": spec["mediator"],
+                "coupling": spec["coupling"]["name"],
+            },
+        }
+    )
+
+
+def xenonnt_2024_memory_mb(wildcards):
+    """Memory of a recast job: the likelihood of the whole grid at every yield point, about 2 kB a grid point."""
+    return int(400 + 2e-3 * grid_points(BASE_SETUP))
