@@ -38,16 +38,8 @@ rule all:
         "results/tables/event_counts.csv",
         "results/tables/bounds.csv",
         "results/tables/core_bounds.csv",
-        [
-            f"results/contours/{model}/{family}.parquet"
-            for model in MODELS
-            for family in BASE_SETUP.families
-        ],
-        [
-            f"results/figures/fig{number}.{ext}"
-            for number in FIGURE_NUMBERS
-            for ext in ("pdf", "png", "csv")
-        ],
+        [f"results/contours/{model}/{family}.parquet" for model in MODELS for family in BASE_SETUP.families],
+        [f"results/figures/fig{number}.{ext}" for number in FIGURE_NUMBERS for ext in ("pdf", "png", "csv")],
         [table for name, setup in SETUPS.items() if name for table in tables_of(setup)],
         [
             f"results/{kind}/scans/{scan}.{ext}"

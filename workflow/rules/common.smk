@@ -51,62 +51,37 @@ class Setup:
         self.sources = sorted(cfg["sources"])
         self.detectors = sorted(cfg["detectors"])
         self.models = list(cfg["mediators"])  # the models computed for every analysis
-        self.mediators = list(
-            dict.fromkeys(cfg["models"][model]["mediator"] for model in self.models)
-        )  # their types
+        self.mediators = list(dict.fromkeys(cfg["models"][model]["mediator"] for model in self.models))  # their types
         expanded = expand_analyses(
             cfg["analyses"],
             cfg["detectors"],
             cfg["statistics"]["normalisation_uncertainty"],
         )
-        self.analyses = {
-            n: a
-            for n, a in expanded.items()
-            if analyses is None or a.family in analyses
-        }
+        self.analyses = {n: a for n, a in expanded.items() if analyses is None or a.family in analyses}
         self.families = families(self.analyses)
         # models an analysis adds to those of every analysis (its 'models'): one chi2_model job each
         self.extra_models = {
-            family: [
-                m
-                for m in cfg["analyses"][family].get("models", [])
-                if m not in self.models
-            ]
+            family: [m for m in cfg["analyses"][family].get("models", []) if m not in self.models]
             for family in self.families
         }
-        self.figures = (
-            figures.buildable(FIGURE_DESCRIPTIONS, self.panel_models())
-            if with_figures
-            else {}
-        )
+        self.figures = figures.buildable(FIGURE_DESCRIPTIONS, self.panel_models()) if with_figures else {}
 
     def panel_models(self):
         """The models whose tables exist for at least one analysis: those of every analysis and the added ones."""
-        return list(
-            dict.fromkeys(
-                self.models
-                + [m for models in self.extra_models.values() for m in models]
-            )
-        )
+        return list(dict.fromkeys(self.models + [m for models in self.extra_models.values() for m in models]))
 
     def has_tables(self, model, family):
         return model in self.models or model in self.extra_models.get(family, [])
 
 
-def variant_setup(
-    name, overlay, analyses=None, tables=("event_counts", "bounds", "core_bounds")
-):
+def variant_setup(name, overlay, analyses=None, tables=("event_counts", "bounds", "core_bounds")):
     """The Setup of a variant: the overlay merged onto the base config, validated like the base."""
     cfg = variants.merged(config, overlay)
     if analyses is not None:  # a scan computes its analyses only
-        cfg["analyses"] = {
-            name: spec for name, spec in cfg["analyses"].items() if name in analyses
-        }
+        cfg["analyses"] = {name: spec for name, spec in cfg["analyses"].items() if name in analyses}
     try:
         variants.check_overlay(name, overlay)
-        SCHEMA_VALIDATOR.validate(
-            cfg
-        )  # the base, validated first, carries the schema's defaults
+        SCHEMA_VALIDATOR.validate(cfg)  # the base, validated first, carries the schema's defaults
         check_config(cfg, root=workflow.basedir)
     except ConfigError as error:
         parse_error(f"variant {name}: {error}")
@@ -119,9 +94,7 @@ def variant_setup(
     setup = Setup(name, cfg, analyses, tables=tables)
     added = sorted(set(setup.panel_models()) - set(SPECTRA_MODELS))
     if added:
-        parse_error(
-            f"variant {name}: analyses add models {added} that the base configuration does not compute"
-        )
+        parse_error(f"variant {name}: analyses add models {added} that the base configuration does not compute")
     return setup
 
 
@@ -132,9 +105,7 @@ SCHEMA_VALIDATOR = jsonschema.Draft202012Validator(
         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
     )
 )
-FIGURE_DESCRIPTIONS = yaml.safe_load(
-    (Path(workflow.basedir) / config["figures"]["description"]).read_text()
-)
+FIGURE_DESCRIPTIONS = yaml.safe_load((Path(workflow.basedir) / config["figures"]["description"]).read_text())
 validate(FIGURE_DESCRIPTIONS, schema="../../config/figures.schema.yaml")
 try:
     check_config(config, root=workflow.basedir)
@@ -145,36 +116,41 @@ try:
     figures.check_figures(FIGURE_DESCRIPTIONS, config, BASE_SETUP.analyses)
 except ConfigError as error:
     parse_error(error)
-for name in sorted(
-    set(FIGURE_DESCRIPTIONS) - set(BASE_SETUP.figures), key=lambda n: int(n[3:])
-):
+for name in sorted(set(FIGURE_DESCRIPTIONS) - set(BASE_SETUP.figures), key=lambda n: int(n[3:])):
     logger.warning(
         f"{name} is not built: none of its panels {FIGURE_DESCRIPTIONS[name]['panels']} is among "
         f"the models computed {BASE_SETUP.panel_models()}"
     )
 FIGURE_NUMBERS = sorted(int(name[3:]) for name in BASE_SETUP.figures)
 MODELS = BASE_SETUP.models
-SPECTRA_MODELS = (
-    BASE_SETUP.panel_models()
-)  # every model a spectra job writes (variants cannot add one)
+SPECTRA_MODELS = BASE_SETUP.panel_models()  # every model a spectra job writes (variants cannot add one)
+
+# the XENONnT 2024 data recast (rules/xenonnt.smk): an analysis of the base configuration, for every model
+XENONNT_2024 = config.get("xenonnt_2024")
+XENONNT_2024_ANALYSIS = XENONNT_2024_FAMILY = "xenonnt_2024/xenonnt_2024"
+if XENONNT_2024:
+    if config["sources"].get(XENONNT_2024["source"], {}).get("kind") != "steady":
+        parse_error(
+            f"config key xenonnt_2024.source: {XENONNT_2024['source']!r} is not a steady source of the "
+            "config (the solar neutrinos whose CEvNS XENONnT sees)"
+        )
+    try:  # a missing, modified or corrupted file of the release stops the run here, naming the file
+        verify_checksums(Path(workflow.basedir) / XENONNT_2024["data"])
+    except InputError as error:
+        parse_error(f"config key xenonnt_2024.data: {error}")
+DATA_ANALYSES = [XENONNT_2024_ANALYSIS] if XENONNT_2024 else []
+"""Analyses of real data computed by rules of their own (not `analyses`); figures may draw them."""
 
 try:
     SCANS = {name: {**scan, "variants": {}} for name, scan in config["scans"].items()}
     for name, scan in config["scans"].items():
-        outside = sorted(
-            set(scan["report_masses_MeV"]) - set(config["report_masses_MeV"])
-        )
+        outside = sorted(set(scan["report_masses_MeV"]) - set(config["report_masses_MeV"]))
         if outside:
-            raise ConfigError(
-                f"config key scans.{name}.report_masses_MeV: {outside} are not among report_masses_MeV"
-            )
+            raise ConfigError(f"config key scans.{name}.report_masses_MeV: {outside} are not among report_masses_MeV")
         for variant, overlay in variants.scan_variants({name: scan}, config).items():
             SCANS[name]["variants"][variant] = overlay
     LEDGER = variants.ledger_variants(
-        yaml.safe_load(
-            (Path(workflow.basedir) / config["deviation_ledger"]["overlay"]).read_text()
-        )
-        or {},
+        yaml.safe_load((Path(workflow.basedir) / config["deviation_ledger"]["overlay"]).read_text()) or {},
         config,
     )
 except ConfigError as error:
@@ -184,9 +160,7 @@ for name, overlay in config["variants"].items():
     SETUPS[name] = variant_setup(name, overlay)
 for name, scan in SCANS.items():
     for variant, overlay in scan["variants"].items():
-        SETUPS[variant] = variant_setup(
-            variant, overlay, scan["analyses"], tables=("bounds",)
-        )
+        SETUPS[variant] = variant_setup(variant, overlay, scan["analyses"], tables=("bounds",))
 for name, overlay in LEDGER.items():
     SETUPS[name] = variant_setup(
         name,
@@ -200,19 +174,9 @@ NAMES = list(SETUPS)
 SOURCES = sorted({s for setup in SETUPS.values() for s in setup.sources})
 DETECTORS = sorted({d for setup in SETUPS.values() for d in setup.detectors})
 MEDIATORS = BASE_SETUP.mediators  # mediator types: the core and rate tables
-EXTRA_PAIRS = sorted(
-    {
-        (m, f)
-        for setup in SETUPS.values()
-        for f, models in setup.extra_models.items()
-        for m in models
-    }
-)
+EXTRA_PAIRS = sorted({(m, f) for setup in SETUPS.values() for f, models in setup.extra_models.items() for m in models})
 FAMILY_PATTERN = "|".join(
-    re.escape(name)
-    for name in sorted(
-        {f for setup in SETUPS.values() for f in setup.families}, key=len, reverse=True
-    )
+    re.escape(name) for name in sorted({f for setup in SETUPS.values() for f in setup.families}, key=len, reverse=True)
 )
 
 
@@ -226,10 +190,7 @@ def setup_of(wildcards):
 
 def uses_solar_msw(cfg, source):
     """Whether a source has solar components, whose flavours at the Earth depend on the oscillation parameters."""
-    return any(
-        "solar_msw" in entry
-        for entry in cfg["sources"][source].get("components", {}).values()
-    )
+    return any("solar_msw" in entry for entry in cfg["sources"][source].get("components", {}).values())
 
 
 def oscillation_spec(cfg, source):
@@ -249,10 +210,7 @@ def kernel_spec(cfg, detector):
     return plain(
         {
             "detector": spec,
-            "targets": {
-                name: targets[name]
-                for name in {spec["target"], *composition(targets, spec["target"])}
-            },
+            "targets": {name: targets[name] for name in {spec["target"], *composition(targets, spec["target"])}},
             "form_factor": cfg["form_factor"],
             "recoil_bins": cfg["recoil_bins"],
         }
@@ -297,12 +255,8 @@ def family_spec(name, family, models):
     return plain(
         {
             "statistic": analysis.statistic,
-            "spectra_keys": [
-                list(key) for key in family_spectra_keys(setup, family, models)
-            ],
-            "ceiling_detector": (
-                cfg["detectors"][analysis.members[0][0]] if ceiling else None
-            ),
+            "spectra_keys": [list(key) for key in family_spectra_keys(setup, family, models)],
+            "ceiling_detector": (cfg["detectors"][analysis.members[0][0]] if ceiling else None),
             "models": [
                 {
                     "name": model,
@@ -312,10 +266,7 @@ def family_spec(name, family, models):
                 for model in models
             ],
             "sources": list(analysis.sources),
-            "variants": [
-                {"name": variant.name, "members": [list(m) for m in variant.members]}
-                for variant in analyses
-            ],
+            "variants": [{"name": variant.name, "members": [list(m) for m in variant.members]} for variant in analyses],
             "sigma": dict(analysis.sigma_by_source),
             "grid_g": cfg["grid"]["g"],
             "statistics": {
@@ -323,9 +274,7 @@ def family_spec(name, family, models):
                 "dof": cfg["statistics"]["dof"],
                 # where the prior goes matters only where detectors share a pull
                 "pull_prior": (
-                    cfg["statistics"]["pull_prior"]
-                    if any(len(a.members) > 1 for a in analyses)
-                    else "shared"
+                    cfg["statistics"]["pull_prior"] if any(len(a.members) > 1 for a in analyses) else "shared"
                 ),
             },
             "bounds": cfg["bounds"],
@@ -336,17 +285,10 @@ def family_spec(name, family, models):
 def family_identity(name, family, *models):
     setup = SETUPS[name]
     models = list(models) or setup.models
-    if family not in setup.families or not all(
-        setup.has_tables(model, family) for model in models
-    ):
+    if family not in setup.families or not all(setup.has_tables(model, family) for model in models):
         return None
-    spectra = [
-        spectra_identity(name, *key[1:])
-        for key in family_spectra_keys(setup, family, models)
-    ]
-    return variants.identity(
-        [family_spec(name, family, models), spectra, efficiency_files_of(setup, family)]
-    )
+    spectra = [spectra_identity(name, *key[1:]) for key in family_spectra_keys(setup, family, models)]
+    return variants.identity([family_spec(name, family, models), spectra, efficiency_files_of(setup, family)])
 
 
 def core_spec(cfg):
@@ -363,14 +305,8 @@ def core_spec(cfg):
 def rates_spec(cfg, source):
     """Only what the rate table of one source depends on: targets, E_r axis and the figures' curves."""
     figures_config = cfg["figures"]
-    targets = sorted(
-        set(figures_config["rate_targets"]) | {figures_config["regime_target"]}
-    )
-    regime = (
-        figures_config["regime_curves"]
-        if source == figures_config["regime_source"]
-        else []
-    )
+    targets = sorted(set(figures_config["rate_targets"]) | {figures_config["regime_target"]})
+    regime = figures_config["regime_curves"] if source == figures_config["regime_source"] else []
     return plain(
         {
             "targets": targets,
@@ -378,19 +314,13 @@ def rates_spec(cfg, source):
             "form_factor": cfg["form_factor"],
             "recoil_keV": figures_config["recoil_keV"],
             "curves": figures_config["rate_curves"] + regime,
-            "mediators": list(
-                dict.fromkeys(
-                    cfg["models"][model]["mediator"] for model in cfg["mediators"]
-                )
-            ),
+            "mediators": list(dict.fromkeys(cfg["models"][model]["mediator"] for model in cfg["mediators"])),
         }
     )
 
 
 IDENTITIES = {
-    "fluxes": lambda name, source: variants.identity(
-        flux_spec(SETUPS[name].config, source)
-    ),
+    "fluxes": lambda name, source: variants.identity(flux_spec(SETUPS[name].config, source)),
     "spectra": spectra_identity,
     "chi2": family_identity,
     "core": lambda name: variants.identity(core_spec(SETUPS[name].config)),
@@ -409,9 +339,7 @@ def resolved_root(stage, name, *key):
     """The root of the first configuration (the base first) whose job ``stage`` for ``key`` is identical to
     that of configuration ``name``: the job runs there once and every configuration reads it.
     """
-    return SETUPS[
-        variants.first_with_identity(NAMES, lambda n: IDENTITIES[stage](n, *key), name)
-    ].root
+    return SETUPS[variants.first_with_identity(NAMES, lambda n: IDENTITIES[stage](n, *key), name)].root
 
 
 # ---- input and params functions of the rules ----
@@ -453,11 +381,7 @@ def mass_params(wildcards):
 
 def detector_efficiency_pairs(setup):
     """(detector, efficiency) for every efficiency each detector lists."""
-    return [
-        (d, e)
-        for d in setup.detectors
-        for e in setup.config["detectors"][d]["efficiencies"]
-    ]
+    return [(d, e) for d in setup.detectors for e in setup.config["detectors"][d]["efficiencies"]]
 
 
 def spectra_path(setup, key, table="spectra"):
@@ -476,8 +400,7 @@ def event_count_kernels(wildcards):
     return [
         spectra_path(setup, (None, source, detector, efficiency), "kernels")
         for source in setup.sources
-        if cfg["sources"][source]["kind"]
-        not in BEAM_KINDS  # the paper's astrophysical sources
+        if cfg["sources"][source]["kind"] not in BEAM_KINDS  # the paper's astrophysical sources
         for detector, efficiency in detector_efficiency_pairs(setup)
         if sees(cfg["sources"], source, detector)
     ]
@@ -504,10 +427,7 @@ def job_models(wildcards):
 def spectra_of_family(wildcards):
     """The spectra tables of a family, in the order of :func:`family_spectra_keys`."""
     setup = setup_of(wildcards)
-    return [
-        spectra_path(setup, key)
-        for key in family_spectra_keys(setup, wildcards.analysis, job_models(wildcards))
-    ]
+    return [spectra_path(setup, key) for key in family_spectra_keys(setup, wildcards.analysis, job_models(wildcards))]
 
 
 def efficiency_files_of(setup, family):
@@ -524,9 +444,7 @@ def ceiling_efficiency_files(wildcards):
 
 
 def family_params(wildcards):
-    return family_spec(
-        setup_of(wildcards).name, wildcards.analysis, job_models(wildcards)
-    )
+    return family_spec(setup_of(wildcards).name, wildcards.analysis, job_models(wildcards))
 
 
 def chi2_root(setup, family, model):
@@ -539,11 +457,7 @@ def chi2_root(setup, family, model):
 def bounds_tables(wildcards):
     """The bounds tables of every family of a configuration, for every model it computes for the family."""
     setup = setup_of(wildcards)
-    data = [
-        f"{BASE}/bounds/{model}/{name}.parquet"
-        for name in DATA_ANALYSES
-        for model in SPECTRA_MODELS
-    ]
+    data = [f"{BASE}/bounds/{model}/{name}.parquet" for name in DATA_ANALYSES for model in SPECTRA_MODELS]
     return [
         f"{chi2_root(setup, family, model)}/bounds/{model}/{family}.parquet"
         for family in setup.families
@@ -577,9 +491,7 @@ def figure_setup(wildcards):
     setup = setup_of(wildcards)
     name = f"fig{wildcards.number}"
     if name not in setup.figures:
-        parse_error(
-            f"{name} is drawn for the base configuration only, not for {setup.root}"
-        )
+        parse_error(f"{name} is drawn for the base configuration only, not for {setup.root}")
     return setup, setup.figures[name]
 
 
@@ -592,11 +504,12 @@ def family_tables(setup, kind, layers, models):
         for layer in layers:
             model = layer.get("model", panel)
             for analysis in figures.layer_analyses(layer):
+                if analysis in DATA_ANALYSES:
+                    tables.append(f"{BASE}/{kind}/{model}/{analysis}.parquet")
+                    continue
                 family = setup.analyses[analysis].family
                 if setup.has_tables(model, family):
-                    tables.append(
-                        f"{chi2_root(setup, family, model)}/{kind}/{model}/{family}.parquet"
-                    )
+                    tables.append(f"{chi2_root(setup, family, model)}/{kind}/{model}/{family}.parquet")
     return list(dict.fromkeys(tables))
 
 
@@ -605,10 +518,7 @@ def external_limit_files(cfg, description):
     if "external_limits" not in description:
         return []
     limits = cfg["external_limits"]
-    paths = [
-        f"{limits['directory']}/{name}.csv"
-        for name in limits[description["external_limits"]]
-    ]
+    paths = [f"{limits['directory']}/{name}.csv" for name in limits[description["external_limits"]]]
     return [path for path in paths if Path(path).is_file()]
 
 
@@ -631,28 +541,13 @@ def figure_inputs(wildcards):
     kind = description["kind"]
     core_root = resolved_root("core", setup.name)
     if kind == "core":
-        return {
-            "core": [
-                f"{core_root}/core/{mediator}.parquet" for mediator in setup.mediators
-            ]
-        }
+        return {"core": [f"{core_root}/core/{mediator}.parquet" for mediator in setup.mediators]}
     if kind in ("rates", "regimes"):
-        sources = (
-            description["sources"]
-            if kind == "rates"
-            else [setup.config["figures"]["regime_source"]]
-        )
-        return {
-            "rates": [
-                f"{resolved_root('rates', setup.name, s)}/rates/{s}.parquet"
-                for s in sources
-            ]
-        }
+        sources = description["sources"] if kind == "rates" else [setup.config["figures"]["regime_source"]]
+        return {"rates": [f"{resolved_root('rates', setup.name, s)}/rates/{s}.parquet" for s in sources]}
     models = figure_models(setup, description)
     layers = figures.drawn_layers(description, drawable_analyses(setup))
-    core_types = dict.fromkeys(
-        setup.config["models"][model]["mediator"] for model in models
-    )
+    core_types = dict.fromkeys(setup.config["models"][model]["mediator"] for model in models)
     return {
         "edges": family_tables(
             setup,
@@ -686,9 +581,7 @@ def figure_params(wildcards):
             "curves": figures_config["regime_curves"],
             "target": figures_config["regime_target"],
             "threshold_keV": figures_config["threshold_keV"],
-            "sigma": statistics["normalisation_uncertainty"][
-                figures_config["regime_source"]
-            ],
+            "sigma": statistics["normalisation_uncertainty"][figures_config["regime_source"]],
         }
     elif description["kind"] == "core":
         labels |= {"core": cfg["core"]}
@@ -698,16 +591,12 @@ def figure_params(wildcards):
             "cl": statistics["cl"],
             "grid": cfg["grid"],
             "panels": [{"model": m, **cfg["models"][m]} for m in models],
-            "analyses": figures.required_analyses(description, setup.analyses),
-            "skipped": figures.skipped_layers(description, setup.analyses),
+            "analyses": figures.required_analyses(description, drawable_analyses(setup)),
+            "skipped": figures.skipped_layers(description, drawable_analyses(setup)),
         }
         if "external_limits" in description:
-            labels["external_listed"] = cfg["external_limits"][
-                description["external_limits"]
-            ]
-    return plain(
-        {"name": f"fig{wildcards.number}", "description": description, **labels}
-    )
+            labels["external_listed"] = cfg["external_limits"][description["external_limits"]]
+    return plain({"name": f"fig{wildcards.number}", "description": description, **labels})
 
 
 def grid_points(setup):
@@ -726,10 +615,7 @@ def chi2_memory_mb(wildcards):
     setup = setup_of(wildcards)
     grid = setup.config["grid"]
     analyses = setup.families[wildcards.analysis]
-    bins = [
-        memory.detector_bins(setup.config, detector)
-        for detector, _ in analyses[0].members
-    ]
+    bins = [memory.detector_bins(setup.config, detector) for detector, _ in analyses[0].members]
     return memory.chi2_job_mb(grid["g"]["n"], grid["m_MeV"]["n"], len(analyses), bins)
 
 
@@ -755,10 +641,7 @@ def tables_of(setup):
 
 
 def scan_bounds_tables(wildcards):
-    return [
-        f"{SETUPS[variant].root}/tables/bounds.csv"
-        for variant in SCANS[wildcards.scan]["variants"]
-    ]
+    return [f"{SETUPS[variant].root}/tables/bounds.csv" for variant in SCANS[wildcards.scan]["variants"]]
 
 
 def scan_params(wildcards):
@@ -778,11 +661,7 @@ def scan_params(wildcards):
 
 def ledger_tables(wildcards):
     """The bounds and core-bounds tables of every ledger variant, variant by variant."""
-    return [
-        f"{SETUPS[name].root}/tables/{table}.csv"
-        for name in LEDGER
-        for table in ("bounds", "core_bounds")
-    ]
+    return [f"{SETUPS[name].root}/tables/{table}.csv" for name in LEDGER for table in ("bounds", "core_bounds")]
 
 
 def ledger_params(wildcards):
@@ -791,14 +670,8 @@ def ledger_params(wildcards):
         {
             name: {
                 "keys": variants.leaf_keys(overlay),
-                "paper": {
-                    key: variants.get_key(overlay, key)
-                    for key in variants.leaf_keys(overlay)
-                },
-                "defaults": {
-                    key: variants.get_key(config, key)
-                    for key in variants.leaf_keys(overlay)
-                },
+                "paper": {key: variants.get_key(overlay, key) for key in variants.leaf_keys(overlay)},
+                "defaults": {key: variants.get_key(config, key) for key in variants.leaf_keys(overlay)},
             }
             for name, overlay in LEDGER.items()
         }
@@ -812,19 +685,14 @@ def xenonnt_2024_inputs(wildcards):
     """The solar fluence and the files of the release subset."""
     return {
         "flux": f"{BASE}/fluxes/{XENONNT_2024['source']}.parquet",
-        "release": [
-            f"{XENONNT_2024['data']}/{name}"
-            for name in (*XENONNT_2024_FILES, "checksums.txt")
-        ],
+        "release": [f"{XENONNT_2024['data']}/{name}" for name in (*XENONNT_2024_FILES, "checksums.txt")],
     }
 
 
 def xenonnt_2024_params(validation, model=None):
     """Only what the recast of ``model`` (``validation`` False) or its validation table depends on."""
     source = XENONNT_2024["source"]
-    settings = {
-        k: v for k, v in XENONNT_2024.items() if validation or k != "validation"
-    }
+    settings = {k: v for k, v in XENONNT_2024.items() if validation or k != "validation"}
     common = {
         "xenonnt_2024": settings,
         "xenon": config["targets"]["Xe"],

@@ -43,10 +43,7 @@ if EXTRA_PAIRS:
         benchmark:
             "benchmarks/{root}/chi2/{model}/{analysis}.tsv"
         wildcard_constraints:
-            model="|".join(
-                re.escape(model)
-                for model in sorted({model for model, _ in EXTRA_PAIRS})
-            ),
+            model="|".join(re.escape(model) for model in sorted({model for model, _ in EXTRA_PAIRS})),
         conda:
             "../../envs/astrocevns.yaml"
         resources:
