@@ -13,6 +13,9 @@ existing bounds computed from published data (paper sec. VII), a ``counting`` ex
 ``event_ceiling`` (see :mod:`astrocevns.statistics`).
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 ASIMOV = {"kind": "asimov_poisson"}
@@ -31,11 +34,12 @@ class Analysis:
     statistic: dict = field(default_factory=lambda: dict(ASIMOV))
     family: str = ""
 
-    def sigma(self, source):
+    def sigma(self, source: str) -> float:
         return dict(self.sigma_by_source)[source]
 
 
-def expand_analyses(analyses, detectors, normalisation_uncertainty):
+def expand_analyses(analyses: Mapping[str, Mapping], detectors: Mapping[str, Mapping],
+                    normalisation_uncertainty: Mapping[str, float]) -> dict[str, Analysis]:
     """All analyses of the config, efficiency variants included, as {name: Analysis}.
 
     Parameters
@@ -70,7 +74,7 @@ def expand_analyses(analyses, detectors, normalisation_uncertainty):
     return expanded
 
 
-def families(analyses):
+def families(analyses: Mapping[str, Analysis]) -> dict[str, tuple[Analysis, ...]]:
     """{family: (the analysis, then its efficiency variants)} of the analyses of :func:`expand_analyses`."""
     grouped = {}
     for analysis in analyses.values():
@@ -78,7 +82,7 @@ def families(analyses):
     return {name: tuple(members) for name, members in grouped.items()}
 
 
-def sees(sources, source, detector):
+def sees(sources: Mapping[str, Mapping], source: str, detector: str) -> bool:
     """Whether ``detector`` observes ``source``.
 
     A beam (pion decay at rest) reaches only the detectors it lists, at its baseline; those

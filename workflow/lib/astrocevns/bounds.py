@@ -1,9 +1,14 @@
 """Smallest excluded coupling at fixed mediator mass: a fine scan in g, refined by bisection."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 import numpy as np
 
 
-def smallest_excluded_coupling(chi2_of_g, g_min, g_max, threshold, scan_points=400, bisections=40):
+def smallest_excluded_coupling(chi2_of_g: Callable[[np.ndarray], np.ndarray], g_min: float, g_max: float,
+                               threshold: float, scan_points: int = 400, bisections: int = 40) -> np.ndarray:
     """Smallest g in [g_min, g_max] with chi2(g) > threshold, for several masses at once.
 
     Parameters

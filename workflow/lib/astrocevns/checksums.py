@@ -8,6 +8,8 @@ validity of every row where the column has nulls. SHA-256 runs at about 1.5 GB/s
 chi2 grid (80 MB) takes some 50 ms to hash.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 
@@ -26,10 +28,10 @@ class _Streams:
     def __init__(self):
         self.streams = {}
 
-    def update(self, name, data):
+    def update(self, name: str, data: bytes | np.ndarray) -> None:
         self.streams.setdefault(name, hashlib.sha256()).update(data)
 
-    def hexdigest(self):
+    def hexdigest(self) -> str:
         combined = hashlib.sha256()
         for name in sorted(self.streams):
             combined.update(name.encode() + b"\0" + self.streams[name].digest())
@@ -80,7 +82,7 @@ def _hash_plain(streams, chunk, with_validity):
     streams.update("values", np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("<")))
 
 
-def column_checksum(column):
+def column_checksum(column: pa.Array | pa.ChunkedArray) -> str:
     """Hex SHA-256 of a pyarrow (Chunked)Array in the canonical form of the module docstring."""
     chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
     streams = _Streams()
@@ -102,13 +104,13 @@ def column_checksum(column):
     return streams.hexdigest()
 
 
-def table_checksum(table):
+def table_checksum(table: pa.Table) -> str:
     """The metadata value recording ``table``'s row count and the checksum of each column (a JSON string)."""
     columns = {name: column_checksum(column) for name, column in zip(table.column_names, table.columns, strict=True)}
     return json.dumps({"algorithm": ALGORITHM, "rows": table.num_rows, "columns": columns}, sort_keys=True)
 
 
-def mismatches(table, recorded):
+def mismatches(table: pa.Table, recorded: str) -> list[str]:
     """What in ``table`` (all its columns, or some of them) differs from the ``recorded`` :func:`table_checksum`.
 
     Returns

@@ -9,7 +9,7 @@ the supernova rate tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,7 +126,7 @@ def _core_reach(results: Results) -> tuple[float, str]:
 
 
 def _failed_sn_high_recoil(results: Results) -> tuple[float, str]:
-    def above(source):
+    def above(source: str) -> float:
         table = results.rates[source]
         rows = table[(table.target == "Xe") & (table.mediator == "sm") & (table.E_r_keV >= 20.0)]
         return np.trapezoid(rows.rate_per_keV_t, rows.E_r_keV)
@@ -161,7 +161,7 @@ CLAIMS = [
 ]
 
 
-def claims_table(results: Results, claims=CLAIMS) -> pd.DataFrame:
+def claims_table(results: Results, claims: Sequence[Claim] = CLAIMS) -> pd.DataFrame:
     """One row per claim: key, section, words, quoted (True: the paper's words), measure, value, verdict."""
     rows = []
     for claim in claims:

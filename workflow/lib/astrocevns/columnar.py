@@ -7,7 +7,10 @@ layout is a validity bitmap plus a data buffer (plus offsets for strings), so th
 directly here; anything else falls back to pyarrow's own conversion.
 """
 
+from __future__ import annotations
+
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 
@@ -16,7 +19,7 @@ def _bitmap(flags):
     return pa.py_buffer(np.packbits(np.asarray(flags, dtype=bool), bitorder="little"))
 
 
-def to_arrow(values, valid=None):
+def to_arrow(values: npt.ArrayLike | pa.Array, valid: npt.ArrayLike | None = None) -> pa.Array:
     """A 1-D NumPy column (numbers, booleans or strings) as a pyarrow Array.
 
     ``valid``: optional boolean mask, False where the value is null (missing on purpose).
@@ -42,12 +45,12 @@ def to_arrow(values, valid=None):
     return pa.array(values, mask=None if valid is None else ~np.asarray(valid, dtype=bool))
 
 
-def categorical(codes, names):
+def categorical(codes: npt.ArrayLike, names: npt.ArrayLike) -> pa.DictionaryArray:
     """A dictionary-encoded string column: ``names[codes[i]]`` in row i, stored once per name."""
     return pa.DictionaryArray.from_arrays(to_arrow(np.asarray(codes, dtype=np.int32)), to_arrow(np.asarray(names)))
 
 
-def to_numpy(column):
+def to_numpy(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """A pyarrow (Chunked)Array of fixed-width numbers or booleans without nulls as a read-only NumPy
     array (a view of the Arrow buffer for numbers), a dictionary-encoded one as an array of its values;
     other columns through pyarrow's own conversion."""

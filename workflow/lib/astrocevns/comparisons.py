@@ -32,7 +32,7 @@ def scan_table(bounds_by_value: Sequence[tuple[object, pd.DataFrame]], base: pd.
     base : the base configuration's bounds table
     analyses, masses_MeV : the rows kept (an analysis keeps its efficiency variants, e.g. ``-xenon1t_nr``)
     """
-    def kept(table):
+    def kept(table: pd.DataFrame) -> pd.DataFrame:
         family = table["analysis"].str.replace(r"-[a-z0-9_]+$", "", regex=True)
         selected = (table["analysis"].isin(analyses) | family.isin(analyses)) & table["m_MeV"].isin(masses_MeV)
         return table[selected]

@@ -7,9 +7,12 @@ not zero everywhere above the detector's threshold). Both run when the Snakefile
 job starts.
 """
 
+from __future__ import annotations
+
 import functools
 import logging
 import math
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -326,7 +329,7 @@ def _check_ranges(config):
         raise ConfigError(f"config key figures.regime_source: unknown source {figures['regime_source']!r}")
 
 
-def check_config(config, root="."):
+def check_config(config: dict, root: str | Path = ".") -> None:
     """Raise :class:`ConfigError` naming the key (and file and row) of the first inconsistency found.
 
     Reads every input file once, so that a malformed table stops the run before any job starts. Logs a
@@ -364,19 +367,20 @@ def _check_core(core, root):
         raise ConfigError(f"config key {error} (profile {core['profile']})") from None
 
 
-def nucleus(name, target, form_factor):
+def nucleus(name: str, target: Mapping, form_factor: Mapping) -> Nucleus:
     """A :class:`Nucleus` from a ``targets`` entry and the ``form_factor`` section."""
     return Nucleus(
         name, target["A"], target["Z"], form_factor["radius_coefficient_fm"], form_factor["skin_thickness_fm"]
     )
 
 
-def composition(targets, name):
+def composition(targets: Mapping[str, Mapping], name: str) -> dict[str, float]:
     """{element: atoms per formula unit} of target ``name``: itself for an element, e.g. {Cs: 1, I: 1} for CsI."""
     return targets[name].get("composition", {name: 1})
 
 
-def detector_parts(name, spec, targets, form_factor, efficiency):
+def detector_parts(name: str, spec: Mapping, targets: Mapping[str, Mapping], form_factor: Mapping,
+                   efficiency: Efficiency) -> list[Detector]:
     """One :class:`Detector` per nucleus of a ``detectors`` entry's target, each with its share of the mass.
 
     For a compound of n_k atoms of mass number A_k per formula unit, element k holds the mass
@@ -396,7 +400,7 @@ def detector_parts(name, spec, targets, form_factor, efficiency):
     ]
 
 
-def with_absolute_paths(config: dict, root) -> dict:
+def with_absolute_paths(config: dict, root: str | Path) -> dict:
     """A copy of ``config`` whose input-file paths (relative to the repository root) are absolute.
 
     The workflow runs from the repository root; code that reads the inputs from elsewhere (tests,
@@ -407,7 +411,7 @@ def with_absolute_paths(config: dict, root) -> dict:
     resolved = copy.deepcopy(config)
     root = Path(root)
 
-    def absolute(path):
+    def absolute(path: str) -> str:
         return str(root / path)
 
     for source in resolved.get("sources", {}).values():

@@ -1,10 +1,12 @@
 """Exclusion contours: polylines of chi2 = threshold in the (m, g) plane, islands included."""
 
+from __future__ import annotations
+
 import contourpy
 import numpy as np
 
 
-def exclusion_contours(m_MeV, g, chi2, threshold):
+def exclusion_contours(m_MeV: np.ndarray, g: np.ndarray, chi2: np.ndarray, threshold: float) -> dict[str, np.ndarray]:
     """Lines where chi2 crosses ``threshold``, traced in (log10 m, log10 g).
 
     Parameters

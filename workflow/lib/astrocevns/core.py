@@ -31,10 +31,13 @@ physically preferred treatment:
   sigma = G_F^2 E^2 (Q_V^2 + 3 Q_A^2) / (4 pi) with Q_V = 2 C_V, Q_A = g_A (C_V^2 + 3 C_A^2).
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from . import constants as c
 from . import cross_sections as xs
@@ -115,7 +118,7 @@ class CoreProfile:
     nue_chemical_potential_MeV: np.ndarray
     electron_chemical_potential_MeV: np.ndarray
 
-    def between(self, r_min_km, r_max_km, n=200):
+    def between(self, r_min_km: float, r_max_km: float, n: int = 200) -> CoreProfile:
         """The profile interpolated (log-linearly in density) on n radii from r_min to r_max; constant
         beyond the tabulated range (a profile that starts at 0.5 km is continued inwards to r = 0)."""
         r = np.linspace(r_min_km, r_max_km, n)
@@ -124,23 +127,23 @@ class CoreProfile:
                            at(self.electron_fraction), at(self.nue_chemical_potential_MeV),
                            at(self.electron_chemical_potential_MeV))
 
-    def nucleon_densities_per_cm3(self):
+    def nucleon_densities_per_cm3(self) -> tuple[np.ndarray, np.ndarray]:
         """(n_n, n_p) = rho (1 - Y_e) / u, rho Y_e / u (free nucleons)."""
         baryons = self.density_g_cm3 / c.GRAM_PER_U
         return baryons * (1.0 - self.electron_fraction), baryons * self.electron_fraction
 
-    def chemical_potential_MeV(self, species):
+    def chemical_potential_MeV(self, species: str) -> np.ndarray:
         """+mu_nu_e for nu_e, -mu_nu_e for anti-nu_e, 0 for nu_x (chemical equilibrium, no nu_x asymmetry)."""
         sign = {"nue": 1.0, "nuebar": -1.0, "nux": 0.0}[species]
         return sign * self.nue_chemical_potential_MeV
 
 
-def fermi_dirac(x):
+def fermi_dirac(x: npt.ArrayLike) -> np.ndarray:
     """1 / (1 + exp(x)), without overflow."""
     return 0.5 * (1.0 - np.tanh(0.5 * np.asarray(x, dtype=float)))
 
 
-def fermi_dirac_spectrum(E_MeV, T_MeV, mu_MeV):
+def fermi_dirac_spectrum(E_MeV: np.ndarray, T_MeV: np.ndarray, mu_MeV: np.ndarray) -> np.ndarray:
     """Unit-normalised number spectrum E^2 / (1 + exp((E - mu)/T)) on the grid E (rows: radii)."""
     f = E_MeV**2 * fermi_dirac((E_MeV - mu_MeV[:, None]) / T_MeV[:, None])
     return f / np.trapezoid(f, E_MeV, axis=-1)[:, None]
@@ -161,7 +164,7 @@ def _recoil_integral(E_MeV, m2, mT, integrand, nodes=64):
     return 0.5 * (hi - lo) * np.sum(w * integrand(E_r, u) * u / (2.0 * mT), axis=-1)
 
 
-def sm_nucleon_cross_section_cm2(E_MeV, nucleon: Nucleon, cross_section: str):
+def sm_nucleon_cross_section_cm2(E_MeV: npt.ArrayLike, nucleon: Nucleon, cross_section: str) -> np.ndarray:
     """Standard-Model NC cross section [cm^2] of a free nucleon, total or transport, shape (n_E,).
 
     With a = m_N / (2 E^2) and 1 - cos(theta) = 2 a E_r, the vector part has the angular factor
@@ -189,8 +192,9 @@ def sm_nucleon_cross_section_cm2(E_MeV, nucleon: Nucleon, cross_section: str):
     return xs.sm_prefactor_cm2_per_MeV(unit) * (Q_V**2 * (even - odd) + Q_A**2 * (even + odd))
 
 
-def nucleon_cross_section_polynomial(E_MeV, mediator_mass_MeV, nucleon: Nucleon, mediator: str,
-                                     cross_section: str = "transport", nodes: int = 64):
+def nucleon_cross_section_polynomial(E_MeV: npt.ArrayLike, mediator_mass_MeV: npt.ArrayLike, nucleon: Nucleon,
+                                     mediator: str, cross_section: str = "transport",
+                                     nodes: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(s0, s1, s2) [cm^2] with sigma(E; g, m) = s0 + s1 g^2 + s2 g^4 for a free nucleon.
 
     s0 (shape (n_E,)) is :func:`sm_nucleon_cross_section_cm2`; s1, s2 (shape (n_m, n_E)) are the
@@ -224,7 +228,8 @@ def nucleon_cross_section_polynomial(E_MeV, mediator_mass_MeV, nucleon: Nucleon,
     raise ValueError(f"unknown mediator {mediator!r}")
 
 
-def charged_current_cross_section_cm2(E_MeV, antineutrino, T_MeV, mu_e_MeV):
+def charged_current_cross_section_cm2(E_MeV: npt.ArrayLike, antineutrino: bool, T_MeV: np.ndarray,
+                                      mu_e_MeV: np.ndarray) -> np.ndarray:
     """nu_e n -> e- p or anti-nu_e p -> e+ n: G_F^2 cos^2 theta_C (1 + 3 g_A^2) / pi E_e p_e (1 - f_e).
 
     E_e = E_nu + Delta (nu_e) or E_nu - Delta (anti-nu_e), nucleon recoil neglected (Bruenn 1985,
@@ -275,8 +280,9 @@ def _opacity_polynomial(shell, species, E_MeV, neutron_xs, proton_xs):
     return k0, k1, k2
 
 
-def inverse_mean_free_path(shell: CoreProfile, species: str, mediator: str, mediator_mass_MeV, E_MeV,
-                           recipe: CoreRecipe = CoreRecipe()):
+def inverse_mean_free_path(shell: CoreProfile, species: str, mediator: str, mediator_mass_MeV: npt.ArrayLike,
+                           E_MeV: np.ndarray,
+                           recipe: CoreRecipe = CoreRecipe()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """1/lambda [1/cm] of ``species`` (nue, nuebar, nux) at each radius of ``shell`` as a polynomial in g^2 (eq. 12).
 
     Returns (k0, k1, k2): k0 shape (n_r,) (SM: NC on n and p, CC absorption for nu_e and anti-nu_e),
@@ -291,7 +297,8 @@ def inverse_mean_free_path(shell: CoreProfile, species: str, mediator: str, medi
     return _opacity_polynomial(shell, species, E_MeV, *polynomials)
 
 
-def sm_inverse_mean_free_path(shell: CoreProfile, species: str, E_MeV, recipe: CoreRecipe = CoreRecipe()):
+def sm_inverse_mean_free_path(shell: CoreProfile, species: str, E_MeV: np.ndarray,
+                              recipe: CoreRecipe = CoreRecipe()) -> np.ndarray:
     """Standard-Model 1/lambda [1/cm] of ``species`` at each radius of ``shell`` (eq. 12 with g = 0)."""
     neutron, proton = nucleons(recipe.nucleon_charges)
     spectrum = _spectral_weights(shell, species, E_MeV)
@@ -301,7 +308,7 @@ def sm_inverse_mean_free_path(shell: CoreProfile, species: str, E_MeV, recipe: C
             + _absorption_per_cm(shell, species, E_MeV, spectrum))
 
 
-def diffusion_weight_s(r_cm, R1_cm, diffusion_time: str):
+def diffusion_weight_s(r_cm: npt.ArrayLike, R1_cm: float, diffusion_time: str) -> np.ndarray:
     """w(r) [s] with tau = int_{R1}^{R2} w(r) / lambda(r) dr (eq. 13 and its alternatives).
 
     paper_eq13: r / c. slab: 3 (r - R1) / c. spherical_shell: (r^3 - R1^3) / (r^2 c), from
@@ -334,7 +341,7 @@ def degeneracy_radius_km(profile: CoreProfile, eta: float = 1.0) -> float:
     return float(np.interp(eta, degeneracy[[i, i - 1]], profile.radius_km[[i, i - 1]]))
 
 
-def neutrinosphere_radius_km(profile: CoreProfile, species: str, E_MeV, recipe: CoreRecipe = CoreRecipe(),
+def neutrinosphere_radius_km(profile: CoreProfile, species: str, E_MeV: np.ndarray, recipe: CoreRecipe = CoreRecipe(),
                              inner_km: float = 0.0, optical_depth: float = 2.0 / 3.0, n_radii: int = 2400) -> float:
     """Radius where the SM optical depth int_r^{R_out} dr / lambda, from the profile's outer edge
     R_out inwards, reaches ``optical_depth``: the neutrinosphere of ``species``.
@@ -365,7 +372,7 @@ class DiffusionRegion:
         return self.R2_km[species] if isinstance(self.R2_km, Mapping) else self.R2_km
 
 
-def diffusion_region(profile: CoreProfile, R1: float | str, R2: float | str, E_MeV,
+def diffusion_region(profile: CoreProfile, R1: float | str, R2: float | str, E_MeV: np.ndarray,
                      recipe: CoreRecipe = CoreRecipe()) -> DiffusionRegion:
     """R1 and R2 as configured: a radius [km] inside the profile, ``eta_1`` (R1 where mu_nu_e / T = 1)
     or ``neutrinosphere`` (R2 of each species where its optical depth from outside reaches 2/3).
@@ -408,21 +415,22 @@ class CorePolynomials:
     scattering_coefficients: Mapping[str, np.ndarray] = field(default_factory=dict)
     scattering_power: int = 4
 
-    def at(self, index):
+    def at(self, index: int | slice | np.ndarray) -> CorePolynomials:
         """The polynomials at a subset of the masses (an index or slice into ``mass_MeV``)."""
         return CorePolynomials(self.mass_MeV[index], self.tau0_s, self.tau1_s[index], self.tau2_s[index],
                                {s: n[index] for s, n in self.scattering_coefficients.items()}, self.scattering_power)
 
-    def diffusion_time_s(self, coupling):
+    def diffusion_time_s(self, coupling: npt.ArrayLike) -> np.ndarray:
         g2 = np.asarray(coupling, dtype=float) ** 2
         return self.tau0_s + g2 * (self.tau1_s + g2 * self.tau2_s)
 
-    def scatterings(self, coupling, species):
+    def scatterings(self, coupling: npt.ArrayLike, species: str) -> np.ndarray:
         g = np.abs(np.asarray(coupling, dtype=float))
         return g**self.scattering_power * self.scattering_coefficients[species]
 
 
-def core_polynomials(profile: CoreProfile, mediator: str, mediator_mass_MeV, region: DiffusionRegion, E_MeV,
+def core_polynomials(profile: CoreProfile, mediator: str, mediator_mass_MeV: npt.ArrayLike, region: DiffusionRegion,
+                     E_MeV: np.ndarray,
                      recipe: CoreRecipe = CoreRecipe(), n_radii: int = 200,
                      masses_per_block: int = 64) -> CorePolynomials:
     """Diffusion time (eq. 13, nu_e and anti-nu_e averaged) and LNC-scalar scatterings (eq. 14, nu_e and nu_x).

@@ -14,7 +14,13 @@ The rescaled curve is therefore not the B-L bound; the workflow computes that wi
 charges (``models.b_minus_l`` of the config, :mod:`astrocevns.models`).
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CHARGE_PRODUCT = {"g": 1.0, "g_BL": -1.0 / 3.0, "g_phi": 1.0}
 """q_nu q_q of each convention, with its sign: g_nu g_q = CHARGE_PRODUCT[convention] x g_model^2."""
@@ -23,16 +29,16 @@ MODEL_PER_G = {convention: 1.0 / math.sqrt(abs(product)) for convention, product
 """Model coupling per unit g of the paper's rescaling: g_model = MODEL_PER_G[convention] x g (sqrt(3) for g_BL)."""
 
 
-def charge_product(convention):
+def charge_product(convention: str) -> float:
     """q_nu q_q of the model, with its sign (-1/3 for U(1)_{B-L})."""
     return CHARGE_PRODUCT[convention]
 
 
-def to_model(g, convention):
+def to_model(g: float | np.ndarray, convention: str) -> float | np.ndarray:
     """The model coupling of ``convention`` for the workflow's g by the paper's rescaling (e.g. g_BL = sqrt(3) g)."""
     return g * MODEL_PER_G[convention]
 
 
-def from_model(coupling, convention):
+def from_model(coupling: float | np.ndarray, convention: str) -> float | np.ndarray:
     """The workflow's g for a model coupling of ``convention`` (e.g. g = g_BL / sqrt(3))."""
     return coupling / MODEL_PER_G[convention]

@@ -5,24 +5,32 @@ and the mediator mass m is in MeV. Every function broadcasts over its array argu
 zero outside the kinematic range E_r <= E_r^max(E_nu).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+import numpy.typing as npt
 
 from . import constants as c
 
+if TYPE_CHECKING:
+    from .nuclei import Nucleus
 
-def max_recoil_energy_MeV(E_nu_MeV, target_mass_MeV):
+
+def max_recoil_energy_MeV(E_nu_MeV: npt.ArrayLike, target_mass_MeV: float) -> np.ndarray:
     """Kinematic end point E_r^max = 2 E_nu^2 / (m_T + 2 E_nu) (below eq. 2)."""
     E_nu = np.asarray(E_nu_MeV, dtype=float)
     return 2.0 * E_nu**2 / (target_mass_MeV + 2.0 * E_nu)
 
 
-def min_neutrino_energy_MeV(E_r_MeV, target_mass_MeV):
+def min_neutrino_energy_MeV(E_r_MeV: npt.ArrayLike, target_mass_MeV: float) -> np.ndarray:
     """Smallest E_nu that can give recoil E_r: the inverse of :func:`max_recoil_energy_MeV`."""
     E_r = np.asarray(E_r_MeV, dtype=float)
     return 0.5 * (E_r + np.sqrt(E_r**2 + 2.0 * target_mass_MeV * E_r))
 
 
-def kinematic_factor(E_nu_MeV, E_r_MeV, target_mass_MeV):
+def kinematic_factor(E_nu_MeV: npt.ArrayLike, E_r_MeV: npt.ArrayLike, target_mass_MeV: float) -> np.ndarray:
     """(1 - m_T E_r / (2 E_nu^2)) of eqs. 2 and 5, set to zero above E_r^max."""
     E_nu = np.asarray(E_nu_MeV, dtype=float)
     E_r = np.asarray(E_r_MeV, dtype=float)
@@ -30,12 +38,12 @@ def kinematic_factor(E_nu_MeV, E_r_MeV, target_mass_MeV):
     return np.where(allowed, 1.0 - target_mass_MeV * E_r / (2.0 * E_nu**2), 0.0)
 
 
-def sm_prefactor_cm2_per_MeV(nucleus):
+def sm_prefactor_cm2_per_MeV(nucleus: Nucleus) -> float:
     """G_F^2 m_T Q_w^2 / (4 pi) (hbar c)^2: the SM cross section per unit kinematic factor and F^2."""
     return c.G_F_PER_MEV2**2 * nucleus.mass_MeV * nucleus.weak_charge**2 / c.FOUR_PI * c.HBARC2_CM2_MEV2
 
 
-def sm_cross_section(E_nu_MeV, E_r_MeV, nucleus):
+def sm_cross_section(E_nu_MeV: npt.ArrayLike, E_r_MeV: npt.ArrayLike, nucleus: Nucleus) -> np.ndarray:
     """Standard-Model dsigma/dE_r [cm^2/MeV] (eq. 2)."""
     E_r = np.asarray(E_r_MeV, dtype=float)
     return (
@@ -45,12 +53,13 @@ def sm_cross_section(E_nu_MeV, E_r_MeV, nucleus):
     )
 
 
-def recoil_propagator_MeV2(E_r_MeV, mediator_mass_MeV, target_mass_MeV):
+def recoil_propagator_MeV2(E_r_MeV: npt.ArrayLike, mediator_mass_MeV: npt.ArrayLike,
+                           target_mass_MeV: float) -> np.ndarray:
     """Mediator propagator denominator 2 m_T E_r + m^2 [MeV^2] (eqs. 6 and 10)."""
     return 2.0 * target_mass_MeV * np.asarray(E_r_MeV, dtype=float) + np.asarray(mediator_mass_MeV, dtype=float) ** 2
 
 
-def vector_strength_MeV2(nucleus):
+def vector_strength_MeV2(nucleus: Nucleus) -> float:
     """sqrt(2) Q'_w / (G_F Q_w) [MeV^2]: the Z' amplitude relative to the SM one (eq. 6).
 
     With it, xi = -Q_w/2 * (1 - g^2 * vector_strength / (2 m_T E_r + m^2)).
@@ -58,21 +67,23 @@ def vector_strength_MeV2(nucleus):
     return np.sqrt(2.0) * nucleus.vector_charge / (c.G_F_PER_MEV2 * nucleus.weak_charge)
 
 
-def vector_to_sm_ratio(E_r_MeV, coupling, mediator_mass_MeV, nucleus):
+def vector_to_sm_ratio(E_r_MeV: npt.ArrayLike, coupling: npt.ArrayLike, mediator_mass_MeV: npt.ArrayLike,
+                       nucleus: Nucleus) -> np.ndarray:
     """dsigma_Z'/dsigma_SM = (2 xi / Q_w)^2 (eqs. 5-6); independent of E_nu."""
     g2 = np.asarray(coupling, dtype=float) ** 2
     propagator = recoil_propagator_MeV2(E_r_MeV, mediator_mass_MeV, nucleus.mass_MeV)
     return (1.0 - g2 * vector_strength_MeV2(nucleus) / propagator) ** 2
 
 
-def vector_cross_section(E_nu_MeV, E_r_MeV, coupling, mediator_mass_MeV, nucleus):
+def vector_cross_section(E_nu_MeV: npt.ArrayLike, E_r_MeV: npt.ArrayLike, coupling: npt.ArrayLike,
+                         mediator_mass_MeV: npt.ArrayLike, nucleus: Nucleus) -> np.ndarray:
     """SM plus vector Z' dsigma/dE_r [cm^2/MeV] (eqs. 5-6): G_F^2 m_T/pi |xi|^2 (1 - m_T E_r/2E^2) F^2."""
     return sm_cross_section(E_nu_MeV, E_r_MeV, nucleus) * vector_to_sm_ratio(
         E_r_MeV, coupling, mediator_mass_MeV, nucleus
     )
 
 
-def vector_zero_recoil_MeV(coupling, mediator_mass_MeV, nucleus):
+def vector_zero_recoil_MeV(coupling: npt.ArrayLike, mediator_mass_MeV: npt.ArrayLike, nucleus: Nucleus) -> np.ndarray:
     """Recoil energy where xi = 0 and the vector rate vanishes (appendix B, eq. B1 with squares).
 
     E_r = (2 g^2 Q'_w - sqrt(2) G_F Q_w m^2) / (2 sqrt(2) G_F Q_w m_T); negative means no zero.
@@ -83,7 +94,7 @@ def vector_zero_recoil_MeV(coupling, mediator_mass_MeV, nucleus):
     return (2.0 * g2 * nucleus.vector_charge - s2gq * m2) / (2.0 * s2gq * nucleus.mass_MeV)
 
 
-def scalar_prefactor_cm2_MeV2(E_r_MeV, nucleus):
+def scalar_prefactor_cm2_MeV2(E_r_MeV: npt.ArrayLike, nucleus: Nucleus) -> np.ndarray:
     """Q_s^2 m_T^2 E_r F^2 / (4 pi) (hbar c)^2 [cm^2 MeV^2]: eq. 10 without g^4, 1/E_nu^2 and the propagator."""
     E_r = np.asarray(E_r_MeV, dtype=float)
     return (
@@ -96,7 +107,8 @@ def scalar_prefactor_cm2_MeV2(E_r_MeV, nucleus):
     )
 
 
-def scalar_extra_cross_section(E_nu_MeV, E_r_MeV, coupling, mediator_mass_MeV, nucleus):
+def scalar_extra_cross_section(E_nu_MeV: npt.ArrayLike, E_r_MeV: npt.ArrayLike, coupling: npt.ArrayLike,
+                               mediator_mass_MeV: npt.ArrayLike, nucleus: Nucleus) -> np.ndarray:
     """Scalar term (g^2 Q_s)^2 m_T^2 E_r F^2 / (4 pi E_nu^2 (2 E_r m_T + m^2)^2) [cm^2/MeV] (eq. 10)."""
     E_nu = np.asarray(E_nu_MeV, dtype=float)
     E_r = np.asarray(E_r_MeV, dtype=float)
@@ -107,7 +119,8 @@ def scalar_extra_cross_section(E_nu_MeV, E_r_MeV, coupling, mediator_mass_MeV, n
     return np.where(allowed, value, 0.0)
 
 
-def scalar_cross_section(E_nu_MeV, E_r_MeV, coupling, mediator_mass_MeV, nucleus):
+def scalar_cross_section(E_nu_MeV: npt.ArrayLike, E_r_MeV: npt.ArrayLike, coupling: npt.ArrayLike,
+                         mediator_mass_MeV: npt.ArrayLike, nucleus: Nucleus) -> np.ndarray:
     """SM plus scalar dsigma/dE_r [cm^2/MeV] (eq. 9): no interference, so never below the SM."""
     return sm_cross_section(E_nu_MeV, E_r_MeV, nucleus) + scalar_extra_cross_section(
         E_nu_MeV, E_r_MeV, coupling, mediator_mass_MeV, nucleus

@@ -1,5 +1,7 @@
 """Detectors: target, mass, threshold and recoil-energy efficiency (paper sec. III, Table I)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +21,7 @@ class Efficiency:
     efficiency: np.ndarray
 
     @classmethod
-    def ideal(cls):
+    def ideal(cls) -> Efficiency:
         return cls("ideal", np.array([0.0, 1.0]), np.array([1.0, 1.0]))
 
     def __call__(self, E_r_keV):

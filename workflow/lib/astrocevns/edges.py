@@ -11,7 +11,9 @@ outlines (to fill or hatch) and polylines (to stroke) for a figure.
 Tables are mappings of column name to NumPy array, as in :mod:`astrocevns.contours`.
 """
 
-from collections.abc import Callable
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -242,19 +244,19 @@ class _Outline:
     def __init__(self):
         self.m, self.log_g, self.limit, self.next, self.stroke = [], [], [], {}, {}
 
-    def add(self, m, log_g, limit):
+    def add(self, m: float, log_g: float, limit: int) -> int:
         self.m.append(m)
         self.log_g.append(log_g)
         self.limit.append(limit)
         return len(self.m) - 1
 
-    def link(self, *path, stroke=True):
+    def link(self, *path: int, stroke: bool = True) -> None:
         """Join the nodes of ``path`` in order (the excluded side on the left of the direction of travel)."""
         for a, b in pairwise(path):
             self.next[a] = b
             self.stroke[a] = stroke and not (self.limit[a] == self.limit[b] != 0)
 
-    def tip(self, m, lower, upper, floor, ceiling):
+    def tip(self, m: float, lower: int, upper: int, floor: float, ceiling: float) -> list[int]:
         """The node(s) where an interval or a gap between two intervals closes, at mass ``m``: one node at the
         mean ln g of its two edges (kept within [floor, ceiling], the neighbouring joins at that mass), or on
         the range limit an edge lies on (two nodes if both do). Returns the new nodes from lower to upper."""
@@ -266,7 +268,7 @@ class _Outline:
             return [self.add(m, self.log_g[node], self.limit[node])]
         return [self.add(m, min(max(0.5 * (self.log_g[lower] + self.log_g[upper]), floor), ceiling), 0)]
 
-    def join(self, left, right, m_half):
+    def join(self, left: Sequence[int], right: Sequence[int], m_half: float) -> None:
         """Link the edges ``left`` at one mass (node indices in order of g) to the edges ``right`` at the next."""
         steps = _align(*([self.log_g[n] for n in side] for side in (left, right)),
                        *([self.limit[n] != 0 for n in side] for side in (left, right)))

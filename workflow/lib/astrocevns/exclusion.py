@@ -106,7 +106,8 @@ class Statistic:
         return sigma / np.sqrt(n_detectors) if self.pull_prior == "per_detector" else sigma
 
 
-def evaluate(statistic: Statistic, spectra: Mapping[str, SourceSpectra], coupling: np.ndarray | float):
+def evaluate(statistic: Statistic, spectra: Mapping[str, SourceSpectra],
+             coupling: np.ndarray | float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(test statistic, best pull, index of the best source) at couplings broadcasting against the masses.
 
     Excluded where the statistic exceeds ``statistic.threshold`` (for ``counting`` once its best fit
@@ -133,7 +134,8 @@ def evaluate(statistic: Statistic, spectra: Mapping[str, SourceSpectra], couplin
     return chi2.min(axis=0), pull, best
 
 
-def evaluate_on_grid(statistic: Statistic, spectra: Mapping[str, SourceSpectra], g: np.ndarray, rows: int = 64):
+def evaluate_on_grid(statistic: Statistic, spectra: Mapping[str, SourceSpectra], g: np.ndarray,
+                     rows: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`evaluate` on the whole grid (shape (n_g, n_masses)), ``rows`` couplings at a time so that
     the memory of large grids stays bounded."""
     parts = [evaluate(statistic, spectra, g[start:start + rows, None]) for start in range(0, g.size, rows)]
@@ -199,10 +201,10 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
             "pull": pull.ravel(), "source": best.ravel()}
     lines = contours.exclusion_contours(masses, g, chi2, statistic.threshold)
 
-    def grid_chi2(coupling):
+    def grid_chi2(coupling: np.ndarray) -> np.ndarray:
         return evaluate(statistic, grid_spectra, coupling)[0] - reference
 
-    def report_chi2(coupling):
+    def report_chi2(coupling: np.ndarray) -> np.ndarray:
         return evaluate(statistic, report_spectra, coupling)[0] - reference
 
     found = edges.exclusion_edges(grid_chi2, masses, g[0], g[-1], statistic.threshold,
@@ -228,7 +230,7 @@ def family_spectra(variants: Sequence[Mapping], sources: Sequence[str],
     """
     split = {}
 
-    def split_table(key):
+    def split_table(key: tuple) -> dict[bool, tuple[np.ndarray, Coefficients]]:
         if key not in split:
             split[key] = split_spectra(read(key))
         return split[key]

@@ -5,22 +5,26 @@ number of neutrinos per cm^2 and MeV, dN/dE_nu, tabulated on an energy grid and 
 The E_nu integrals of the separable engine are then exact for that representation.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from . import constants as c
 
 
-def pinching_parameter(mean_MeV, mean_sq_MeV2):
+def pinching_parameter(mean_MeV: npt.ArrayLike, mean_sq_MeV2: npt.ArrayLike) -> np.ndarray:
     """alpha = (2 <E>^2 - <E^2>) / (<E^2> - <E>^2) (eq. 16)."""
     mean = np.asarray(mean_MeV, dtype=float)
     mean_sq = np.asarray(mean_sq_MeV2, dtype=float)
     return (2.0 * mean**2 - mean_sq) / (mean_sq - mean**2)
 
 
-def pinched_spectrum(E_MeV, mean_MeV, mean_sq_MeV2):
+def pinched_spectrum(E_MeV: npt.ArrayLike, mean_MeV: npt.ArrayLike, mean_sq_MeV2: npt.ArrayLike) -> np.ndarray:
     """Unit-normalised pinched spectrum f(E) [MeV^-1] (eq. 15).
 
     f = E^alpha / Gamma(alpha + 1) ((alpha + 1)/<E>)^(alpha + 1) exp(-(alpha + 1) E / <E>);
@@ -54,7 +58,7 @@ class LuminosityHistory:
     mean_energy_MeV: np.ndarray
     mean_sq_energy_MeV2: np.ndarray
 
-    def clipped(self, t_max_s):
+    def clipped(self, t_max_s: float) -> LuminosityHistory:
         """The history on 0 <= t_pb <= t_max, with end points added by linear interpolation."""
         t = self.time_s
         t_hi = min(t_max_s, t[-1])
@@ -63,18 +67,19 @@ class LuminosityHistory:
         columns = (self.luminosity_foe_per_s, self.mean_energy_MeV, self.mean_sq_energy_MeV2)
         return LuminosityHistory(t_new, *(np.interp(t_new, t, col) for col in columns))
 
-    def number_rate_per_s(self):
+    def number_rate_per_s(self) -> np.ndarray:
         """dN/dt = L / <E> [s^-1] of one species."""
         return self.luminosity_foe_per_s * c.ERG_PER_FOE * c.MEV_PER_ERG / self.mean_energy_MeV
 
 
-def total_neutrino_number(history, t_max_s):
+def total_neutrino_number(history: LuminosityHistory, t_max_s: float) -> float:
     """Number of neutrinos of one species emitted in 0 <= t_pb <= t_max: integral of L/<E> dt."""
     h = history.clipped(t_max_s)
     return np.trapezoid(h.number_rate_per_s(), h.time_s)
 
 
-def supernova_fluence(E_MeV, history, t_max_s, distance_kpc, time_chunk=512):
+def supernova_fluence(E_MeV: npt.ArrayLike, history: LuminosityHistory, t_max_s: float, distance_kpc: float,
+                      time_chunk: int = 512) -> np.ndarray:
     """Time-integrated fluence dN/dE [cm^-2 MeV^-1] of one species at distance D (eq. 17).
 
     integral over 0 <= t_pb <= t_max of L(t)/<E>(t) f(E, t) / (4 pi D^2), trapezoidal in t on the
@@ -98,12 +103,12 @@ def supernova_fluence(E_MeV, history, t_max_s, distance_kpc, time_chunk=512):
     return fluence / (c.FOUR_PI * distance_cm**2)
 
 
-def normalised_to(E_MeV, spectrum, total):
+def normalised_to(E_MeV: npt.ArrayLike, spectrum: npt.ArrayLike, total: float) -> np.ndarray:
     """Rescale a tabulated spectrum so that its trapezoidal integral over E is ``total``."""
     return np.asarray(spectrum, dtype=float) * (total / np.trapezoid(spectrum, E_MeV))
 
 
-def on_common_grid(tables):
+def on_common_grid(tables: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Put several (E_MeV, values) tables on the union of their grids; zero outside each table."""
     E = np.unique(np.concatenate([np.asarray(E_k, dtype=float) for E_k, _ in tables]))
     return E, [np.interp(E, E_k, v_k, left=0.0, right=0.0) for E_k, v_k in tables]
@@ -129,7 +134,7 @@ class PiecewiseLinearFluence:
         return np.interp(E_MeV, self.E_MeV, self.fluence_per_cm2_MeV, left=0.0, right=0.0)
 
     @property
-    def max_energy_MeV(self):
+    def max_energy_MeV(self) -> float:
         """Largest energy with non-zero fluence (the spectrum's end point on the grid)."""
         nonzero = np.flatnonzero(self.fluence_per_cm2_MeV > 0.0)
         return float(self.E_MeV[min(nonzero[-1] + 1, self.E_MeV.size - 1)]) if nonzero.size else 0.0
@@ -141,7 +146,7 @@ class PiecewiseLinearFluence:
         intercept = psi[k] - slope * grid[k]
         return intercept * E + 0.5 * slope * E**2, -intercept / E + slope * np.log(E)
 
-    def tail_integrals(self, E_min_MeV):
+    def tail_integrals(self, E_min_MeV: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(J0, J2) = (int_{E_min}^inf psi dE, int_{E_min}^inf psi/E^2 dE) for an array of E_min."""
         grid = self.E_MeV
         segments = np.arange(grid.size - 1)
@@ -166,7 +171,7 @@ event counts change by 1.5e-5 between 1e-3 and 1e-4 MeV, the quadrature of the s
 in E_r inside one recoil bin (tests/test_existing_bounds.py)."""
 
 
-def michel_spectra(E_MeV):
+def michel_spectra(E_MeV: npt.ArrayLike) -> dict[str, np.ndarray]:
     """Unit-normalised spectra [MeV^-1] of the delayed neutrinos of mu+ -> e+ nu_e anti-nu_mu at rest.
 
     nu_e: (192 / m_mu) x^2 (1/2 - x); anti-nu_mu: (64 / m_mu) x^2 (3/4 - x); x = E / m_mu <= 1/2
@@ -180,13 +185,13 @@ def michel_spectra(E_MeV):
     }
 
 
-def prompt_line(E_MeV, half_width_MeV=PROMPT_LINE_HALF_WIDTH_MEV):
+def prompt_line(E_MeV: npt.ArrayLike, half_width_MeV: float = PROMPT_LINE_HALF_WIDTH_MEV) -> np.ndarray:
     """The prompt nu_mu line as a unit-area triangle of half width ``half_width_MeV`` [MeV^-1]."""
     distance = np.abs(np.asarray(E_MeV, dtype=float) - PROMPT_LINE_MEV)
     return np.maximum(0.0, 1.0 - distance / half_width_MeV) / half_width_MeV
 
 
-def pion_decay_at_rest_grid(points, half_width_MeV=PROMPT_LINE_HALF_WIDTH_MEV):
+def pion_decay_at_rest_grid(points: int, half_width_MeV: float = PROMPT_LINE_HALF_WIDTH_MEV) -> np.ndarray:
     """Energies that represent the three pi-DAR spectra exactly at their nodes: ``points`` up to m_mu/2
     plus the three vertices of the prompt-line triangle."""
     michel = np.linspace(0.0, 0.5 * c.MUON_MASS_MEV, points)
@@ -194,8 +199,9 @@ def pion_decay_at_rest_grid(points, half_width_MeV=PROMPT_LINE_HALF_WIDTH_MEV):
     return np.union1d(michel, line)
 
 
-def pion_decay_at_rest_fluence(E_MeV, protons_on_target, neutrinos_per_proton, baseline_m,
-                               half_width_MeV=PROMPT_LINE_HALF_WIDTH_MEV):
+def pion_decay_at_rest_fluence(E_MeV: npt.ArrayLike, protons_on_target: float, neutrinos_per_proton: float,
+                               baseline_m: float,
+                               half_width_MeV: float = PROMPT_LINE_HALF_WIDTH_MEV) -> dict[str, np.ndarray]:
     """Fluence [cm^-2 MeV^-1] of each pi-DAR flavour at distance ``baseline_m`` from an isotropic source.
 
     Each flavour (prompt nu_mu, delayed nu_e and anti-nu_mu) carries ``neutrinos_per_proton`` x

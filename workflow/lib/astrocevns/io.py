@@ -5,17 +5,27 @@ Every text reader validates what it reads and raises :class:`InputError` naming 
 names, every other non-comment line a row of finite numbers.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__, checksums, columnar, couplings
 from .fluxes import LuminosityHistory
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .core import CoreProfile
 
 
 class InputError(ValueError):
@@ -99,7 +109,7 @@ def _check_non_negative(path, line_nos, values, what):
         raise InputError(f"{path}, line {line_nos[bad[0]]}: negative {what} {values[bad[0]]:g}")
 
 
-def read_garching_timeseries(path):
+def read_garching_timeseries(path: str | Path) -> LuminosityHistory:
     """Read one flavour's signal in the Garching archive format.
 
     Four whitespace-separated columns per row: t_pb [s], L [foe/s], <E> [MeV], <E^2> [MeV^2];
@@ -123,7 +133,7 @@ def read_garching_timeseries(path):
     return LuminosityHistory(t, L, E1, E2)
 
 
-def write_garching_timeseries(path, history, header_lines):
+def write_garching_timeseries(path: str | Path, history: LuminosityHistory, header_lines: list[str]) -> None:
     """Write a history in the Garching format, with '#' provenance lines first."""
     columns = np.column_stack(
         [history.time_s, history.luminosity_foe_per_s, history.mean_energy_MeV, history.mean_sq_energy_MeV2]
@@ -132,7 +142,7 @@ def write_garching_timeseries(path, history, header_lines):
     np.savetxt(path, columns, fmt="%.9e", header=header, comments="# ")
 
 
-def read_spectrum_table(path, value_name="value"):
+def read_spectrum_table(path: str | Path, value_name: str = "value") -> tuple[np.ndarray, np.ndarray]:
     """Read a two-column CSV table E_nu [MeV] (or E_r [keV]), value; '#' lines are comments.
 
     The first non-comment line may name the columns (names only, e.g. ``E_nu_MeV,flux``); a leading
@@ -145,7 +155,7 @@ def read_spectrum_table(path, value_name="value"):
     return E, value
 
 
-def read_efficiency_table(path):
+def read_efficiency_table(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     """Read an efficiency table E_r [keV], eps (CSV, optional header line of names); eps must lie in [0, 1]."""
     line_nos, data = _numeric_rows(path, 2, delimiter=",", header=True)
     E, eff = data.T
@@ -156,7 +166,7 @@ def read_efficiency_table(path):
     return E, eff
 
 
-def content_hash(*items):
+def content_hash(*items: object) -> str:
     """SHA-256 (16 hex digits) of JSON-normalised parameters and of the bytes of input files."""
     h = hashlib.sha256()
     for item in items:
@@ -167,7 +177,8 @@ def content_hash(*items):
     return h.hexdigest()[:16]
 
 
-def write_parquet(table, path, metadata):
+def write_parquet(table: pd.DataFrame | Mapping[str, npt.ArrayLike | pa.Array], path: str | Path,
+                  metadata: Mapping[str, object]) -> None:
     """Write a table to Parquet with key/value metadata (package version and checksums added); deterministic.
 
     ``table`` is a pandas DataFrame or a mapping of column name to array (NumPy or pyarrow); the
@@ -247,25 +258,26 @@ def _read_table(path, columns, require_checksum=False):
     return table
 
 
-def read_parquet(path, columns=None):
+def read_parquet(path: str | Path, columns: Sequence[str] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """Read a Parquet table (optionally only ``columns``) as a DataFrame, and its key/value metadata."""
     table = _read_table(path, columns)
     return table.to_pandas(), _decoded_metadata(table.schema)
 
 
-def read_columns(path, columns=None):
+def read_columns(path: str | Path,
+                 columns: Sequence[str] | None = None) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Read a Parquet table as {column: NumPy array} and its metadata, without loading pandas."""
     table = _read_table(path, columns)
     return {name: columnar.to_numpy(column) for name, column in zip(table.column_names, table.columns, strict=True)}, \
         _decoded_metadata(table.schema)
 
 
-def read_metadata(path):
+def read_metadata(path: str | Path) -> dict[str, str]:
     """The key/value metadata of a Parquet file, once its rows have been read and verified."""
     return _decoded_metadata(_read_table(path, None).schema)
 
 
-def verify_table(path):
+def verify_table(path: str | Path) -> None:
     """Read every column of a Parquet table written by :func:`write_parquet` and verify its checksums.
 
     Raises
@@ -294,7 +306,7 @@ def _garching_core_columns(path, lines):
     raise InputError(f"{path}: no '#' header line naming the columns (radius, density, ...)")
 
 
-def read_core_profile(path):
+def read_core_profile(path: str | Path) -> CoreProfile:
     """Read a proto-neutron-star profile: the project's CSV table or a Garching hydro profile.
 
     CSV (``.csv``): columns r_km, density_g_cm3, temperature_MeV, electron_fraction,
@@ -347,7 +359,7 @@ LIMIT_REGIONS = ("lower", "upper", "closed")
 region excluded above it, the upper edge of one excluded below it, or the closed outline of an excluded region."""
 
 
-def read_limit_curve(path):
+def read_limit_curve(path: str | Path) -> tuple[dict[str, str], np.ndarray, np.ndarray]:
     """Read an external bound (resources/external_limits/README.md): '# key: value' header lines (name,
     citation, mediator, convention; optionally region and provenance keys) and two CSV columns m_MeV, coupling.
 

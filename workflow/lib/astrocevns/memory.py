@@ -21,7 +21,10 @@ a run on another grid. The per-rule functions give the rules' ``resources.mem_mb
 :func:`memory_warnings` compares the largest jobs with the config key ``memory.warn_mb``.
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Mapping
 
 from .analyses import expand_analyses, families
 
@@ -76,14 +79,14 @@ def spectra_job_mb(masses: int, bins: int, nodes_per_bin: int) -> int:
     return math.ceil(START_UP_MB["spectra"] + 40 * masses * bins * nodes_per_bin / MIB)
 
 
-def detector_bins(config, detector: str) -> int:
+def detector_bins(config: Mapping, detector: str) -> int:
     """Recoil bins of a detector: ``recoil_bins.width_keV`` wide from its threshold to ``recoil_bins.max_keV``
     (an upper bound: a source's kinematic end point may cut some)."""
     spec, bins = config["detectors"][detector], config["recoil_bins"]
     return int(math.floor((bins["max_keV"] - spec["threshold_keV"]) / bins["width_keV"] + 1e-9))
 
 
-def largest_jobs_mb(config, figure_grids: int = FIGURE_GRIDS) -> dict[str, int]:
+def largest_jobs_mb(config: Mapping, figure_grids: int = FIGURE_GRIDS) -> dict[str, int]:
     """{rule: estimated peak memory [MiB] of its largest job} for the grid rules of a configuration."""
     n_g, n_m = config["grid"]["g"]["n"], config["grid"]["m_MeV"]["n"]
     sigmas = config["statistics"]["normalisation_uncertainty"]
@@ -99,7 +102,7 @@ def largest_jobs_mb(config, figure_grids: int = FIGURE_GRIDS) -> dict[str, int]:
     }
 
 
-def memory_warnings(config, figure_grids: int = FIGURE_GRIDS) -> list[str]:
+def memory_warnings(config: Mapping, figure_grids: int = FIGURE_GRIDS) -> list[str]:
     """One message per grid rule whose largest job is estimated above ``memory.warn_mb``."""
     limit = config["memory"]["warn_mb"]
     n_g, n_m = config["grid"]["g"]["n"], config["grid"]["m_MeV"]["n"]

@@ -25,9 +25,13 @@ sum to zero (L_mu - L_tau) mixes with the photon through a finite charged-lepton
 to the proton's electric charge, with the momentum-dependent charge of :func:`kinetic_mixing_proton_charge`.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from . import constants as c
 
@@ -101,7 +105,8 @@ class Model:
             return {ALL_FLAVOURS: self.neutrino_charges[0]}
         return {f: q for f, q in zip(FLAVOURS, self.neutrino_charges, strict=True) if q != 0.0}
 
-    def vector_charge(self, Z, N, momentum_transfer_sq_MeV2=0.0):
+    def vector_charge(self, Z: npt.ArrayLike, N: npt.ArrayLike,
+                      momentum_transfer_sq_MeV2: npt.ArrayLike = 0.0) -> np.ndarray:
         """Q_V of a nucleus (Z protons, N neutrons) in units of g_X, at Q^2 = 2 m_T E_r [MeV^2].
 
         Q_V = q_p Z + q_n N, plus the kinetic-mixing charge of the protons when the model has it.
@@ -114,13 +119,14 @@ class Model:
             proton = proton + kinetic_mixing_proton_charge(self.neutrino_charges, momentum_transfer_sq_MeV2)
         return proton * np.asarray(Z, dtype=float) + self.neutron_charge * np.asarray(N, dtype=float)
 
-    def scalar_charge(self, Z, N):
+    def scalar_charge(self, Z: npt.ArrayLike, N: npt.ArrayLike) -> np.ndarray:
         """Q_S = s_p Z + s_n N of a nucleus in units of g_X (eq. 10 for universal quark couplings)."""
         if self.mediator != "scalar":
             raise ValueError(f"model {self.name!r} is a vector: it has no scalar charge")
         return self.proton_charge * np.asarray(Z, dtype=float) + self.neutron_charge * np.asarray(N, dtype=float)
 
-    def interference_sign(self, flavour: str, Z, N, momentum_transfer_sq_MeV2=0.0):
+    def interference_sign(self, flavour: str, Z: npt.ArrayLike, N: npt.ArrayLike,
+                          momentum_transfer_sq_MeV2: npt.ArrayLike = 0.0) -> np.ndarray:
         """+1 where the new amplitude adds to the SM one for ``flavour`` on this nucleus, -1 where it subtracts
         (the rate then vanishes at some g), 0 without interference (a scalar, or no coupling).
 
@@ -133,17 +139,18 @@ class Model:
         return -np.sign(product).astype(int)
 
 
-def nucleon_vector_charges(up, down):
+def nucleon_vector_charges(up: float, down: float) -> tuple[float, float]:
     """(proton, neutron) vector charges 2 q_u + q_d and q_u + 2 q_d of quark charges q_u, q_d."""
     return 2.0 * up + down, up + 2.0 * down
 
 
-def universal_scalar_nucleon_charges(quark):
+def universal_scalar_nucleon_charges(quark: float) -> tuple[float, float]:
     """(proton, neutron) scalar charges for one coupling ``quark`` to every quark: 15.1 q and 14 q (eq. 10)."""
     return c.SCALAR_CHARGE_PER_PROTON * quark, c.SCALAR_CHARGE_PER_NEUTRON * quark
 
 
-def lepton_loop_integral(mass_MeV, momentum_transfer_sq_MeV2, nodes=KINETIC_MIXING_NODES):
+def lepton_loop_integral(mass_MeV: float, momentum_transfer_sq_MeV2: npt.ArrayLike,
+                         nodes: int = KINETIC_MIXING_NODES) -> np.ndarray:
     """int_0^1 x (1 - x) ln((m^2 + x (1 - x) Q^2) / MeV^2) dx, the Feynman-parameter integral of one lepton loop.
 
     Gauss-Legendre in x; broadcasts over ``momentum_transfer_sq_MeV2`` (Q^2 = -q^2 >= 0, space-like).
@@ -154,7 +161,8 @@ def lepton_loop_integral(mass_MeV, momentum_transfer_sq_MeV2, nodes=KINETIC_MIXI
     return np.sum(w * x * (1.0 - x) * np.log(mass_MeV**2 + x * (1.0 - x) * Q2), axis=-1)
 
 
-def kinetic_mixing_proton_charge(lepton_charges, momentum_transfer_sq_MeV2=0.0):
+def kinetic_mixing_proton_charge(lepton_charges: Sequence[float],
+                                 momentum_transfer_sq_MeV2: npt.ArrayLike = 0.0) -> np.ndarray:
     """Charge of the proton under the new force, in units of g_X, induced by charged-lepton loops.
 
     The loop of each charged lepton l (electric charge -1, new charge q_l, equal to its neutrino's)
@@ -217,7 +225,7 @@ PAPER_MODELS = {
 """The paper's models: one coupling g to every quark and neutrino (the config's universal_vector, universal_scalar)."""
 
 
-def as_model(model) -> Model:
+def as_model(model: Model | str) -> Model:
     """``model`` itself, or for a mediator type ('vector' or 'scalar') the paper's universal model of that type."""
     if isinstance(model, Model):
         return model

@@ -1,8 +1,11 @@
 """Target nuclei: masses, charges and the Helm form factor (paper sec. II, eqs. 2-3, 6, 10)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from . import constants as c
 
@@ -66,11 +69,11 @@ class Nucleus:
         """Number of nuclei in one tonne, N_T = M / (A u) (below eq. 11)."""
         return c.KG_PER_TONNE / (self.A * c.KG_PER_U)
 
-    def momentum_transfer_MeV(self, E_r_MeV):
+    def momentum_transfer_MeV(self, E_r_MeV: npt.ArrayLike) -> np.ndarray:
         """Momentum transfer Q = sqrt(2 m_T E_r) [MeV]."""
         return np.sqrt(2.0 * self.mass_MeV * np.asarray(E_r_MeV, dtype=float))
 
-    def form_factor(self, E_r_MeV):
+    def form_factor(self, E_r_MeV: npt.ArrayLike) -> np.ndarray:
         """Helm form factor F(Q) (eq. 3) at recoil energy E_r [MeV]; F(0) = 1."""
         return helm_form_factor(
             self.momentum_transfer_MeV(E_r_MeV) / c.HBARC_MEV_FM,
@@ -80,7 +83,8 @@ class Nucleus:
         )
 
 
-def helm_form_factor(Q_per_fm, A, radius_coefficient_fm=1.2, skin_thickness_fm=0.5):
+def helm_form_factor(Q_per_fm: npt.ArrayLike, A: float, radius_coefficient_fm: float = 1.2,
+                     skin_thickness_fm: float = 0.5) -> np.ndarray:
     """Helm form factor F = 3 j1(Q R0)/(Q R0) exp(-Q^2 s^2 / 2) (eq. 3).
 
     Parameters

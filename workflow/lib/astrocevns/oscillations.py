@@ -20,9 +20,13 @@ averaged over it with the smooth electron-density and production profiles of the
     n_e(r) = n_c exp(-(r / r_n)^p),   dN/dr propto r^2 exp(-(r / r_0)^k),   r in solar radii.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from . import constants as c
 from .models import FLAVOURS
@@ -45,17 +49,18 @@ class MixingParameters:
     dm2_21_eV2: float
 
     @classmethod
-    def from_config(cls, spec):
+    def from_config(cls, spec: Mapping[str, float]) -> MixingParameters:
         return cls(spec["sin2_theta12"], spec["sin2_theta13"], spec["sin2_theta23"], spec["dm2_21_eV2"])
 
 
-def matter_potential_MeV(electron_density_per_cm3):
+def matter_potential_MeV(electron_density_per_cm3: npt.ArrayLike) -> np.ndarray:
     """Charged-current potential V = sqrt(2) G_F n_e [MeV] of nu_e in matter of electron density n_e [cm^-3]."""
     hbarc3_cm3_MeV3 = c.HBARC2_CM2_MEV2**1.5
     return np.sqrt(2.0) * c.G_F_PER_MEV2 * np.asarray(electron_density_per_cm3, dtype=float) * hbarc3_cm3_MeV3
 
 
-def adiabatic_survival_probability(E_MeV, electron_density_per_cm3, mixing):
+def adiabatic_survival_probability(E_MeV: npt.ArrayLike, electron_density_per_cm3: npt.ArrayLike,
+                                   mixing: MixingParameters) -> np.ndarray:
     """P_ee of a nu_e of energy E produced at electron density n_e (module docstring). Broadcasts."""
     cos2_13 = 1.0 - mixing.sin2_theta13
     cos_2theta = 1.0 - 2.0 * mixing.sin2_theta12
@@ -66,13 +71,14 @@ def adiabatic_survival_probability(E_MeV, electron_density_per_cm3, mixing):
     return cos2_13**2 * 0.5 * (1.0 + cos_2theta * cos_2theta_matter) + mixing.sin2_theta13**2
 
 
-def electron_density_per_cm3(radius, spec):
+def electron_density_per_cm3(radius: npt.ArrayLike, spec: Mapping[str, float]) -> np.ndarray:
     """n_e(r) = n_c exp(-(r / r_n)^p) [cm^-3] at ``radius`` [solar radii]; ``spec``: the sun's electron_density."""
     r = np.asarray(radius, dtype=float)
     return spec["central_NA_per_cm3"] * c.AVOGADRO_PER_MOL * np.exp(-((r / spec["scale_radius"]) ** spec["exponent"]))
 
 
-def production_quadrature(spec, nodes=PRODUCTION_NODES):
+def production_quadrature(spec: Mapping[str, float],
+                          nodes: int = PRODUCTION_NODES) -> tuple[np.ndarray, np.ndarray]:
     """Radii [solar radii] and weights (summing to 1) of dN/dr propto r^2 exp(-(r / r_0)^k) (``spec``: one region)."""
     r_0, k = spec["scale_radius"], spec["exponent"]
     r_max = r_0 * PRODUCTION_TAIL ** (1.0 / k)
@@ -82,7 +88,8 @@ def production_quadrature(spec, nodes=PRODUCTION_NODES):
     return r, weights / weights.sum()
 
 
-def solar_survival_probability(E_MeV, mixing, sun, region):
+def solar_survival_probability(E_MeV: npt.ArrayLike, mixing: MixingParameters, sun: Mapping[str, Mapping],
+                               region: str) -> np.ndarray:
     """P_ee(E) of the solar nu_e of production region ``region`` (e.g. '8B'), averaged over where they are produced.
 
     Parameters
@@ -101,7 +108,8 @@ def solar_survival_probability(E_MeV, mixing, sun, region):
     return adiabatic_survival_probability(E[..., None], n_e, mixing) @ weights
 
 
-def solar_flavour_fractions(E_MeV, mixing, sun, region):
+def solar_flavour_fractions(E_MeV: npt.ArrayLike, mixing: MixingParameters, sun: Mapping[str, Mapping],
+                            region: str) -> dict[str, np.ndarray]:
     """{flavour: fraction} of the solar neutrinos of ``region`` arriving as each flavour at energies E_MeV.
 
     nu_e: the averaged P_ee; nu_mu and nu_tau: (1 - P_ee) cos^2 theta_23 and (1 - P_ee) sin^2 theta_23.

@@ -8,7 +8,9 @@ figure job (matplotlib is loaded here and nowhere else in the library).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -16,11 +18,18 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import numpy.typing as npt  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
 from . import contours, couplings, edges, grids, io  # noqa: E402
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.path import Path as MplPath
 
 PALETTE = {  # the colours the descriptions name; any matplotlib colour is accepted too
     "orange": "#e66101", "blue": "#2c7bb6", "green": "#1a9641", "grey": "#636363", "purple": "#7b3294",
@@ -53,7 +62,7 @@ class FigureData:
     def __init__(self):
         self.parts = []
 
-    def add(self, layer: str, panel: str, x, y, line: int = 0) -> None:
+    def add(self, layer: str, panel: str, x: npt.ArrayLike, y: npt.ArrayLike, line: int = 0) -> None:
         x, y = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
         self.parts.append((layer, panel, np.full(x.size, line), np.full(x.size, ""), x, y))
 
@@ -68,7 +77,7 @@ class FigureData:
         self.parts.append((layer, panel, found["interval"], np.asarray(found["edge"], dtype=str), found["m_MeV"],
                            np.asarray(found["g"]) * y_scale))
 
-    def write_csv(self, path) -> None:
+    def write_csv(self, path: str | os.PathLike[str]) -> None:
         with open(path, "w", encoding="utf-8") as stream:
             stream.write("layer,panel,line,edge,x,y\n")
             for layer, panel, line, edge, x, y in self.parts:
@@ -77,7 +86,7 @@ class FigureData:
                     stream.write(f"{quoted},{panel},{int(k)},{side},{xi:.8g},{yi:.8g}\n")
 
 
-def apply_style():
+def apply_style() -> None:
     plt.rcParams.update(
         {
             "font.size": 9,
@@ -95,7 +104,8 @@ def apply_style():
     )
 
 
-def panels(ncols, nrows=1, width=3.4, height=3.0, **kwargs):
+def panels(ncols: int, nrows: int = 1, width: float = 3.4, height: float = 3.0,
+           **kwargs: Any) -> tuple[Figure, np.ndarray]:
     """A figure with a grid of panels of the given size each [inches]."""
     apply_style()
     fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False,
@@ -106,14 +116,14 @@ def panels(ncols, nrows=1, width=3.4, height=3.0, **kwargs):
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def decade_label(value, _position=None):
+def decade_label(value: float, _position: float | None = None) -> str:
     """'10⁻⁵' for 1e-5: a decade in Unicode superscripts. Matplotlib's default writes each tick label
     in mathtext, whose parsing is half the drawing time of a bound figure."""
     exponent = round(np.log10(value))
     return f"10{str(exponent).translate(SUPERSCRIPTS)}"
 
 
-def decade_log_axes(ax, which="xy"):
+def decade_log_axes(ax: Axes, which: str = "xy") -> None:
     """Logarithmic axes with a labelled tick at every decade and unlabelled minor ticks."""
     for name in which:
         axis = ax.xaxis if name == "x" else ax.yaxis
@@ -124,7 +134,7 @@ def decade_log_axes(ax, which="xy"):
         axis.set_minor_formatter(NullFormatter())
 
 
-def bound_axes(ax, title=None, coupling_label=COUPLING_LABELS["g"]):
+def bound_axes(ax: Axes, title: str | None = None, coupling_label: str = COUPLING_LABELS["g"]) -> None:
     """Mass on x and coupling on y, both logarithmic with decade ticks (the paper's bound figures)."""
     decade_log_axes(ax)
     ax.set_xlabel(MASS_LABEL)
@@ -133,13 +143,14 @@ def bound_axes(ax, title=None, coupling_label=COUPLING_LABELS["g"]):
         ax.set_title(title, fontsize=9)
 
 
-def grid_of(frame, column):
+def grid_of(frame: Mapping[str, npt.ArrayLike], column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(m, g, values[g, m]) of one column of a table on the (g, m) grid (rows g-major, as the rules write them)."""
     g, m = np.unique(frame["g"]), np.unique(frame["m_MeV"])
     return m, g, np.asarray(frame[column], dtype=float).reshape(g.size, m.size)
 
 
-def region(ax, data, layer, panel, found, masses, y_scale=1.0):
+def region(ax: Axes, data: FigureData, layer: Mapping, panel: str, found: Mapping[str, np.ndarray], masses: np.ndarray,
+           y_scale: float = 1.0) -> Patch | Line2D:
     """Draw the excluded region of an analysis from its exact edges in g at every grid mass (a table of
     :func:`astrocevns.edges.exclusion_edges`) in the layer's style; returns a legend handle.
 
@@ -172,7 +183,7 @@ def region(ax, data, layer, panel, found, masses, y_scale=1.0):
     return Line2D([], [], color=shade, linestyle=linestyle, label=layer["label"])
 
 
-def ring_path(rings, y_scale=1.0, reverse=False):
+def ring_path(rings: Mapping[str, np.ndarray], y_scale: float = 1.0, reverse: bool = False) -> MplPath | None:
     """A compound matplotlib Path of outline rings (a table of :func:`astrocevns.edges.outline_rings`); with
     ``reverse`` every ring runs the other way, so that under the non-zero fill rule it cancels a ring it covers."""
     from matplotlib.path import Path
@@ -187,7 +198,8 @@ def ring_path(rings, y_scale=1.0, reverse=False):
     return Path(np.concatenate(vertices), codes) if vertices else None
 
 
-def band(ax, data, layer, panel, ideal, reduced, masses, y_scale=1.0):
+def band(ax: Axes, data: FigureData, layer: Mapping, panel: str, ideal: Mapping[str, np.ndarray],
+         reduced: Mapping[str, np.ndarray], masses: np.ndarray, y_scale: float = 1.0) -> Patch:
     """Shade where an analysis and its variant disagree (e.g. the efficiency band of figs. 5 and 7), from the
     exact edges of both: the variant's outlines reversed cancel the analysis's under the non-zero fill rule,
     leaving the region one excludes and the other does not."""
@@ -206,7 +218,8 @@ def band(ax, data, layer, panel, ideal, reduced, masses, y_scale=1.0):
     return Patch(facecolor=shade, alpha=0.2, label=layer["label"])
 
 
-def level_line(ax, data, layer, panel, frame, y_scale=1.0):
+def level_line(ax: Axes, data: FigureData, layer: Mapping, panel: str, frame: Mapping[str, np.ndarray],
+               y_scale: float = 1.0) -> Line2D:
     """The line where a quantity of the supernova-core table (tau_s, ...) reaches the layer's level."""
     m, g, values = grid_of(frame, layer["quantity"])
     shade, linestyle = colour(layer["colour"]), LINESTYLES[layer["style"]]
@@ -220,7 +233,7 @@ MAP_POINTS = 400
 """Largest number of couplings or masses a map is drawn with: larger grids are decimated (every k-th point)."""
 
 
-def decimated(frame, points=MAP_POINTS):
+def decimated(frame: Mapping[str, np.ndarray], points: int = MAP_POINTS) -> Mapping[str, np.ndarray]:
     """A grid table (rows g-major) keeping every k-th coupling and mass, k chosen so that at most ``points``
     of each remain (the last ones kept), so a figure of a large grid stays small."""
     g, m = np.unique(frame["g"]), np.unique(frame["m_MeV"])
@@ -232,7 +245,8 @@ def decimated(frame, points=MAP_POINTS):
     return {column: np.asarray(values)[rows] for column, values in frame.items()}
 
 
-def read_edge_tables(paths, analyses):
+def read_edge_tables(paths: Iterable[str | os.PathLike[str]],
+                     analyses: Collection[str]) -> dict[tuple[str, str], dict[str, np.ndarray]]:
     """{(model, analysis): exact-edge table} of the ``analyses`` found in the family edge tables at ``paths``."""
     tables = {}
     for path in paths:
@@ -245,7 +259,8 @@ def read_edge_tables(paths, analyses):
     return tables
 
 
-def external_curves(paths, listed, log):
+def external_curves(paths: Sequence[str | os.PathLike[str]], listed: Iterable[str],
+                    log: logging.Logger) -> list[tuple[str, str, str, np.ndarray, np.ndarray]]:
     """(label, mediator, region kind, m_MeV, g) of the external-bound files among ``paths``; logs the listed ones
     absent. The region kind (lower, upper, closed) says which side of the curve is excluded."""
     curves = []
@@ -263,7 +278,8 @@ def external_curves(paths, listed, log):
 EXTERNAL_SHADES = ["#bdbdbd", "#969696", "#d9d9d9", "#737373"]  # existing bounds: grey regions, outlined
 
 
-def external_region(ax, data, label, kind, m, g, shade, panel, y_scale, top):
+def external_region(ax: Axes, data: FigureData, label: str, kind: str, m: np.ndarray, g: npt.ArrayLike, shade: str,
+                    panel: str, y_scale: float, top: float) -> Patch:
     """An excluded region of another experiment: inside a closed outline, or above (lower edge) or below
     (upper edge) a curve; filled grey and outlined in black, under the projected regions."""
     y = np.asarray(g) * y_scale
@@ -277,7 +293,7 @@ def external_region(ax, data, label, kind, m, g, shade, panel, y_scale, top):
 
 
 def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence], data: FigureData,
-                 log: logging.Logger):
+                 log: logging.Logger) -> Figure:
     """One panel per model with the layers of the description, in order (figs. 5-11): regions and efficiency
     bands from their exact edges (no chi2 grid is read, so a figure's memory does not grow with the grid), core
     lines, external curves."""
@@ -326,7 +342,8 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
     return fig
 
 
-def rate_panel(ax, data, table, targets, mediator, curves, threshold_keV, E_max_keV, unit, source):
+def rate_panel(ax: Axes, data: FigureData, table: pd.DataFrame, targets: Sequence[str], mediator: str,
+               curves: Sequence[Mapping], threshold_keV: float, E_max_keV: float, unit: str, source: str) -> None:
     """dR/dE_r per ton: SM solid, each (g, m) curve in its own line style; threshold marked."""
     for target in targets:
         rows = table[table.target == target]
@@ -349,21 +366,21 @@ def rate_panel(ax, data, table, targets, mediator, curves, threshold_keV, E_max_
     ax.set_ylabel(f"dR/dE_r [{unit}]")
 
 
-def clip_rate_axis(ax, table, E_min_keV, E_max_keV, decades=5):
+def clip_rate_axis(ax: Axes, table: pd.DataFrame, E_min_keV: float, E_max_keV: float, decades: int = 5) -> None:
     """y range: ``decades`` decades below the largest rate shown between E_min and E_max."""
     shown = table[(table.E_r_keV >= E_min_keV) & (table.E_r_keV <= E_max_keV) & (table.rate_per_keV_t > 0)]
     top = shown.rate_per_keV_t.max()
     ax.set_ylim(top * 10.0**-decades, top * 3)
 
 
-def latex_number(value):
+def latex_number(value: float) -> str:
     """1e-05 -> '10^{-5}', 3e-05 -> '3 \\times 10^{-5}'."""
     mantissa, exponent = f"{value:.0e}".split("e")
     power = f"10^{{{int(exponent)}}}"
     return power if mantissa == "1" else f"{mantissa} \\times {power}"
 
 
-def rate_figure(description: Mapping, params: Mapping, rate_paths: Sequence, data: FigureData):
+def rate_figure(description: Mapping, params: Mapping, rate_paths: Sequence, data: FigureData) -> Figure:
     """Rows: the description's sources; columns: the mediators; curves per target of figures.rate_targets."""
     fig, axes = panels(len(params["mediators"]), len(rate_paths))
     for row, path in enumerate(rate_paths):
@@ -382,7 +399,7 @@ def rate_figure(description: Mapping, params: Mapping, rate_paths: Sequence, dat
 REGIMES = ["2 m_T E_r ≫ m²", "2 m_T E_r ∼ m²", "2 m_T E_r ≪ m²"]
 
 
-def regime_figure(description: Mapping, params: Mapping, rate_path, data: FigureData):
+def regime_figure(description: Mapping, params: Mapping, rate_path: str | os.PathLike[str], data: FigureData) -> Figure:
     """Fig. 12: the rate in the three mass regimes of the propagator, with the SM normalisation band."""
     table, meta = io.read_parquet(rate_path)
     rows = table[table.target == params["target"]]
@@ -416,7 +433,7 @@ TAU_STYLES = ["--", "-", ":", "-."]  # the paper: 10 s dashed, 100 s solid
 COOLING = {"nue": ("w", "-", "ν_e"), "nux": ("0.6", (0, (4, 2)), "ν_x")}  # the paper: nu_e white, nu_x grey
 
 
-def core_figure(description: Mapping, params: Mapping, core_paths: Sequence, data: FigureData):
+def core_figure(description: Mapping, params: Mapping, core_paths: Sequence, data: FigureData) -> Figure:
     """Fig. 1: log10 of the diffusion time tau (eq. 13) with tau = 10 s dashed and 100 s solid, and on the
     scalar panel the N = 1 cooling lines (eq. 14) of nu_e (white) and nu_x (grey, dashed on top so that both
     show where they coincide)."""
@@ -460,7 +477,7 @@ SCAN_COLOURS = ["blue", "orange", "green", "purple", "red", "teal", "brown", "gr
 SCAN_LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1))]
 
 
-def scan_figure(table, scan: Mapping):
+def scan_figure(table: pd.DataFrame, scan: Mapping) -> Figure:
     """g_min relative to the base configuration against the scanned value: one panel per mediator, a colour
     per analysis and a line style per report mass (rows of results/tables/scans/{scan}.csv)."""
     models = list(dict.fromkeys(table["model"]))
@@ -489,7 +506,7 @@ def scan_figure(table, scan: Mapping):
     return fig
 
 
-def save(fig, pdf_path, png_path):
+def save(fig: Figure, pdf_path: str | os.PathLike[str], png_path: str | os.PathLike[str]) -> None:
     """Write the figure as vector PDF and 200 dpi PNG, without time stamps (reproducible files)."""
     fig.savefig(pdf_path, metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None})
     fig.set_layout_engine("none")
@@ -497,7 +514,8 @@ def save(fig, pdf_path, png_path):
     plt.close(fig)
 
 
-def draw(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence], log: logging.Logger):
+def draw(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence],
+         log: logging.Logger) -> tuple[Figure, FigureData]:
     """The figure of a description from its input tables: (matplotlib figure, FigureData)."""
     data = FigureData()
     kind = description["kind"]

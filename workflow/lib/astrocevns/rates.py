@@ -15,15 +15,23 @@ over its flavour groups of kernel x charge polynomial, still N_i = a_i + b_i(m) 
 sums of m-only moments for whole arrays of (g, m). A flavour-blind model uses the whole flux alone.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from . import constants as c
 from . import cross_sections as xs
 from .detectors import Detector
 from .fluxes import PiecewiseLinearFluence
 from .models import ALL_FLAVOURS, Model, as_model
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MEDIATORS = ("vector", "scalar")
 
@@ -45,7 +53,7 @@ class RecoilBins:
     weights_keV: np.ndarray
 
 
-def bin_edges(threshold_keV, width_keV, max_keV, end_point_keV):
+def bin_edges(threshold_keV: float, width_keV: float, max_keV: float, end_point_keV: float) -> np.ndarray:
     """Edges of ``width_keV`` bins from the threshold up to ``max_keV``, dropping bins above the end point.
 
     The paper: 1 keV threshold, 2 keV bins. The bin holding ``end_point_keV`` (the largest recoil
@@ -56,7 +64,7 @@ def bin_edges(threshold_keV, width_keV, max_keV, end_point_keV):
     return edges[: np.searchsorted(edges, end_point_keV, side="left") + 1]
 
 
-def recoil_bins(edges_keV, end_point_keV, nodes_per_bin=16):
+def recoil_bins(edges_keV: npt.ArrayLike, end_point_keV: float, nodes_per_bin: int = 16) -> RecoilBins:
     """Gauss-Legendre nodes inside each bin, integrating only up to the end point.
 
     A bin cut by ``end_point_keV`` is integrated up to it (where the integrand vanishes); a bin
@@ -106,7 +114,7 @@ class RecoilKernel:
     neutron_number: np.ndarray
     weak_charge: np.ndarray
 
-    def sm_counts(self):
+    def sm_counts(self) -> np.ndarray:
         """SM counts per bin of the whole flux, shape (n_bins,)."""
         return np.sum(self.bins.weights_keV * self.sm_rate_per_keV[self.groups.index(ALL_FLAVOURS)], axis=-1)
 
@@ -127,7 +135,8 @@ class RecoilKernel:
         charges = np.array(list(neutrino_charges.values()), dtype=float) ** power
         return np.tensordot(charges, rates[index], axes=1)
 
-    def group_polynomial(self, model: Model, neutrino_charges: dict, mediator_mass_MeV):
+    def group_polynomial(self, model: Model, neutrino_charges: dict,
+                         mediator_mass_MeV: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(a, b, c) of N_i = a_i + b_i g^2 + c_i g^4 for ``model``'s nuclear charges, summed over the flavour
         groups of ``neutrino_charges`` ({group: q_alpha}) each with its own charge.
 
@@ -152,7 +161,8 @@ class RecoilKernel:
         )
         return sm, np.zeros_like(P2), P2
 
-    def coupling_polynomial(self, model, mediator_mass_MeV):
+    def coupling_polynomial(self, model: Model | str,
+                            mediator_mass_MeV: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Coefficients (a, b, c) of N_i(g, m) = a_i + b_i(m) g^2 + c_i(m) g^4, exact, g the model's coupling.
 
         ``model``: a :class:`models.Model`, or 'vector' / 'scalar' for the paper's universal models.
@@ -161,7 +171,7 @@ class RecoilKernel:
         model = as_model(model)
         return self.group_polynomial(model, model.flavour_group_charges(), mediator_mass_MeV)
 
-    def counts(self, model, coupling, mediator_mass_MeV):
+    def counts(self, model: Model | str, coupling: npt.ArrayLike, mediator_mass_MeV: npt.ArrayLike) -> np.ndarray:
         """Binned counts N_i(g, m) with the SM, shape broadcast(g, m).shape + (n_bins,).
 
         ``coupling`` and ``mediator_mass_MeV`` broadcast against each other (pass g[:, None] and
@@ -170,13 +180,13 @@ class RecoilKernel:
         return counts_from_polynomial(self.coupling_polynomial(model, mediator_mass_MeV), coupling)
 
 
-def vector_strength_MeV2(vector_charge, weak_charge):
+def vector_strength_MeV2(vector_charge: npt.ArrayLike, weak_charge: npt.ArrayLike) -> np.ndarray:
     """sqrt(2) Q_V / (G_F Q_w) [MeV^2]: the Z' amplitude per unit g^2 q_alpha relative to the SM one (eq. 6);
     for Q_V = 3 A it is :func:`cross_sections.vector_strength_MeV2`."""
     return np.sqrt(2.0) * vector_charge / (c.G_F_PER_MEV2 * weak_charge)
 
 
-def counts_from_polynomial(coefficients, coupling):
+def counts_from_polynomial(coefficients: Sequence[np.ndarray], coupling: npt.ArrayLike) -> np.ndarray:
     """N_i = a_i + b_i g^2 + c_i g^4 from :meth:`RecoilKernel.coupling_polynomial` coefficients."""
     a, b, c = coefficients
     g2 = (np.asarray(coupling, dtype=float) ** 2)[..., None]
@@ -216,7 +226,9 @@ def _kernel_on(bins, groups, detector):
     )
 
 
-def recoil_kernel(fluence, detector, width_keV, max_keV, nodes_per_bin=16):
+def recoil_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence],
+                  detector: Detector | Sequence[Detector],
+                  width_keV: float, max_keV: float, nodes_per_bin: int = 16) -> RecoilKernel:
     """Tabulate the separable pieces of eq. 11 for ``fluence`` on ``detector``.
 
     ``fluence`` is a PiecewiseLinearFluence (the whole flux), or {flavour group: PiecewiseLinearFluence}
@@ -237,7 +249,7 @@ def recoil_kernel(fluence, detector, width_keV, max_keV, nodes_per_bin=16):
     if len(kernels) == 1:
         return kernels[0]
 
-    def side_by_side(arrays):
+    def side_by_side(arrays: Iterable[np.ndarray]) -> np.ndarray:
         return np.concatenate(list(arrays), axis=-1)
 
     return RecoilKernel(
@@ -249,7 +261,8 @@ def recoil_kernel(fluence, detector, width_keV, max_keV, nodes_per_bin=16):
     )
 
 
-def differential_rate_kernel(fluence, detector, E_r_keV):
+def differential_rate_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence], detector: Detector,
+                             E_r_keV: npt.ArrayLike) -> RecoilKernel:
     """A kernel whose 'counts' are the differential rate dR/dE_r [1/keV] at the recoil energies E_r_keV.
 
     Each energy is a zero-width 'bin' with one node of unit weight, so ``counts(model, g, m)``
@@ -260,7 +273,7 @@ def differential_rate_kernel(fluence, detector, E_r_keV):
     return _kernel_on(bins, _flavour_groups(fluence), detector)
 
 
-def kernel_frame(kernel):
+def kernel_frame(kernel: RecoilKernel) -> dict[str, np.ndarray]:
     """The kernel as a table {column: array}, one row per quadrature node (for Parquet); the columns of a
     flavour group are named ``sm_rate_<group>_per_keV`` and ``scalar_rate_<group>_MeV4_per_keV``."""
     bins = kernel.bins
@@ -281,13 +294,13 @@ def kernel_frame(kernel):
     }
 
 
-def kernel_from_frame(frame):
+def kernel_from_frame(frame: Mapping[str, npt.ArrayLike] | pd.DataFrame) -> RecoilKernel:
     """Inverse of :func:`kernel_frame` (from a mapping of column name to array, or a DataFrame)."""
     bins = np.asarray(frame["bin"])
     n_bins = int(bins.max()) + 1 if bins.size else 0
     shape = (n_bins, bins.size // max(n_bins, 1))
 
-    def column(name):
+    def column(name: str) -> np.ndarray:
         return np.asarray(frame[name], dtype=float).reshape(shape)
 
     prefix, suffix = GROUP_COLUMNS["sm_rate_per_keV"].split("{}")
@@ -306,7 +319,8 @@ def kernel_from_frame(frame):
     )
 
 
-def spectrum_frame(kernel, model, masses_MeV, on_grid):
+def spectrum_frame(kernel: RecoilKernel, model: Model | str, masses_MeV: npt.ArrayLike,
+                   on_grid: npt.ArrayLike) -> dict[str, np.ndarray]:
     """Binned spectra of ``model`` (a Model, or 'vector' / 'scalar') for all its couplings at the given masses,
     as the exact polynomial in g^2.
 
@@ -330,7 +344,8 @@ def spectrum_frame(kernel, model, masses_MeV, on_grid):
     }
 
 
-def polynomial_from_frame(frame, on_grid):
+def polynomial_from_frame(frame: Mapping[str, npt.ArrayLike],
+                          on_grid: bool) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(masses, (a, b, c)) of the rows of a :func:`spectrum_frame` table with ``on_grid`` as given.
 
     The coefficient arrays have shape (n_masses, n_bins); see :func:`counts_from_polynomial`.

@@ -14,9 +14,13 @@ adiabatic MSW-LMA survival probability (:mod:`astrocevns.oscillations`). The fla
 pion-decay-at-rest beam are fixed by the decays.
 """
 
+from __future__ import annotations
+
 import logging
+from collections.abc import Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from . import constants as c
 from . import fluxes, io, oscillations
@@ -31,16 +35,16 @@ PION_DECAY_FLAVOURS = {"numu": {"mu": 1.0}, "nue": {"e": 1.0}, "numubar": {"mu":
 """Flavours of the three pi-DAR components (no oscillation over a few tens of metres)."""
 
 
-def fluence_column(component):
+def fluence_column(component: str) -> str:
     return f"fluence_{component}_per_cm2_MeV"
 
 
-def flavour_column(flavour):
+def flavour_column(flavour: str) -> str:
     """Column of the fluence of one flavour (neutrinos and antineutrinos) at the detector."""
     return fluence_column(f"flavour_{flavour}")
 
 
-def supernova_components(spec):
+def supernova_components(spec: Mapping) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Fluence of each species (times its multiplicity) on the configured energy grid (eq. 17)."""
     grid = spec["energy_grid_MeV"]
     E = np.linspace(grid["min"], grid["max"], grid["n"])
@@ -60,7 +64,7 @@ def supernova_components(spec):
     return E, components
 
 
-def steady_components(spec):
+def steady_components(spec: Mapping) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Fluence of each steady component over ``exposure_yr``, on the union of the tables' grids."""
     tables = []
     for component, entry in spec["components"].items():
@@ -79,7 +83,7 @@ MICHEL_POINTS = 2001
 are within 1e-6 of the exact normalisation (tests/test_fluxes.py)."""
 
 
-def pion_decay_at_rest_components(spec):
+def pion_decay_at_rest_components(spec: Mapping) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Prompt nu_mu, delayed nu_e and anti-nu_mu of a stopped-pion source at the detector (analytic)."""
     E = fluxes.pion_decay_at_rest_grid(MICHEL_POINTS)
     components = fluxes.pion_decay_at_rest_fluence(
@@ -93,7 +97,8 @@ BUILDERS = {"supernova": supernova_components, "steady": steady_components,
             "pion_decay_at_rest": pion_decay_at_rest_components}
 
 
-def component_flavours(spec, E_MeV, oscillation_spec=None):
+def component_flavours(spec: Mapping, E_MeV: npt.ArrayLike,
+                       oscillation_spec: Mapping | None = None) -> dict[str, Mapping[str, float | np.ndarray]]:
     """{component: {flavour: fraction}} of a source entry; a fraction is a number or, for solar MSW, an array on E_MeV.
 
     ``oscillation_spec`` is the config's ``oscillations`` section, needed only by ``solar_msw`` components.
@@ -113,7 +118,7 @@ def component_flavours(spec, E_MeV, oscillation_spec=None):
     return shares
 
 
-def source_table(spec, oscillation_spec=None):
+def source_table(spec: Mapping, oscillation_spec: Mapping | None = None) -> dict[str, np.ndarray]:
     """The fluence table {column: array} of a source config entry (see module docstring)."""
     E, components = BUILDERS[spec["kind"]](spec)
     table = {"E_nu_MeV": E, **{fluence_column(component): f for component, f in components.items()}}
@@ -136,11 +141,11 @@ def _fluence(frame, column):
     return fluxes.PiecewiseLinearFluence(E[positive], values[positive])
 
 
-def total_fluence(frame):
+def total_fluence(frame: Mapping[str, npt.ArrayLike]) -> fluxes.PiecewiseLinearFluence:
     """The flavour-blind total of a source table as a :class:`fluxes.PiecewiseLinearFluence`."""
     return _fluence(frame, TOTAL_COLUMN)
 
 
-def flavour_fluences(frame):
+def flavour_fluences(frame: Mapping[str, npt.ArrayLike]) -> dict[str, fluxes.PiecewiseLinearFluence]:
     """{flavour group: PiecewiseLinearFluence}: the total under :data:`models.ALL_FLAVOURS`, and each flavour."""
     return {ALL_FLAVOURS: total_fluence(frame), **{f: _fluence(frame, flavour_column(f)) for f in FLAVOURS}}

@@ -24,13 +24,17 @@ computed to a few units of rounding, so chi2 is accurate to about 1e-14 (B + chi
 for every prediction the minimiser can meet (``tests/test_precision.py`` checks it against mpmath).
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Sequence
 from statistics import NormalDist
 
 import numpy as np
+import numpy.typing as npt
 
 
-def delta_chi2(cl, dof):
+def delta_chi2(cl: float, dof: int) -> float:
     """Threshold on chi2 for confidence level ``cl`` with ``dof`` degrees of freedom (4.61 at 90 %, 2 dof).
 
     Closed forms for the common cases, so that the statistics jobs need not load SciPy:
@@ -45,7 +49,7 @@ def delta_chi2(cl, dof):
     return float(chdtri(dof, 1.0 - cl))
 
 
-def poisson_chi2_terms(counts, sm_counts):
+def poisson_chi2_terms(counts: npt.ArrayLike, sm_counts: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A = sum N, B = sum N^SM, C = sum N^SM ln(N^SM / N) over the last axis (bins).
 
     Bins with N^SM = 0 contribute only through A; a bin with N^SM > 0 and N = 0 makes C infinite.
@@ -57,7 +61,7 @@ def poisson_chi2_terms(counts, sm_counts):
     return counts.sum(axis=-1), sm.sum(axis=-1), log_ratio.sum(axis=-1)
 
 
-def poisson_shape_terms(counts, sm_counts):
+def poisson_shape_terms(counts: npt.ArrayLike, sm_counts: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A = sum N, B = sum N^SM and the shape term D = sum N^SM ln[(N^SM / B) / (N / A)] >= 0 over the last axis.
 
     D is summed bin by bin from the prediction rescaled to the SM total, N_i B / A, so that it keeps its
@@ -108,7 +112,7 @@ def _chi2(ratio, pull, A, B, D, sigma):
     return poisson + (pull / sigma) ** 2
 
 
-def chi2_at_pull(pull, A, B, C, sigma):
+def chi2_at_pull(pull: npt.ArrayLike, A: npt.ArrayLike, B: npt.ArrayLike, C: npt.ArrayLike, sigma: float) -> np.ndarray:
     """chi2(x) of the module docstring for given pull x and the sums A, B, C of :func:`poisson_chi2_terms`.
 
     Exact up to the rounding of x itself (1 + x is exact for x near -1) and of C + B ln(A / B), which
@@ -123,7 +127,7 @@ def chi2_at_pull(pull, A, B, C, sigma):
     return _chi2(ratio, x, A, B, D, sigma)
 
 
-def best_pull(A, B, sigma):
+def best_pull(A: npt.ArrayLike, B: npt.ArrayLike, sigma: float) -> np.ndarray:
     """The minimising x > -1 of chi2(x): the larger root of x^2/s^2 + (A + 1/s^2) x + (A - B) = 0.
 
     Written as x = 2 (B - A) / (b + sqrt((A - 1/s^2)^2 + 4 B / s^2)), b = A + 1/s^2, which is free of
@@ -136,7 +140,7 @@ def best_pull(A, B, sigma):
     return np.maximum(2.0 * (B - A) / (A + 1.0 / sigma**2 + root), -1.0)
 
 
-def fitted_ratio(A, B, sigma):
+def fitted_ratio(A: npt.ArrayLike, B: npt.ArrayLike, sigma: float) -> np.ndarray:
     """t = (1 + x) A / B at the minimising pull x: the fitted total over the SM total, to full precision.
 
     1 + x = u solves u^2 + beta u - B s^2 = 0 with beta = A s^2 - 1, so
@@ -151,7 +155,8 @@ def fitted_ratio(A, B, sigma):
         return np.where(beta >= 0.0, 2.0 * A * sigma**2 / (beta + h), A * (h - beta) / (2.0 * B))
 
 
-def profiled_poisson_chi2(A, B, D, sigma):
+def profiled_poisson_chi2(A: npt.ArrayLike, B: npt.ArrayLike, D: npt.ArrayLike,
+                          sigma: float) -> tuple[np.ndarray, np.ndarray]:
     """chi2 minimised over the pull, from the sums A, B and the shape term D of :func:`poisson_shape_terms`.
 
     Returns
@@ -163,7 +168,8 @@ def profiled_poisson_chi2(A, B, D, sigma):
     return _chi2(fitted_ratio(A, B, sigma), pull, A, B, D, sigma), pull
 
 
-def profiled_chi2(counts_by_detector, sm_by_detector, sigma):
+def profiled_chi2(counts_by_detector: Sequence[npt.ArrayLike], sm_by_detector: Sequence[npt.ArrayLike],
+                  sigma: float) -> tuple[np.ndarray, np.ndarray]:
     """chi2 minimised over one pull x shared by several detectors (eqs. 21-24).
 
     The shape term of the union of the detectors' bins is the sum of each detector's own plus that of
@@ -194,7 +200,8 @@ def profiled_chi2(counts_by_detector, sm_by_detector, sigma):
     return profiled_poisson_chi2(A, B, D, sigma)
 
 
-def counting_chi2(counts, observed, observed_uncertainty, sigma):
+def counting_chi2(counts: npt.ArrayLike, observed: float, observed_uncertainty: float,
+                  sigma: float) -> tuple[np.ndarray, np.ndarray]:
     """chi2 of one counted number of events with a Gaussian pull on the prediction's normalisation.
 
     chi2(a) = (N_obs - (1 + a) N)^2 / s^2 + (a / sigma)^2, minimised over a in closed form:
@@ -210,7 +217,7 @@ def counting_chi2(counts, observed, observed_uncertainty, sigma):
     return (observed - N) ** 2 / variance, sigma**2 * N * (observed - N) / variance
 
 
-def ceiling_statistic(counts, max_events, threshold):
+def ceiling_statistic(counts: npt.ArrayLike, max_events: float, threshold: float) -> np.ndarray:
     """threshold x N / N_max: crosses ``threshold`` exactly where N exceeds the ceiling N_max.
 
     The XENON1T bound of the paper (sec. VII B) excludes (g, m) where the predicted number of

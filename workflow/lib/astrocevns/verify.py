@@ -5,9 +5,12 @@ figure for truncation, and the final outputs for presence; list the bad files wi
 ``python -m astrocevns.verify [results]``.
 """
 
+from __future__ import annotations
+
 import csv
 import io as text_io
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from . import io
@@ -41,7 +44,7 @@ def _figure_problem(path):
     return None
 
 
-def file_problem(path):
+def file_problem(path: str | Path) -> str | None:
     """What is wrong with one output file (None if nothing): Parquet checksums, CSV rows, figure ends."""
     path = Path(path)
     if not path.is_file():
@@ -59,7 +62,8 @@ def file_problem(path):
     return _figure_problem(path)
 
 
-def verify_results(directory="results", expected=()):
+def verify_results(directory: str | Path = "results",
+                   expected: Iterable[str | Path] = ()) -> tuple[int, dict[str, str]]:
     """Check every Parquet, CSV, PNG and PDF file under ``directory`` and that each of ``expected`` exists.
 
     Returns
@@ -75,7 +79,7 @@ def verify_results(directory="results", expected=()):
     return len(paths), problems
 
 
-def report(checked, problems):
+def report(checked: int, problems: Mapping[str, str]) -> str:
     """A human-readable summary of :func:`verify_results`, one line per bad file with how to regenerate it."""
     if not problems:
         return f"{checked} files checked: all sound"
@@ -85,7 +89,7 @@ def report(checked, problems):
     return "\n".join(lines)
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``python -m astrocevns.verify [directory]``; exit status 1 if any file is bad."""
     arguments = sys.argv[1:] if argv is None else argv
     checked, problems = verify_results(arguments[0] if arguments else "results")

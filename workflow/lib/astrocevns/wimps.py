@@ -12,14 +12,22 @@ distribution to k^2 = 0.987 (for v_esc/v0 = 544/220) instead of 1; XENON1T compu
 with it, so its rate is used as it is (tests/test_existing_bounds.py quantifies the difference).
 """
 
+from __future__ import annotations
+
 import warnings
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from . import constants as c
 
+if TYPE_CHECKING:
+    import wimprates as wr
 
-def standard_halo(halo):
+
+def standard_halo(halo: Mapping[str, float]) -> wr.StandardHaloModel:
     """A wimprates StandardHaloModel from {rho_GeV_per_cm3, v0_km_per_s, v_esc_km_per_s}."""
     import numericalunits as nu
     import wimprates as wr
@@ -28,7 +36,8 @@ def standard_halo(halo):
                                 rho_dm=halo["rho_GeV_per_cm3"] * nu.GeV / nu.c0**2 / nu.cm**3)
 
 
-def wimp_rate_per_t_yr_keV(E_r_keV, mass_GeV, cross_section_cm2, halo):
+def wimp_rate_per_t_yr_keV(E_r_keV: npt.ArrayLike, mass_GeV: float, cross_section_cm2: float,
+                           halo: Mapping[str, float]) -> np.ndarray:
     """Spin-independent WIMP rate on xenon [events / (t yr keV)] from wimprates' rate_wimp_std.
 
     numericalunits draws random unit values at import (its self-check of dimensions); fixing them to
@@ -46,14 +55,15 @@ def wimp_rate_per_t_yr_keV(E_r_keV, mass_GeV, cross_section_cm2, halo):
     return np.asarray(rate, dtype=float)
 
 
-def max_recoil_keV(mass_GeV, halo, nucleus_mass_GeV):
+def max_recoil_keV(mass_GeV: float, halo: Mapping[str, float], nucleus_mass_GeV: float) -> float:
     """Largest recoil a halo WIMP can give: 2 mu^2 v_max^2 / m_N, v_max = v_esc + v_earth (v_earth <= 1.1 v0)."""
     mu = mass_GeV * nucleus_mass_GeV / (mass_GeV + nucleus_mass_GeV)
     beta_max = (halo["v_esc_km_per_s"] + 1.1 * halo["v0_km_per_s"]) / c.SPEED_OF_LIGHT_KM_PER_S
     return 2.0 * mu**2 * beta_max**2 / nucleus_mass_GeV * 1e6
 
 
-def wimp_event_count(mass_GeV, cross_section_cm2, halo, exposure_t_yr, threshold_keV, efficiency, nodes=96):
+def wimp_event_count(mass_GeV: float, cross_section_cm2: float, halo: Mapping[str, float], exposure_t_yr: float,
+                     threshold_keV: float, efficiency: Callable[[np.ndarray], np.ndarray], nodes: int = 96) -> float:
     """Expected WIMP events above ``threshold_keV`` with ``efficiency`` (an Efficiency), Gauss-Legendre in E_r.
 
     The integrand vanishes at the kinematic end point; 96 nodes agree with 384 within 1e-4
@@ -70,7 +80,7 @@ def wimp_event_count(mass_GeV, cross_section_cm2, halo, exposure_t_yr, threshold
     return float(exposure_t_yr * half * np.sum(w * efficiency(E) * rate))
 
 
-def event_ceiling(statistic, detector, efficiency):
+def event_ceiling(statistic: Mapping, detector: Mapping, efficiency: Callable[[np.ndarray], np.ndarray]) -> float:
     """N_max of an ``event_ceiling`` statistic (config) for a detector entry and its Efficiency."""
     return wimp_event_count(statistic["wimp_mass_GeV"], statistic["wimp_cross_section_cm2"], statistic["halo"],
                             statistic["exposure_t_yr"], detector["threshold_keV"], efficiency)
