@@ -29,12 +29,12 @@ def test_optional_layer_of_an_unconfigured_analysis_is_skipped_not_an_error():
     without = {name: a for name, a in ANALYSES.items() if not name.startswith("xenon1t/")}
     figures.check_figures(DESCRIPTIONS, CONFIG, without)
     assert "xenon1t/xenon1t" not in figures.required_analyses(DESCRIPTIONS["fig7"], without)
-    assert figures.skipped_layers(DESCRIPTIONS["fig7"], without) == ["XENON1T 2018 (1 t yr)"]
+    assert figures.skipped_layers(DESCRIPTIONS["fig7"], without) == ["XENON1T 2018 (1 t yr)", "XENONnT 2024 (data)"]
 
 
 def test_missing_analysis_of_a_required_layer_names_figure_and_layer():
     without = {name: a for name, a in ANALYSES.items() if name != "solar/darwin"}
-    with pytest.raises(ConfigError, match=r"figure fig7 .*layer 8 \('solar \(⁸B \+ hep\): DARWIN'\).*'solar/darwin'"):
+    with pytest.raises(ConfigError, match=r"figure fig7 .*layer 9 \('solar \(⁸B \+ hep\): DARWIN'\).*'solar/darwin'"):
         figures.check_figures(DESCRIPTIONS, CONFIG, without)
 
 

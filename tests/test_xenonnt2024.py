@@ -10,7 +10,7 @@ import h5py
 import numpy as np
 import pytest
 import yaml
-from conftest import copy_workflow, run_snakemake
+from helpers import ROOT, TEST_CONFIG, copy_workflow, load_config, run_snakemake
 from scipy.optimize import minimize
 
 from astrocevns import config as cfg
@@ -20,10 +20,9 @@ from astrocevns.xenonnt2024.model import ReleaseModel
 from astrocevns.xenonnt2024.release import read_release, verify_checksums
 from astrocevns.xenonnt2024.response import build_response, multilinear, recoil_nodes, shifted_yield
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+CONFIG = load_config()
 SETTINGS = CONFIG["xenonnt_2024"]
-SUBSET = ROOT / SETTINGS["data"]
+SUBSET = Path(SETTINGS["data"]) if Path(SETTINGS["data"]).is_absolute() else ROOT / SETTINGS["data"]
 RUNS = ("sr0", "sr1")
 AXES = ("cs2", "s2_shadow_s2_time_shadow", "s1_bdt_score", "s2_bdt_score")
 ASYMPTOTIC_90 = statistics.delta_chi2(0.9, 1)  # the release's threshold: chi^2 with one degree of freedom, 2.71
@@ -47,7 +46,7 @@ def model(release):
 @pytest.fixture(scope="module")
 def solar_kernel(response):
     """The workflow's solar CEvNS (8B + hep) on xenon at the response nodes, per tonne-year."""
-    fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"]))
+    fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"]))
     xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
     return recast.cevns_kernel(fluence, xenon, response.nodes_keV)
 
@@ -206,7 +205,7 @@ def test_response_quadrature_accuracy(release, solar_kernel, response):
     3e-4 (measured 1.3e-4)."""
     fine = build_response(release, 64)
     xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
-    fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"]))
+    fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"]))
     fine_kernel = recast.cevns_kernel(fluence, xenon, fine.nodes_keV)
     light = np.array([0.01])
     for coarse, precise, tolerance in (
@@ -249,7 +248,7 @@ def test_sm_8b_normalisation_is_the_flux_ratio(release, model, response):
     """The release normalises 8B to the B16-GS98 flux, 5.46e6 cm^-2 s^-1 (Vinyoles et al. 2017); the workflow
     to the mean of GS98 and AGSS09met, 4.98e6: the 8B rates on xenon differ by that ratio, 0.912, and
     nothing else (same cross section and form factor), to 0.2 %."""
-    table = sources.source_table(CONFIG["sources"]["solar"])
+    table = sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"])
     positive = table["E_nu_MeV"] > 0
     only_8b = fluxes.PiecewiseLinearFluence(table["E_nu_MeV"][positive],
                                             table[sources.fluence_column("8B")][positive])
@@ -418,22 +417,26 @@ def test_wimprates_spectrum_is_the_release_one(release_dir):
 @pytest.mark.workflow
 def test_rule_writes_tables_like_the_other_analyses(tmp_path):
     directory = copy_workflow(tmp_path / "workflow")
-    targets = [f"results/bounds/{m}/xenonnt_2024.parquet" for m in ("vector", "scalar")]
-    result = run_snakemake(directory, *targets, "results/bounds/vector/xenon1t/xenon1t.parquet", "--cores", "2",
-                           "--configfile", "config/test.yaml")
+    models = ("universal_vector", "universal_scalar")
+    targets = [f"results/bounds/{m}/xenonnt_2024/xenonnt_2024.parquet" for m in models]
+    result = run_snakemake(directory, *targets, "results/bounds/universal_vector/xenon1t/xenon1t.parquet",
+                           "--cores", "2", *TEST_CONFIG)
     assert result.returncode == 0, result.stderr[-3000:]
-    reference, _ = io.read_parquet(directory / "results/bounds/vector/xenon1t/xenon1t.parquet")
+    reference, _ = io.read_parquet(directory / "results/bounds/universal_vector/xenon1t/xenon1t.parquet")
     test_config = yaml.safe_load((directory / "config/test.yaml").read_text())
-    for mediator in ("vector", "scalar"):
-        table, meta = io.read_parquet(directory / f"results/bounds/{mediator}/xenonnt_2024.parquet")
-        assert list(table.columns) == list(reference.columns) == ["analysis", "mediator", "m_MeV", "g_min"]
-        assert set(table.analysis) == {"xenonnt_2024/xenonnt_2024"} and set(table.mediator) == {mediator}
+    for model in models:
+        table, meta = io.read_parquet(directory / f"results/bounds/{model}/xenonnt_2024/xenonnt_2024.parquet")
+        assert list(table.columns) == list(reference.columns)
+        assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min"]
+        assert set(table.analysis) == {"xenonnt_2024/xenonnt_2024"} and set(table.model) == {model}
         assert list(table.m_MeV) == CONFIG["report_masses_MeV"] and table.g_min.notna().all()
-        grid, grid_meta = io.read_parquet(directory / f"results/chi2/{mediator}/xenonnt_2024.parquet")
+        grid, grid_meta = io.read_parquet(directory / f"results/chi2/{model}/xenonnt_2024/xenonnt_2024.parquet")
         assert {"g", "m_MeV", "chi2"} <= set(grid.columns)
         assert len(grid) == test_config["grid"]["g"]["n"] * test_config["grid"]["m_MeV"]["n"]
         assert float(grid_meta["delta_chi2"]) == pytest.approx(statistics.delta_chi2(0.9, 2))
         assert 0.0 <= grid.chi2.min() < 1.0
+        edges, _ = io.read_parquet(directory / f"results/edges/{model}/xenonnt_2024/xenonnt_2024.parquet")
+        assert set(edges.edge) <= {"lower", "upper"} and len(edges)
 
 
 @pytest.mark.workflow
@@ -442,7 +445,7 @@ def test_a_corrupted_template_file_stops_the_run(workflow_copy):
     data = bytearray(path.read_bytes())
     data[100_000] ^= 0x01
     path.write_bytes(bytes(data))
-    result = run_snakemake(workflow_copy, "-n", "--configfile", "config/test.yaml")
+    result = run_snakemake(workflow_copy, "-n", *TEST_CONFIG)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "config key xenonnt_2024.data" in output and "templates.h5: SHA-256 differs" in output
