@@ -462,7 +462,7 @@ def bounds_tables(wildcards):
         f"{chi2_root(setup, family, model)}/bounds/{model}/{family}.parquet"
         for family in setup.families
         for model in setup.models + setup.extra_models[family]
-    ] + (data if not setup.name else [])
+    ] + (data if data_analyses_shared(setup) else [])
 
 
 def core_profile(wildcards):
@@ -679,6 +679,23 @@ def ledger_params(wildcards):
 
 
 # ---- the XENONnT 2024 data recast (rules/xenonnt.smk) ----
+
+
+def data_identity(setup):
+    """What the data analyses (the XENONnT 2024 recast) of a configuration depend on."""
+    cfg = setup.config
+    if not XENONNT_2024:
+        return None
+    keys = {"cl": cfg["statistics"]["cl"], "dof": cfg["statistics"]["dof"]}
+    return variants.identity([cfg.get("xenonnt_2024"), cfg["targets"]["Xe"], cfg["form_factor"], cfg["grid"],
+                              cfg["bounds"], cfg["report_masses_MeV"], keys, flux_spec(cfg, XENONNT_2024["source"]),
+                              [cfg["models"][model] for model in SPECTRA_MODELS]])
+
+
+def data_analyses_shared(setup):
+    """Whether a configuration's data analyses are the base's: they run for the base configuration only, and a
+    variant that does not change what they depend on lists the base's bounds in its bounds.csv."""
+    return not setup.name or data_identity(setup) == data_identity(BASE_SETUP)
 
 
 def xenonnt_2024_inputs(wildcards):
