@@ -170,3 +170,15 @@ def test_bad_input_file(case, workflow_copy):
 
 def test_at_least_twenty_distinct_cases():
     assert len(CONFIG_CASES) + len(FILE_CASES) >= 20
+
+
+@pytest.mark.workflow
+def test_one_mediator_plans_every_figure_that_can_be_drawn(workflow_copy):
+    """A config the schema accepts must not crash late: with the vector model alone, the figures whose panels
+    are all scalar are left out (with a warning) and the rest is planned."""
+    (workflow_copy / "vector.yaml").write_text("mediators: [universal_vector]\n")
+    result = run_snakemake(workflow_copy, "-n", "--cores", "1", "--configfile", "config/config.yaml", "vector.yaml")
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    assert "fig10 is not built" in log
+    assert "results/figures/fig8.png" in log and "results/figures/fig10.png" not in log
