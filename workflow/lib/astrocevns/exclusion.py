@@ -142,13 +142,23 @@ def evaluate_on_grid(statistic: Statistic, spectra: Mapping[str, SourceSpectra],
     return tuple(np.concatenate(part) for part in zip(*parts, strict=True))
 
 
-def best_fit_reference(statistic: Statistic, spectra: Mapping[str, SourceSpectra], chi2_grid: np.ndarray) -> float:
+def best_fit_reference(statistic: Statistic, spectra: Mapping[str, SourceSpectra], chi2_grid: np.ndarray,
+                       g: np.ndarray | None = None) -> float:
     """The statistic of the best fit that a counting analysis measures delta chi2 from (0 otherwise).
 
-    The best fit is the lower of the SM (g = 0, the same at every mass) and the grid's minimum.
+    The counting chi2 (N_obs - N)^2 / (s^2 + sigma^2 N^2) is smallest, zero, where the prediction N equals
+    the observed count. N(g) is continuous in g at each mass, so where the predictions on the grid's
+    couplings ``g`` straddle N_obs at some mass, a coupling in between predicts N_obs exactly and the best
+    fit is 0, whatever the grid's spacing. Otherwise it is the lower of the SM (g = 0) and the grid's minimum.
     """
     if statistic.kind != "counting":
         return 0.0
+    if g is not None:
+        source = next(iter(statistic.sigma_by_source))
+        counts = spectra[source].total_counts(np.asarray(g, dtype=float)[:, None])
+        observed = statistic.observed_events
+        if np.any((counts.min(axis=0) <= observed) & (counts.max(axis=0) >= observed)):
+            return 0.0
     return float(min(evaluate(statistic, spectra, 0.0)[0].min(), chi2_grid.min()))
 
 
@@ -195,7 +205,7 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
     masses = next(iter(grid_spectra.values())).masses_MeV
     report_masses = next(iter(report_spectra.values())).masses_MeV
     chi2, pull, best = evaluate_on_grid(statistic, grid_spectra, g)
-    reference = best_fit_reference(statistic, grid_spectra, chi2)
+    reference = best_fit_reference(statistic, grid_spectra, chi2, g)
     chi2 = chi2 - reference
     grid = {"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
             "pull": pull.ravel(), "source": best.ravel()}
