@@ -90,3 +90,10 @@ def test_counting_best_fit_does_not_depend_on_the_grid():
     chi2 = exclusion.evaluate(below, spectra, np.geomspace(1e-3, 10, 7)[:, None])[0]
     sm = (80.0 - 100.0) ** 2 / (20.0**2 + (0.1 * 100.0) ** 2)
     assert exclusion.best_fit_reference(below, spectra, chi2, np.geomspace(1e-3, 10, 7)) == pytest.approx(sm)
+
+
+def test_claim_with_a_failed_condition_does_not_hold():
+    results = claims.Results(pd.DataFrame(), pd.DataFrame(), {}, {})
+    claim = claims.Claim("k", "sec. I", "words", True, lambda r: (0.2, "what", False), (0.1, 0.3), (0.05, 0.5))
+    table = claims.claims_table(results, [claim])
+    assert table.verdict.tolist() == ["does not hold"] and table.value.tolist() == [0.2]
