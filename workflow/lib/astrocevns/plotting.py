@@ -334,7 +334,9 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
                 handles.append(external_region(ax, data, label, kind, m, g, EXTERNAL_SHADES[index % 4], model,
                                                couplings.MODEL_PER_G.get(coupling["name"], 1.0), top))
         title = description.get("title")
-        name = MEDIATOR_LABELS[mediator] if model.startswith("universal") else f"{MEDIATOR_LABELS[mediator]} ({model})"
+        # a model other than the paper's universal ones is named, unless the figure's title names it
+        named = model.startswith("universal") or title
+        name = MEDIATOR_LABELS[mediator] if named else f"{MEDIATOR_LABELS[mediator]} ({model})"
         bound_axes(ax, f"{title + ', ' if title else ''}{name}", f"${coupling['latex']}$")
         ax.set_xlim(masses[0], masses[-1])
         ax.set_ylim(params["grid"]["g"]["min"], params["grid"]["g"]["max"])
