@@ -687,9 +687,19 @@ def data_identity(setup):
     if not XENONNT_2024:
         return None
     keys = {"cl": cfg["statistics"]["cl"], "dof": cfg["statistics"]["dof"]}
-    return variants.identity([cfg.get("xenonnt_2024"), cfg["targets"]["Xe"], cfg["form_factor"], cfg["grid"],
-                              cfg["bounds"], cfg["report_masses_MeV"], keys, flux_spec(cfg, XENONNT_2024["source"]),
-                              [cfg["models"][model] for model in SPECTRA_MODELS]])
+    return variants.identity(
+        [
+            cfg.get("xenonnt_2024"),
+            cfg["targets"]["Xe"],
+            cfg["form_factor"],
+            cfg["grid"],
+            cfg["bounds"],
+            cfg["report_masses_MeV"],
+            keys,
+            flux_spec(cfg, XENONNT_2024["source"]),
+            [cfg["models"][model] for model in SPECTRA_MODELS],
+        ]
+    )
 
 
 def data_analyses_shared(setup):
