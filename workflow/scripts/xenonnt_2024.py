@@ -51,7 +51,7 @@ log.info("%s: g_min at %s MeV = %s", name, report.tolist(), np.round(g_min, 9).t
 lines = contours.exclusion_contours(masses, g, q, threshold)
 found = edges.exclusion_edges(
     lambda coupling: recast.profiled_deviance(model, templates, coupling, np.arange(masses.size)) - best,
-    masses, g[0], g[-1], threshold, 100)
+    masses, g[0], g[-1], threshold, spec["bounds"]["edge_scan_points"])
 meta = {"family": ANALYSIS, "model": name, "mediator": entry["mediator"], "coupling": entry["coupling"],
         "delta_chi2": repr(threshold), "statistic": "template_likelihood",
         "best_fit_minus_2_log_L": repr(best), "standard_model_q": repr(standard_model - best),

@@ -190,7 +190,7 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
         The coupling axis of the grid.
     scan : dict
         ``g_min``, ``g_max``, ``scan_points`` of the fine scan in g at each report mass; the exact edges at
-        the grid masses are searched over the grid's range of g with ``edge_scan_points`` (default 100).
+        the grid masses are searched over the grid's range of g with ``edge_scan_points`` (default 60).
 
     Returns
     -------
@@ -218,7 +218,7 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
         return evaluate(statistic, report_spectra, coupling)[0] - reference
 
     found = edges.exclusion_edges(grid_chi2, masses, g[0], g[-1], statistic.threshold,
-                                  int(scan.get("edge_scan_points", 100)))
+                                  int(scan.get("edge_scan_points", 60)))
     g_min = bounds.smallest_excluded_coupling(report_chi2, scan["g_min"], scan["g_max"], statistic.threshold,
                                               scan["scan_points"])
     return AnalysisResult(grid, lines, found, {"m_MeV": report_masses, "g_min": g_min}, reference)
