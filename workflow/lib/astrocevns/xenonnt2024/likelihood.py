@@ -15,9 +15,13 @@ axis P of the templates: one problem per (g, m) grid point, say) by projected Ne
 backtracking line search, without a Python loop over the problems.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ class Parameters:
     lower: np.ndarray
     upper: np.ndarray
 
-    def take(self, rows):
+    def take(self, rows: slice | np.ndarray) -> Parameters:
         """The parameters of the problems ``rows`` (constraints shared by all problems stay as they are)."""
         return Parameters(*(a[rows] if a.ndim == 2 else a for a in (self.nominal, self.width, self.lower, self.upper)))
 
@@ -55,7 +59,7 @@ class _Terms:
     """The components of a set of problems, the per-problem ones first and the shared ones as one matrix
     (so that sums over the bins with events of the shared templates are matrix products)."""
 
-    def __init__(self, components, observed):
+    def __init__(self, components: Sequence[Component], observed: np.ndarray) -> None:
         self.observed = observed
         self.batched = [c for c in components if np.ndim(c.at_events) == 2]
         shared = [c for c in components if np.ndim(c.at_events) == 1]
@@ -65,12 +69,12 @@ class _Terms:
         S = self.shared_at_events
         self.shared_products = (S[:, None, :] * S[None, :, :]).reshape(-1, S.shape[1])
 
-    def take(self, rows):
+    def take(self, rows: slice | np.ndarray) -> _Terms:
         """The terms of the problems ``rows``."""
         taken = [Component(c.multipliers, c.at_events[rows], c.total[rows]) for c in self.batched]
         return _Terms(taken + self.components[len(self.batched):], self.observed)
 
-    def coefficients(self, theta):
+    def coefficients(self, theta: np.ndarray) -> np.ndarray:
         """prod_{p in c} theta_p for every component, shape (P, C)."""
         columns = []
         for c in self.components:
@@ -80,7 +84,7 @@ class _Terms:
             columns.append(product)
         return np.stack(columns, axis=1)
 
-    def expectation(self, coefficients):
+    def expectation(self, coefficients: np.ndarray) -> np.ndarray:
         """mu in the bins with events, shape (P, n_event_bins)."""
         nb = len(self.batched)
         mu = coefficients[:, nb:] @ self.shared_at_events
@@ -88,7 +92,7 @@ class _Terms:
             mu += coefficients[:, i, None] * c.at_events
         return mu
 
-    def totals(self, coefficients):
+    def totals(self, coefficients: np.ndarray) -> np.ndarray:
         """sum_c coefficient_c x total_c, shape (P,)."""
         nb = len(self.batched)
         result = coefficients[:, nb:] @ self.shared_total
@@ -96,7 +100,7 @@ class _Terms:
             result = result + coefficients[:, i] * c.total
         return result
 
-    def projections(self, weights):
+    def projections(self, weights: np.ndarray) -> np.ndarray:
         """total_c - sum_j weights_j T_cj for every component, shape (P, C)."""
         nb = len(self.batched)
         out = np.empty((weights.shape[0], len(self.components)))
@@ -105,7 +109,7 @@ class _Terms:
             out[:, i] = c.total - np.sum(weights * c.at_events, axis=1)
         return out
 
-    def curvature(self, weights):
+    def curvature(self, weights: np.ndarray) -> np.ndarray:
         """V_cd = sum_j weights_j T_cj T_dj, shape (P, C, C)."""
         P, nb, C = weights.shape[0], len(self.batched), len(self.components)
         V = np.empty((P, C, C))
@@ -161,7 +165,7 @@ def _newton_step(gradient, hessian, gauss_newton, free):
     eye = np.eye(gradient.shape[1])
     g = np.where(free, gradient, 0.0)
 
-    def solve(matrix, rows):
+    def solve(matrix: np.ndarray, rows: slice | np.ndarray) -> np.ndarray:
         """The step of ``matrix`` restricted to the free parameters, solved with unit diagonal (the
         curvatures of the parameters differ by many orders of magnitude) and a tiny ridge."""
         restricted = np.where(both[rows], matrix[rows], eye)
@@ -176,7 +180,9 @@ def _newton_step(gradient, hessian, gauss_newton, free):
     return np.where(free, step, 0.0)
 
 
-def minimise(observed, components, parameters, start=None, give_up_above=None, tolerance=1e-9, max_iterations=200):
+def minimise(observed: npt.ArrayLike, components: Sequence[Component], parameters: Parameters,
+             start: npt.ArrayLike | None = None, give_up_above: np.ndarray | None = None, tolerance: float = 1e-9,
+             max_iterations: int = 200) -> tuple[np.ndarray, np.ndarray]:
     """Minimise L1 over theta within [lower, upper] for every problem.
 
     Parameters

@@ -18,11 +18,18 @@ finer grid with the templates interpolated bilinearly between the anchors as the
 fixed at t = 0), and every other parameter continuously (:func:`.likelihood.minimise`).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from . import likelihood
+
+if TYPE_CHECKING:
+    from .release import Release
 
 EFFICIENCY, B8, SIGNAL = "signal_efficiency", "b8_rate_multiplier", "wimp_rate_multiplier"
 BACKGROUND_MULTIPLIERS = ("ac_sr0_rate_multiplier", "ac_sr1_rate_multiplier", "er_rate_multiplier",
@@ -31,6 +38,12 @@ YIELD_PARAMETERS = ("t_ly", "t_qy")
 YIELD_CHOICES = ("profiled", "nominal")
 POINT_MARGIN = 1.0
 """A yield point is fitted to convergence unless its minimum is known to exceed the best so far by this much."""
+
+
+class _TemplateSource(Protocol):
+    """A template with (at_events, total) at the yield point with indices (ly, qy) for the problems ``rows``."""
+
+    def at(self, ly: int, qy: int, rows: slice | np.ndarray = ...) -> tuple[np.ndarray, np.ndarray]: ...
 
 
 @dataclass(frozen=True)
@@ -44,7 +57,7 @@ class YieldTemplates:
     at_events: np.ndarray
     total: np.ndarray
 
-    def at(self, ly, qy, rows=slice(None)):
+    def at(self, ly: int, qy: int, rows: slice | np.ndarray = slice(None)) -> tuple[np.ndarray, np.ndarray]:
         """(at_events, total) at the yield point with indices (ly, qy), of the problems ``rows`` if there is
         a leading problem axis."""
         if self.total.ndim == 2:
@@ -67,7 +80,8 @@ class ReleaseModel:
         ``descent`` (default) or ``all`` yield points: see :meth:`profile`.
     """
 
-    def __init__(self, release, yields="profiled", yield_step=1.0, search="descent"):
+    def __init__(self, release: Release, yields: str = "profiled", yield_step: float = 1.0,
+                 search: str = "descent") -> None:
         if yields not in YIELD_CHOICES:
             raise ValueError(f"yields {yields!r}: expected one of {YIELD_CHOICES}")
         if search not in ("descent", "all"):
@@ -104,7 +118,7 @@ class ReleaseModel:
         return float(sum(((v - self.release.parameters[name].nominal) / self.release.parameters[name].uncertainty) ** 2
                          for v, name in zip(values, YIELD_PARAMETERS, strict=True)))
 
-    def reduce(self, per_run):
+    def reduce(self, per_run: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Templates per run, shape (..., n_runs, n_bins) [events per bin per t yr], as
         (exposure x events in the bins with events of both runs, exposure x events in all bins)."""
         per_run = np.asarray(per_run, dtype=float)
@@ -112,14 +126,14 @@ class ReleaseModel:
                                     in enumerate(zip(self.exposures_t_yr, self.event_bins, strict=True))], axis=-1)
         return at_events, np.einsum("...rn,r->...", per_run, self.exposures_t_yr)
 
-    def anchored(self, per_run):
+    def anchored(self, per_run: npt.ArrayLike) -> YieldTemplates:
         """:class:`YieldTemplates` of templates at the anchors, shape (..., n_runs, n_anchors, n_anchors, n_bins)."""
         at_events, total = self.reduce(np.moveaxis(np.asarray(per_run, dtype=float), -4, -2))
         W = self.interpolation
         return YieldTemplates(np.einsum("...abn,pa,qb->...pqn", at_events, W, W),
                               np.einsum("...ab,pa,qb->...pq", total, W, W))
 
-    def release_templates(self, name):
+    def release_templates(self, name: str) -> YieldTemplates:
         """The release's own template ``b8`` or ``rg`` at the yield points."""
         return self.anchored(np.array([getattr(run, name) for run in self.release.runs]))
 
@@ -129,14 +143,15 @@ class ReleaseModel:
         per_run[run_index] = getattr(self.release.runs[run_index], name)
         return self.reduce(per_run)
 
-    def parameters(self, with_signal):
+    def parameters(self, with_signal: bool) -> tuple[list[str], likelihood.Parameters]:
         """Names and :class:`~.likelihood.Parameters` of the continuous parameters (the yields excluded)."""
         names = [EFFICIENCY, B8, *BACKGROUND_MULTIPLIERS] + ([SIGNAL] if with_signal else [])
         entries = [self.release.parameters[name] for name in names]
         return names, likelihood.Parameters(*(np.array([getattr(p, field) for p in entries])
                                               for field in ("nominal", "uncertainty", "lower", "upper")))
 
-    def profile(self, b8, signal=None, signal_multiplier=None):
+    def profile(self, b8: _TemplateSource, signal: _TemplateSource | None = None,
+                signal_multiplier: npt.ArrayLike | None = None) -> tuple[np.ndarray, dict[str, list[str] | np.ndarray]]:
         """-2 ln L of eq. M1 profiled over every nuisance parameter, for many problems at once.
 
         The yields start at the nominal point and move, problem by problem, to the best of the
@@ -169,7 +184,8 @@ class ReleaseModel:
                                                 *self.reduce(np.array([run.er for run in self.release.runs]))))
         neutrons = self.release_templates("rg")
 
-        def fit(point, rows, start=None, give_up=None):
+        def fit(point: tuple[int, int], rows: slice | np.ndarray, start: np.ndarray | None = None,
+                give_up: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
             components = [likelihood.Component((index[EFFICIENCY], index[B8]), *b8.at(*point, rows)), *backgrounds,
                           likelihood.Component((index["nr_rate_multiplier"],), *neutrons.at(*point))]
             fitted = parameters

@@ -12,15 +12,27 @@ the profile-likelihood ratio against the best fit, with D the profiled -2 ln L. 
 searched on the grid and at g = 0 (the Standard Model, the same at every mass).
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from .. import rates
 from ..detectors import Detector, Efficiency
 
+if TYPE_CHECKING:
+    from ..fluxes import PiecewiseLinearFluence
+    from ..nuclei import Nucleus
+    from .model import ReleaseModel, YieldTemplates
+    from .response import Response
 
-def cevns_kernel(fluence, nucleus, nodes_keV):
+
+def cevns_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence], nucleus: Nucleus,
+                 nodes_keV: npt.ArrayLike) -> rates.RecoilKernel:
     """Differential-rate kernel of CEvNS on one tonne of ``nucleus`` at the recoil energies ``nodes_keV``.
 
     Its ``coupling_polynomial`` gives dR/dE_r per tonne over the fluence's exposure at the nodes; the
@@ -45,7 +57,7 @@ class CouplingTemplates:
     at_events: np.ndarray
     total: np.ndarray
 
-    def at_couplings(self, coupling, mass_index):
+    def at_couplings(self, coupling: npt.ArrayLike, mass_index: npt.ArrayLike) -> _AtCouplings:
         """The templates at couplings ``coupling`` and masses ``mass_index`` (flat arrays of one length P),
         as an object whose ``at(ly, qy)`` gives (at_events (P, n_event_bins), total (P,))."""
         return _AtCouplings(self, np.asarray(coupling, dtype=float) ** 2, np.asarray(mass_index))
@@ -57,7 +69,7 @@ class _AtCouplings:
     g2: np.ndarray
     mass_index: np.ndarray
 
-    def at(self, ly, qy, rows=slice(None)):
+    def at(self, ly: int, qy: int, rows: slice | np.ndarray = slice(None)) -> tuple[np.ndarray, np.ndarray]:
         masses = self.mass_index[rows]
         a, b, c = self.templates.at_events[:, masses, ly, qy, :]
         A, B, C = self.templates.total[:, masses, ly, qy]
@@ -65,7 +77,8 @@ class _AtCouplings:
         return a + x[:, None] * (b + x[:, None] * c), A + x * (B + x * C)
 
 
-def coupling_templates(model, response, coefficients):
+def coupling_templates(model: ReleaseModel, response: Response,
+                       coefficients: Sequence[npt.ArrayLike]) -> CouplingTemplates:
     """:class:`CouplingTemplates` from the spectrum coefficients (a, b, c) at the response's nodes.
 
     Parameters
@@ -81,7 +94,8 @@ def coupling_templates(model, response, coefficients):
     return CouplingTemplates(templates.at_events, templates.total)
 
 
-def profiled_deviance(model, templates, coupling, mass_index, chunk=20000):
+def profiled_deviance(model: ReleaseModel, templates: CouplingTemplates, coupling: npt.ArrayLike,
+                      mass_index: npt.ArrayLike, chunk: int = 20000) -> np.ndarray:
     """D at couplings and mass indices that broadcast together, ``chunk`` problems at a time.
 
     Returns an array of their broadcast shape.
@@ -95,7 +109,9 @@ def profiled_deviance(model, templates, coupling, mass_index, chunk=20000):
     return out.reshape(g.shape)
 
 
-def test_statistic_grid(model, templates, couplings, mass_index, refined_masses=5, iterations=30):
+def test_statistic_grid(model: ReleaseModel, templates: CouplingTemplates, couplings: npt.ArrayLike,
+                        mass_index: npt.ArrayLike, refined_masses: int = 5,
+                        iterations: int = 30) -> tuple[np.ndarray, float, float]:
     """q(g, m) of eq. Q1 on the grid ``couplings`` x the masses ``mass_index`` of ``templates``.
 
     The best fit is the Standard Model or the grid point of least D refined along g: at the
@@ -120,7 +136,7 @@ def test_statistic_grid(model, templates, couplings, mass_index, refined_masses=
     lo, hi = log_g[np.maximum(rows[columns] - 1, 0)], log_g[np.minimum(rows[columns] + 1, log_g.size - 1)]
     masses = mass_index[columns]
 
-    def at(x):
+    def at(x: np.ndarray) -> np.ndarray:
         return profiled_deviance(model, templates, np.exp(x), masses)
 
     shrink = (np.sqrt(5.0) - 1.0) / 2.0
@@ -136,7 +152,8 @@ def test_statistic_grid(model, templates, couplings, mass_index, refined_masses=
     return deviance - best, best, standard_model
 
 
-def si_upper_limit(model, signal, threshold, b8=None, rounds=6, points=24):
+def si_upper_limit(model: ReleaseModel, signal: YieldTemplates, threshold: float, b8: YieldTemplates | None = None,
+                   rounds: int = 6, points: int = 24) -> float:
     """Upper limit on the multiplier of a signal template (the release's asymptotic method).
 
     The best fit lets the multiplier s >= 0 float; the limit is the s above it where the profiled
@@ -163,7 +180,7 @@ def si_upper_limit(model, signal, threshold, b8=None, rounds=6, points=24):
     s_hat = float(best["theta"][0, best["names"].index("wimp_rate_multiplier")])
     reference = float(best_deviance[0])
 
-    def excess(multipliers):
+    def excess(multipliers: np.ndarray) -> np.ndarray:
         return model.profile(b8, signal, multipliers)[0] - reference - threshold
 
     total_signal = float(np.max(signal.total))  # signal events at s = 1 (largest over the yields)

@@ -5,8 +5,11 @@ the dataset, row or column): a missing, modified or corrupted file stops the run
 is computed from it. ``checksums.txt`` in the same directory lists the SHA-256 of each file.
 """
 
+from __future__ import annotations
+
 import csv
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,7 +104,7 @@ class Release:
     si_limits: dict
 
 
-def verify_checksums(directory):
+def verify_checksums(directory: str | os.PathLike[str]) -> None:
     """Compare each file of the release subset with ``checksums.txt``; raise InputError naming a file that
     is missing or whose SHA-256 differs."""
     directory = Path(directory)
@@ -238,7 +241,7 @@ def _increasing(path, lines, values, what):
         raise InputError(f"{path}, line {lines[bad[0] + 1]}: {what} not increasing")
 
 
-def read_release(directory):
+def read_release(directory: str | os.PathLike[str]) -> Release:
     """The :class:`Release` in ``directory`` (``resources/xenonnt_2024``), after checking every file."""
     directory = Path(directory)
     verify_checksums(directory)

@@ -16,13 +16,22 @@ nodes is then one matrix product, T = R rate, so the coefficients (a, b, c) of a
 a + b g^2 + c g^4 map to the coefficients of its template (:meth:`Response.templates`).
 """
 
+from __future__ import annotations
+
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from .release import Release
 
 
-def shifted_yield(t, lower, median, upper, floor, ceiling):
+def shifted_yield(t: npt.ArrayLike, lower: np.ndarray, median: np.ndarray, upper: np.ndarray, floor: npt.ArrayLike,
+                  ceiling: npt.ArrayLike) -> np.ndarray:
     """The release's yield curve for a yield parameter t (eq. R2), on the grid of the given curves.
 
     Y(t) = median + t (upper - median) for t >= 0 and median + t (median - lower) for t < 0, clipped
@@ -40,7 +49,7 @@ def shifted_yield(t, lower, median, upper, floor, ceiling):
     return np.clip(median + t * step, floor, ceiling)
 
 
-def multilinear(axes, values, points):
+def multilinear(axes: Sequence[np.ndarray], values: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Linear interpolation of ``values`` tabulated on the grid ``axes`` at ``points``.
 
     Parameters
@@ -73,7 +82,7 @@ def multilinear(axes, values, points):
     return result
 
 
-def recoil_nodes(energies_keV, nodes_per_interval):
+def recoil_nodes(energies_keV: np.ndarray | Sequence[float], nodes_per_interval: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Legendre nodes and weights [keV] on every interval between adjacent ``energies_keV``."""
     x, w = np.polynomial.legendre.leggauss(nodes_per_interval)
     lo, hi = np.asarray(energies_keV[:-1])[:, None], np.asarray(energies_keV[1:])[:, None]
@@ -96,7 +105,7 @@ class Response:
     nodes_keV: np.ndarray
     matrix: np.ndarray
 
-    def templates(self, rate_per_t_yr_keV):
+    def templates(self, rate_per_t_yr_keV: npt.ArrayLike) -> np.ndarray:
         """Templates of spectra known at the nodes (eq. R1), events per bin per tonne-year.
 
         Parameters
@@ -113,7 +122,7 @@ class Response:
         return np.einsum("...k,rabkn->...rabn", rate, self.matrix)
 
 
-def build_response(release, nodes_per_interval):
+def build_response(release: Release, nodes_per_interval: int) -> Response:
     """The :class:`Response` of a :class:`~astrocevns.xenonnt2024.release.Release` at its yield anchors.
 
     ``nodes_per_interval`` Gauss-Legendre nodes on each of the intervals between the mono-energetic
@@ -122,7 +131,7 @@ def build_response(release, nodes_per_interval):
     nodes, weights = recoil_nodes(release.mono_energy_keV, nodes_per_interval)
     bounds = release.mono_yield_per_keV[0], release.mono_yield_per_keV[-1]
 
-    def yields_at_nodes(curves):
+    def yields_at_nodes(curves: np.ndarray) -> np.ndarray:
         on_grid = shifted_yield(release.anchors, *curves, *bounds)
         return np.array([np.interp(nodes, release.yield_E_r_keV, curve) for curve in on_grid])
 
