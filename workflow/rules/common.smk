@@ -366,7 +366,8 @@ def efficiency_files(wildcards):
     return [] if path is None else [path]
 
 
-def spectra_flux(wildcards):
+def source_flux(wildcards):
+    """The fluence table of a job's source (for spectra and rates), where it is computed."""
     setup = setup_of(wildcards)
     return f"{resolved_root('fluxes', setup.name, wildcards.source)}/fluxes/{wildcards.source}.parquet"
 
@@ -481,10 +482,6 @@ def core_bounds_tables(wildcards):
 
 def rates_params(wildcards):
     return rates_spec(setup_of(wildcards).config, wildcards.source)
-
-
-def rates_flux(wildcards):
-    return spectra_flux(wildcards)
 
 
 def figure_setup(wildcards):

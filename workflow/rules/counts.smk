@@ -5,7 +5,7 @@
 
 rule spectra:
     input:
-        flux=spectra_flux,
+        flux=source_flux,
         efficiency=efficiency_files,
     output:
         kernel="{root}/kernels/{source}/{detector}/{efficiency}.parquet",

@@ -4,7 +4,7 @@
 
 rule rates:
     input:
-        rates_flux,
+        source_flux,
     output:
         "{root}/rates/{source}.parquet",
     log:

@@ -29,10 +29,7 @@ rule chi2:
 
 if EXTRA_PAIRS:
 
-    rule chi2_model:
-        input:
-            spectra=spectra_of_family,
-            efficiency=ceiling_efficiency_files,
+    use rule chi2 as chi2_model with:
         output:  # lists of one, as in rule chi2, for the script
             chi2=["{root}/chi2/{model}/{analysis}.parquet"],
             contours=["{root}/contours/{model}/{analysis}.parquet"],
@@ -44,14 +41,6 @@ if EXTRA_PAIRS:
             "benchmarks/{root}/chi2/{model}/{analysis}.tsv"
         wildcard_constraints:
             model="|".join(re.escape(model) for model in sorted({model for model, _ in EXTRA_PAIRS})),
-        conda:
-            "../../envs/astrocevns.yaml"
-        resources:
-            mem_mb=chi2_memory_mb,
-        params:
-            family=family_params,
-        script:
-            "../scripts/chi2.py"
 
 
 rule bounds_table:

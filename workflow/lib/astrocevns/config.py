@@ -9,6 +9,7 @@ job starts.
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import math
@@ -406,8 +407,6 @@ def with_absolute_paths(config: dict, root: str | Path) -> dict:
     The workflow runs from the repository root; code that reads the inputs from elsewhere (tests,
     notebooks) resolves them with this instead of changing directory.
     """
-    import copy
-
     resolved = copy.deepcopy(config)
     root = Path(root)
 

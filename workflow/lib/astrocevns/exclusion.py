@@ -171,7 +171,6 @@ class AnalysisResult:
     contours: Table
     edges: Table
     bounds: Table
-    reference: float
 
     def excluded_fraction(self, threshold: float) -> float:
         return float(np.mean(self.grid["chi2"] > threshold))
@@ -221,7 +220,7 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
                                   int(scan.get("edge_scan_points", 60)))
     g_min = bounds.smallest_excluded_coupling(report_chi2, scan["g_min"], scan["g_max"], statistic.threshold,
                                               scan["scan_points"])
-    return AnalysisResult(grid, lines, found, {"m_MeV": report_masses, "g_min": g_min}, reference)
+    return AnalysisResult(grid, lines, found, {"m_MeV": report_masses, "g_min": g_min})
 
 
 def stack(tables: Sequence[Table]) -> Table:

@@ -25,11 +25,6 @@ def layer_analyses(layer: Mapping) -> list[str]:
     return [layer["analysis"], *([layer["variant"]] if "variant" in layer else [])]
 
 
-def analysis_layers(description: Mapping) -> list[Mapping]:
-    """The layers of a bound figure that read an analysis's chi2 table (regions and bands)."""
-    return [layer for layer in description.get("layers", []) if layer["type"] in ("region", "band")]
-
-
 def core_layers(description: Mapping) -> list[Mapping]:
     """The layers of a bound figure drawn from the supernova-core tables."""
     return [layer for layer in description.get("layers", []) if layer["type"] == "core"]
@@ -51,21 +46,6 @@ def required_analyses(description: Mapping, analyses: Iterable[str]) -> list[str
     for layer in drawn_layers(description, analyses):
         if layer["type"] in ("region", "band"):
             names += [layer["analysis"], *([layer["variant"]] if "variant" in layer else [])]
-    return list(dict.fromkeys(names))
-
-
-def region_analyses(description: Mapping, analyses: Iterable[str]) -> list[str]:
-    """The analyses drawn as regions (from their exact edges), in drawing order."""
-    return list(dict.fromkeys(layer["analysis"] for layer in drawn_layers(description, analyses)
-                              if layer["type"] == "region"))
-
-
-def band_analyses(description: Mapping, analyses: Iterable[str]) -> list[str]:
-    """The analyses and variants whose chi2 grids an efficiency band is drawn from, in drawing order."""
-    names = []
-    for layer in drawn_layers(description, analyses):
-        if layer["type"] == "band":
-            names += [layer["analysis"], layer["variant"]]
     return list(dict.fromkeys(names))
 
 

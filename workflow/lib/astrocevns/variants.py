@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .config import ConfigError
@@ -153,7 +153,3 @@ def first_with_identity(names: Sequence[str], identity_of: Callable[[str], str |
         if identity_of(candidate) == own:
             return candidate
     return name
-
-
-def ordered(names: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(names))
