@@ -69,6 +69,7 @@ atexit.register(record)
 
 
 @pytest.mark.workflow
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="peak memory read from /proc (Linux)")
 def test_estimates_match_measured_peaks(tmp_path):
     """Fig. 11 (four supernova families), its spectra and the vector core on a 600 x 300 grid, a size the

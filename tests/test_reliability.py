@@ -13,7 +13,7 @@ import pytest
 import yaml
 from helpers import TEST_CONFIG, copy_workflow, environment_without_slurm, run_snakemake, snakemake_command
 
-pytestmark = pytest.mark.workflow
+pytestmark = [pytest.mark.workflow, pytest.mark.slow]
 TARGET = "results/tables/event_counts.csv"
 # the kernels of every source and detector, and one analysis's chi-square: enough jobs to kill a run halfway
 TARGETS = (TARGET, "results/bounds/universal_vector/solar/darwin.parquet")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from helpers import TEST_CONFIG, copy_workflow, run_snakemake
 
-pytestmark = [pytest.mark.workflow, pytest.mark.slurm]
+pytestmark = [pytest.mark.workflow, pytest.mark.slurm, pytest.mark.slow]
 TARGETS = ("results/chi2/universal_vector/solar/darwin.parquet", "results/chi2/universal_scalar/solar/darwin.parquet")
 
 SLURM_CONF = """\

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from helpers import TEST_CONFIG, copy_workflow, run_snakemake
 
-pytestmark = pytest.mark.workflow
+pytestmark = [pytest.mark.workflow, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
