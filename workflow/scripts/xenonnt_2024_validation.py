@@ -5,7 +5,7 @@ one at every mass of the release, and the Standard-Model solar CEvNS of the work
 import numpy as np
 import pandas as pd
 
-from astrocevns import config, io, logs, sources, statistics, wimps
+from astrocevns import config, io, logs, recasting, sources, statistics, wimps
 from astrocevns.fluxes import PiecewiseLinearFluence
 from astrocevns.xenonnt2024 import recast
 from astrocevns.xenonnt2024.model import ReleaseModel
@@ -33,7 +33,7 @@ for mass, published in zip(release.si_limits["wimp_mass_GeV"], release.si_limits
     log.info("%g GeV: recast %.4g cm2, published %.4g cm2 (ratio %.3f)", mass, limit, published, limit / published)
 
 table, _ = io.read_columns(snakemake.input.flux)
-kernel = recast.cevns_kernel(sources.total_fluence(table), xenon, response.nodes_keV)
+kernel = recasting.cevns_kernel(sources.total_fluence(table), xenon, response.nodes_keV)
 solar = model.anchored(response.templates(kernel.sm_counts() / spec["exposure_yr"]))
 b8 = model.release_templates("b8")
 nominal = model.nominal
@@ -45,7 +45,7 @@ E_keV, cumulative = release.b8_spectrum
 energy = table["E_nu_MeV"] > 0.0
 only_8b = PiecewiseLinearFluence(table["E_nu_MeV"][energy], table[sources.fluence_column("8B")][energy])
 nodes, weights = recoil_nodes(np.array([E_keV[0], 1.0, 2.0, 4.0, E_keV[-1]]), 48)
-rate = recast.cevns_kernel(only_8b, xenon, nodes).sm_counts() / spec["exposure_yr"]
+rate = recasting.cevns_kernel(only_8b, xenon, nodes).sm_counts() / spec["exposure_yr"]
 rows.append((f"8B CEvNS rate {E_keV[0]:g}-{E_keV[-1]:g} keV [1/(t yr)]", np.sum(weights * rate),
              cumulative[-1] - cumulative[0]))
 

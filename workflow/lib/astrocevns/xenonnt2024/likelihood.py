@@ -54,6 +54,16 @@ class Parameters:
         """The parameters of the problems ``rows`` (constraints shared by all problems stay as they are)."""
         return Parameters(*(a[rows] if a.ndim == 2 else a for a in (self.nominal, self.width, self.lower, self.upper)))
 
+    def fixed(self, k: int, values: npt.ArrayLike) -> Parameters:
+        """These parameters with parameter k fixed to ``values`` (one per problem)."""
+        values = np.asarray(values, dtype=float)
+        arrays = [np.array(np.broadcast_to(a, (values.size, a.shape[-1]))) for a in
+                  (self.nominal, self.width, self.lower, self.upper)]
+        for array in (arrays[0], arrays[2], arrays[3]):
+            array[:, k] = values
+        arrays[1][:, k] = np.inf
+        return Parameters(*arrays)
+
 
 class _Terms:
     """The components of a set of problems, the per-problem ones first and the shared ones as one matrix

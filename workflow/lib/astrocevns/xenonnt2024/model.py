@@ -41,7 +41,8 @@ POINT_MARGIN = 1.0
 
 
 class _TemplateSource(Protocol):
-    """A template with (at_events, total) at the yield point with indices (ly, qy) for the problems ``rows``."""
+    """A template with (at_events, total) at the yield point with indices (ly, qy) for the problems ``rows``
+    (given by keyword)."""
 
     def at(self, ly: int, qy: int, rows: slice | np.ndarray = ...) -> tuple[np.ndarray, np.ndarray]: ...
 
@@ -186,13 +187,14 @@ class ReleaseModel:
 
         def fit(point: tuple[int, int], rows: slice | np.ndarray, start: np.ndarray | None = None,
                 give_up: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-            components = [likelihood.Component((index[EFFICIENCY], index[B8]), *b8.at(*point, rows)), *backgrounds,
+            components = [likelihood.Component((index[EFFICIENCY], index[B8]), *b8.at(*point, rows=rows)), *backgrounds,
                           likelihood.Component((index["nr_rate_multiplier"],), *neutrons.at(*point))]
             fitted = parameters
             if signal is not None:
-                components.append(likelihood.Component((index[EFFICIENCY], index[SIGNAL]), *signal.at(*point, rows)))
+                components.append(likelihood.Component((index[EFFICIENCY], index[SIGNAL]),
+                                                       *signal.at(*point, rows=rows)))
                 if signal_multiplier is not None:
-                    fitted = _fixed(parameters, index[SIGNAL], np.asarray(signal_multiplier, dtype=float)[rows])
+                    fitted = parameters.fixed(index[SIGNAL], np.asarray(signal_multiplier, dtype=float)[rows])
             deviance, solution = likelihood.minimise(self.observed, components, fitted, start, give_up)
             return deviance + self.yield_penalty[point], solution
 
@@ -233,13 +235,3 @@ class ReleaseModel:
                 candidates[rows[inside], ly[inside], qy[inside]] = True
         return candidates & self.allowed
 
-
-def _fixed(parameters, k, values):
-    """``parameters`` with parameter k fixed to ``values`` (one per problem)."""
-    values = np.asarray(values, dtype=float)
-    arrays = [np.array(np.broadcast_to(a, (values.size, a.shape[-1]))) for a in
-              (parameters.nominal, parameters.width, parameters.lower, parameters.upper)]
-    for array in (arrays[0], arrays[2], arrays[3]):
-        array[:, k] = values
-    arrays[1][:, k] = np.inf
-    return likelihood.Parameters(*arrays)

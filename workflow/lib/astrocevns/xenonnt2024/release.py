@@ -7,15 +7,15 @@ is computed from it. ``checksums.txt`` in the same directory lists the SHA-256 o
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .. import release_files
 from ..io import InputError
+from ..release_files import csv_table, finite, read_parameters
 
 TEMPLATES = "templates.h5"
 FILES = ("templates.h5", "events.csv", "parameters.csv", "yields.csv", "b8_spectrum.csv", "si_limits.csv")
@@ -58,18 +58,6 @@ class ScienceRun:
 
 
 @dataclass(frozen=True)
-class Parameter:
-    """A parameter of the statistical model: Gaussian constraint of width ``uncertainty`` about ``nominal``
-    (infinite: unconstrained) and the fit range [lower, upper] (lower == upper: fixed)."""
-
-    name: str
-    nominal: float
-    uncertainty: float
-    lower: float
-    upper: float
-
-
-@dataclass(frozen=True)
 class Release:
     """What the recast needs of the release.
 
@@ -107,58 +95,7 @@ class Release:
 def verify_checksums(directory: str | os.PathLike[str]) -> None:
     """Compare each file of the release subset with ``checksums.txt``; raise InputError naming a file that
     is missing or whose SHA-256 differs."""
-    directory = Path(directory)
-    manifest = directory / "checksums.txt"
-    if not manifest.is_file():
-        raise InputError(f"{manifest}: file not found")
-    expected = {name: digest for digest, name in (line.split(maxsplit=1) for line in manifest.read_text().splitlines()
-                                                  if line.strip())}
-    for name in FILES:
-        path = directory / name
-        if not path.is_file():
-            raise InputError(f"{path}: file not found")
-        if name not in expected:
-            raise InputError(f"{manifest}: no checksum for {name}")
-        if hashlib.sha256(path.read_bytes()).hexdigest() != expected[name]:
-            raise InputError(f"{path}: SHA-256 differs from {manifest} (corrupted or modified; regenerate it with "
-                             "resources/derivation/xenonnt_2024.py)")
-
-
-def _csv_table(path, converters):
-    """Columns of a CSV file with '#' comment lines and a header naming at least the ``converters``' keys."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
-    lines = [(number, line) for number, line in enumerate(path.read_text().splitlines(), start=1)
-             if line.strip() and not line.startswith("#")]
-    if len(lines) < 2:
-        raise InputError(f"{path}: needs a header and at least one row")
-    rows = list(csv.reader(line for _, line in lines))
-    header = rows[0]
-    missing = [name for name in converters if name not in header]
-    if missing:
-        raise InputError(f"{path}: column(s) {missing} missing from the header {header}")
-    columns = {name: [] for name in converters}
-    for (number, _), row in zip(lines[1:], rows[1:], strict=True):
-        if len(row) != len(header):
-            raise InputError(f"{path}, line {number}: expected {len(header)} fields, found {len(row)}")
-        for name, convert in converters.items():
-            try:
-                columns[name].append(convert(row[header.index(name)]))
-            except ValueError as error:
-                raise InputError(f"{path}, line {number}, column {name}: {error}") from None
-    return {name: np.asarray(values) for name, values in columns.items()}, [number for number, _ in lines[1:]]
-
-
-def _finite(text):
-    value = float(text)
-    if not np.isfinite(value):
-        raise ValueError(f"{text!r} is not a finite number")
-    return value
-
-
-def _optional(text):
-    return float("nan") if text.strip() == "" else _finite(text)
+    release_files.verify_checksums(directory, FILES, "resources/derivation/xenonnt_2024.py")
 
 
 def _dataset(handle, path, name, shape=None):
@@ -219,22 +156,6 @@ def _bin_events(path, line_numbers, coordinates, edges):
     return np.bincount(flat, minlength=int(np.prod(shape))).astype(float)
 
 
-def _read_parameters(path):
-    table, lines = _csv_table(path, {"parameter": str, "nominal": _finite, "uncertainty": _optional,
-                                     "fit_min": _optional, "fit_max": _optional})
-    parameters = {}
-    for line, name, nominal, width, lower, upper in zip(lines, *table.values(), strict=True):
-        fixed = np.isnan(lower) and np.isnan(upper)
-        if not fixed and not lower <= nominal <= upper:
-            raise InputError(f"{path}, line {line}: {name}: nominal {nominal:g} outside the fit range "
-                             f"[{lower:g}, {upper:g}]")
-        if width <= 0.0:
-            raise InputError(f"{path}, line {line}: {name}: uncertainty {width:g} is not positive")
-        parameters[str(name)] = Parameter(str(name), float(nominal), float(np.inf if np.isnan(width) else width),
-                                          float(nominal if fixed else lower), float(nominal if fixed else upper))
-    return parameters
-
-
 def _increasing(path, lines, values, what):
     bad = np.flatnonzero(np.diff(values) <= 0.0)
     if bad.size:
@@ -248,12 +169,12 @@ def read_release(directory: str | os.PathLike[str]) -> Release:
     templates, energies, yields, anchors = _read_templates(directory / TEMPLATES)
 
     events_path = directory / "events.csv"
-    events, event_lines = _csv_table(events_path, {"science_run": str, **{axis: _finite for axis in AXES}})
+    events, event_lines = csv_table(events_path, {"science_run": str, **{axis: finite for axis in AXES}})
     unknown = np.flatnonzero(~np.isin(events["science_run"], SCIENCE_RUNS))
     if unknown.size:
         raise InputError(f"{events_path}, line {event_lines[unknown[0]]}: unknown science run "
                          f"{events['science_run'][unknown[0]]!r}; expected one of {SCIENCE_RUNS}")
-    parameters = _read_parameters(directory / "parameters.csv")
+    parameters = read_parameters(directory / "parameters.csv")
     for run in SCIENCE_RUNS:
         if f"livetime_{run}" not in parameters:
             raise InputError(f"{directory / 'parameters.csv'}: parameter livetime_{run} missing")
@@ -269,17 +190,17 @@ def read_release(directory: str | os.PathLike[str]) -> Release:
 
     yields_path = directory / "yields.csv"
     names = [f"{kind}_yield_{level}_per_keV" for kind in ("light", "charge") for level in YIELD_LEVELS]
-    table, lines = _csv_table(yields_path, {"E_r_keV": _finite, **{name: _finite for name in names}})
+    table, lines = csv_table(yields_path, {"E_r_keV": finite, **{name: finite for name in names}})
     _increasing(yields_path, lines, table["E_r_keV"], "E_r_keV")
     curves = np.array([table[name] for name in names])
     if np.any(curves < 0.0):
         raise InputError(f"{yields_path}: negative yield")
 
     spectrum_path = directory / "b8_spectrum.csv"
-    spectrum, lines = _csv_table(spectrum_path, {"E_r_keV": _finite, "cumulative_rate_per_t_yr": _finite})
+    spectrum, lines = csv_table(spectrum_path, {"E_r_keV": finite, "cumulative_rate_per_t_yr": finite})
     _increasing(spectrum_path, lines, spectrum["E_r_keV"], "E_r_keV")
-    limits, _ = _csv_table(directory / "si_limits.csv", {"wimp_mass_GeV": _finite, "upper_limit_cm2": _finite,
-                                                         "power_constrained_limit_cm2": _finite,
-                                                         "median_sensitivity_cm2": _finite})
+    limits, _ = csv_table(directory / "si_limits.csv", {"wimp_mass_GeV": finite, "upper_limit_cm2": finite,
+                                                         "power_constrained_limit_cm2": finite,
+                                                         "median_sensitivity_cm2": finite})
     return Release(tuple(runs), energies, yields, anchors, parameters, table["E_r_keV"], curves[:3], curves[3:],
                    (spectrum["E_r_keV"], spectrum["cumulative_rate_per_t_yr"]), limits)

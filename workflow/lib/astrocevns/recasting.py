@@ -1,0 +1,254 @@
+"""What the recasts of released xenon data share: the CEvNS template of a (g, m) grid, the profile-likelihood
+ratio against the best fit, a signal's upper limit and the tables of a data analysis.
+
+A light mediator changes the solar CEvNS rate only. Its binned spectrum is a polynomial in g^2
+(astrocevns.rates): dR/dE_r = a(E) + b(E; m) g^2 + c(E; m) g^4, so its template in the analysis space
+of a release (a linear map of the spectrum) is the same polynomial of the templates of a, b and c, at
+every point of the release's detector-response parameters: the whole (g, m) plane costs three templates
+per mass. At each (g, m) the CEvNS template replaces the release's own in its statistical model, and
+
+    q(g, m) = D(g, m) - min_{g', m'} D(g', m'),                                                       (Q1)
+
+the profile-likelihood ratio against the best fit, with D the profiled -2 ln L, as the releases set their
+limits. The best fit is searched on the grid and at g = 0 (the Standard Model, the same at every mass).
+
+A statistical model is any object with a method ``profile(cevns, signal=None, signal_multiplier=None)``
+returning (D per problem, best-fit details), where ``cevns`` and ``signal`` have a method
+``at(*point, rows=...)`` giving (at_events, total) at a point of the response parameters
+(:mod:`astrocevns.xenonnt2024.model`, :mod:`astrocevns.xenonnt_s2only2026.model`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import bounds, columnar, contours, edges, io, rates
+from .detectors import Detector, Efficiency
+
+if TYPE_CHECKING:
+    from .fluxes import PiecewiseLinearFluence
+    from .nuclei import Nucleus
+
+
+def cevns_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence], nucleus: Nucleus,
+                 nodes_keV: npt.ArrayLike) -> rates.RecoilKernel:
+    """Differential-rate kernel of CEvNS on one tonne of ``nucleus`` at the recoil energies ``nodes_keV``.
+
+    Its ``coupling_polynomial`` gives dR/dE_r per tonne over the fluence's exposure at the nodes; the
+    detection efficiency and threshold are not applied here: a release's response holds them.
+    """
+    detector = Detector("data_release", nucleus, 1.0, float(np.min(nodes_keV)), Efficiency.ideal())
+    return rates.differential_rate_kernel(fluence, detector, nodes_keV)
+
+
+@dataclass(frozen=True)
+class CouplingTemplates:
+    """The CEvNS template of every mediator mass as a polynomial in g^2, at every response point of a model.
+
+    Attributes
+    ----------
+    at_events : ndarray, shape (3, n_masses, *point_shape, n_event_bins)
+        Coefficients of g^0, g^2 and g^4 in the bins with events (exposure included).
+    total : ndarray, shape (3, n_masses, *point_shape)
+        The same for the events summed over all bins.
+    """
+
+    at_events: np.ndarray
+    total: np.ndarray
+
+    def at_couplings(self, coupling: npt.ArrayLike, mass_index: npt.ArrayLike) -> _AtCouplings:
+        """The templates at couplings ``coupling`` and masses ``mass_index`` (flat arrays of one length P),
+        as an object whose ``at(*point, rows=...)`` gives (at_events (P, ...), total (P, ...))."""
+        return _AtCouplings(self, np.asarray(coupling, dtype=float) ** 2, np.asarray(mass_index))
+
+
+@dataclass(frozen=True)
+class _AtCouplings:
+    templates: CouplingTemplates
+    g2: np.ndarray
+    mass_index: np.ndarray
+
+    def at(self, *point: int | slice, rows: slice | np.ndarray = slice(None)) -> tuple[np.ndarray, np.ndarray]:
+        masses = self.mass_index[rows]
+        a, b, c = self.templates.at_events[(slice(None), masses, *point)]
+        A, B, C = self.templates.total[(slice(None), masses, *point)]
+        x = self.g2[rows]
+        xa, xA = x.reshape((-1,) + (1,) * (a.ndim - 1)), x.reshape((-1,) + (1,) * (A.ndim - 1))
+        return a + xa * (b + xa * c), A + xA * (B + xA * C)
+
+
+def profiled_deviance(model: Any, templates: CouplingTemplates, coupling: npt.ArrayLike, mass_index: npt.ArrayLike,
+                      chunk: int = 20000) -> np.ndarray:
+    """D at couplings and mass indices that broadcast together, ``chunk`` problems at a time.
+
+    Returns an array of their broadcast shape.
+    """
+    g, m = np.broadcast_arrays(np.asarray(coupling, dtype=float), np.asarray(mass_index))
+    flat_g, flat_m = g.ravel(), m.ravel()
+    out = np.empty(flat_g.size)
+    for start in range(0, flat_g.size, chunk):
+        rows = slice(start, start + chunk)
+        out[rows] = model.profile(templates.at_couplings(flat_g[rows], flat_m[rows]))[0]
+    return out.reshape(g.shape)
+
+
+def test_statistic_grid(model: Any, templates: CouplingTemplates, couplings: npt.ArrayLike, mass_index: npt.ArrayLike,
+                        refined_masses: int = 5, iterations: int = 30) -> tuple[np.ndarray, float, float]:
+    """q(g, m) of eq. Q1 on the grid ``couplings`` x the masses ``mass_index`` of ``templates``.
+
+    The best fit is the Standard Model or the grid point of least D refined along g: at the
+    ``refined_masses`` masses whose grid minimum is lowest, a golden-section search in ln g between the
+    neighbours of that minimum (``iterations`` steps) removes the dependence on the spacing in g.
+    (For a heavy mediator D depends on g / m only, so this also removes the spacing in m.)
+
+    Returns
+    -------
+    q : ndarray, shape (n_couplings, n_masses)
+    best : float
+        The D of the best fit: the reference of eq. Q1.
+    standard_model : float
+        D at g = 0.
+    """
+    couplings, mass_index = np.asarray(couplings, dtype=float), np.asarray(mass_index)
+    deviance = profiled_deviance(model, templates, couplings[:, None], mass_index[None, :])
+    standard_model = float(profiled_deviance(model, templates, 0.0, 0))
+    rows = np.argmin(deviance, axis=0)
+    columns = np.argsort(deviance[rows, np.arange(mass_index.size)])[:refined_masses]
+    log_g = np.log(couplings)
+    lo, hi = log_g[np.maximum(rows[columns] - 1, 0)], log_g[np.minimum(rows[columns] + 1, log_g.size - 1)]
+    masses = mass_index[columns]
+
+    def at(x: np.ndarray) -> np.ndarray:
+        return profiled_deviance(model, templates, np.exp(x), masses)
+
+    shrink = (np.sqrt(5.0) - 1.0) / 2.0
+    c, d = hi - shrink * (hi - lo), lo + shrink * (hi - lo)
+    fc, fd = at(c), at(d)
+    for _ in range(iterations):
+        left = fc < fd  # the minimum lies in [lo, d], else in [c, hi]; one new point each
+        lo, hi = np.where(left, lo, c), np.where(left, d, hi)
+        c, d = np.where(left, hi - shrink * (hi - lo), d), np.where(left, c, lo + shrink * (hi - lo))
+        f = at(np.where(left, c, d))
+        fc, fd = np.where(left, f, fd), np.where(left, fc, f)
+    best = min(standard_model, float(deviance.min()), float(np.min(fc)), float(np.min(fd)))
+    return deviance - best, best, standard_model
+
+
+def upper_limit(model: Any, cevns: Any, signal: Any, threshold: float, signal_name: str = "wimp_rate_multiplier",
+                rounds: int = 6, points: int = 24) -> float:
+    """Upper limit on the multiplier of a signal template (the releases' asymptotic method).
+
+    The best fit lets the multiplier s >= 0 float; the limit is the s above it where the profiled
+    -2 ln L exceeds its minimum by ``threshold`` (the releases: the 90 % quantile of chi^2 with one
+    degree of freedom, 2.71). Found by a log-spaced scan, refined ``rounds`` times with ``points``
+    evaluations inside the bracket (each round narrows it by a factor points - 1).
+
+    Parameters
+    ----------
+    model : statistical model (see the module docstring)
+    cevns, signal : template sources
+        The CEvNS background and the signal at multiplier 1 (e.g. a WIMP at a reference cross section).
+    threshold : float
+    signal_name : str
+        The name of the signal multiplier among the best-fit parameters.
+
+    Returns
+    -------
+    float
+        The upper limit on s.
+    """
+    best_deviance, best = model.profile(cevns, signal)
+    s_hat = float(best["theta"][0, best["names"].index(signal_name)])
+    reference = float(best_deviance[0])
+
+    def excess(multipliers: np.ndarray) -> np.ndarray:
+        return model.profile(cevns, signal, multipliers)[0] - reference - threshold
+
+    total_signal = float(np.max(signal.total))  # signal events at s = 1 (largest over the response points)
+    scan = s_hat + np.geomspace(1e-3, 1e3, 61) * max(s_hat, 1.0 / total_signal)
+    above = np.flatnonzero(excess(scan) > 0.0)
+    if above.size == 0:
+        raise ValueError("the signal is not excluded within 1e3 times its scale")
+    lo, hi = (scan[above[0] - 1], scan[above[0]]) if above[0] > 0 else (s_hat, scan[0])
+    for _ in range(rounds):
+        inner = np.linspace(lo, hi, points)
+        first = int(np.argmax(excess(inner) > 0.0))
+        lo, hi = inner[max(first - 1, 0)], inner[first]
+    return 0.5 * (lo + hi)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """The results of a data analysis for one model, in the layout of the other analyses' tables."""
+
+    g: np.ndarray
+    m_MeV: np.ndarray
+    q: np.ndarray
+    best: float
+    standard_model: float
+    lines: dict
+    edges: dict
+    report_MeV: np.ndarray
+    g_min: np.ndarray
+
+
+def exclusion(model: Any, templates: CouplingTemplates, g: np.ndarray, m_MeV: np.ndarray, report_MeV: np.ndarray,
+              threshold: float, bounds_spec: Mapping[str, Any]) -> Exclusion:
+    """q(g, m) on the grid (eq. Q1), its contours at ``threshold``, its exact edges in g at every grid mass
+    and the smallest excluded coupling at the report masses.
+
+    ``templates`` holds the grid masses first, then the report masses; ``bounds_spec`` is the config's
+    ``bounds`` (g_min, g_max, scan_points, edge_scan_points).
+    """
+    grid_index, report_index = np.arange(m_MeV.size), m_MeV.size + np.arange(report_MeV.size)
+    q, best, standard_model = test_statistic_grid(model, templates, g, grid_index)
+
+    def excess(index: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda coupling: profiled_deviance(model, templates, coupling, index) - best
+
+    g_min = bounds.smallest_excluded_coupling(excess(report_index), bounds_spec["g_min"], bounds_spec["g_max"],
+                                              threshold, bounds_spec["scan_points"])
+    found = edges.exclusion_edges(excess(grid_index), m_MeV, g[0], g[-1], threshold, bounds_spec["edge_scan_points"])
+    return Exclusion(g, m_MeV, q, best, standard_model, contours.exclusion_contours(m_MeV, g, q, threshold), found,
+                     report_MeV, g_min)
+
+
+def write_tables(result: Exclusion, analysis: str, entry: Mapping[str, Any], threshold: float,
+                 outputs: Any, meta: Mapping[str, str]) -> None:
+    """The chi2, contours, edges and bounds tables of rule chi2's layout for one model ``entry`` (name,
+    mediator, coupling) of a data analysis; ``outputs`` has attributes chi2, contours, edges, bounds."""
+    meta = {"family": analysis, "model": entry["name"], "mediator": entry["mediator"], "coupling": entry["coupling"],
+            "delta_chi2": repr(threshold), "statistic": "template_likelihood",
+            "best_fit_minus_2_log_L": repr(result.best),
+            "standard_model_q": repr(result.standard_model - result.best), **meta}
+
+    def label(n: int) -> Any:
+        return columnar.categorical(np.zeros(n, dtype=int), [analysis])
+
+    g, m = result.g, result.m_MeV
+    io.write_parquet({"analysis": label(result.q.size), "g": np.repeat(g, m.size), "m_MeV": np.tile(m, g.size),
+                      "chi2": result.q.ravel()}, outputs.chi2, meta)
+    io.write_parquet({"analysis": label(result.lines["line"].size), **result.lines}, outputs.contours, meta)
+    found = dict(result.edges)
+    found["analysis"] = label(found["g"].size)
+    found["edge"] = columnar.categorical((found["edge"] == "upper").astype(int), ["lower", "upper"])
+    io.write_parquet(found, outputs.edges, meta)
+    rows = {"analysis": analysis, "model": entry["name"], "mediator": entry["mediator"], "coupling": entry["coupling"]}
+    n = result.report_MeV.size
+    io.write_parquet({**{column: np.full(n, value) for column, value in rows.items()}, "m_MeV": result.report_MeV,
+                      "g_min": columnar.to_arrow(result.g_min, valid=~np.isnan(result.g_min))}, outputs.bounds, meta)
+
+
+def log_summary(log: Any, name: str, result: Exclusion, threshold: float) -> None:
+    """Log the best fit, the excluded share of the grid and the bounds of ``result`` for the model ``name``."""
+    at = np.unravel_index(np.argmin(result.q), result.q.shape)
+    log.info("%s: -2 ln L = %.4f at the Standard Model, %.4f at the best fit (g = %.3g, m = %.3g MeV); q(SM) = %.4f",
+             name, result.standard_model, result.best, result.g[at[0]], result.m_MeV[at[1]],
+             result.standard_model - result.best)
+    log.info("%s: %.1f %% of the grid excluded at q > %.3f", name, 100 * np.mean(result.q > threshold), threshold)
+    log.info("%s: g_min at %s MeV = %s", name, result.report_MeV.tolist(), np.round(result.g_min, 9).tolist())
