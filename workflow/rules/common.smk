@@ -21,6 +21,10 @@ from astrocevns.config import ConfigError, check_config, composition
 from astrocevns.io import InputError
 from astrocevns.xenonnt2024.release import FILES as XENONNT_2024_FILES
 from astrocevns.xenonnt2024.release import verify_checksums
+from astrocevns.xenonnt_s2only2026.release import FILES as XENONNT_S2ONLY_2026_FILES
+from astrocevns.xenonnt_s2only2026.release import (
+    verify_checksums as verify_s2only_checksums,
+)
 
 BASE = "results"
 ROOT_PATTERN = rf"{BASE}(/variants/[A-Za-z0-9_.+-]+)?"
@@ -138,7 +142,29 @@ if XENONNT_2024:
         verify_checksums(Path(workflow.basedir) / XENONNT_2024["data"])
     except InputError as error:
         parse_error(f"config key xenonnt_2024.data: {error}")
-DATA_ANALYSES = [XENONNT_2024_ANALYSIS] if XENONNT_2024 else []
+# the XENONnT S2-only 2026 data analysis (rules/xenonnt.smk), the same way
+XENONNT_S2ONLY_2026 = config.get("xenonnt_s2only_2026")
+XENONNT_S2ONLY_2026_FAMILY = "xenonnt_s2only_2026/xenonnt_s2only_2026"
+if XENONNT_S2ONLY_2026:
+    if config["sources"].get(XENONNT_S2ONLY_2026["source"], {}).get("kind") != "steady":
+        parse_error(
+            f"config key xenonnt_s2only_2026.source: {XENONNT_S2ONLY_2026['source']!r} is not a steady "
+            "source of the config (the solar neutrinos whose CEvNS XENONnT sees)"
+        )
+    try:  # a missing, modified or corrupted file of the release stops the run here, naming the file
+        verify_s2only_checksums(Path(workflow.basedir) / XENONNT_S2ONLY_2026["data"])
+    except InputError as error:
+        parse_error(f"config key xenonnt_s2only_2026.data: {error}")
+DATA_RELEASES = {
+    name: section
+    for name, section in (
+        ("xenonnt_2024", XENONNT_2024),
+        ("xenonnt_s2only_2026", XENONNT_S2ONLY_2026),
+    )
+    if section
+}
+"""The config sections of the data analyses that are present, by section name."""
+DATA_ANALYSES = [f"{name}/{name}" for name in DATA_RELEASES]
 """Analyses of real data computed by rules of their own (not `analyses`); figures may draw them."""
 
 try:
@@ -675,25 +701,25 @@ def ledger_params(wildcards):
     )
 
 
-# ---- the XENONnT 2024 data recast (rules/xenonnt.smk) ----
+# ---- the XENONnT data analyses (rules/xenonnt.smk): 2024 S1+S2 and 2026 S2-only ----
 
 
 def data_identity(setup):
-    """What the data analyses (the XENONnT 2024 recast) of a configuration depend on."""
+    """What the data analyses (the XENONnT recasts) of a configuration depend on."""
     cfg = setup.config
-    if not XENONNT_2024:
+    if not DATA_RELEASES:
         return None
     keys = {"cl": cfg["statistics"]["cl"], "dof": cfg["statistics"]["dof"]}
     return variants.identity(
         [
-            cfg.get("xenonnt_2024"),
+            *(cfg.get(name) for name in DATA_RELEASES),
             cfg["targets"]["Xe"],
             cfg["form_factor"],
             cfg["grid"],
             cfg["bounds"],
             cfg["report_masses_MeV"],
             keys,
-            flux_spec(cfg, XENONNT_2024["source"]),
+            *(flux_spec(cfg, section["source"]) for section in DATA_RELEASES.values()),
             [cfg["models"][model] for model in SPECTRA_MODELS],
         ]
     )
@@ -705,23 +731,33 @@ def data_analyses_shared(setup):
     return not setup.name or data_identity(setup) == data_identity(BASE_SETUP)
 
 
-def xenonnt_2024_inputs(wildcards):
-    """The solar fluence and the files of the release subset."""
+def data_release_inputs(name, files):
+    """The solar fluence and the files of the release subset of the data analysis ``name``."""
+    section = DATA_RELEASES[name]
     return {
-        "flux": f"{BASE}/fluxes/{XENONNT_2024['source']}.parquet",
-        "release": [f"{XENONNT_2024['data']}/{name}" for name in (*XENONNT_2024_FILES, "checksums.txt")],
+        "flux": f"{BASE}/fluxes/{section['source']}.parquet",
+        "release": [f"{section['data']}/{file}" for file in (*files, "checksums.txt")],
     }
 
 
-def xenonnt_2024_params(validation, model=None):
-    """Only what the recast of ``model`` (``validation`` False) or its validation table depends on."""
-    source = XENONNT_2024["source"]
-    settings = {k: v for k, v in XENONNT_2024.items() if validation or k != "validation"}
+def xenonnt_2024_inputs(wildcards):
+    return data_release_inputs("xenonnt_2024", XENONNT_2024_FILES)
+
+
+def xenonnt_s2only_2026_inputs(wildcards):
+    return data_release_inputs("xenonnt_s2only_2026", XENONNT_S2ONLY_2026_FILES)
+
+
+def data_release_params(name, validation, model=None):
+    """Only what the data analysis ``name`` of ``model`` (``validation`` False) or its validation table
+    depends on."""
+    section = DATA_RELEASES[name]
+    settings = {k: v for k, v in section.items() if validation or k != "validation"}
     common = {
-        "xenonnt_2024": settings,
+        name: settings,
         "xenon": config["targets"]["Xe"],
         "form_factor": config["form_factor"],
-        "exposure_yr": config["sources"][source]["exposure_yr"],
+        "exposure_yr": config["sources"][section["source"]]["exposure_yr"],
         "statistics": {"cl": config["statistics"]["cl"]},
     }
     if validation:
@@ -747,6 +783,15 @@ def xenonnt_2024_params(validation, model=None):
     )
 
 
+def xenonnt_2024_params(validation, model=None):
+    return data_release_params("xenonnt_2024", validation, model)
+
+
+def xenonnt_s2only_2026_params(validation, model=None):
+    return data_release_params("xenonnt_s2only_2026", validation, model)
+
+
 def xenonnt_2024_memory_mb(wildcards):
-    """Memory of a recast job: the likelihood of the whole grid at every yield point, about 2 kB a grid point."""
+    """Memory of a recast job (either XENONnT release): the likelihood of the whole grid at every yield point,
+    about 2 kB a grid point."""
     return int(400 + 2e-3 * grid_points(BASE_SETUP))
