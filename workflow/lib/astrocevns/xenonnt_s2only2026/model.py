@@ -79,6 +79,12 @@ class S2OnlyModel:
         nominal = np.array([release.parameters[name].nominal for name in self.shapes])
         # the segment whose lower anchor is the nominal value (or holds it)
         self.start_segment = np.minimum(np.searchsorted(self.anchors, nominal, side="right") - 1, self.n_segments - 1)
+        self.start_theta = None
+        # every later fit starts where the data's fit with the release's CEvNS template ends (fewer iterations
+        # and segment moves; the descent still goes wherever D decreases)
+        _, reference = self.profile(self.release_cevns())
+        self.start_theta = dict(zip(reference["names"], reference["theta"][0], strict=True))
+        self.start_segment = reference["segments"][0]
 
     def placed(self, per_run: npt.ArrayLike) -> np.ndarray:
         """Templates per run, shape (..., n_runs, n_bins) [events per bin per t yr], as events (exposure
@@ -155,6 +161,31 @@ class S2OnlyModel:
                                                        *self._background(r, run.ae)))
         return components
 
+    @staticmethod
+    def _problems(cevns, signal_multiplier):
+        """The number of problems: of the CEvNS templates' leading axis, or of the signal multipliers."""
+        probe = cevns.at(0)[0]
+        n_problems = probe.shape[0] if probe.ndim == 2 else 1
+        return n_problems if signal_multiplier is None else max(n_problems, np.size(signal_multiplier))
+
+    def _fit(self, names, cevns, signal, signal_multiplier, n_problems, rows, segments, start):
+        """(D, theta) of the problems ``rows`` with the shape parameters in ``segments`` (n_shapes,)."""
+        index = {name: k for k, name in enumerate(names)}
+        parameters = self._parameters(names, segments)
+        if signal_multiplier is not None:
+            multipliers = np.broadcast_to(np.asarray(signal_multiplier, dtype=float), (n_problems,))
+            parameters = parameters.fixed(index[SIGNAL], multipliers[rows])
+        batched_rows = rows if cevns.at(0)[0].ndim == 2 else slice(None)
+        components = self._components(index, segments, cevns, signal, batched_rows)
+        return likelihood.minimise(self.observed, components, parameters, start)
+
+    def at_segments(self, cevns: _TemplateSource, segments: npt.ArrayLike) -> np.ndarray:
+        """-2 ln L profiled with every shape parameter held in one segment, ``segments`` (n_shapes,) the indices
+        of their lower anchors (t_qy, then t_sys of each run), for every problem of ``cevns``."""
+        names = self.parameter_names(False)
+        n_problems = self._problems(cevns, None)
+        return self._fit(names, cevns, None, None, n_problems, np.arange(n_problems), np.asarray(segments), None)[0]
+
     def profile(self, cevns: _TemplateSource, signal: _TemplateSource | None = None,
                 signal_multiplier: npt.ArrayLike | None = None) -> tuple[np.ndarray, dict]:
         """-2 ln L of eq. S1 profiled over every nuisance parameter, for many problems at once.
@@ -174,25 +205,16 @@ class S2OnlyModel:
         -------
         deviance : ndarray, shape (P,)
         best : dict
-            ``theta`` (P, K) with ``names`` (the shape parameters as fractions of their segment), and the
-            shape parameters themselves, e.g. ``t_qy`` (P,), where the minimum is reached.
+            ``theta`` (P, K) with ``names`` (the shape parameters as fractions of their segment), their
+            ``segments`` (P, n_shapes; indices of the lower anchors), and the shape parameters themselves,
+            e.g. ``t_qy`` (P,), where the minimum is reached.
         """
         names = self.parameter_names(signal is not None)
-        index = {name: k for k, name in enumerate(names)}
-        shape_columns = np.array([index[name] for name in self.shapes])
-        probe = cevns.at(0)[0]
-        n_problems = probe.shape[0] if probe.ndim == 2 else 1
-        if signal_multiplier is not None:
-            n_problems = max(n_problems, np.size(signal_multiplier))
+        shape_columns = np.array([names.index(name) for name in self.shapes])
+        n_problems = self._problems(cevns, signal_multiplier)
 
         def fit(rows: np.ndarray, segments: np.ndarray, start: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-            parameters = self._parameters(names, segments)
-            if signal_multiplier is not None:
-                multipliers = np.broadcast_to(np.asarray(signal_multiplier, dtype=float), (n_problems,))
-                parameters = parameters.fixed(index[SIGNAL], multipliers[rows])
-            batched_rows = rows if probe.ndim == 2 else slice(None)
-            components = self._components(index, segments, cevns, signal, batched_rows)
-            return likelihood.minimise(self.observed, components, parameters, start)
+            return self._fit(names, cevns, signal, signal_multiplier, n_problems, rows, segments, start)
 
         def fit_groups(rows, segments, start):
             """Fit the problems ``rows`` with their ``segments`` (R, n_shapes), one call per distinct combination."""
@@ -206,7 +228,12 @@ class S2OnlyModel:
 
         every = np.arange(n_problems)
         segments = np.tile(self.start_segment, (n_problems, 1))
-        best, theta = fit_groups(every, segments, None)
+        start = None
+        if self.start_theta is not None:
+            nominal = self._parameters(names, self.start_segment).nominal
+            start = np.tile([self.start_theta.get(name, v) for name, v in zip(names, nominal, strict=True)],
+                            (n_problems, 1))
+        best, theta = fit_groups(every, segments, start)
         visited = np.zeros((n_problems, len(self.shapes), self.n_segments), dtype=bool)
         visited[:, np.arange(len(self.shapes)), self.start_segment] = True
         for _ in range(len(self.shapes) * self.n_segments):
@@ -231,4 +258,5 @@ class S2OnlyModel:
             improved = rows[better]
             best[improved], theta[improved], segments[improved] = deviance[better], solution[better], moved[better]
         shape_values = self.anchors[segments] + theta[:, shape_columns]
-        return best, {"names": names, "theta": theta, **dict(zip(self.shapes, shape_values.T, strict=True))}
+        return best, {"names": names, "theta": theta, "segments": segments,
+                      **dict(zip(self.shapes, shape_values.T, strict=True))}
