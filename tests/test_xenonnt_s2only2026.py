@@ -377,7 +377,7 @@ def test_rule_writes_tables_like_the_other_analyses(tmp_path):
         grid, grid_meta = io.read_parquet(directory / f"results/chi2/{model}/{ANALYSIS}.parquet")
         assert len(grid) == test_config["grid"]["g"]["n"] * test_config["grid"]["m_MeV"]["n"]
         assert float(grid_meta["delta_chi2"]) == pytest.approx(statistics.delta_chi2(0.9, 2))
-        assert 0.0 <= grid.chi2.min() < 1e-6
+        assert 0.0 <= grid.chi2.min() < 1.0  # the best fit is refined off the grid
         edges, _ = io.read_parquet(directory / f"results/edges/{model}/{ANALYSIS}.parquet")
         assert set(edges.edge) <= {"lower", "upper"} and len(edges)
 

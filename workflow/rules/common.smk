@@ -792,6 +792,11 @@ def xenonnt_s2only_2026_params(validation, model=None):
 
 
 def xenonnt_2024_memory_mb(wildcards):
-    """Memory of a recast job (either XENONnT release): the likelihood of the whole grid at every yield point,
-    about 2 kB a grid point."""
+    """Memory of a recast job: the likelihood of the whole grid at every yield point, about 2 kB a grid point."""
     return int(400 + 2e-3 * grid_points(BASE_SETUP))
+
+
+def xenonnt_s2only_2026_memory_mb(wildcards):
+    """Memory of an S2-only job: 21 bins and 17 components per grid point in chunks of 2e4 problems, about 10 kB a
+    grid point (550 MB measured on the default 200 x 200 grid)."""
+    return int(200 + 1e-2 * grid_points(BASE_SETUP))

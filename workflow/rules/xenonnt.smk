@@ -63,7 +63,7 @@ rule xenonnt_s2only_2026:
     conda:
         "../../envs/astrocevns.yaml"
     resources:
-        mem_mb=xenonnt_2024_memory_mb,
+        mem_mb=xenonnt_s2only_2026_memory_mb,
     params:
         spec=lambda wildcards: xenonnt_s2only_2026_params(False, wildcards.model),
     script:
