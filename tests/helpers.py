@@ -1,5 +1,6 @@
 """Helpers shared by the test modules: the repository, its configuration, and running Snakemake."""
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -70,3 +71,15 @@ def run_snakemake(directory, *args, timeout=1200):
     """Run Snakemake locally in ``directory`` (without the SLURM clients' probe); returns the CompletedProcess."""
     return subprocess.run(snakemake_command(*args), cwd=directory, capture_output=True, text=True, timeout=timeout,
                           env=environment_without_slurm(directory))
+
+
+def corrupted_copy(source, tmp_path, edit):
+    """A copy of the release subset ``source`` in ``tmp_path``/subset after ``edit(directory)``, with its
+    checksums regenerated (so that the readers, not the checksums, meet the edit)."""
+    directory = Path(tmp_path) / "subset"
+    shutil.copytree(source, directory)
+    edit(directory)
+    names = [line.split()[1] for line in (directory / "checksums.txt").read_text().splitlines()]
+    (directory / "checksums.txt").write_text("".join(
+        f"{hashlib.sha256((directory / n).read_bytes()).hexdigest()}  {n}\n" for n in names))
+    return directory

@@ -1,12 +1,12 @@
 """XENONnT 2024 light-DM data recast (astrocevns.xenonnt2024): the derived release subset, the mono-energetic
 response, the profile likelihood, the validation against the published SI-WIMP limit and the SM 8B template."""
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import h5py
+import helpers
 import numpy as np
 import pytest
 import yaml
@@ -103,14 +103,7 @@ def test_subset_sizes(release):
 
 
 def corrupted_copy(tmp_path, edit):
-    """A copy of the subset after ``edit(directory)``, with its checksums regenerated."""
-    directory = tmp_path / "subset"
-    shutil.copytree(SUBSET, directory)
-    edit(directory)
-    names = [line.split()[1] for line in (directory / "checksums.txt").read_text().splitlines()]
-    (directory / "checksums.txt").write_text("".join(
-        f"{hashlib.sha256((directory / n).read_bytes()).hexdigest()}  {n}\n" for n in names))
-    return directory
+    return helpers.corrupted_copy(SUBSET, tmp_path, edit)
 
 
 def test_a_missing_file_is_named(tmp_path):

@@ -2,11 +2,11 @@
 the mono-energetic response, the release's likelihood, the validation against the published SI-WIMP limit and the
 release's 8B CEvNS template, and the rule."""
 
-import hashlib
 import shutil
 from pathlib import Path
 
 import h5py
+import helpers
 import numpy as np
 import pytest
 import yaml
@@ -126,14 +126,7 @@ def test_nominal_backgrounds_are_the_releases(model, release):
 
 
 def corrupted_copy(tmp_path, edit):
-    """A copy of the subset after ``edit(directory)``, with its checksums regenerated."""
-    directory = tmp_path / "subset"
-    shutil.copytree(SUBSET, directory)
-    edit(directory)
-    names = [line.split()[1] for line in (directory / "checksums.txt").read_text().splitlines()]
-    (directory / "checksums.txt").write_text("".join(
-        f"{hashlib.sha256((directory / n).read_bytes()).hexdigest()}  {n}\n" for n in names))
-    return directory
+    return helpers.corrupted_copy(SUBSET, tmp_path, edit)
 
 
 @pytest.mark.parametrize("name", ["templates.h5", "observed.csv", "parameters.csv", "si_limits.csv"])

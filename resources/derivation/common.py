@@ -6,6 +6,8 @@ formulas on our own energy grids.
 """
 
 import argparse
+import csv
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -197,3 +199,32 @@ def write_solar_spectrum(name, header_lines, energies, spectrum, tail_emin, tail
                 [energies, spectrum])
     for e_min, ratio in zip(tail_emin, tail_ratios, strict=False):
         print(f"tail ratio Emin={e_min:.0f} MeV: {ratio:.4f}")
+
+
+def exact_number(value):
+    """The shortest decimal that reads back as the same double (every value is kept exactly); '' for None."""
+    return "" if value is None else repr(float(value))
+
+
+def release_header(what, columns, extra, source, citation, command):
+    """The '#' header lines of a table derived from a data release: what, columns, notes, source, citation and
+    the regeneration command."""
+    return [what, f"Columns: {columns}.", *extra, f"Source: {source}.", f"Citation: {citation}.",
+            f"Regenerate (from the repository root): {command}"]
+
+
+def write_release_csv(path, header_lines, names, rows):
+    """Write rows of strings under a '#' header (a data release's values, each written exactly)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.writelines(f"# {line}\n" for line in header_lines)
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(rows)
+    print(f"wrote {path}")
+
+
+def write_checksums(directory, names):
+    """``checksums.txt`` in ``directory``: the SHA-256 of each of the files ``names`` there."""
+    lines = [f"{hashlib.sha256((directory / name).read_bytes()).hexdigest()}  {name}\n" for name in names]
+    (directory / "checksums.txt").write_text("".join(lines), encoding="utf-8")
+    print(f"wrote {directory / 'checksums.txt'}")

@@ -25,7 +25,6 @@ Output is byte-identical on re-runs. Usage (from the repository root)::
 """
 
 import csv
-import hashlib
 import json
 
 import common
@@ -111,23 +110,14 @@ def write_templates(data):
 
 
 def header(what, columns, extra=()):
-    return [what, f"Columns: {columns}.", *extra, f"Source: {RELEASE}.", f"Citation: {CITATION}.",
-            f"Regenerate (from the repository root): {COMMAND}"]
+    return common.release_header(what, columns, extra, RELEASE, CITATION, COMMAND)
 
 
 def write_csv(name, header_lines, names, rows):
-    path = OUTPUT / name
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.writelines(f"# {line}\n" for line in header_lines)
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows(rows)
-    print(f"wrote {path}")
+    common.write_release_csv(OUTPUT / name, header_lines, names, rows)
 
 
-def number(value):
-    """The shortest decimal that reads back as the same double (every value is kept exactly); '' for None."""
-    return "" if value is None else repr(float(value))
+number = common.exact_number
 
 
 def write_events(data):
@@ -208,12 +198,6 @@ def write_si_limits(reference):
         ["wimp_mass_GeV", "upper_limit_cm2", "power_constrained_limit_cm2", "median_sensitivity_cm2"], rows)
 
 
-def write_checksums(names):
-    lines = [f"{hashlib.sha256((OUTPUT / name).read_bytes()).hexdigest()}  {name}\n" for name in names]
-    (OUTPUT / "checksums.txt").write_text("".join(lines), encoding="utf-8")
-    print(f"wrote {OUTPUT / 'checksums.txt'}")
-
-
 def main():
     reference = common.reference_dir(__doc__.splitlines()[0]) / "xenonnt_lightdm_2024"
     data = reference / "data"
@@ -224,7 +208,7 @@ def main():
     write_yields(data)
     rate = write_b8_spectrum(data)
     write_si_limits(reference)
-    write_checksums(["templates.h5", "events.csv", "parameters.csv", "yields.csv", "b8_spectrum.csv",
+    common.write_checksums(OUTPUT, ["templates.h5", "events.csv", "parameters.csv", "yields.csv", "b8_spectrum.csv",
                      "si_limits.csv"])
     print("\n".join(summaries))
     print(f"{n_events} events; release 8B CEvNS rate {rate:.4f} events per tonne-year")

@@ -24,7 +24,6 @@ Output is byte-identical on re-runs. Usage (from the repository root)::
 """
 
 import csv
-import hashlib
 
 import common
 import h5py
@@ -112,23 +111,14 @@ def write_templates(reference):
 
 
 def header(what, columns, extra=()):
-    return [what, f"Columns: {columns}.", *extra, f"Source: {RELEASE}.", f"Citation: {CITATION}.",
-            f"Regenerate (from the repository root): {COMMAND}"]
+    return common.release_header(what, columns, extra, RELEASE, CITATION, COMMAND)
 
 
 def write_csv(name, header_lines, names, rows):
-    path = OUTPUT / name
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.writelines(f"# {line}\n" for line in header_lines)
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows(rows)
-    print(f"wrote {path}")
+    common.write_release_csv(OUTPUT / name, header_lines, names, rows)
 
 
-def number(value):
-    """The shortest decimal that reads back as the same double (every value is kept exactly); '' for None."""
-    return "" if value is None else repr(float(value))
+number = common.exact_number
 
 
 def write_observed(reference):
@@ -199,12 +189,6 @@ def write_si_limits(reference):
         rows)
 
 
-def write_checksums(names):
-    lines = [f"{hashlib.sha256((OUTPUT / name).read_bytes()).hexdigest()}  {name}\n" for name in names]
-    (OUTPUT / "checksums.txt").write_text("".join(lines), encoding="utf-8")
-    print(f"wrote {OUTPUT / 'checksums.txt'}")
-
-
 def main():
     reference = common.reference_dir(__doc__.splitlines()[0]) / "xenonnt_s2only_2026"
     OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -212,7 +196,7 @@ def main():
     totals = write_observed(reference)
     write_parameters(reference)
     write_si_limits(reference)
-    write_checksums(FILES)
+    common.write_checksums(OUTPUT, FILES)
     print("\n".join(summaries))
     print(f"observed events: {totals}")
 

@@ -106,3 +106,28 @@ def read_parameters(path):
         parameters[str(name)] = Parameter(str(name), float(nominal), float(np.inf if np.isnan(width) else width),
                                           float(nominal if fixed else lower), float(nominal if fixed else upper))
     return parameters
+
+
+def open_hdf5(path):
+    """An open h5py File of ``path``; InputError naming it if it is missing or not HDF5."""
+    import h5py
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    try:
+        return h5py.File(path, "r")
+    except OSError as error:
+        raise InputError(f"{path}: not a readable HDF5 file ({error})") from None
+
+
+def dataset(handle, path, name, shape=None):
+    """A dataset of an HDF5 file as an array: present, of the given shape, finite and non-negative."""
+    if name not in handle:
+        raise InputError(f"{path}: dataset {name!r} missing")
+    values = np.asarray(handle[name], dtype=float)
+    if shape is not None and values.shape != shape:
+        raise InputError(f"{path}: dataset {name!r} has shape {values.shape}, expected {shape}")
+    if not np.all(np.isfinite(values)) or np.any(values < 0.0):
+        raise InputError(f"{path}: dataset {name!r} holds negative or non-finite values")
+    return values

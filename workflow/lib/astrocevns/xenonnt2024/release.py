@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import release_files
 from ..io import InputError
-from ..release_files import csv_table, finite, read_parameters
+from ..release_files import csv_table, dataset, finite, open_hdf5, read_parameters
 
 TEMPLATES = "templates.h5"
 FILES = ("templates.h5", "events.csv", "parameters.csv", "yields.csv", "b8_spectrum.csv", "si_limits.csv")
@@ -98,31 +98,11 @@ def verify_checksums(directory: str | os.PathLike[str]) -> None:
     release_files.verify_checksums(directory, FILES, "resources/derivation/xenonnt_2024.py")
 
 
-def _dataset(handle, path, name, shape=None):
-    """A dataset of ``templates.h5`` as an array: present, of the given shape, finite and non-negative."""
-    if name not in handle:
-        raise InputError(f"{path}: dataset {name!r} missing")
-    values = np.asarray(handle[name], dtype=float)
-    if shape is not None and values.shape != shape:
-        raise InputError(f"{path}: dataset {name!r} has shape {values.shape}, expected {shape}")
-    if not np.all(np.isfinite(values)) or np.any(values < 0.0):
-        raise InputError(f"{path}: dataset {name!r} holds negative or non-finite values")
-    return values
-
-
 def _read_templates(path):
     """{run: (bin edges, mono, b8, rg, ac, er)} and the axes of the basis and of the anchors."""
-    import h5py
-
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
-    try:
-        handle = h5py.File(path, "r")
-    except OSError as error:
-        raise InputError(f"{path}: not a readable HDF5 file ({error})") from None
-    with handle:
-        energies = _dataset(handle, path, "mono_energy_keV")
-        yields = _dataset(handle, path, "mono_yield_per_keV")
+    with open_hdf5(path) as handle:
+        energies = dataset(handle, path, "mono_energy_keV")
+        yields = dataset(handle, path, "mono_yield_per_keV")
         anchors = np.asarray(handle["yield_anchors"]) if "yield_anchors" in handle else None
         if anchors is None or anchors.ndim != 1 or anchors.size < 2:
             raise InputError(f"{path}: dataset 'yield_anchors' missing or not a list of values")
@@ -131,14 +111,14 @@ def _read_templates(path):
                 raise InputError(f"{path}: dataset {name!r} is not an increasing list of at least two values")
         runs = {}
         for run in SCIENCE_RUNS:
-            edges = tuple(_dataset(handle, path, f"{run}/bin_edges/{axis}") for axis in AXES)
+            edges = tuple(dataset(handle, path, f"{run}/bin_edges/{axis}") for axis in AXES)
             if any(e.ndim != 1 or e.size < 2 or np.any(np.diff(e) <= 0) for e in edges):
                 raise InputError(f"{path}: {run}/bin_edges are not increasing")
             space = tuple(e.size - 1 for e in edges)
             n_t, n_y = anchors.size, yields.size
-            runs[run] = (edges, _dataset(handle, path, f"{run}/mono", (energies.size, n_y, n_y, *space)),
-                         *(_dataset(handle, path, f"{run}/{name}", (n_t, n_t, *space)) for name in ("b8", "rg")),
-                         *(_dataset(handle, path, f"{run}/{name}", space) for name in ("ac", "er")))
+            runs[run] = (edges, dataset(handle, path, f"{run}/mono", (energies.size, n_y, n_y, *space)),
+                         *(dataset(handle, path, f"{run}/{name}", (n_t, n_t, *space)) for name in ("b8", "rg")),
+                         *(dataset(handle, path, f"{run}/{name}", space) for name in ("ac", "er")))
     return runs, energies, yields, anchors
 
 

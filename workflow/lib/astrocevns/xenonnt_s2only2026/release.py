@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import release_files
 from ..io import InputError
-from ..release_files import csv_table, finite, read_parameters
+from ..release_files import csv_table, dataset, finite, open_hdf5, read_parameters
 
 TEMPLATES = "templates.h5"
 FILES = ("templates.h5", "observed.csv", "parameters.csv", "si_limits.csv")
@@ -89,18 +89,6 @@ def verify_checksums(directory: str | os.PathLike[str]) -> None:
     release_files.verify_checksums(directory, FILES, SCRIPT)
 
 
-def _dataset(handle, path, name, shape):
-    """A dataset of ``templates.h5``: present, of the given shape, finite and non-negative."""
-    if name not in handle:
-        raise InputError(f"{path}: dataset {name!r} missing")
-    values = np.asarray(handle[name], dtype=float)
-    if values.shape != shape:
-        raise InputError(f"{path}: dataset {name!r} has shape {values.shape}, expected {shape}")
-    if not np.all(np.isfinite(values)) or np.any(values < 0.0):
-        raise InputError(f"{path}: dataset {name!r} holds negative or non-finite values")
-    return values
-
-
 def _axis(handle, path, name):
     if name not in handle:
         raise InputError(f"{path}: dataset {name!r} missing")
@@ -111,22 +99,14 @@ def _axis(handle, path, name):
 
 
 def _read_templates(path):
-    import h5py
-
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
-    try:
-        handle = h5py.File(path, "r")
-    except OSError as error:
-        raise InputError(f"{path}: not a readable HDF5 file ({error})") from None
-    with handle:
+    with open_hdf5(path) as handle:
         edges, energies, anchors = (_axis(handle, path, name) for name in ("cs2_edges_PE", "energy_keV", "anchors"))
         n_a, n_e, n_b = anchors.size, energies.size, edges.size - 1
-        runs = {run: {"response": _dataset(handle, path, f"{run}/response", (n_a, n_e, n_b)),
-                      "cevns": _dataset(handle, path, f"{run}/cevns", (n_a, n_b)),
-                      "cathode": _dataset(handle, path, f"{run}/cathode", (n_a, n_b)),
-                      "de": _dataset(handle, path, f"{run}/de", (n_b,)),
-                      "ae": _dataset(handle, path, f"{run}/ae", (n_b,)) if f"{run}/ae" in handle else None}
+        runs = {run: {"response": dataset(handle, path, f"{run}/response", (n_a, n_e, n_b)),
+                      "cevns": dataset(handle, path, f"{run}/cevns", (n_a, n_b)),
+                      "cathode": dataset(handle, path, f"{run}/cathode", (n_a, n_b)),
+                      "de": dataset(handle, path, f"{run}/de", (n_b,)),
+                      "ae": dataset(handle, path, f"{run}/ae", (n_b,)) if f"{run}/ae" in handle else None}
                 for run in SCIENCE_RUNS}
     return runs, edges, energies, anchors
 
