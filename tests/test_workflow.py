@@ -279,8 +279,9 @@ def test_solar_flux_change_reruns_only_solar_jobs(finished_run):
         outputs = planned_outputs(directory)
         per_source = {p for p in outputs if p.startswith(("results/fluxes/", "results/kernels/", "results/spectra/",
                                                           "results/chi2/", "results/contours/", "results/rates/"))}
-        # every solar analysis reruns, including the XENON1T and XENONnT 2024 bounds, which count solar neutrinos
-        assert per_source and all("solar" in p or "xenon1t/xenon1t." in p or "/xenonnt_2024." in p for p in per_source)
+        # every solar analysis reruns, including the XENON1T and XENONnT data bounds, which count solar neutrinos
+        assert per_source and all("solar" in p or "xenon1t/xenon1t." in p or "/xenonnt_2024." in p
+                                  or "/xenonnt_s2only_2026." in p for p in per_source)
         assert "results/fluxes/solar.parquet" in outputs
     finally:
         table.write_bytes(original)
