@@ -444,6 +444,12 @@ def ceiling_efficiency_files(wildcards):
     return efficiency_files_of(setup_of(wildcards), wildcards.analysis)
 
 
+def ceiling_limit_files(wildcards):
+    """The WIMP limit curve of an event-ceiling analysis that names one (statistic.wimp_limit)."""
+    statistic = setup_of(wildcards).families[wildcards.analysis][0].statistic
+    return [statistic["wimp_limit"]] if "wimp_limit" in statistic else []
+
+
 def family_params(wildcards):
     return family_spec(setup_of(wildcards).name, wildcards.analysis, job_models(wildcards))
 
@@ -750,3 +756,9 @@ def xenonnt_2024_params(validation, model=None):
 def xenonnt_2024_memory_mb(wildcards):
     """Memory of a recast job: the likelihood of the whole grid at every yield point, about 2 kB a grid point."""
     return int(400 + 2e-3 * grid_points(BASE_SETUP))
+
+
+def claims_config(wildcards):
+    """The settings config/claims.yaml reads (detectors, sources, statistics, recoil bins, core), as plain data."""
+    keys = ("detectors", "sources", "statistics", "recoil_bins", "core")
+    return plain({key: BASE_SETUP.config[key] for key in keys})

@@ -73,7 +73,8 @@ rule claims:
         bounds=f"{BASE}/tables/bounds.csv",
         core_bounds=f"{BASE}/tables/core_bounds.csv",
         scans=[f"{BASE}/tables/scans/{scan}.csv" for scan in SCANS],
-        rates=[f"{BASE}/rates/{source}.parquet" for source in ("sn_cc", "sn_failed")],
+        rates=[f"{BASE}/rates/{source}.parquet" for source in ("sn_cc", "sn_failed", "solar", "atmospheric")],
+        claims="config/claims.yaml",
     output:
         report(
             "results/tables/claims.csv",
@@ -88,5 +89,6 @@ rule claims:
         "../../envs/astrocevns.yaml"
     params:
         scans=list(SCANS),
+        config=claims_config,
     script:
         "../scripts/claims.py"
