@@ -105,3 +105,14 @@ def test_claim_improvement_is_the_largest_over_the_named_masses():
     assert claims.claims_table(results, [claim]).verdict.tolist() == ["holds"]
 
 
+
+
+def test_method_rows_compare_the_paper_method_with_its_alternative():
+    base = pd.DataFrame({"analysis": ["x/x", "x/x", "x-alt/x", "x-alt/x", "sn/c"], "model": ["v"] * 5,
+                         "mediator": ["vector"] * 5, "m_MeV": [0.1, 10.0, 0.1, 10.0, 0.1],
+                         "g_min": [2.0, 3.0, 1.0, 4.0, 9.0]})
+    table = comparisons.method_table({"x-alt/x": "x/x"}, base)
+    assert table.variant.unique().tolist() == ["method-x-alt/x"] and (table.table == "method").all()
+    assert table.ratio.tolist() == [2.0, 0.75]  # g_min(paper's method) / g_min(alternative), mass by mass
+    with pytest.raises(ValueError, match="no common bounds"):
+        comparisons.method_table({"y/y": "x/x"}, base)

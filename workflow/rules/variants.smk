@@ -64,6 +64,7 @@ rule deviations:
         "../../envs/astrocevns.yaml"
     params:
         ledger=ledger_params,
+        methods=config["deviation_ledger"].get("methods", {}),
     script:
         "../scripts/deviations.py"
 

@@ -27,7 +27,7 @@ Measures (``kind``):
 - ``rate_ratio``: new-physics rate / SM rate over the recoils above ``above_keV`` (``reduce`` min or max).
 - ``recoil_end``: the recoil energy [keV] below which all but 1e-3 of a source's SM events lie; with
   ``against`` a target, the ratio of the two.
-- ``config``: a value of the run's configuration (dotted ``key``).
+- ``config``: a value of the run's configuration (dotted ``key``), or its ratio to another (``against``).
 """
 
 from __future__ import annotations
@@ -114,7 +114,8 @@ def mass_slope(results: Results, p: Mapping) -> tuple[float, str]:
     lo, hi = p["masses_MeV"]
     g_lo, g_hi = (results.g_min(p["analysis"], p["model"], m) for m in (lo, hi))
     slope = np.log(g_hi / g_lo)
-    return float(slope / np.log(hi / lo)), f"d ln g_min / d ln m, {_label(p['analysis'])}, {p['model']}, {lo:g}-{hi:g} MeV"
+    what = f"d ln g_min / d ln m, {_label(p['analysis'])}, {p['model']}, {lo:g}-{hi:g} MeV"
+    return float(slope / np.log(hi / lo)), what
 
 
 def flatness(results: Results, p: Mapping) -> tuple[float, str]:
@@ -226,10 +227,15 @@ def recoil_end(results: Results, p: Mapping) -> tuple[float, str]:
 
 
 def config_value(results: Results, p: Mapping) -> tuple[float, str]:
-    node = results.config
-    for part in p["key"].split("."):
-        node = node[part]
-    return float(node), f"configuration: {p['key']}"
+    def value(dotted):
+        node = results.config
+        for part in dotted.split("."):
+            node = node[part]
+        return float(node)
+
+    if "against" in p:
+        return value(p["key"]) / value(p["against"]), f"configuration: {p['key']} / {p['against']}"
+    return value(p["key"]), f"configuration: {p['key']}"
 
 
 MEASURES: dict[str, Callable[[Results, Mapping], tuple[float, str]]] = {
