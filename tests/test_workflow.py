@@ -136,12 +136,12 @@ def test_new_scan_value_plans_only_its_jobs(finished_run):
 
 
 FIGURE_LAYERS = {  # the layers each summary figure's caption names (fig. 8: the vector summary)
-    8: {"XENON1T 2018 (1 t yr)", "XENONnT 2024 (data)", "atmospheric, RES-NOVA-3 + DARWIN",
+    8: {"XENON1T S2 (1 t yr)", "XENONnT 2024 (data)", "atmospheric, RES-NOVA-3 + DARWIN",
         "SN, marginalised, RES-NOVA-3 + DARWIN", "solar, RES-NOVA-3 + DARWIN", "SN core, τ = 10 s",
         "SN core, τ = 100 s"},
-    9: {"COHERENT CsI 2017", "COHERENT Ar 2020", "XENON1T 2018 (1 t yr)", "solar, RES-NOVA-3 + DARWIN",
+    9: {"COHERENT CsI 2017", "COHERENT Ar 2020", "XENON1T S2 (1 t yr)", "solar, RES-NOVA-3 + DARWIN",
         "solar, universal g × √3 (the paper's mapping)", "SN core, τ = 10 s (g × √3)", "Beam dump", "ν − l"},
-    10: {"COHERENT CsI 2017", "XENON1T 2018 (1 t yr)", "XENONnT 2024 (data)", "SN, marginalised, RES-NOVA-3 + DARWIN",
+    10: {"COHERENT CsI 2017", "XENON1T S2 (1 t yr)", "XENONnT 2024 (data)", "SN, marginalised, RES-NOVA-3 + DARWIN",
          "SN core, τ = 10 s"},
 }
 
