@@ -89,25 +89,26 @@ def _reduced(masses, values, reduce):
     return float(values[index]), f"{reduce} over m = {', '.join(f'{m:g}' for m in masses)} MeV at {masses[index]:g} MeV"
 
 
-def bound_ratio(results: Results, p: Mapping) -> tuple[float, str]:
-    masses, values = _per_mass(results, p, lambda m: results.g_min(p["numerator"], p["model"], m)
-                               / results.g_min(p["denominator"], p["model"], m))
+def _g_ratio(results, p, numerator, denominator, what):
+    """g_min(numerator) / g_min(denominator), each an (analysis, model), reduced over the masses of ``p``."""
+    masses, values = _per_mass(results, p, lambda m: results.g_min(*numerator, m) / results.g_min(*denominator, m))
     value, where = _reduced(masses, values, p["reduce"])
-    return value, f"g_min({_label(p['numerator'])}) / g_min({_label(p['denominator'])}), {p['model']}, {where}"
+    return value, f"{what}, {where}"
+
+
+def bound_ratio(results: Results, p: Mapping) -> tuple[float, str]:
+    return _g_ratio(results, p, (p["numerator"], p["model"]), (p["denominator"], p["model"]),
+                    f"g_min({_label(p['numerator'])}) / g_min({_label(p['denominator'])}), {p['model']}")
 
 
 def improvement(results: Results, p: Mapping) -> tuple[float, str]:
-    masses, values = _per_mass(results, p, lambda m: 1.0 - results.g_min(p["numerator"], p["model"], m)
-                               / results.g_min(p["denominator"], p["model"], m))
-    value, where = _reduced(masses, values, "max")
-    return value, f"1 - g_min({_label(p['numerator'])}) / g_min({_label(p['denominator'])}), {p['model']}, {where}"
+    ratio, what = bound_ratio(results, {**p, "reduce": "min"})
+    return 1.0 - ratio, f"1 - {what}"
 
 
 def model_ratio(results: Results, p: Mapping) -> tuple[float, str]:
-    masses, values = _per_mass(results, p, lambda m: results.g_min(p["analysis"], p["model"], m)
-                               / results.g_min(p["analysis"], p["against"], m))
-    value, where = _reduced(masses, values, p["reduce"])
-    return value, f"g_min({p['model']}) / g_min({p['against']}), {_label(p['analysis'])}, {where}"
+    return _g_ratio(results, p, (p["analysis"], p["model"]), (p["analysis"], p["against"]),
+                    f"g_min({p['model']}) / g_min({p['against']}), {_label(p['analysis'])}")
 
 
 def mass_slope(results: Results, p: Mapping) -> tuple[float, str]:
