@@ -334,3 +334,13 @@ def test_b_minus_l_and_scalar_conventions():
     assert couplings.to_model(1e-5, "g_BL") == pytest.approx(math.sqrt(3) * 1e-5)
     assert couplings.from_model(couplings.to_model(2e-5, "g_BL"), "g_BL") == pytest.approx(2e-5)
     assert couplings.to_model(1e-5, "g_phi") == 1e-5
+
+
+def test_a_bad_wimp_limit_names_its_file_and_line(tmp_path):
+    path = tmp_path / "limit.csv"
+    path.write_text("mass_GeV,cross_section_cm2\n3.0,1e-40\n4.0,-1e-41\n")
+    with pytest.raises(io.InputError, match=r"limit.csv, line 3: cross section -1e-41 is not positive"):
+        io.read_wimp_limit(path)
+    path.write_text("mass_GeV,cross_section_cm2\n4.0,1e-40\n3.0,1e-41\n")
+    with pytest.raises(io.InputError, match="limit.csv"):
+        io.read_wimp_limit(path)
