@@ -35,5 +35,7 @@ def test_lead_only_and_pinned_analyses_have_no_variant():
     grouped = families(default_analyses())
     assert [a.name for a in grouped["solar/resnova3"]] == ["solar/resnova3"]
     assert [a.name for a in grouped["xenon1t/xenon1t"]] == ["xenon1t/xenon1t"]
-    # 25 projected analyses, of which the 17 with a xenon detector have a variant, and 3 existing bounds
-    assert len(grouped) == 28 and sum(len(f) for f in grouped.values()) == 45
+    assert [a.name for a in grouped["xenon1t-s1s2/xenon1t"]] == ["xenon1t-s1s2/xenon1t"]
+    # 25 projected analyses, of which the 17 with a xenon detector have a variant, and 4 existing bounds
+    # (COHERENT CsI and Ar, XENON1T by the S2 channel and by S1+S2)
+    assert len(grouped) == 29 and sum(len(f) for f in grouped.values()) == 46

@@ -1,4 +1,4 @@
-"""Existing bounds computed from public data (paper sec. VII): pi-DAR flux, COHERENT, XENON1T, couplings."""
+"""Existing bounds computed from public data (secs. VII B, VIII B-C): pi-DAR flux, COHERENT, XENON1T, couplings."""
 
 import math
 
@@ -18,7 +18,8 @@ from astrocevns.detectors import Efficiency
 
 CONFIG = load_config()
 CSI = CONFIG["analyses"]["coherent_csi/coherent_csi"]
-XENON1T = CONFIG["analyses"]["xenon1t/xenon1t"]["statistic"]
+XENON1T = CONFIG["analyses"]["xenon1t-s1s2/xenon1t"]["statistic"]  # one limit point (2018 S1+S2)
+XENON1T_S2 = CONFIG["analyses"]["xenon1t/xenon1t"]["statistic"]  # the S2-only limit curve
 DELTA_CHI2 = statistics.delta_chi2(CONFIG["statistics"]["cl"], CONFIG["statistics"]["dof"])
 
 
@@ -262,7 +263,7 @@ def test_wimprates_reproduces_the_count_at_the_limit_point():
     # wimprates: 234.4 km/s for v0 = 220 km/s (its solar peculiar velocity); the 2018 search used 232 km/s
     assert v_earth == pytest.approx(232.0, abs=3.0)
     threshold = CONFIG["detectors"]["xenon1t"]["threshold_keV"]
-    ceiling = wimps.event_ceiling(XENON1T, CONFIG["detectors"]["xenon1t"], eff)
+    ceiling, _ = wimps.event_ceiling(XENON1T, CONFIG["detectors"]["xenon1t"], eff)
     independent = standard_halo_count(
         XENON1T["wimp_mass_GeV"],
         XENON1T["wimp_cross_section_cm2"],
@@ -288,6 +289,26 @@ def test_wimp_count_quadrature_accuracy():
     assert wimps.wimp_event_count(*args) == pytest.approx(wimps.wimp_event_count(*args, nodes=384), rel=1e-4)
 
 
+def test_s2_efficiency_is_the_release_response_summed_over_the_s2_bins():
+    # the XENON1T S2-only release (arXiv:1907.11485): the NR response summed over its S2 bins is 0.010 at
+    # 0.7 keV, 0.019 at 1 keV and 0.063 at 10 keV
+    eff = efficiency("xenon1t_s2")
+    assert eff(np.array([0.7, 1.0, 10.0])) == pytest.approx([0.010, 0.019, 0.063], abs=6e-4)
+
+
+def test_ceiling_over_a_limit_curve_is_its_largest_count():
+    halo, eff = XENON1T_S2["halo"], efficiency("xenon1t_s2")
+    limit = io.read_wimp_limit(XENON1T_S2["wimp_limit"])
+    assert limit[0][0] == pytest.approx(2.73) and limit[1][0] == pytest.approx(9.288e-40, rel=1e-3)  # release row 1
+    detector = CONFIG["detectors"]["xenon1t"]
+    ceiling, mass = wimps.event_ceiling(XENON1T_S2, detector, eff, limit)
+    counts = [wimps.wimp_event_count(m, s, halo, 1.0, detector["threshold_keV"], eff)
+              for m, s in zip(*limit, strict=True)]
+    assert ceiling == max(counts) and mass == limit[0][counts.index(max(counts))]
+    # a lighter WIMP at a larger limit gives more events above 0.7 keV: the pair that counts is the lightest
+    assert mass == pytest.approx(2.73)
+
+
 def test_ceiling_statistic_crosses_the_threshold_at_the_ceiling():
     counts = np.array([0.5, 3.689, 3.7, 40.0])
     excluded = statistics.ceiling_statistic(counts, 3.689, DELTA_CHI2) > DELTA_CHI2
@@ -298,7 +319,8 @@ def test_existing_bound_analyses_pin_their_efficiency():
     analyses = expand_analyses(
         CONFIG["analyses"], CONFIG["detectors"], CONFIG["statistics"]["normalisation_uncertainty"]
     )
-    assert analyses["xenon1t/xenon1t"].members == (("xenon1t", "xenon1t_nr"),)
+    assert analyses["xenon1t/xenon1t"].members == (("xenon1t", "xenon1t_s2"),)
+    assert analyses["xenon1t-s1s2/xenon1t"].members == (("xenon1t", "xenon1t_nr"),)
     assert analyses["coherent_csi/coherent_csi"].statistic["kind"] == "counting"
     assert not any(name.startswith(("xenon1t/xenon1t-", "coherent")) and name.endswith("_nr") for name in analyses)
 
@@ -312,3 +334,13 @@ def test_b_minus_l_and_scalar_conventions():
     assert couplings.to_model(1e-5, "g_BL") == pytest.approx(math.sqrt(3) * 1e-5)
     assert couplings.from_model(couplings.to_model(2e-5, "g_BL"), "g_BL") == pytest.approx(2e-5)
     assert couplings.to_model(1e-5, "g_phi") == 1e-5
+
+
+def test_a_bad_wimp_limit_names_its_file_and_line(tmp_path):
+    path = tmp_path / "limit.csv"
+    path.write_text("mass_GeV,cross_section_cm2\n3.0,1e-40\n4.0,-1e-41\n")
+    with pytest.raises(io.InputError, match=r"limit.csv, line 3: cross section -1e-41 is not positive"):
+        io.read_wimp_limit(path)
+    path.write_text("mass_GeV,cross_section_cm2\n4.0,1e-40\n3.0,1e-41\n")
+    with pytest.raises(io.InputError, match="limit.csv"):
+        io.read_wimp_limit(path)

@@ -29,7 +29,7 @@ def test_optional_layer_of_an_unconfigured_analysis_is_skipped_not_an_error():
     without = {name: a for name, a in ANALYSES.items() if not name.startswith("xenon1t/")}
     figures.check_figures(DESCRIPTIONS, CONFIG, without)
     assert "xenon1t/xenon1t" not in figures.required_analyses(DESCRIPTIONS["fig7"], without)
-    assert figures.skipped_layers(DESCRIPTIONS["fig7"], without) == ["XENON1T 2018 (1 t yr)", "XENONnT 2024 (data)"]
+    assert figures.skipped_layers(DESCRIPTIONS["fig7"], without) == ["XENON1T S2 (1 t yr)", "XENONnT 2024 (data)"]
 
 
 def test_missing_analysis_of_a_required_layer_names_figure_and_layer():

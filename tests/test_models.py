@@ -42,7 +42,7 @@ def test_b_minus_l_couples_to_baryon_number_with_the_opposite_sign_to_neutrinos(
     assert from_quarks.vector_charge(xenon.Z, xenon.N) == pytest.approx(xenon.A, rel=1e-14)
     assert b_minus_l.vector_charge(xenon.Z, xenon.N) == pytest.approx(xenon.A, rel=1e-14)
     assert b_minus_l.neutrino_charges == (-1.0, -1.0, -1.0) and b_minus_l.flavour_blind
-    # paper sec. VII: g_q = g_BL / 3 and g_nu = -g_BL, so g_nu g_q Q'_w = -(g_BL^2 / 3) 3 A
+    # paper sec. VIII B: g_q = g_BL / 3 and g_nu = -g_BL, so g_nu g_q Q'_w = -(g_BL^2 / 3) 3 A
     assert b_minus_l.neutrino_charge("e") * b_minus_l.vector_charge(xenon.Z, xenon.N) == pytest.approx(-xenon.A)
 
 

@@ -159,7 +159,7 @@ def test_prior_inside_the_sum_over_detectors_is_a_narrower_prior(sn_kernels):
 
 
 def test_resnova3_dominates_supernova_bound_at_low_mass(sn_kernels):
-    # paper sec. VI: RES-NOVA-3 (456 t of lead) drives the supernova bounds
+    # paper sec. IX: RES-NOVA-3 (456 t of lead) drives the supernova bounds
     g = np.geomspace(1e-7, 1e-3, 400)[:, None]
     m = np.array([[1.0]])
     threshold = statistics.delta_chi2(0.9, 2)

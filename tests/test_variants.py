@@ -68,9 +68,10 @@ def test_scan_table_ratios_to_the_base():
 
 
 def test_claim_verdicts_from_their_bands():
-    claim = claims.Claim("k", "sec. I", "words", True, lambda results: (0.0, ""), (0.35, 0.65), (0.2, 0.8))
+    claim = claims.Claim("k", "sec. I", "words", True, "config", {}, (0.35, 0.65), (0.2, 0.8))
     assert [claim.verdict(v) for v in (0.5, 0.25, 0.9, math.nan)] == ["holds", "partly", "does not hold",
                                                                        "not measurable"]
+    assert claim.shortfall(0.5) == "" and claim.shortfall(1.3) == "x2 (above the band edge 0.65)"
 
 
 def test_counting_best_fit_does_not_depend_on_the_grid():
@@ -92,8 +93,26 @@ def test_counting_best_fit_does_not_depend_on_the_grid():
     assert exclusion.best_fit_reference(below, spectra, chi2, np.geomspace(1e-3, 10, 7)) == pytest.approx(sm)
 
 
-def test_claim_with_a_failed_condition_does_not_hold():
-    results = claims.Results(pd.DataFrame(), pd.DataFrame(), {}, {})
-    claim = claims.Claim("k", "sec. I", "words", True, lambda r: (0.2, "what", False), (0.1, 0.3), (0.05, 0.5))
-    table = claims.claims_table(results, [claim])
-    assert table.verdict.tolist() == ["does not hold"] and table.value.tolist() == [0.2]
+def test_claim_improvement_is_the_largest_over_the_named_masses():
+    bounds_table = pd.DataFrame({"analysis": ["a", "a", "a", "c", "c", "c"], "model": ["v"] * 6,
+                                 "m_MeV": [0.1, 1.0, 10.0] * 2, "g_min": [1.0, 2.0, 1.0, 2.0, 2.5, 10.0]})
+    results = claims.Results(bounds_table, pd.DataFrame(), {}, {})
+    low = {"numerator": "a", "denominator": "c", "model": "v", "masses_MeV": [0.1, 1.0]}
+    # 1 - 1/2 at 0.1 MeV and 1 - 2/2.5 at 1 MeV: up to 50 %; the 10 MeV point (90 %) lies outside the range
+    assert claims.improvement(results, low)[0] == pytest.approx(0.5)
+    assert claims.improvement(results, {**low, "masses_MeV": [0.1, 10.0]})[0] == pytest.approx(0.9)
+    claim = claims.Claim("k", "sec. IX", "words", True, "improvement", low, (0.35, 0.65), (0.2, 0.8))
+    assert claims.claims_table(results, [claim]).verdict.tolist() == ["holds"]
+
+
+
+
+def test_method_rows_compare_the_paper_method_with_its_alternative():
+    base = pd.DataFrame({"analysis": ["x/x", "x/x", "x-alt/x", "x-alt/x", "sn/c"], "model": ["v"] * 5,
+                         "mediator": ["vector"] * 5, "m_MeV": [0.1, 10.0, 0.1, 10.0, 0.1],
+                         "g_min": [2.0, 3.0, 1.0, 4.0, 9.0]})
+    table = comparisons.method_table({"x-alt/x": "x/x"}, base)
+    assert table.variant.unique().tolist() == ["method-x-alt/x"] and (table.table == "method").all()
+    assert table.ratio.tolist() == [2.0, 0.75]  # g_min(paper's method) / g_min(alternative), mass by mass
+    with pytest.raises(ValueError, match="no common bounds"):
+        comparisons.method_table({"y/y": "x/x"}, base)

@@ -470,6 +470,12 @@ def ceiling_efficiency_files(wildcards):
     return efficiency_files_of(setup_of(wildcards), wildcards.analysis)
 
 
+def ceiling_limit_files(wildcards):
+    """The WIMP limit curve of an event-ceiling analysis that names one (statistic.wimp_limit)."""
+    statistic = setup_of(wildcards).families[wildcards.analysis][0].statistic
+    return [statistic["wimp_limit"]] if "wimp_limit" in statistic else []
+
+
 def family_params(wildcards):
     return family_spec(setup_of(wildcards).name, wildcards.analysis, job_models(wildcards))
 
@@ -800,3 +806,9 @@ def xenonnt_s2only_2026_memory_mb(wildcards):
     """Memory of an S2-only job: 21 bins and 17 components per grid point in chunks of 2e4 problems, about 10 kB a
     grid point (550 MB measured on the default 200 x 200 grid)."""
     return int(200 + 1e-2 * grid_points(BASE_SETUP))
+
+
+def claims_config(wildcards):
+    """The settings config/claims.yaml reads (detectors, sources, statistics, recoil bins, core), as plain data."""
+    keys = ("detectors", "sources", "statistics", "recoil_bins", "core")
+    return plain({key: BASE_SETUP.config[key] for key in keys})

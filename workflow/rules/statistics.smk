@@ -8,6 +8,7 @@ rule chi2:
     input:
         spectra=spectra_of_family,
         efficiency=ceiling_efficiency_files,
+        wimp_limit=ceiling_limit_files,
     output:
         chi2=expand("{{root}}/chi2/{model}/{{analysis}}.parquet", model=MODELS),
         contours=expand("{{root}}/contours/{model}/{{analysis}}.parquet", model=MODELS),

@@ -64,6 +64,7 @@ rule deviations:
         "../../envs/astrocevns.yaml"
     params:
         ledger=ledger_params,
+        methods=config["deviation_ledger"].get("methods", {}),
     script:
         "../scripts/deviations.py"
 
@@ -73,7 +74,8 @@ rule claims:
         bounds=f"{BASE}/tables/bounds.csv",
         core_bounds=f"{BASE}/tables/core_bounds.csv",
         scans=[f"{BASE}/tables/scans/{scan}.csv" for scan in SCANS],
-        rates=[f"{BASE}/rates/{source}.parquet" for source in ("sn_cc", "sn_failed")],
+        rates=[f"{BASE}/rates/{source}.parquet" for source in ("sn_cc", "sn_failed", "solar", "atmospheric")],
+        claims="config/claims.yaml",
     output:
         report(
             "results/tables/claims.csv",
@@ -88,5 +90,6 @@ rule claims:
         "../../envs/astrocevns.yaml"
     params:
         scans=list(SCANS),
+        config=claims_config,
     script:
         "../scripts/claims.py"

@@ -18,8 +18,9 @@ if kind == "event_ceiling":
     files = snakemake.input.efficiency
     efficiency_name = variants[0]["members"][0][1]
     efficiency = Efficiency(efficiency_name, *io.read_efficiency_table(files[0])) if files else Efficiency.ideal()
-    max_events = wimps.event_ceiling(spec["statistic"], spec["ceiling_detector"], efficiency)
-    log.info("event ceiling: %.4g events", max_events)
+    limit = io.read_wimp_limit(snakemake.input.wimp_limit[0]) if snakemake.input.wimp_limit else None
+    max_events, wimp_mass_GeV = wimps.event_ceiling(spec["statistic"], spec["ceiling_detector"], efficiency, limit)
+    log.info("event ceiling: %.4g events (WIMP of %.4g GeV at the limit)", max_events, wimp_mass_GeV)
 statistic = exclusion.Statistic(
     kind,
     threshold,

@@ -1,4 +1,5 @@
-"""Rule claims: the paper's quantitative claims, each measured on the results and given a verdict."""
+"""Rule claims: the paper's quantitative claims (config/claims.yaml), each measured on the results and given a
+verdict."""
 
 import pandas as pd
 
@@ -10,8 +11,9 @@ rates = {}
 for path in snakemake.input.rates:
     table, meta = io.read_parquet(path)
     rates[meta["source"]] = table
-results = claims.Results(pd.read_csv(snakemake.input.bounds), pd.read_csv(snakemake.input.core_bounds), scans, rates)
-table = claims.claims_table(results)
+results = claims.Results(pd.read_csv(snakemake.input.bounds), pd.read_csv(snakemake.input.core_bounds), scans, rates,
+                         snakemake.params.config)
+table = claims.claims_table(results, claims.load_claims(snakemake.input.claims))
 table.to_csv(snakemake.output[0], index=False, float_format="%.4g")
 for row in table.itertuples():
-    log.info("%s: %.4g -> %s (%s)", row.key, row.value, row.verdict, row.measure)
+    log.info("%s: %.4g -> %s %s (%s)", row.key, row.value, row.verdict, row.shortfall, row.measure)

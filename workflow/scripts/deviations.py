@@ -12,6 +12,8 @@ bounds = {variant: pd.read_csv(tables[variant, "bounds.csv"]) for variant in led
 core = {variant: pd.read_csv(tables[variant, "core_bounds.csv"]) for variant in ledger}
 base_bounds, base_core = (pd.read_csv(path) for path in snakemake.input.base)
 table = comparisons.deviation_table(ledger, bounds, core, base_bounds, base_core)
+if snakemake.params.methods:
+    table = pd.concat([table, comparisons.method_table(snakemake.params.methods, base_bounds)], ignore_index=True)
 table.to_csv(snakemake.output[0], index=False, float_format="%.6g")
 for variant, rows in table.groupby("variant", sort=False):
     low, high = comparisons.ratio_range(rows)

@@ -2,14 +2,14 @@
 
 An analysis is named ``{source}/{detectors}`` (e.g. ``sn_cc/combined``). Its ``sources`` list holds
 one source, or several supernova models whose chi2 minimum is taken ("marginalised over SN
-models", paper sec. VI); all its ``detectors`` share one pull on that source's normalisation.
+models", paper sec. VII A); all its ``detectors`` share one pull on that source's normalisation.
 For every non-ideal efficiency that one of its detectors lists, the workflow adds the variant
 ``{name}-{efficiency}``, in which those detectors use that efficiency (the band of the figures),
 unless the analysis pins one ``efficiency`` for all its detectors. An analysis and its variants form
 a ``family``, named like the analysis, whose chi-squares one job computes.
 
 Its ``statistic`` is the paper's Asimov Poisson chi-square (default, eqs. 21-24) or, for the
-existing bounds computed from published data (paper sec. VII), a ``counting`` experiment or an
+existing bounds computed from published data (paper secs. VII B, VIII B-C), a ``counting`` experiment or an
 ``event_ceiling`` (see :mod:`astrocevns.statistics`).
 """
 

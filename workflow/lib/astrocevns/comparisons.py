@@ -90,6 +90,27 @@ def deviation_table(ledger: Mapping[str, Mapping], bounds: Mapping[str, pd.DataF
     return table
 
 
+def method_table(methods: Mapping[str, str], base_bounds: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the ledger for a bound computed by two methods: for each ``{alternative: paper}`` pair of analyses
+    of the default run, ``paper`` is g_min of the paper's method (the default) and ``default`` that of the
+    alternative, in the columns of :func:`deviation_table` (``table`` = ``method``; ratio = paper / alternative)."""
+    parts = []
+    for alternative, paper in methods.items():
+        merged = base_bounds[base_bounds.analysis == paper].merge(
+            base_bounds[base_bounds.analysis == alternative].drop(columns="analysis"),
+            on=[key for key in BOUND_KEYS if key != "analysis"], suffixes=("_paper", "_alternative"))
+        if merged.empty:
+            raise ValueError(f"deviation_ledger.methods: no common bounds of {alternative!r} and {paper!r}")
+        parts.append(pd.DataFrame({"variant": f"method-{alternative}", "keys": f"analyses.{alternative}",
+                                   "paper_value": json.dumps(paper), "default_value": json.dumps(alternative),
+                                   "table": "method", "analysis": paper, "model": merged["model"],
+                                   "m_MeV": merged["m_MeV"], "default": merged["g_min_alternative"],
+                                   "paper": merged["g_min_paper"]}))
+    table = pd.concat(parts, ignore_index=True)
+    table["ratio"] = _ratio(table, "paper", "default")
+    return table
+
+
 def ratio_range(table: pd.DataFrame) -> tuple[float, float]:
     """Smallest and largest finite ratio of a comparison table (NaN, NaN if none)."""
     ratios = table["ratio"].to_numpy(dtype=float)

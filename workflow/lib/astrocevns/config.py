@@ -160,7 +160,7 @@ def _check_sources(config, root):
     return max_energy
 
 
-def _check_statistic(config, key, analysis):
+def _check_statistic(config, key, analysis, root):
     """An analysis's pinned efficiency and its counting or ceiling statistic."""
     if "efficiency" in analysis:
         for det in analysis["detectors"]:
@@ -176,6 +176,8 @@ def _check_statistic(config, key, analysis):
     if statistic["kind"] == "event_ceiling":
         if len(analysis["detectors"]) != 1:
             raise ConfigError(f"config key {key}.detectors: an event_ceiling statistic takes exactly one detector")
+        if "wimp_limit" in statistic:
+            _checked_read(io.read_wimp_limit, statistic["wimp_limit"], f"{key}.statistic.wimp_limit", root)
         source = config["sources"][analysis["sources"][0]]
         exposure = config["detectors"][analysis["detectors"][0]]["mass_t"] * source.get("exposure_yr", float("nan"))
         if not np.isclose(exposure, statistic["exposure_t_yr"], rtol=1e-6):
@@ -270,7 +272,7 @@ def _check_models(config):
                 raise ConfigError(f"config key {key}: unknown model {model!r}; known: {sorted(models)}")
 
 
-def _check_analyses(config, max_energy, efficiencies):
+def _check_analyses(config, max_energy, efficiencies, root):
     sigmas = config["statistics"]["normalisation_uncertainty"]
     for name, analysis in config["analyses"].items():
         key = f"analyses.{name}"
@@ -307,7 +309,7 @@ def _check_analyses(config, max_energy, efficiencies):
                         f"kinematic end point {end_keV:.3g} keV of source {source!r} (used in {key})"
                     )
                 end_points.append((source, det, min(end_keV, config["recoil_bins"]["max_keV"])))
-        _check_statistic(config, key, analysis)
+        _check_statistic(config, key, analysis, root)
         for source, det, end_keV in end_points:
             used = [analysis["efficiency"]] if "efficiency" in analysis else config["detectors"][det]["efficiencies"]
             for eff in used:
@@ -343,7 +345,7 @@ def check_config(config: dict, root: str | Path = ".") -> None:
     _check_flavours(config)
     efficiencies = _check_efficiencies(config, root)
     _check_detectors(config, efficiencies)
-    _check_analyses(config, _check_sources(config, root), efficiencies)
+    _check_analyses(config, _check_sources(config, root), efficiencies, root)
     _check_core(config["core"], root)
     limits = config["external_limits"]
     for figure in ("fig9", "fig10"):
@@ -417,6 +419,9 @@ def with_absolute_paths(config: dict, root: str | Path) -> dict:
         for entry in [*source.get("species", {}).values(), *source.get("components", {}).values()]:
             entry["file"] = absolute(entry["file"])
     resolved["efficiencies"] = {name: absolute(path) for name, path in resolved.get("efficiencies", {}).items()}
+    for analysis in resolved.get("analyses", {}).values():
+        if "wimp_limit" in analysis.get("statistic", {}):
+            analysis["statistic"]["wimp_limit"] = absolute(analysis["statistic"]["wimp_limit"])
     if "core" in resolved:
         resolved["core"]["profile"] = absolute(resolved["core"]["profile"])
     if "figures" in resolved and "description" in resolved["figures"]:

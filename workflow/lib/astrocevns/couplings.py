@@ -1,4 +1,4 @@
-"""Coupling conventions: the paper's g = sqrt(g_nu g_q) rescaled to the coupling of a model (paper sec. VII).
+"""Coupling conventions: the paper's g = sqrt(g_nu g_q) rescaled to the coupling of a model (paper sec. VIII B-C).
 
 A model with charges q_nu and q_q under a new force of coupling g_X has g_nu g_q = q_nu q_q g_X^2. The
 paper draws a model's bounds by rescaling the universal bound on g to g_X = g / sqrt(|q_nu q_q|):

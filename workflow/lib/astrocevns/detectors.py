@@ -1,4 +1,4 @@
-"""Detectors: target, mass, threshold and recoil-energy efficiency (paper sec. III, Table I)."""
+"""Detectors: target, mass, threshold and recoil-energy efficiency (paper sec. III)."""
 
 from __future__ import annotations
 

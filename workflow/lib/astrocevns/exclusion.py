@@ -6,7 +6,7 @@ or several sources. Its statistic is evaluated from the exact polynomials in g^2
 
 - ``asimov_poisson`` (paper eqs. 21-24): the Poisson chi-square against Asimov data with one pull on
   each source's normalisation, minimised in closed form; with several sources (supernova models)
-  the minimum over them ("marginalised over SN models", paper sec. VI);
+  the minimum over them ("marginalised over SN models", paper sec. VII A);
 - ``counting``: one counted number of events against the prediction (COHERENT), measured from the
   best fit;
 - ``event_ceiling``: threshold x N / N_max, excluded where the events exceed a ceiling (XENON1T).

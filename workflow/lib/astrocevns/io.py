@@ -166,6 +166,18 @@ def read_efficiency_table(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     return E, eff
 
 
+def read_wimp_limit(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """Read a WIMP limit curve mass_GeV, cross_section_cm2 (CSV, header line of names): increasing masses,
+    positive cross sections."""
+    line_nos, data = _numeric_rows(path, 2, delimiter=",", header=True)
+    mass_GeV, sigma_cm2 = data.T
+    _check_increasing(path, line_nos, mass_GeV, "WIMP mass")
+    bad = np.flatnonzero(~(sigma_cm2 > 0.0))
+    if bad.size:
+        raise InputError(f"{path}, line {line_nos[bad[0]]}: cross section {sigma_cm2[bad[0]]:g} is not positive")
+    return mass_GeV, sigma_cm2
+
+
 def content_hash(*items: object) -> str:
     """SHA-256 (16 hex digits) of JSON-normalised parameters and of the bytes of input files."""
     h = hashlib.sha256()
