@@ -45,7 +45,7 @@ SOURCE_LABELS = {  # legends in plain Unicode: mathtext would be parsed at every
     "atmospheric": "atmospheric",
 }
 MEDIATOR_LABELS = {"vector": "vector Z′", "scalar": "scalar φ"}
-COUPLING_LABELS = {"g": "g = √(g_ν g_q)", "g_BL": "g_B−L", "g_phi": "g_φ"}
+COUPLING_LABELS = {"g": r"$g = \sqrt{g_\nu g_q}$", "g_BL": "$g_{B-L}$", "g_phi": r"$g_\phi$"}
 MASS_LABEL = "mediator mass m [MeV]"
 LINESTYLES = {"solid": "-", "dashed": "--", "dashdot": "-.", "dotted": ":"}
 LINE_ONLY = tuple(LINESTYLES)
