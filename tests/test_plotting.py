@@ -48,3 +48,31 @@ def test_figure_data_rows_carry_the_colour_map_value(tmp_path):
     assert (tmp_path / "fig.csv").read_text().splitlines() == [
         "layer,panel,line,edge,x,y,value", '"map",scalar,0,,1,1e-05,0.5', '"map",scalar,0,,2,2e-05,1.5',
         '"line",scalar,0,,1,3e-05,']
+
+
+@pytest.mark.parametrize("name, label", [
+    ("atmospheric/combined-xenon1t_nr", "atmospheric, RES-NOVA-3 + DARWIN, XENON1T efficiency"),
+    ("sn_marginalised/darwin", "SN, marginalised, DARWIN"), ("sn_cc/resnova3", "CC-SN (27 M☉), RES-NOVA-3"),
+    ("coherent_csi/coherent_csi", "coherent_csi, coherent_csi")])
+def test_scan_legends_name_analyses_readably(name, label):
+    assert plotting.analysis_label(name) == label
+
+
+def test_scan_panels_in_a_stable_order():
+    assert plotting.model_order(["b_minus_l", "axion", "universal_scalar", "universal_vector", "b_minus_l"]) == [
+        "universal_vector", "universal_scalar", "b_minus_l", "axion"]
+
+
+def test_scan_point_without_a_ratio_is_logged_not_silently_dropped(caplog):
+    import logging
+
+    import pandas as pd
+
+    table = pd.DataFrame({"value": [1.0, 2.0, 1.0, 2.0], "analysis": ["solar/combined"] * 4,
+                          "model": ["universal_vector"] * 4, "m_MeV": [1.0, 1.0, 10.0, 10.0],
+                          "ratio_to_base": [1.0, float("nan"), 1.0, 0.9]})
+    scan = {"name": "exposure", "values": [1.0, 2.0], "base_values": [1.0], "label": "exposure [yr]"}
+    with caplog.at_level(logging.WARNING):
+        fig = plotting.scan_figure(table, scan, logging.getLogger("scan"))
+    assert "no ratio for solar/combined, universal_vector, m = 1 MeV at 2.0" in caplog.text
+    assert sum(len(line.get_xdata()) for line in fig.axes[0].get_lines() if line.get_marker() == "o") == 3

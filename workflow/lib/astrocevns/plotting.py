@@ -564,12 +564,40 @@ MAP_LAYER = "log₁₀(τ / s)"
 
 SCAN_COLOURS = ["blue", "orange", "green", "purple", "red", "teal", "brown", "grey"]
 SCAN_LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1))]
+MODEL_LABELS = {"universal_vector": "vector Z′, universal", "universal_scalar": "scalar φ, universal",
+                "b_minus_l": "U(1)$_{B-L}$"}
+"""Readable names of the paper's models; panels follow this order, other models after them by name."""
+DETECTOR_LABELS = {"combined": "RES-NOVA-3 + DARWIN", "darwin": "DARWIN", "xenonnt": "XENONnT",
+                   "resnova3": "RES-NOVA-3", "resnova1": "RES-NOVA-1"}
+VARIANT_LABELS = {"xenon1t_nr": "XENON1T efficiency"}
 
 
-def scan_figure(table: pd.DataFrame, scan: Mapping) -> Figure:
-    """g_min relative to the base configuration against the scanned value: one panel per mediator, a colour
-    per analysis and a line style per report mass (rows of results/tables/scans/{scan}.csv)."""
-    models = list(dict.fromkeys(table["model"]))
+def analysis_label(name: str) -> str:
+    """'atmospheric/combined-xenon1t_nr' -> 'atmospheric, RES-NOVA-3 + DARWIN, XENON1T efficiency' (names the
+    labels do not know stay as they are)."""
+    family, _, detector = name.partition("/")
+    detector, _, variant = detector.partition("-")
+    source = SOURCE_LABELS.get(family, "SN, marginalised" if family == "sn_marginalised" else family)
+    parts = [source, DETECTOR_LABELS.get(detector, detector), VARIANT_LABELS.get(variant, variant)]
+    return ", ".join(part for part in parts if part)
+
+
+def model_order(models: Iterable[str]) -> list[str]:
+    """The models in the order of :data:`MODEL_LABELS`, the others after them by name: a stable panel order."""
+    known = list(MODEL_LABELS)
+    return sorted(set(models), key=lambda m: (known.index(m) if m in known else len(known), m))
+
+
+def scan_figure(table: pd.DataFrame, scan: Mapping, log: logging.Logger) -> Figure:
+    """g_min relative to the base configuration against the scanned value: one panel per model (stable order), a
+    colour per analysis and a line style per report mass (rows of results/tables/scans/{scan}.csv); a legend of
+    the colours and one of the line styles. Rows without a ratio (nothing excluded) are not drawn, and logged."""
+    missing = table[~np.isfinite(table["ratio_to_base"].astype(float))]
+    for row in missing.itertuples():
+        log.warning("scan %s: no ratio for %s, %s, m = %g MeV at %s (not drawn)", scan["name"], row.analysis,
+                    row.model, row.m_MeV, row.value)
+    table = table.drop(missing.index)
+    models = model_order(table["model"])
     fig, axes = panels(len(models))
     analyses = list(dict.fromkeys(table["analysis"]))
     masses = sorted(set(table["m_MeV"]))
@@ -582,16 +610,21 @@ def scan_figure(table: pd.DataFrame, scan: Mapping) -> Figure:
                     continue
                 ax.plot(rows["value"].astype(float), rows["ratio_to_base"], marker="o", markersize=3,
                         color=colour(SCAN_COLOURS[a % len(SCAN_COLOURS)]),
-                        linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)], label=f"{analysis}, m = {mass:g} MeV")
+                        linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)])
         for base_value in scan["base_values"][:1]:
             ax.axvline(float(base_value), color=PALETTE["grey"], linewidth=0.8, linestyle=(0, (1, 2)))
         ax.axhline(1.0, color=PALETTE["grey"], linewidth=0.8)
         if values.min() > 0 and values.max() / values.min() > 20:
             ax.set_xscale("log")
         ax.set_xlabel(scan["label"])
-        ax.set_ylabel("g_min / g_min(base)")
-        ax.set_title(f"scan {scan['name']}, {model}", fontsize=9)
-    fig.legend(handles=axes[0, 0].get_legend_handles_labels()[0], loc="outside lower center", ncol=2)
+        ax.set_ylabel(r"$g_\mathrm{min}$ / $g_\mathrm{min}$(base)")
+        ax.set_title(f"scan {scan['name']}, {MODEL_LABELS.get(model, model)}", fontsize=9)
+    analysis_handles = [Line2D([], [], color=colour(SCAN_COLOURS[a % len(SCAN_COLOURS)]), marker="o", markersize=3,
+                               label=analysis_label(name)) for a, name in enumerate(analyses)]
+    mass_handles = [Line2D([], [], color="k", linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)],
+                           label=f"m = {mass:g} MeV") for k, mass in enumerate(masses)]
+    fig.legend(handles=analysis_handles, loc="outside lower left", ncol=2)
+    fig.legend(handles=mass_handles, loc="outside lower right", ncol=1)
     return fig
 
 
