@@ -130,7 +130,8 @@ def test_new_scan_value_plans_only_its_jobs(finished_run):
     assert new and all(p.startswith("results/variants/xenon_threshold-2/") for p in new)
     assert all("/darwin/" in p or "/xenonnt/" in p for p in new if "/kernels/" in p)
     assert outputs - new <= {"results/tables/scans/xenon_threshold.csv", "results/figures/scans/xenon_threshold.pdf",
-                             "results/figures/scans/xenon_threshold.png", "results/tables/claims.csv"}
+                             "results/figures/scans/xenon_threshold.png", "results/tables/claims.csv",
+                             "results/tables/scans/xenon_threshold.html", "results/tables/claims.html"}
 
 
 FIGURE_LAYERS = {  # the layers each summary figure's caption names (fig. 8: the vector summary)
@@ -277,7 +278,12 @@ def test_report_builds(finished_run):
     directory, _ = finished_run
     result = run_snakemake(directory, "--report", "report.html", *TEST_CONFIG)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert (directory / "report.html").stat().st_size > 100_000
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    assert len(html) > 100_000
+    # the figures as PNG, labelled so that they list in numeric order; a figure job's params by name only
+    assert all(f'"labels": {{"figure": "Fig. {n:02d}"}}' in html for n in range(1, 13))
+    assert '"params": "figure=fig5: its description in config/figures.yaml"' in html
+    assert "tables/bounds.html" in html
 
 
 def planned_outputs(directory, *extra):

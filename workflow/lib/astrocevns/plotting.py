@@ -343,6 +343,19 @@ def unique_handles(handles: Iterable[Patch | Line2D]) -> list[Patch | Line2D]:
     return list(first.values())
 
 
+def draw_layer(ax: Axes, data: FigureData, layer: Mapping, model: str, found: Mapping, core: Mapping | None,
+               masses: np.ndarray) -> Patch | Line2D:
+    """One layer of a bound figure on ``ax`` (a region, an efficiency band or a core line); its legend handle."""
+    source_model = layer.get("model", model)
+    y_scale = couplings.to_model(1.0, layer["rescale"]) if "rescale" in layer else 1.0
+    if layer["type"] == "region":
+        return region(ax, data, layer, model, found[source_model, layer["analysis"]], masses, y_scale)
+    if layer["type"] == "band":
+        return band(ax, data, layer, model, found[source_model, layer["analysis"]],
+                    found[source_model, layer["variant"]], masses, y_scale)
+    return level_line(ax, data, layer, model, core, y_scale)
+
+
 def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence], data: FigureData,
                  log: logging.Logger) -> Figure:
     """One panel per model with the layers of the description, in order (figs. 5-11): regions and efficiency
@@ -366,19 +379,24 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
         model, mediator, coupling = panel["model"], panel["mediator"], panel["coupling"]
         for layer in layers:
             source_model = layer.get("model", model)
-            y_scale = couplings.to_model(1.0, layer["rescale"]) if "rescale" in layer else 1.0
             if layer["type"] in ("region", "band") and (source_model, layer["analysis"]) not in found:
                 if layer["analysis"] in drawn:
                     log.info("layer %r not drawn for %s: the analysis does not compute model %s", layer["label"],
                              model, source_model)
                 continue
-            if layer["type"] == "region":
-                handles.append(region(ax, data, layer, model, found[source_model, layer["analysis"]], masses, y_scale))
-            elif layer["type"] == "band":
-                handles.append(band(ax, data, layer, model, found[source_model, layer["analysis"]],
-                                    found[source_model, layer["variant"]], masses, y_scale))
-            elif layer["type"] == "core":
-                handles.append(level_line(ax, data, layer, model, cores[mediator], y_scale))
+            handles.append(draw_layer(ax, data, layer, model, found, cores.get(mediator), masses))
+        if "inset" in description:
+            inset = ax.inset_axes(description["inset"]["position"])
+            for layer in layers:
+                if layer["type"] == "core" or (layer.get("model", model), layer["analysis"]) in found:
+                    draw_layer(inset, FigureData(), layer, model, found, cores.get(mediator), masses)
+            decade_log_axes(inset)
+            inset.set_xlim(*description["inset"]["m_MeV"])
+            inset.set_ylim(*description["inset"]["g"])
+            inset.tick_params(labelsize=5, labelbottom=False, labelleft=False, labelright=True)
+            inset.set_title(f"m = {description['inset']['m_MeV'][0]:g}-{description['inset']['m_MeV'][1]:g} MeV",
+                            fontsize=6, pad=2)
+            ax.indicate_inset_zoom(inset, edgecolor="k", linewidth=0.6)
         top = params["grid"]["g"]["max"]
         styles = description.get("external_styles", {})
         for name, label, curve_mediator, kind, m, g in curves:
