@@ -46,8 +46,8 @@ def test_figure_data_rows_carry_the_colour_map_value(tmp_path):
     data.add("line", "scalar", [1.0], [3e-5])
     data.write_csv(tmp_path / "fig.csv")
     assert (tmp_path / "fig.csv").read_text().splitlines() == [
-        "layer,panel,line,edge,x,y,value", '"map",scalar,0,,1,1e-05,0.5', '"map",scalar,0,,2,2e-05,1.5',
-        '"line",scalar,0,,1,3e-05,']
+        "layer,panel,line,edge,x,y,value", '"map","scalar",0,,1,1e-05,0.5', '"map","scalar",0,,2,2e-05,1.5',
+        '"line","scalar",0,,1,3e-05,']
 
 
 @pytest.mark.parametrize("name, label", [

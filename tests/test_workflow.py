@@ -182,7 +182,8 @@ def test_figure_data_layers_are_the_legend_texts_and_panels_in_config_order(fini
         assert "log₁₀(τ / s)" in layers and {"τ = 10 s", "τ = 100 s"} <= set(layers)
         assert panels == mediators
         colour_map = data[data.layer == "log₁₀(τ / s)"]
-        assert len(colour_map) > 1000 and (colour_map.value != "").all()
+        m_points, g_points = config["grid"]["m_MeV"]["n"], config["grid"]["g"]["n"]
+        assert len(colour_map) == len(mediators) * m_points * g_points and (colour_map.value != "").all()
     elif description["kind"] == "rates":
         assert {"Pb, SM", "Xe, SM"} <= set(layers) and panels == mediators
     else:  # fig. 12: vector panels before scalar ones, masses increasing within a row

@@ -89,10 +89,10 @@ class FigureData:
         with open(path, "w", encoding="utf-8") as stream:
             stream.write("layer,panel,line,edge,x,y,value\n")
             for layer, panel, line, edge, x, y, values in self.parts:
-                quoted = '"' + layer.replace('"', '""') + '"'
+                quoted = ",".join('"' + text.replace('"', '""') + '"' for text in (layer, panel))
                 for k, side, xi, yi, vi in zip(line, edge, x, y, values, strict=True):
                     value = "" if np.isnan(vi) else f"{vi:.8g}"
-                    stream.write(f"{quoted},{panel},{int(k)},{side},{xi:.8g},{yi:.8g},{value}\n")
+                    stream.write(f"{quoted},{int(k)},{side},{xi:.8g},{yi:.8g},{value}\n")
 
 
 def apply_style() -> None:
