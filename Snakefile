@@ -30,6 +30,7 @@ include: "workflow/rules/statistics.smk"
 include: "workflow/rules/core.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/variants.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
@@ -48,6 +49,7 @@ rule all:
         ],
         "results/tables/deviations.csv" if LEDGER else [],
         "results/tables/claims.csv",
+        [f"results/tables/{table}.html" for table in REPORT_TABLES],
         [
             f"results/{kind}/{model}/{name}.parquet"
             for name in DATA_ANALYSES

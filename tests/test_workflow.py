@@ -132,28 +132,65 @@ def test_new_scan_value_plans_only_its_jobs(finished_run):
     assert new and all(p.startswith("results/variants/xenon_threshold-2/") for p in new)
     assert all("/darwin/" in p or "/xenonnt/" in p for p in new if "/kernels/" in p)
     assert outputs - new <= {"results/tables/scans/xenon_threshold.csv", "results/figures/scans/xenon_threshold.pdf",
-                             "results/figures/scans/xenon_threshold.png", "results/tables/claims.csv"}
+                             "results/figures/scans/xenon_threshold.png", "results/tables/claims.csv",
+                             "results/tables/scans/xenon_threshold.html", "results/tables/claims.html"}
 
 
 FIGURE_LAYERS = {  # the layers each summary figure's caption names (fig. 8: the vector summary)
-    8: {"XENON1T S2 (1 t yr)", "XENONnT 2024 (data)", "atmospheric, RES-NOVA-3 + DARWIN",
-        "SN, marginalised, RES-NOVA-3 + DARWIN", "solar, RES-NOVA-3 + DARWIN", "SN core, τ = 10 s",
-        "SN core, τ = 100 s"},
-    9: {"COHERENT CsI 2017", "COHERENT Ar 2020", "XENON1T S2 (1 t yr)", "solar, RES-NOVA-3 + DARWIN",
+    8: {"XENON1T S2 (1 t yr)", "XENONnT 2024 (data)", "solar + atmospheric, RES-NOVA-3 + DARWIN",
+        "SN, marginalised, RES-NOVA-3 + DARWIN", "SN core, τ = 10 s", "SN core, τ = 100 s"},
+    9: {"COHERENT CsI 2017", "COHERENT Ar 2020", "XENON1T S2 (1 t yr)", "solar + atmospheric, RES-NOVA-3 + DARWIN",
         "solar, universal g × √3 (the paper's mapping)", "SN core, τ = 10 s (g × √3)", "Beam dump", "ν − l"},
     10: {"COHERENT CsI 2017", "XENON1T S2 (1 t yr)", "XENONnT 2024 (data)", "SN, marginalised, RES-NOVA-3 + DARWIN",
-         "SN core, τ = 10 s"},
+         "SN core, τ = 10 s", "SN core, N = 1 (νₑ)", "SN core, N = 1 (νₓ)"},
 }
+CSV_COLUMNS = ["layer", "panel", "line", "edge", "x", "y", "value"]
 
 
 @pytest.mark.parametrize("number", sorted(FIGURE_LAYERS))
 def test_figure_data_holds_every_layer_of_the_caption(finished_run, number):
     directory, _ = finished_run
     data = pd.read_csv(directory / f"results/figures/fig{number}.csv", keep_default_na=False)
-    assert list(data.columns) == ["layer", "panel", "line", "edge", "x", "y"]
+    assert list(data.columns) == CSV_COLUMNS
     assert FIGURE_LAYERS[number] <= set(data.layer)
     regions = data[data.edge != ""]
     assert set(regions.edge) == {"lower", "upper"} and (regions.y > 0).all()
+
+
+@pytest.mark.parametrize("number", range(1, 13))
+def test_figure_data_layers_are_the_legend_texts_and_panels_in_config_order(finished_run, number):
+    """fig{N}.csv: every layer is a legend text of config/figures.yaml (or of an external bound), every
+    non-optional layer of a bound figure is there, and the panels follow the config's order."""
+    directory, _ = finished_run
+    descriptions = yaml.safe_load((directory / "config/figures.yaml").read_text())
+    config = yaml.safe_load((directory / "config/config.yaml").read_text())
+    config.update(yaml.safe_load((directory / "config/test.yaml").read_text()))
+    description = descriptions[f"fig{number}"]
+    data = pd.read_csv(directory / f"results/figures/fig{number}.csv", keep_default_na=False)
+    assert list(data.columns) == CSV_COLUMNS
+    layers = list(dict.fromkeys(data.layer))
+    panels = list(dict.fromkeys(data.panel))
+    mediators = list(dict.fromkeys(config["models"][m]["mediator"] for m in config["mediators"]))
+    if description["kind"] == "bounds":
+        labels = [entry["label"] for entry in description["layers"]]
+        external = {line.split(":", 1)[1].strip() for path in (directory / "resources/external_limits").glob("*.csv")
+                    for line in path.read_text().splitlines() if line.startswith("# name:")}
+        assert set(layers) <= set(labels) | external
+        required = {e["label"] for e in description["layers"] if not e.get("optional") and "model" not in e}
+        assert required <= set(layers)
+        expected = config["mediators"] if description["panels"] == "all" else description["panels"]
+        assert panels == [m for m in expected if m in panels] and panels
+    elif description["kind"] == "core":
+        assert "log₁₀(τ / s)" in layers and {"τ = 10 s", "τ = 100 s"} <= set(layers)
+        assert panels == mediators
+        colour_map = data[data.layer == "log₁₀(τ / s)"]
+        m_points, g_points = config["grid"]["m_MeV"]["n"], config["grid"]["g"]["n"]
+        assert len(colour_map) == len(mediators) * m_points * g_points and (colour_map.value != "").all()
+    elif description["kind"] == "rates":
+        assert {"Pb, SM", "Xe, SM"} <= set(layers) and panels == mediators
+    else:  # fig. 12: vector panels before scalar ones, masses increasing within a row
+        assert {"SM", "SM ± 25 %"} <= set(layers)
+        assert [p.split(",")[0] for p in panels] == sorted((p.split(",")[0] for p in panels), key=mediators.index)
 
 
 def test_event_counts_table(finished_run):
@@ -244,7 +281,12 @@ def test_report_builds(finished_run):
     directory, _ = finished_run
     result = run_snakemake(directory, "--report", "report.html", *TEST_CONFIG)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert (directory / "report.html").stat().st_size > 100_000
+    html = (directory / "report.html").read_text(encoding="utf-8")
+    assert len(html) > 100_000
+    # the figures as PNG, labelled so that they list in numeric order; a figure job's params by name only
+    assert all(f'"labels": {{"figure": "Fig. {n:02d}"}}' in html for n in range(1, 13))
+    assert '"params": "figure=fig5: its description in config/figures.yaml"' in html
+    assert "tables/bounds.html" in html
 
 
 def planned_outputs(directory, *extra):

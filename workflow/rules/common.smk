@@ -625,7 +625,12 @@ def figure_params(wildcards):
         }
         if "external_limits" in description:
             labels["external_listed"] = cfg["external_limits"][description["external_limits"]]
-    return plain({"name": f"fig{wildcards.number}", "description": description, **labels})
+    return figures.FigureParams(plain({"name": f"fig{wildcards.number}", "description": description, **labels}))
+
+
+def figure_labels(wildcards):
+    """The report's label of a figure: its number, zero-padded so that the report lists the figures in order."""
+    return {"figure": f"Fig. {int(wildcards.number):02d}"}
 
 
 def grid_points(setup):

@@ -28,7 +28,7 @@ rule core_bounds_table:
         report(
             "{root}/tables/core_bounds.csv",
             caption="../report/core_bounds.rst",
-            category="Tables",
+            category="Table downloads",
         ),
     log:
         "logs/{root}/core_bounds_table.log",

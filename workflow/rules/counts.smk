@@ -34,7 +34,7 @@ rule event_counts:
         report(
             "{root}/tables/event_counts.csv",
             caption="../report/event_counts.rst",
-            category="Tables",
+            category="Table downloads",
         ),
     log:
         "logs/{root}/event_counts.log",

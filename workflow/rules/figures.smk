@@ -26,13 +26,20 @@ rule figure:
         pdf=report(
             "{root}/figures/fig{number}.pdf",
             caption="../report/figure.rst",
-            category="Figures",
+            category="Figures (PDF)",
+            labels=figure_labels,
         ),
-        png="{root}/figures/fig{number}.png",
+        png=report(
+            "{root}/figures/fig{number}.png",
+            caption="../report/figure.rst",
+            category="Figures",
+            labels=figure_labels,
+        ),
         data=report(
             "{root}/figures/fig{number}.csv",
             caption="../report/figure_data.rst",
             category="Figure data",
+            labels=figure_labels,
         ),
     log:
         "logs/{root}/figures/fig{number}.log",

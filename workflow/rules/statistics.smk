@@ -51,7 +51,7 @@ rule bounds_table:
         report(
             "{root}/tables/bounds.csv",
             caption="../report/bounds.rst",
-            category="Tables",
+            category="Table downloads",
         ),
     log:
         "logs/{root}/bounds_table.log",

@@ -10,7 +10,7 @@ rule scan_table:
         report(
             "results/tables/scans/{scan}.csv",
             caption="../report/scan_table.rst",
-            category="Scans",
+            category="Table downloads",
         ),
     log:
         "logs/scans/{scan}_table.log",
@@ -28,12 +28,12 @@ rule scan_figure:
     input:
         "results/tables/scans/{scan}.csv",
     output:
-        pdf=report(
-            "results/figures/scans/{scan}.pdf",
+        pdf="results/figures/scans/{scan}.pdf",
+        png=report(
+            "results/figures/scans/{scan}.png",
             caption="../report/scan_figure.rst",
             category="Scans",
         ),
-        png="results/figures/scans/{scan}.png",
     log:
         "logs/scans/{scan}_figure.log",
     benchmark:
@@ -54,7 +54,7 @@ rule deviations:
         report(
             "results/tables/deviations.csv",
             caption="../report/deviations.rst",
-            category="Tables",
+            category="Table downloads",
         ),
     log:
         "logs/deviations.log",
@@ -80,7 +80,7 @@ rule claims:
         report(
             "results/tables/claims.csv",
             caption="../report/claims.rst",
-            category="Tables",
+            category="Table downloads",
         ),
     log:
         "logs/claims.log",

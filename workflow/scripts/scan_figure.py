@@ -4,6 +4,6 @@ import pandas as pd
 
 from astrocevns import logs, plotting
 
-logs.to_file(snakemake.log[0])
-fig = plotting.scan_figure(pd.read_csv(snakemake.input[0]), snakemake.params.scan)
+log = logs.to_file(snakemake.log[0])
+fig = plotting.scan_figure(pd.read_csv(snakemake.input[0]), snakemake.params.scan, log)
 plotting.save(fig, snakemake.output.pdf, snakemake.output.png)

@@ -13,6 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from .config import ConfigError
 
 
+class FigureParams(dict):
+    """The parameters of a figure job (its description and the config values it labels with). The report prints
+    a job's parameters with ``str``: this names the figure instead of printing them all; ``repr`` (which
+    Snakemake compares to decide on a rerun) is the full dict's."""
+
+    def __str__(self) -> str:
+        return f"{self['name']}: its description in config/figures.yaml"
+
+
 def panels(description: Mapping, models: Sequence[str]) -> list[str]:
     """The models a figure draws, a panel each: its ``panels`` that the config computes ("all": every model of
     the config's ``mediators``, the first of ``models``)."""

@@ -19,6 +19,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import numpy.typing as npt  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
@@ -34,9 +35,9 @@ if TYPE_CHECKING:
 PALETTE = {  # the colours the descriptions name; any matplotlib colour is accepted too
     "orange": "#e66101", "blue": "#2c7bb6", "green": "#1a9641", "grey": "#636363", "purple": "#7b3294",
     "black": "#000000", "navy": "#08306b", "cyan": "#17becf", "yellow": "#e6b400", "red": "#d7191c",
-    "pink": "#e7298a", "beige": "#c8ad7f", "brown": "#8c510a", "teal": "#01665e",
+    "pink": "#e7298a", "beige": "#c8ad7f", "brown": "#8c510a", "teal": "#01665e", "lightgreen": "#7fcd7f",
+    "plum": "#c994c7",
 }
-TARGET_COLOURS = {"Pb": PALETTE["orange"], "Xe": PALETTE["blue"]}
 SOURCE_LABELS = {  # legends in plain Unicode: mathtext would be parsed at every draw
     "sn_cc": "CC-SN (27 M☉)",
     "sn_failed": "failed SN (40 M☉)",
@@ -44,11 +45,11 @@ SOURCE_LABELS = {  # legends in plain Unicode: mathtext would be parsed at every
     "atmospheric": "atmospheric",
 }
 MEDIATOR_LABELS = {"vector": "vector Z′", "scalar": "scalar φ"}
-COUPLING_LABELS = {"g": "g = √(g_ν g_q)", "g_BL": "g_B−L", "g_phi": "g_φ"}
+COUPLING_LABELS = {"g": r"$g = \sqrt{g_\nu g_q}$", "g_BL": "$g_{B-L}$", "g_phi": r"$g_\phi$"}
 MASS_LABEL = "mediator mass m [MeV]"
-LINESTYLES = {"solid": "-", "dashed": "--", "dashdot": "-.", "dotted": ":", "fill": "-", "hatch": "-", "outline": "-"}
-HATCHES = {"hatch": "////", "outline": "\\"}
-RATE_LINESTYLES = ["--", ":", "-."]
+LINESTYLES = {"solid": "-", "dashed": "--", "dashdot": "-.", "dotted": ":"}
+LINE_ONLY = tuple(LINESTYLES)
+"""Region styles that draw the boundary only."""
 
 
 def colour(name: str) -> str:
@@ -57,33 +58,41 @@ def colour(name: str) -> str:
 
 
 class FigureData:
-    """The points a figure draws, layer by layer: the rows of results/figures/fig{N}.csv."""
+    """The points a figure draws, layer by layer: the rows of results/figures/fig{N}.csv (columns layer, panel,
+    line, edge, x, y, value; ``value`` only for the points of a colour map, e.g. log10 tau of fig. 1)."""
 
     def __init__(self):
         self.parts = []
 
-    def add(self, layer: str, panel: str, x: npt.ArrayLike, y: npt.ArrayLike, line: int = 0) -> None:
+    def add(self, layer: str, panel: str, x: npt.ArrayLike, y: npt.ArrayLike, line: int = 0,
+            value: npt.ArrayLike | None = None) -> None:
         x, y = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
-        self.parts.append((layer, panel, np.full(x.size, line), np.full(x.size, ""), x, y))
+        values = np.full(x.size, np.nan) if value is None else np.asarray(value, dtype=float).ravel()
+        self.parts.append((layer, panel, np.full(x.size, line), np.full(x.size, ""), x, y, values))
 
     def add_polylines(self, layer: str, panel: str, lines: Mapping[str, np.ndarray], y_scale: float = 1.0) -> None:
         """The polylines of :func:`astrocevns.contours.exclusion_contours` (one ``line`` index each)."""
-        self.parts.append((layer, panel, lines["line"], np.full(len(lines["line"]), ""), lines["m_MeV"],
-                           lines["g"] * y_scale))
+        size = len(lines["line"])
+        self.parts.append((layer, panel, lines["line"], np.full(size, ""), lines["m_MeV"], lines["g"] * y_scale,
+                           np.full(size, np.nan)))
 
-    def add_edges(self, layer: str, panel: str, found: Mapping[str, np.ndarray], y_scale: float = 1.0) -> None:
+    def add_edges(self, layer: str, panel: str, found: Mapping[str, np.ndarray], y_scale: float = 1.0,
+                  line_offset: int = 0) -> None:
         """The exact edges of a region (:func:`astrocevns.edges.exclusion_edges`): ``line`` is the index of the
-        excluded interval at each mass and ``edge`` says lower or upper."""
-        self.parts.append((layer, panel, found["interval"], np.asarray(found["edge"], dtype=str), found["m_MeV"],
-                           np.asarray(found["g"]) * y_scale))
+        excluded interval at each mass (plus ``line_offset``) and ``edge`` says lower or upper."""
+        size = len(found["m_MeV"])
+        self.parts.append((layer, panel, np.asarray(found["interval"]) + line_offset,
+                           np.asarray(found["edge"], dtype=str), found["m_MeV"], np.asarray(found["g"]) * y_scale,
+                           np.full(size, np.nan)))
 
     def write_csv(self, path: str | os.PathLike[str]) -> None:
         with open(path, "w", encoding="utf-8") as stream:
-            stream.write("layer,panel,line,edge,x,y\n")
-            for layer, panel, line, edge, x, y in self.parts:
-                quoted = '"' + layer.replace('"', '""') + '"'
-                for k, side, xi, yi in zip(line, edge, x, y, strict=True):
-                    stream.write(f"{quoted},{panel},{int(k)},{side},{xi:.8g},{yi:.8g}\n")
+            stream.write("layer,panel,line,edge,x,y,value\n")
+            for layer, panel, line, edge, x, y, values in self.parts:
+                quoted = ",".join('"' + text.replace('"', '""') + '"' for text in (layer, panel))
+                for k, side, xi, yi, vi in zip(line, edge, x, y, values, strict=True):
+                    value = "" if np.isnan(vi) else f"{vi:.8g}"
+                    stream.write(f"{quoted},{int(k)},{side},{xi:.8g},{yi:.8g},{value}\n")
 
 
 def apply_style() -> None:
@@ -98,7 +107,7 @@ def apply_style() -> None:
             "xtick.top": True,
             "ytick.right": True,
             "lines.linewidth": 1.4,
-            "hatch.linewidth": 0.8,
+            "hatch.linewidth": 0.5,
             "savefig.bbox": "tight",
         }
     )
@@ -149,38 +158,64 @@ def grid_of(frame: Mapping[str, npt.ArrayLike], column: str) -> tuple[np.ndarray
     return m, g, np.asarray(frame[column], dtype=float).reshape(g.size, m.size)
 
 
+FILL_ALPHA = 0.15
+"""Opacity of a region's fill: light, so that overlapping regions stay apart by their opaque outlines."""
+BAND_ALPHA = 0.6
+"""Opacity of an efficiency band: it lies on a region's light fill and must stand out from it."""
+DEFAULT_HATCH = "////"
+
+
+def region_style(layer: Mapping) -> dict[str, Any]:
+    """How a region layer is drawn, from its ``style`` (and optional ``hatch`` and ``line``):
+    fill (light fill, opaque outline), hatch (hatched in the colour, thin opaque outline), outline (light fill,
+    hatch and a strong outline: the summary figures, where many regions overlap), or a boundary line only
+    (solid, dashed, dashdot, dotted). ``line`` overrides the outline's line style, ``width`` its width [pt]."""
+    style = layer["style"]
+    shade = colour(layer["colour"])
+    filled = style in ("fill", "outline")
+    hatch = layer.get("hatch", DEFAULT_HATCH) if style in ("hatch", "outline") else layer.get("hatch")
+    return {
+        "colour": shade,
+        "face": to_rgba(shade, FILL_ALPHA) if filled else "none",
+        "hatch": hatch,
+        "linestyle": LINESTYLES[layer.get("line", style if style in LINE_ONLY else "solid")],
+        "linewidth": layer.get("width", 1.0 if style == "hatch" else 1.3),
+        "patch": filled or hatch is not None,
+    }
+
+
+def legend_handle(style: Mapping[str, Any], label: str) -> Patch | Line2D:
+    """The legend entry of a region drawn in ``style`` (:func:`region_style`): what the figure shows."""
+    if not style["patch"]:
+        return Line2D([], [], color=style["colour"], linestyle=style["linestyle"], linewidth=style["linewidth"],
+                      label=label)
+    return Patch(facecolor=style["face"], hatch=style["hatch"], edgecolor=style["colour"],
+                 linestyle=style["linestyle"], linewidth=style["linewidth"], label=label)
+
+
 def region(ax: Axes, data: FigureData, layer: Mapping, panel: str, found: Mapping[str, np.ndarray], masses: np.ndarray,
            y_scale: float = 1.0) -> Patch | Line2D:
     """Draw the excluded region of an analysis from its exact edges in g at every grid mass (a table of
-    :func:`astrocevns.edges.exclusion_edges`) in the layer's style; returns a legend handle.
+    :func:`astrocevns.edges.exclusion_edges`) in the layer's style (:func:`region_style`); returns a legend handle.
 
-    Styles: fill (translucent fill, outlined), hatch (hatched, outlined), outline (strong boundary and a
-    sparse hatch: stays readable where regions overlap), dashed, solid, dashdot, dotted (boundary only).
+    Fills and hatches lie under every boundary line, so an outline is never hidden by a later layer's fill;
+    within each, the layers are drawn in the description's order (the combination last).
     """
     from matplotlib.patches import PathPatch
 
     rings = edges.outline_rings(found, masses)
-    style, shade = layer["style"], colour(layer["colour"])
-    hatch = layer.get("hatch", HATCHES.get(style))
+    style = region_style(layer)
     path = ring_path(rings, y_scale)
-    if path is not None and (style == "fill" or style in HATCHES):
-        if style == "fill":
-            ax.add_patch(PathPatch(path, facecolor=shade, alpha=0.3, edgecolor="none", zorder=2))
-        else:  # the outline style hatches faintly: the boundary line carries the region where several overlap
-            ax.add_patch(PathPatch(path, facecolor="none", hatch=hatch, edgecolor=shade, linewidth=0.0, zorder=2,
-                                   alpha=1.0 if style == "hatch" else 0.45))
-    linestyle = LINESTYLES[style]
+    if path is not None and style["patch"]:
+        ax.add_patch(PathPatch(path, facecolor=style["face"], hatch=style["hatch"], edgecolor=style["colour"],
+                               linewidth=0.0, zorder=2))
     lines = edges.boundary_lines(rings)
     for index in np.unique(lines["line"]):
         rows = lines["line"] == index
-        ax.plot(lines["m_MeV"][rows], lines["g"][rows] * y_scale, color=shade, linestyle=linestyle,
-                linewidth=1.0 if style in ("fill", "hatch") else 1.6, zorder=3)
+        ax.plot(lines["m_MeV"][rows], lines["g"][rows] * y_scale, color=style["colour"],
+                linestyle=style["linestyle"], linewidth=style["linewidth"], zorder=3)
     data.add_edges(layer["label"], panel, found, y_scale)
-    if style == "fill":
-        return Patch(facecolor=shade, alpha=0.3, edgecolor=shade, label=layer["label"])
-    if style in HATCHES:
-        return Patch(facecolor="none", hatch=hatch, edgecolor=shade, label=layer["label"])
-    return Line2D([], [], color=shade, linestyle=linestyle, label=layer["label"])
+    return legend_handle(style, layer["label"])
 
 
 def ring_path(rings: Mapping[str, np.ndarray], y_scale: float = 1.0, reverse: bool = False) -> MplPath | None:
@@ -209,13 +244,12 @@ def band(ax: Axes, data: FigureData, layer: Mapping, panel: str, ideal: Mapping[
     parts = [ring_path(edges.outline_rings(ideal, masses), y_scale),
              ring_path(edges.outline_rings(reduced, masses), y_scale, reverse=True)]
     parts = [part for part in parts if part is not None]
-    shade = colour(layer["colour"])
+    face = to_rgba(colour(layer["colour"]), BAND_ALPHA)
     if parts:
-        ax.add_patch(PathPatch(Path.make_compound_path(*parts), facecolor=shade, alpha=0.2, edgecolor="none",
-                               zorder=1))
-    data.add_edges(f"{layer['label']} (analysis)", panel, ideal, y_scale)
-    data.add_edges(f"{layer['label']} (variant)", panel, reduced, y_scale)
-    return Patch(facecolor=shade, alpha=0.2, label=layer["label"])
+        ax.add_patch(PathPatch(Path.make_compound_path(*parts), facecolor=face, edgecolor="none", zorder=2.5))
+    data.add_edges(layer["label"], panel, ideal, y_scale)
+    data.add_edges(layer["label"], panel, reduced, y_scale, line_offset=1 + int(np.max(ideal["interval"], initial=-1)))
+    return Patch(facecolor=face, edgecolor="none", label=layer["label"])
 
 
 def level_line(ax: Axes, data: FigureData, layer: Mapping, panel: str, frame: Mapping[str, np.ndarray],
@@ -260,36 +294,66 @@ def read_edge_tables(paths: Iterable[str | os.PathLike[str]],
 
 
 def external_curves(paths: Sequence[str | os.PathLike[str]], listed: Iterable[str],
-                    log: logging.Logger) -> list[tuple[str, str, str, np.ndarray, np.ndarray]]:
-    """(label, mediator, region kind, m_MeV, g) of the external-bound files among ``paths``; logs the listed ones
-    absent. The region kind (lower, upper, closed) says which side of the curve is excluded."""
+                    log: logging.Logger) -> list[tuple[str, str, str, str, np.ndarray, np.ndarray]]:
+    """(file name, label, mediator, region kind, m_MeV, g) of the external-bound files among ``paths``; logs the
+    listed ones absent. The region kind (lower, upper, closed) says which side of the curve is excluded."""
     curves = []
     for path in paths:
         header, m, g = io.read_limit_curve(path)
-        curves.append((header["name"], header["mediator"], header.get("region", "lower"), m, g))
+        name = str(path).rsplit("/", 1)[-1].removesuffix(".csv")
+        curves.append((name, header["name"], header["mediator"], header.get("region", "lower"), m, g))
         log.info("external bound %s (%s) drawn", header["name"], header["citation"])
-    present = {str(p).rsplit("/", 1)[-1].removesuffix(".csv") for p in paths}
+    present = {curve[0] for curve in curves}
     absent = [name for name in listed if name not in present]
     if absent:
         log.info("external bounds listed but absent (add resources/external_limits/<name>.csv): %s", ", ".join(absent))
     return curves
 
 
-EXTERNAL_SHADES = ["#bdbdbd", "#969696", "#d9d9d9", "#737373"]  # existing bounds: grey regions, outlined
+EXTERNAL_STYLE = {"colour": "grey", "style": "fill"}
+"""An external bound the description gives no style for (``external_styles``)."""
 
 
-def external_region(ax: Axes, data: FigureData, label: str, kind: str, m: np.ndarray, g: npt.ArrayLike, shade: str,
-                    panel: str, y_scale: float, top: float) -> Patch:
+def external_region(ax: Axes, data: FigureData, label: str, kind: str, m: np.ndarray, g: npt.ArrayLike,
+                    layer_style: Mapping, panel: str, y_scale: float, top: float) -> Patch | Line2D:
     """An excluded region of another experiment: inside a closed outline, or above (lower edge) or below
-    (upper edge) a curve; filled grey and outlined in black, under the projected regions."""
+    (upper edge) a curve, in a region style of its own (:func:`region_style`, the description's
+    ``external_styles``), under the projected regions."""
+    style = region_style(layer_style)
     y = np.asarray(g) * y_scale
     if kind == "closed":
-        ax.fill(m, y, facecolor=shade, edgecolor="k", linewidth=0.6, alpha=0.6, zorder=1)
+        x_fill, y_fill = m, y
     else:
-        ax.fill_between(m, y, top if kind == "lower" else 0.0, facecolor=shade, edgecolor="none", alpha=0.6, zorder=1)
-        ax.plot(m, y, color="k", linewidth=0.6, zorder=1)
+        edge = top if kind == "lower" else y.min() * 1e-3
+        x_fill, y_fill = np.r_[m, m[::-1]], np.r_[y, np.full(m.size, edge)]
+    if style["patch"]:
+        ax.fill(x_fill, y_fill, facecolor=style["face"], hatch=style["hatch"], edgecolor=style["colour"],
+                linewidth=0.0, zorder=1)
+    outline_x, outline_y = (np.r_[m, m[:1]], np.r_[y, y[:1]]) if kind == "closed" else (m, y)
+    ax.plot(outline_x, outline_y, color=style["colour"], linestyle=style["linestyle"], linewidth=1.0, zorder=1.5)
     data.add(label, panel, m, y)
-    return Patch(facecolor=shade, edgecolor="k", linewidth=0.6, alpha=0.6, label=label)
+    return legend_handle({**style, "linewidth": 1.0}, label)
+
+
+def unique_handles(handles: Iterable[Patch | Line2D]) -> list[Patch | Line2D]:
+    """The legend entries, one per label (layers drawn under one label, e.g. one per panel, are one entry)."""
+    first = {}
+    for handle in handles:
+        first.setdefault(handle.get_label(), handle)
+    return list(first.values())
+
+
+def draw_layer(ax: Axes, data: FigureData, layer: Mapping, model: str, found: Mapping, core: Mapping | None,
+               masses: np.ndarray) -> Patch | Line2D:
+    """One layer of a bound figure on ``ax`` (a region, an efficiency band or a core line); its legend handle."""
+    source_model = layer.get("model", model)
+    y_scale = couplings.to_model(1.0, layer["rescale"]) if "rescale" in layer else 1.0
+    if layer["type"] == "region":
+        return region(ax, data, layer, model, found[source_model, layer["analysis"]], masses, y_scale)
+    if layer["type"] == "band":
+        return band(ax, data, layer, model, found[source_model, layer["analysis"]],
+                    found[source_model, layer["variant"]], masses, y_scale)
+    return level_line(ax, data, layer, model, core, y_scale)
 
 
 def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence], data: FigureData,
@@ -310,28 +374,34 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
         cores[meta["mediator"]] = frame
     curves = external_curves(external_paths, params.get("external_listed", []), log)
     fig, axes = panels(len(params["panels"]))
+    handles = []
     for ax, panel in zip(axes[0], params["panels"], strict=True):
         model, mediator, coupling = panel["model"], panel["mediator"], panel["coupling"]
-        handles = []
         for layer in layers:
             source_model = layer.get("model", model)
-            y_scale = couplings.to_model(1.0, layer["rescale"]) if "rescale" in layer else 1.0
             if layer["type"] in ("region", "band") and (source_model, layer["analysis"]) not in found:
                 if layer["analysis"] in drawn:
                     log.info("layer %r not drawn for %s: the analysis does not compute model %s", layer["label"],
                              model, source_model)
                 continue
-            if layer["type"] == "region":
-                handles.append(region(ax, data, layer, model, found[source_model, layer["analysis"]], masses, y_scale))
-            elif layer["type"] == "band":
-                handles.append(band(ax, data, layer, model, found[source_model, layer["analysis"]],
-                                    found[source_model, layer["variant"]], masses, y_scale))
-            elif layer["type"] == "core":
-                handles.append(level_line(ax, data, layer, model, cores[mediator], y_scale))
+            handles.append(draw_layer(ax, data, layer, model, found, cores.get(mediator), masses))
+        if "inset" in description:
+            inset = ax.inset_axes(description["inset"]["position"])
+            for layer in layers:
+                if layer["type"] == "core" or (layer.get("model", model), layer["analysis"]) in found:
+                    draw_layer(inset, FigureData(), layer, model, found, cores.get(mediator), masses)
+            decade_log_axes(inset)
+            inset.set_xlim(*description["inset"]["m_MeV"])
+            inset.set_ylim(*description["inset"]["g"])
+            inset.tick_params(labelsize=5, labelbottom=False, labelleft=False, labelright=True)
+            inset.set_title(f"m = {description['inset']['m_MeV'][0]:g}-{description['inset']['m_MeV'][1]:g} MeV",
+                            fontsize=6, pad=2)
+            ax.indicate_inset_zoom(inset, edgecolor="k", linewidth=0.6)
         top = params["grid"]["g"]["max"]
-        for index, (label, curve_mediator, kind, m, g) in enumerate(curves):
+        styles = description.get("external_styles", {})
+        for name, label, curve_mediator, kind, m, g in curves:
             if curve_mediator == mediator:  # external curves are read in g, drawn in the panel's coupling
-                handles.append(external_region(ax, data, label, kind, m, g, EXTERNAL_SHADES[index % 4], model,
+                handles.append(external_region(ax, data, label, kind, m, g, styles.get(name, EXTERNAL_STYLE), model,
                                                couplings.MODEL_PER_G.get(coupling["name"], 1.0), top))
         title = description.get("title")
         # a model other than the paper's universal ones is named, unless the figure's title names it
@@ -340,32 +410,44 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
         bound_axes(ax, f"{title + ', ' if title else ''}{name}", f"${coupling['latex']}$")
         ax.set_xlim(masses[0], masses[-1])
         ax.set_ylim(params["grid"]["g"]["min"], params["grid"]["g"]["max"])
-    fig.legend(handles=handles, loc="outside lower center", ncol=2)
+    fig.legend(handles=unique_handles(handles), loc="outside lower center", ncol=2)
     return fig
 
 
-def rate_panel(ax: Axes, data: FigureData, table: pd.DataFrame, targets: Sequence[str], mediator: str,
-               curves: Sequence[Mapping], threshold_keV: float, E_max_keV: float, unit: str, source: str) -> None:
-    """dR/dE_r per ton: SM solid, each (g, m) curve in its own line style; threshold marked."""
-    for target in targets:
+RATE_LABEL = r"d$R$/d$E_r$"
+RECOIL_LABEL = r"recoil energy $E_r$ [keV]"
+
+
+def threshold_marker(ax: Axes, threshold_keV: float) -> None:
+    """A dotted vertical line at the threshold, labelled on a white ground above every curve."""
+    ax.axvline(threshold_keV, color=PALETTE["grey"], linewidth=0.8, linestyle=(0, (1, 2)), zorder=1)
+    ax.text(threshold_keV, 0.03, " threshold", transform=ax.get_xaxis_transform(), fontsize=6, color=PALETTE["grey"],
+            va="bottom", ha="left", rotation=90, zorder=6,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
+
+
+def rate_panel(ax: Axes, data: FigureData, table: pd.DataFrame, description: Mapping, params: Mapping, mediator: str,
+               source: str) -> None:
+    """dR/dE_r per ton: per target (colour of the description's ``target_colours``) the SM solid and each (g, m)
+    curve of ``params['curves']`` in the line style of ``curve_styles``; threshold marked."""
+    styles = [LINESTYLES[name] for name in description["curve_styles"]]
+    for target in params["targets"]:
         rows = table[table.target == target]
-        shade = TARGET_COLOURS.get(target, PALETTE["grey"])
+        shade = colour(description["target_colours"].get(target, "grey"))
         sm = rows[rows.mediator == "sm"]
-        ax.plot(sm.E_r_keV, sm.rate_per_keV_t, color=shade, label=f"{target}, SM")
-        data.add(f"{source} {target} SM", mediator, sm.E_r_keV, sm.rate_per_keV_t)
-        for style, curve in zip(RATE_LINESTYLES, curves, strict=False):
+        label = f"{target}, SM"
+        ax.plot(sm.E_r_keV, sm.rate_per_keV_t, color=shade, label=label)
+        data.add(label, mediator, sm.E_r_keV, sm.rate_per_keV_t)
+        for style, curve in zip(styles, params["curves"], strict=False):
             new = rows[(rows.mediator == mediator) & (rows.g == curve["g"]) & (rows.m_MeV == curve["m_MeV"])]
-            ax.plot(new.E_r_keV, new.rate_per_keV_t, color=shade, linestyle=style, linewidth=1.1,
-                    label=f"{target}, $g = {latex_number(curve['g'])}$")
-            data.add(f"{source} {target} g={curve['g']:g} m={curve['m_MeV']:g} MeV", mediator, new.E_r_keV,
-                     new.rate_per_keV_t)
-    ax.axvline(threshold_keV, color=PALETTE["grey"], linewidth=0.8, linestyle=(0, (1, 2)))
-    ax.text(threshold_keV * 1.04, 0.97, "threshold", transform=ax.get_xaxis_transform(), fontsize=6,
-            color=PALETTE["grey"], va="top", rotation=90)
-    ax.set_xlim(0, E_max_keV)
+            label = f"{target}, g = {unicode_number(curve['g'])}"
+            ax.plot(new.E_r_keV, new.rate_per_keV_t, color=shade, linestyle=style, linewidth=1.1, label=label)
+            data.add(label, mediator, new.E_r_keV, new.rate_per_keV_t)
+    threshold_marker(ax, params["threshold_keV"])
+    ax.set_xlim(0, description["E_max_keV"])
     decade_log_axes(ax, "y")
-    ax.set_xlabel("recoil energy $E_r$ [keV]")
-    ax.set_ylabel(f"dR/dE_r [{unit}]")
+    ax.set_xlabel(RECOIL_LABEL)
+    ax.set_ylabel(f"{RATE_LABEL} [{description['unit']}]")
 
 
 def clip_rate_axis(ax: Axes, table: pd.DataFrame, E_min_keV: float, E_max_keV: float, decades: int = 5) -> None:
@@ -375,11 +457,11 @@ def clip_rate_axis(ax: Axes, table: pd.DataFrame, E_min_keV: float, E_max_keV: f
     ax.set_ylim(top * 10.0**-decades, top * 3)
 
 
-def latex_number(value: float) -> str:
-    """1e-05 -> '10^{-5}', 3e-05 -> '3 \\times 10^{-5}'."""
+def unicode_number(value: float) -> str:
+    """1e-05 -> '10⁻⁵', 3e-05 -> '3 × 10⁻⁵' (plain Unicode: legends and the figure data name curves alike)."""
     mantissa, exponent = f"{value:.0e}".split("e")
-    power = f"10^{{{int(exponent)}}}"
-    return power if mantissa == "1" else f"{mantissa} \\times {power}"
+    power = f"10{str(int(exponent)).translate(SUPERSCRIPTS)}"
+    return power if mantissa == "1" else f"{mantissa} × {power}"
 
 
 def rate_figure(description: Mapping, params: Mapping, rate_paths: Sequence, data: FigureData) -> Figure:
@@ -389,8 +471,7 @@ def rate_figure(description: Mapping, params: Mapping, rate_paths: Sequence, dat
         table, meta = io.read_parquet(path)
         for col, mediator in enumerate(params["mediators"]):
             ax = axes[row, col]
-            rate_panel(ax, data, table, params["targets"], mediator, params["curves"], params["threshold_keV"],
-                       description["E_max_keV"], description["unit"], meta["source"])
+            rate_panel(ax, data, table, description, params, mediator, meta["source"])
             clip_rate_axis(ax, table, 0.5 * params["threshold_keV"], description["E_max_keV"], decades=7)
             ax.set_title(f"{SOURCE_LABELS.get(meta['source'], meta['source'])}, {MEDIATOR_LABELS[mediator]}, "
                          f"m = {params['curves'][0]['m_MeV']:g} MeV", fontsize=8)
@@ -398,50 +479,65 @@ def rate_figure(description: Mapping, params: Mapping, rate_paths: Sequence, dat
     return fig
 
 
-REGIMES = ["2 m_T E_r ≫ m²", "2 m_T E_r ∼ m²", "2 m_T E_r ≪ m²"]
+REGIMES = [r"$2 m_T E_r \gg m^2$", r"$2 m_T E_r \sim m^2$", r"$2 m_T E_r \ll m^2$"]
+"""The three mass regimes of fig. 12, light to heavy mediator (paper appendix B)."""
+
+
+def regime_curves(curves: Sequence[Mapping]) -> list[tuple[float, list[float]]]:
+    """(mass, couplings) of figures.regime_curves, one per mass in increasing order: a column of fig. 12 each."""
+    masses = sorted({curve["m_MeV"] for curve in curves})
+    return [(mass, [curve["g"] for curve in curves if curve["m_MeV"] == mass]) for mass in masses]
 
 
 def regime_figure(description: Mapping, params: Mapping, rate_path: str | os.PathLike[str], data: FigureData) -> Figure:
-    """Fig. 12: the rate in the three mass regimes of the propagator, with the SM normalisation band."""
+    """Fig. 12: the rate in the three mass regimes of the propagator (columns, light to heavy) for each mediator
+    (rows, the config's order: vector on top), the SM with its normalisation band and the couplings of
+    figures.regime_curves at each mass, in the colours and styles of the description."""
     table, meta = io.read_parquet(rate_path)
     rows = table[table.target == params["target"]]
     sm = rows[rows.mediator == "sm"]
     sigma, E_max_keV = params["sigma"], description["E_max_keV"]
-    fig, axes = panels(len(params["curves"]))
-    for ax, curve, regime in zip(axes[0], params["curves"], REGIMES, strict=True):
-        panel = f"m={curve['m_MeV']:g} MeV"
-        ax.fill_between(sm.E_r_keV, (1 - sigma) * sm.rate_per_keV_t, (1 + sigma) * sm.rate_per_keV_t,
-                        color=PALETTE["grey"], alpha=0.25, linewidth=0, label=f"SM ± {100 * sigma:.0f} %")
-        ax.plot(sm.E_r_keV, sm.rate_per_keV_t, color="k", label="SM")
-        data.add("SM", panel, sm.E_r_keV, sm.rate_per_keV_t)
-        for mediator, style in zip(params["mediators"], ["--", ":"], strict=False):
-            new = rows[(rows.mediator == mediator) & (rows.g == curve["g"]) & (rows.m_MeV == curve["m_MeV"])]
-            ax.plot(new.E_r_keV, new.rate_per_keV_t, color=TARGET_COLOURS.get(params["target"], "k"),
-                    linestyle=style, label=MEDIATOR_LABELS[mediator])
-            data.add(f"{mediator} g={curve['g']:g}", panel, new.E_r_keV, new.rate_per_keV_t)
-        ax.axvline(params["threshold_keV"], color=PALETTE["grey"], linewidth=0.8, linestyle=(0, (1, 2)))
-        ax.set_xlim(0, E_max_keV)
-        decade_log_axes(ax, "y")
-        clip_rate_axis(ax, sm, 0.5 * params["threshold_keV"], E_max_keV, decades=4)
-        ax.set_xlabel("recoil energy $E_r$ [keV]")
-        ax.set_title(f"{regime}: m = {curve['m_MeV']:g} MeV, $g = {latex_number(curve['g'])}$", fontsize=8)
-    axes[0, 0].set_ylabel(f"dR/dE_r [keV⁻¹ t⁻¹], {SOURCE_LABELS.get(meta['source'], meta['source'])} "
-                          f"on {params['target']}")
-    fig.legend(handles=axes[0, 0].get_legend_handles_labels()[0], loc="outside lower center", ncol=4)
+    columns = regime_curves(params["curves"])
+    sm_style, band_style, curve_styles = description["sm"], description["band"], description["curves"]
+    fig, axes = panels(len(columns), len(params["mediators"]), width=3.0, height=2.6)
+    band_label, sm_label = f"SM ± {100 * sigma:.0f} %", "SM"
+    for row, mediator in enumerate(params["mediators"]):
+        for col, (mass, couplings_g) in enumerate(columns):
+            ax, panel = axes[row, col], f"{mediator}, m={mass:g} MeV"
+            ax.fill_between(sm.E_r_keV, (1 - sigma) * sm.rate_per_keV_t, (1 + sigma) * sm.rate_per_keV_t,
+                            color=to_rgba(colour(band_style["colour"]), 0.35), linewidth=0, label=band_label)
+            ax.plot(sm.E_r_keV, sm.rate_per_keV_t, color=colour(sm_style["colour"]),
+                    linestyle=LINESTYLES[sm_style["style"]], label=sm_label)
+            data.add(sm_label, panel, sm.E_r_keV, sm.rate_per_keV_t)
+            data.add(band_label, panel, sm.E_r_keV, (1 + sigma) * sm.rate_per_keV_t, line=1)
+            data.add(band_label, panel, sm.E_r_keV, (1 - sigma) * sm.rate_per_keV_t, line=0)
+            for g, style in zip(couplings_g, curve_styles, strict=False):
+                new = rows[(rows.mediator == mediator) & (rows.g == g) & (rows.m_MeV == mass)]
+                label = f"{MEDIATOR_LABELS[mediator]}, g = {unicode_number(g)}"
+                ax.plot(new.E_r_keV, new.rate_per_keV_t, color=colour(style["colour"]),
+                        linestyle=LINESTYLES[style["style"]], label=label)
+                data.add(label, panel, new.E_r_keV, new.rate_per_keV_t)
+            threshold_marker(ax, params["threshold_keV"])
+            ax.set_xlim(0, E_max_keV)
+            decade_log_axes(ax, "y")
+            clip_rate_axis(ax, sm, 0.5 * params["threshold_keV"], E_max_keV, decades=4)
+            ax.set_xlabel(RECOIL_LABEL)
+            if col == 0:
+                ax.set_ylabel(f"{RATE_LABEL} [keV⁻¹ t⁻¹]")
+            regime = REGIMES[col] if len(columns) == len(REGIMES) else ""
+            ax.set_title(f"{MEDIATOR_LABELS[mediator]}, m = {mass:g} MeV  {regime}", fontsize=8)
+            ax.legend(loc="upper right", fontsize=6)
+    fig.suptitle(f"{SOURCE_LABELS.get(meta['source'], meta['source'])} on {params['target']}", fontsize=9)
     return fig
 
 
-TAU_STYLES = ["--", "-", ":", "-."]  # the paper: 10 s dashed, 100 s solid
-COOLING = {"nue": ("w", "-", "ν_e"), "nux": ("0.6", (0, (4, 2)), "ν_x")}  # the paper: nu_e white, nu_x grey
-
-
 def core_figure(description: Mapping, params: Mapping, core_paths: Sequence, data: FigureData) -> Figure:
-    """Fig. 1: log10 of the diffusion time tau (eq. 13) with tau = 10 s dashed and 100 s solid, and on the
-    scalar panel the N = 1 cooling lines (eq. 14) of nu_e (white) and nu_x (grey, dashed on top so that both
-    show where they coincide)."""
+    """Fig. 1: log10 of the diffusion time tau (eq. 13) with a line at each of core.diffusion_times_s, and on
+    the scalar panel the N = 1 cooling lines (eq. 14) of nu_e and nu_x, in the description's ``tau_lines`` (one
+    per diffusion time, in order) and ``cooling`` styles (light lines get a dark edge, legible on the map)."""
     from matplotlib import patheffects
 
-    outline = [patheffects.withStroke(linewidth=2.6, foreground="k")]  # light lines legible on the map
+    outline = [patheffects.withStroke(linewidth=2.6, foreground="k")]
     settings = params["core"]
     threshold = settings["scattering_threshold"]
     fig, axes = panels(len(core_paths), width=3.6)
@@ -452,37 +548,74 @@ def core_figure(description: Mapping, params: Mapping, core_paths: Sequence, dat
         m, g, tau = grid_of(frame, "tau_s")
         shading = ax.pcolormesh(m, g, np.log10(tau), cmap="viridis", vmin=np.log10(float(meta["tau_sm_s"])), vmax=4,
                                 shading="auto", rasterized=True)
+        data.add(MAP_LAYER, mediator, frame["m_MeV"], frame["g"], value=np.log10(np.asarray(frame["tau_s"], float)))
         handles = []
+        tau_lines = description["tau_lines"]
         for index, limit in enumerate(settings["diffusion_times_s"]):
-            style = TAU_STYLES[index % len(TAU_STYLES)]
-            ax.contour(m, g, tau, levels=[limit], colors="k", linestyles=[style], linewidths=1.4)
-            handles.append(Line2D([], [], color="k", linestyle=style, label=f"τ = {limit:g} s"))
-            data.add_polylines(f"tau = {limit:g} s", mediator, contours.exclusion_contours(m, g, tau, limit))
-        for species, (shade, style, label) in COOLING.items():
+            style = tau_lines[index % len(tau_lines)]
+            shade, linestyle = colour(style["colour"]), LINESTYLES[style["style"]]
+            label = f"τ = {limit:g} s"
+            ax.contour(m, g, tau, levels=[limit], colors=[shade], linestyles=[linestyle], linewidths=1.4)
+            handles.append(Line2D([], [], color=shade, linestyle=linestyle, label=label))
+            data.add_polylines(label, mediator, contours.exclusion_contours(m, g, tau, limit))
+        for species, style in description["cooling"].items():
             column = f"n_scatter_{species}"
             if column not in frame:
                 continue
             _, _, n = grid_of(frame, column)
-            lines = ax.contour(m, g, n, levels=[threshold], colors=[shade], linestyles=[style], linewidths=1.4)
+            shade, linestyle = colour(style["colour"]), LINESTYLES[style["style"]]
+            label = f"N = {threshold:g}, {SPECIES_LABELS.get(species, species)}"
+            lines = ax.contour(m, g, n, levels=[threshold], colors=[shade], linestyles=[linestyle], linewidths=1.4)
             lines.set_path_effects(outline)
-            handles.append(Line2D([], [], color=shade, linestyle=style, path_effects=outline,
-                                  label=f"N = {threshold:g}, {label}"))
-            data.add_polylines(f"N = {threshold:g}, {species}", mediator,
-                               contours.exclusion_contours(m, g, n, threshold))
+            handles.append(Line2D([], [], color=shade, linestyle=linestyle, path_effects=outline, label=label))
+            data.add_polylines(label, mediator, contours.exclusion_contours(m, g, n, threshold))
         bound_axes(ax, f"{description.get('title', 'SN core')}, {MEDIATOR_LABELS[mediator]}")
         ax.legend(handles=handles, loc="lower right", frameon=True)
-    fig.colorbar(shading, ax=axes[0, -1], label="log₁₀(τ / s)")
+    fig.colorbar(shading, ax=axes[0, -1], label=MAP_LAYER)
     return fig
+
+
+SPECIES_LABELS = {"nue": "νₑ", "nux": "νₓ"}
+MAP_LAYER = "log₁₀(τ / s)"
+"""The colour map of fig. 1 (its colour-bar label): one row per grid point drawn, ``value`` = log10 tau."""
 
 
 SCAN_COLOURS = ["blue", "orange", "green", "purple", "red", "teal", "brown", "grey"]
 SCAN_LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1))]
+MODEL_LABELS = {"universal_vector": "vector Z′, universal", "universal_scalar": "scalar φ, universal",
+                "b_minus_l": "U(1)$_{B-L}$"}
+"""Readable names of the paper's models; panels follow this order, other models after them by name."""
+DETECTOR_LABELS = {"combined": "RES-NOVA-3 + DARWIN", "darwin": "DARWIN", "xenonnt": "XENONnT",
+                   "resnova3": "RES-NOVA-3", "resnova1": "RES-NOVA-1"}
+VARIANT_LABELS = {"xenon1t_nr": "XENON1T efficiency"}
 
 
-def scan_figure(table: pd.DataFrame, scan: Mapping) -> Figure:
-    """g_min relative to the base configuration against the scanned value: one panel per mediator, a colour
-    per analysis and a line style per report mass (rows of results/tables/scans/{scan}.csv)."""
-    models = list(dict.fromkeys(table["model"]))
+def analysis_label(name: str) -> str:
+    """'atmospheric/combined-xenon1t_nr' -> 'atmospheric, RES-NOVA-3 + DARWIN, XENON1T efficiency' (names the
+    labels do not know stay as they are)."""
+    family, _, detector = name.partition("/")
+    detector, _, variant = detector.partition("-")
+    source = SOURCE_LABELS.get(family, "SN, marginalised" if family == "sn_marginalised" else family)
+    parts = [source, DETECTOR_LABELS.get(detector, detector), VARIANT_LABELS.get(variant, variant)]
+    return ", ".join(part for part in parts if part)
+
+
+def model_order(models: Iterable[str]) -> list[str]:
+    """The models in the order of :data:`MODEL_LABELS`, the others after them by name: a stable panel order."""
+    known = list(MODEL_LABELS)
+    return sorted(set(models), key=lambda m: (known.index(m) if m in known else len(known), m))
+
+
+def scan_figure(table: pd.DataFrame, scan: Mapping, log: logging.Logger) -> Figure:
+    """g_min relative to the base configuration against the scanned value: one panel per model (stable order), a
+    colour per analysis and a line style per report mass (rows of results/tables/scans/{scan}.csv); a legend of
+    the colours and one of the line styles. Rows without a ratio (nothing excluded) are not drawn, and logged."""
+    missing = table[~np.isfinite(table["ratio_to_base"].astype(float))]
+    for row in missing.itertuples():
+        log.warning("scan %s: no ratio for %s, %s, m = %g MeV at %s (not drawn)", scan["name"], row.analysis,
+                    row.model, row.m_MeV, row.value)
+    table = table.drop(missing.index)
+    models = model_order(table["model"])
     fig, axes = panels(len(models))
     analyses = list(dict.fromkeys(table["analysis"]))
     masses = sorted(set(table["m_MeV"]))
@@ -495,16 +628,21 @@ def scan_figure(table: pd.DataFrame, scan: Mapping) -> Figure:
                     continue
                 ax.plot(rows["value"].astype(float), rows["ratio_to_base"], marker="o", markersize=3,
                         color=colour(SCAN_COLOURS[a % len(SCAN_COLOURS)]),
-                        linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)], label=f"{analysis}, m = {mass:g} MeV")
+                        linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)])
         for base_value in scan["base_values"][:1]:
             ax.axvline(float(base_value), color=PALETTE["grey"], linewidth=0.8, linestyle=(0, (1, 2)))
         ax.axhline(1.0, color=PALETTE["grey"], linewidth=0.8)
         if values.min() > 0 and values.max() / values.min() > 20:
             ax.set_xscale("log")
         ax.set_xlabel(scan["label"])
-        ax.set_ylabel("g_min / g_min(base)")
-        ax.set_title(f"scan {scan['name']}, {model}", fontsize=9)
-    fig.legend(handles=axes[0, 0].get_legend_handles_labels()[0], loc="outside lower center", ncol=2)
+        ax.set_ylabel(r"$g_\mathrm{min}$ / $g_\mathrm{min}$(base)")
+        ax.set_title(f"scan {scan['name']}, {MODEL_LABELS.get(model, model)}", fontsize=9)
+    analysis_handles = [Line2D([], [], color=colour(SCAN_COLOURS[a % len(SCAN_COLOURS)]), marker="o", markersize=3,
+                               label=analysis_label(name)) for a, name in enumerate(analyses)]
+    mass_handles = [Line2D([], [], color="k", linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)],
+                           label=f"m = {mass:g} MeV") for k, mass in enumerate(masses)]
+    fig.legend(handles=analysis_handles, loc="outside lower left", ncol=2)
+    fig.legend(handles=mass_handles, loc="outside lower right", ncol=1)
     return fig
 
 
