@@ -17,7 +17,7 @@ import yaml
 
 from astrocevns import figures, memory, variants
 from astrocevns.analyses import BEAM_KINDS, expand_analyses, families, sees
-from astrocevns.config import ConfigError, check_config, composition
+from astrocevns.config import ConfigError, check_config, check_keys, composition, schema_validator
 from astrocevns.io import InputError
 from astrocevns.xenonnt2024.release import FILES as XENONNT_2024_FILES
 from astrocevns.xenonnt2024.release import verify_checksums
@@ -81,6 +81,7 @@ def variant_setup(name, overlay, analyses=None, tables=("event_counts", "bounds"
         cfg["analyses"] = {name: spec for name, spec in cfg["analyses"].items() if name in analyses}
     try:
         variants.check_overlay(name, overlay)
+        check_keys(overlay, f"variant {name}")
         SCHEMA_VALIDATOR.validate(cfg)  # the base, validated first, carries the schema's defaults
         check_config(cfg, root=workflow.basedir)
     except ConfigError as error:
@@ -88,23 +89,29 @@ def variant_setup(name, overlay, analyses=None, tables=("event_counts", "bounds"
     except jsonschema.ValidationError as error:
         key = ".".join(str(part) for part in error.absolute_path)
         parse_error(f"variant {name}: config key {key}: {error.message}")
-    unknown = sorted(set(analyses or ()) - set(config["analyses"]))
-    if unknown:
-        parse_error(f"config key variants/scans of {name}: unknown analyses {unknown}")
-    setup = Setup(name, cfg, analyses, tables=tables)
+    setup = Setup(name, cfg, analyses, tables=tables, with_figures=analyses is None)
     added = sorted(set(setup.panel_models()) - set(SPECTRA_MODELS))
     if added:
         parse_error(f"variant {name}: analyses add models {added} that the base configuration does not compute")
     return setup
 
 
+try:  # a YAML 1.1 boolean (off, yes) or a number as a key, before anything sorts or looks up the keys
+    check_keys(config)
+except ConfigError as error:
+    parse_error(error)
 validate(config, schema="../../config/schema.yaml")
-SCHEMA_VALIDATOR = jsonschema.Draft202012Validator(
+SCHEMA_VALIDATOR = schema_validator(
     yaml.load(
         (Path(workflow.basedir) / "config/schema.yaml").read_text(),
         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
     )
 )
+try:  # integers as integers (the schema's own check lets 8.0 through for an integer key)
+    SCHEMA_VALIDATOR.validate(config)
+except jsonschema.ValidationError as error:
+    key = ".".join(str(part) for part in error.absolute_path)
+    parse_error(f"config key {key}: {error.message}")
 FIGURE_DESCRIPTIONS = yaml.safe_load((Path(workflow.basedir) / config["figures"]["description"]).read_text())
 validate(FIGURE_DESCRIPTIONS, schema="../../config/figures.schema.yaml")
 try:
@@ -149,9 +156,19 @@ try:
             raise ConfigError(f"config key scans.{name}.report_masses_MeV: {outside} are not among report_masses_MeV")
         for variant, overlay in variants.scan_variants({name: scan}, config).items():
             SCANS[name]["variants"][variant] = overlay
+    variants.check_listed_analyses("deviation_ledger.analyses", config["deviation_ledger"]["analyses"], config)
+    ledger_overlay = config["deviation_ledger"]["overlay"]
     LEDGER = variants.ledger_variants(
-        yaml.safe_load((Path(workflow.basedir) / config["deviation_ledger"]["overlay"]).read_text()) or {},
+        yaml.safe_load((Path(workflow.basedir) / ledger_overlay).read_text()) or {},
         config,
+    )
+    check_keys(LEDGER, f"deviation_ledger.overlay ({ledger_overlay})")
+    variants.one_namespace(
+        {
+            "variants": config["variants"],
+            **{f"scans.{name}": scan["variants"] for name, scan in SCANS.items()},
+            f"deviation_ledger.overlay ({ledger_overlay})": LEDGER,
+        }
     )
 except ConfigError as error:
     parse_error(error)
