@@ -144,9 +144,10 @@ def _check_covers_threshold(config, efficiencies, det, efficiency):
     if efficiency == "ideal":
         return
     threshold, table = config["detectors"][det]["threshold_keV"], efficiencies[efficiency]
+    path = config["efficiencies"][efficiency]
     if table.E_r_keV[0] > threshold:
         raise ConfigError(
-            f"config key detectors.{det}.efficiencies: efficiency {efficiency!r} ({config['efficiencies'][efficiency]}) "
+            f"config key detectors.{det}.efficiencies: efficiency {efficiency!r} ({path}) "
             f"starts at {table.E_r_keV[0]:g} keV, above the threshold {threshold:g} keV; below its first row it is "
             f"not known (it would be held at {table.efficiency[0]:g}): extend the table down to the threshold"
         )
