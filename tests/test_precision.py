@@ -145,3 +145,11 @@ def test_bound_is_empty_exactly_where_the_exact_chi2_never_crosses():
             at_bound = float(exact_profiled_chi2(counts(np.array(g_min)), sm, sigma)[0])
             assert at_bound > threshold * (1 - 1e-9)
     assert ambiguous <= 1 and 3 <= sum(outcomes) <= len(outcomes) - 3  # both outcomes are tested
+
+
+def test_precision_guard_at_huge_counts():
+    # 1e-13 x 4.6e11 events = 1 % of the threshold 4.61: below it the chi2 resolves the threshold, above it not
+    statistics.check_precision(4.0e11, 4.61)
+    with pytest.raises(ValueError, match=r"1e\+16 Standard-Model events: the chi-square is accurate to 1e\+03 "
+                                         r"\(1e-13 per event\), more than 1% of the threshold delta chi2 = 4.61"):
+        statistics.check_precision(1.0e16, 4.61)

@@ -43,9 +43,14 @@ log.info("%s: -2 ln L = %.4f at the Standard Model, %.4f at the best fit (g = %.
 log.info("%s: %.1f %% of the grid excluded at q > %.3f", name, 100 * np.mean(q > threshold), threshold)
 
 report_index = masses.size + np.arange(report.size)
-g_min = bounds.smallest_excluded_coupling(
-    lambda coupling: recast.profiled_deviance(model, templates, coupling, report_index) - best,
-    spec["bounds"]["g_min"], spec["bounds"]["g_max"], threshold, spec["bounds"]["scan_points"])
+
+def report_q(coupling):
+    return recast.profiled_deviance(model, templates, coupling, report_index) - best
+
+
+g_min = bounds.smallest_excluded_coupling(report_q, spec["bounds"]["g_min"], spec["bounds"]["g_max"], threshold,
+                                          spec["bounds"]["scan_points"])
+below = bounds.excluded_below_range(report_q, spec["bounds"]["g_min"], threshold, report.size)
 log.info("%s: g_min at %s MeV = %s", name, report.tolist(), np.round(g_min, 9).tolist())
 
 lines = contours.exclusion_contours(masses, g, q, threshold)
@@ -66,5 +71,5 @@ found["edge"] = columnar.categorical((found["edge"] == "upper").astype(int), ["l
 io.write_parquet(found, snakemake.output.edges, meta)
 rows = {"analysis": ANALYSIS, "model": name, "mediator": entry["mediator"], "coupling": entry["coupling"]}
 io.write_parquet({**{column: np.full(report.size, value) for column, value in rows.items()},
-                  "m_MeV": report, "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min))},
+                  "m_MeV": report, "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min)), "below_range": below},
                  snakemake.output.bounds, meta)
