@@ -36,7 +36,8 @@ log.info("Standard-Model CEvNS at nominal yields: %.4f events in SR0 + SR1 (%d r
          templates.total[0, 0][nominal] / release_b8)
 
 g = grids.log_axis(spec["grid_g"])
-q, best, standard_model = recast.test_statistic_grid(model, templates, g, np.arange(masses.size))
+search = recast.search_couplings(spec["bounds"]["g_min"], spec["bounds"]["g_max"])  # the best fit, not on the grid
+q, best, standard_model = recast.test_statistic_grid(model, templates, g, np.arange(masses.size), search)
 at = np.unravel_index(np.argmin(q), q.shape)
 log.info("%s: -2 ln L = %.4f at the Standard Model, %.4f at the best fit (g = %.3g, m = %.3g MeV); q(SM) = %.4f",
          name, standard_model, best, g[at[0]], masses[at[1]], standard_model - best)
