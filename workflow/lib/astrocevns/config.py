@@ -458,7 +458,8 @@ def check_config(config: dict, root: str | Path = ".") -> None:
 
     Reads every input file once, so that a malformed table stops the run before any job starts. Logs a
     warning (logger ``astrocevns.config``) for every grid rule whose jobs are estimated to need more memory
-    than ``memory.warn_mb`` (:mod:`astrocevns.memory`).
+    than ``memory.warn_mb``, and stops where one needs more than ``memory.limit_mb`` (default: this machine's
+    memory; :mod:`astrocevns.memory`).
     """
     _check_finite(config)
     _check_ranges(config)
@@ -477,6 +478,9 @@ def check_config(config: dict, root: str | Path = ".") -> None:
                 _checked_read(io.read_limit_curve, path, f"external_limits.{figure}", root)
     for message in memory.memory_warnings(config):
         logging.getLogger(__name__).warning(message)
+    errors = memory.memory_limit_errors(config)
+    if errors:
+        raise ConfigError(f"config key memory.limit_mb: {errors[0]}")
 
 
 def _check_core(core, root):
