@@ -48,3 +48,13 @@ def test_unknown_model_in_panels_is_an_error():
     broken = {"fig8": {**DESCRIPTIONS["fig8"], "panels": ["axion"]}}
     with pytest.raises(ConfigError, match="figure fig8 .*unknown model"):
         figures.check_figures(broken, CONFIG, ANALYSES)
+
+
+def test_a_colour_that_is_no_colour_names_figure_and_layer():
+    # it used to stop the figure job, after the 119 jobs before it
+    layers = [dict(layer) for layer in DESCRIPTIONS["fig6"]["layers"]]
+    layers[0]["colour"] = "navvy"
+    broken = {"fig6": {**DESCRIPTIONS["fig6"], "layers": layers}}
+    with pytest.raises(ConfigError, match=r"figure fig6 \(config/figures.yaml\), layer 1 \(.*\): colour 'navvy' is "
+                                          r"not a matplotlib colour"):
+        figures.check_figures(broken, CONFIG, ANALYSES)
