@@ -767,3 +767,12 @@ def xenonnt_2024_params(validation, model=None):
 def xenonnt_2024_memory_mb(wildcards):
     """Memory of a recast job: the likelihood of the whole grid at every yield point, about 2 kB a grid point."""
     return int(400 + 2e-3 * grid_points(BASE_SETUP))
+
+
+for name in config["variants"]:
+    if XENONNT_2024 and not data_analyses_shared(SETUPS[name]):
+        logger.warning(
+            f"variant {name}: no {XENONNT_2024_ANALYSIS} rows in its bounds.csv and figures: the recast runs "
+            "for the base configuration only, and the variant changes what it depends on (grid, bounds, report "
+            f"masses, statistics, the {XENONNT_2024['source']} flux, the xenon target or the models)"
+        )
