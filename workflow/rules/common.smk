@@ -81,7 +81,6 @@ def variant_setup(name, overlay, analyses=None, tables=("event_counts", "bounds"
         cfg["analyses"] = {name: spec for name, spec in cfg["analyses"].items() if name in analyses}
     try:
         variants.check_overlay(name, overlay)
-        check_keys(overlay, f"variant {name}")
         SCHEMA_VALIDATOR.validate(cfg)  # the base, validated first, carries the schema's defaults
         check_config(cfg, root=workflow.basedir)
     except ConfigError as error:
@@ -158,11 +157,9 @@ try:
             SCANS[name]["variants"][variant] = overlay
     variants.check_listed_analyses("deviation_ledger.analyses", config["deviation_ledger"]["analyses"], config)
     ledger_overlay = config["deviation_ledger"]["overlay"]
-    LEDGER = variants.ledger_variants(
-        yaml.safe_load((Path(workflow.basedir) / ledger_overlay).read_text()) or {},
-        config,
-    )
-    check_keys(LEDGER, f"deviation_ledger.overlay ({ledger_overlay})")
+    paper_literal = yaml.safe_load((Path(workflow.basedir) / ledger_overlay).read_text()) or {}
+    check_keys(paper_literal, f"deviation_ledger.overlay ({ledger_overlay})")
+    LEDGER = variants.ledger_variants(paper_literal, config)
     variants.one_namespace(
         {
             "variants": config["variants"],

@@ -186,9 +186,9 @@ SOLAR_END_POINT_MEV = 18.8
 
 SSM_FLUX_PER_CM2_S = {"pp": 5.98e10, "pep": 1.44e8, "hep": 7.98e3, "7Be": 4.93e9, "8B": 5.46e6, "13N": 2.78e8,
                       "15O": 2.05e8, "17F": 5.29e6}
-"""Solar neutrino fluxes at the Earth of the B16-GS98 standard solar model (Vinyoles et al. 2017, Table 6)
-[cm^-2 s^-1]. A component produced in a region of one of these names must lie within a factor
-``SSM_FLUX_FACTOR`` of it; any solar component below the sum, 6.6e10."""
+"""Solar neutrino fluxes at the Earth of the B16-GS98 standard solar model (Vinyoles et al. 2017) [cm^-2 s^-1].
+A component produced in a region of one of these names must lie within a factor ``SSM_FLUX_FACTOR`` of it;
+any solar component below their sum, 6.5e10."""
 
 SSM_FLUX_FACTOR = 10.0
 
@@ -196,16 +196,16 @@ MAX_NEUTRINO_ENERGY_MEV = 1.0e4
 """Plausibility limit of a tabulated neutrino energy [MeV]: coherence is lost far below 10 GeV (the sub-GeV
 atmospheric flux ends at 1 GeV); a table beyond it is most likely in keV."""
 
-SUPERNOVA_LIMITS = {"mean energy": (100.0, "MeV", 2), "luminosity": (1.0e5, "foe/s", 1)}
-"""Plausibility limits of a Garching time series: mean energies of supernova neutrinos are 5-40 MeV, the peak
-luminosity of one species a few hundred foe/s (1 foe = 1e51 erg); above these the file is in other units
-(keV, erg/s). The value is (limit, unit, column)."""
+SUPERNOVA_LIMITS = {"luminosity": ("luminosity_foe_per_s", 1.0e5, "foe/s"),
+                    "mean energy": ("mean_energy_MeV", 100.0, "MeV")}
+"""Plausibility limits of a Garching time series, {quantity: (its LuminosityHistory field, limit, unit)}: mean
+energies of supernova neutrinos are 5-40 MeV, the peak luminosity of one species a few hundred foe/s (1 foe =
+1e51 erg); above these the file is in other units (keV, erg/s)."""
 
 
 def _check_garching_units(path, key, history):
-    columns = {1: history.luminosity_foe_per_s, 2: history.mean_energy_MeV}
-    for quantity, (limit, unit, column) in SUPERNOVA_LIMITS.items():
-        largest = float(np.max(columns[column]))
+    for quantity, (field, limit, unit) in SUPERNOVA_LIMITS.items():
+        largest = float(np.max(getattr(history, field)))
         if largest > limit:
             raise ConfigError(f"config key {key}: {path}: the largest {quantity} is {largest:.4g} {unit}, above the "
                               f"plausible {limit:g} {unit}; is the file in other units (the Garching format: t [s], "
