@@ -36,6 +36,15 @@ CONFIG_CASES = {
         [10.0, "far"],
         "scans.sn_distance.values: 'far' is a str, but sources.sn_cc.distance_kpc",
     ),
+    "variant named ..": ("variants", {"..": {"detectors": {"darwin": {"mass_t": 400.0}}}},
+                         "'..' does not match '^[A-Za-z0-9_][A-Za-z0-9_.+-]*$'"),
+    "variant named as a scan value": (
+        "variants",
+        {"sn_distance-10": {"detectors": {"darwin": {"mass_t": 400.0}}}},
+        "config key scans.sn_distance: the variant name 'sn_distance-10' is also given by variants",
+    ),
+    "YAML 1.1 boolean as a key": ("variants", {False: {}}, "config key variants.False: the key False is not a string"),
+    "float for an integer key": ("grid.g.n", 200.0, "config key grid.g.n: 200.0 is not of type 'integer'"),
     "wrong type": ("recoil_bins.width_keV", "two", "['recoil_bins']['width_keV']"),
     "missing key": ("detectors.darwin.mass_t", DELETE, "'mass_t' is a required property"),
     "unknown key": ("detectors.darwin.mass_kg", 4.0, "'mass_kg' was unexpected"),
@@ -182,3 +191,24 @@ def test_one_mediator_plans_every_figure_that_can_be_drawn(workflow_copy):
     assert result.returncode == 0, log[-3000:]
     assert "fig10 is not built" in log
     assert "results/figures/fig8.png" in log and "results/figures/fig10.png" not in log
+
+
+@pytest.mark.workflow
+@pytest.mark.slow
+def test_variant_figures_on_demand_and_variants_of_a_models_charges(workflow_copy):
+    """The README's offers: a variant's figure on demand; a variant may change a model's charges, computing its
+    spectra under its own folder; a variant that changes what the XENONnT 2024 recast depends on says it has none."""
+    (workflow_copy / "variants.yaml").write_text(
+        "variants:\n"
+        "  darwin_200t: {detectors: {darwin: {mass_t: 200.0}}}\n"
+        "  bl_half: {models: {b_minus_l: {charges: {nucleons: {proton: 0.5, neutron: 0.5}}}}}\n"
+        "  fine: {grid: {g: {n: 30}}}\n")
+    targets = ["results/variants/darwin_200t/figures/fig5.png", "results/variants/bl_half/tables/bounds.csv"]
+    result = run_snakemake(workflow_copy, "-n", "--cores", "1", *targets, "--configfile", "config/config.yaml",
+                           "config/test.yaml", "variants.yaml")
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    assert "results/variants/darwin_200t/figures/fig5.png" in log
+    assert "results/variants/bl_half/spectra/b_minus_l/solar/darwin/ideal.parquet" in log
+    assert "variant fine: no xenonnt_2024/xenonnt_2024 rows in its bounds.csv" in log
+    assert "variant darwin_200t: no xenonnt_2024" not in log

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from astrocevns.bounds import smallest_excluded_coupling
+from astrocevns.bounds import excluded_below_range, smallest_excluded_coupling
 from astrocevns.contours import exclusion_contours
 
 M = np.geomspace(1e-2, 1e4, 241)
@@ -59,3 +59,16 @@ def test_smallest_excluded_coupling_takes_the_lower_of_two_crossings():
         return np.where((log_g > -6) & (log_g < -5), 10.0, 0.0) + np.where(log_g > -3, 10.0, 0.0)
 
     assert smallest_excluded_coupling(chi2, 1e-9, 1.0, 4.61)[0] == pytest.approx(1e-6, rel=1e-6)
+
+
+def test_a_bound_below_the_scanned_range_is_flagged_not_reported_as_its_edge():
+    # chi2 = (g / g0)^4 with g0 = 1e-12 at the first mass (excluded at g_min = 1e-9 already), 1e-5 at the second
+    g0 = np.array([1e-12, 1e-5])
+
+    def chi2(g):
+        return (g / g0) ** 4
+
+    found = smallest_excluded_coupling(chi2, 1e-9, 1.0, 4.61, scan_points=100)
+    assert np.isnan(found[0])  # not 1e-9, the scan's lower edge
+    assert found[1] == pytest.approx(1e-5 * 4.61**0.25, rel=1e-9)
+    assert excluded_below_range(chi2, 1e-9, 4.61, 2).tolist() == [True, False]

@@ -191,3 +191,13 @@ def test_every_colour_named_is_a_palette_or_matplotlib_colour():
     for name, description in DESCRIPTIONS.items():
         for value in colours(description):
             assert is_color_like(plotting.colour(value)), f"{name}: colour {value!r}"
+
+
+def test_a_colour_that_is_no_colour_names_figure_and_layer():
+    # it used to stop the figure job, after the 119 jobs before it
+    layers = [dict(layer) for layer in DESCRIPTIONS["fig6"]["layers"]]
+    layers[0]["colour"] = "navvy"
+    broken = {"fig6": {**DESCRIPTIONS["fig6"], "layers": layers}}
+    with pytest.raises(ConfigError, match=r"figure fig6 \(config/figures.yaml\), layer 1 \(.*\): colour 'navvy' is "
+                                          r"not a matplotlib colour"):
+        figures.check_figures(broken, CONFIG, ANALYSES)

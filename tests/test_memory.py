@@ -39,14 +39,30 @@ def test_estimates_grow_with_the_grid():
 
 def test_default_grid_stays_below_the_limit_and_3000_squared_warns(caplog):
     assert memory.memory_warnings(CONFIG) == []
+    large = with_grid(3000, 3000)
+    large["memory"]["limit_mb"] = 64_000  # whatever this machine has
     with caplog.at_level(logging.WARNING, logger="astrocevns.config"):
-        cfg.check_config(with_grid(3000, 3000), root=ROOT)
+        cfg.check_config(large, root=ROOT)
     warned = [record.getMessage() for record in caplog.records]
     assert any("a chi2 job needs an estimated" in message and "memory.warn_mb = 3000 MB" in message
                for message in warned), warned
     raised = with_grid(3000, 3000)
     raised["memory"]["warn_mb"] = 20_000
     assert memory.memory_warnings(raised) == []
+
+
+def test_a_grid_far_over_the_memory_stops_when_parsed_unless_the_limit_is_raised():
+    # 8000 x 8000: a chi2 job needs about 21 GB; it used to be a warning and the job died after two minutes
+    huge = with_grid(8000, 8000)
+    huge["memory"]["limit_mb"] = 16_000
+    with pytest.raises(cfg.ConfigError, match=r"config key memory.limit_mb: memory: a chi2 job needs an estimated "
+                                              r"\d+ MB on the 8000 x 8000 grid, more than memory.limit_mb = 16000 MB"):
+        cfg.check_config(huge, root=ROOT)
+    huge["memory"]["limit_mb"] = 100_000
+    assert memory.memory_limit_errors(huge) == []
+    # without memory.limit_mb: the memory of this machine (a 1e5 x 1e4 chi2 job needs about 1 TB)
+    assert f"more than this machine's {memory.machine_memory_mb()} MB" in " ".join(
+        memory.memory_limit_errors(with_grid(100_000, 10_000)))
 
 
 RECORDER = """

@@ -145,3 +145,28 @@ def test_bound_is_empty_exactly_where_the_exact_chi2_never_crosses():
             at_bound = float(exact_profiled_chi2(counts(np.array(g_min)), sm, sigma)[0])
             assert at_bound > threshold * (1 - 1e-9)
     assert ambiguous <= 1 and 3 <= sum(outcomes) <= len(outcomes) - 3  # both outcomes are tested
+
+
+def test_precision_guard_at_huge_counts():
+    # 1e-13 x 4.6e11 events = 1 % of the threshold 4.61: below it the chi2 resolves the threshold, above it not
+    statistics.check_precision(4.0e11, 4.61)
+    with pytest.raises(ValueError, match=r"1e\+16 Standard-Model events: the chi-square is accurate to 1e\+03 "
+                                         r"\(1e-13 per event\), more than 1% of the threshold delta chi2 = 4.61"):
+        statistics.check_precision(1.0e16, 4.61)
+
+
+def test_a_chi2_job_of_huge_counts_stops_naming_the_analysis():
+    # one detector, two masses, SM 1e8 events per bin over three bins, an exposure of 1e12 t yr would give 1e16
+    from astrocevns import exclusion
+
+    masses = np.array([1.0, 10.0])
+    a = np.full((2, 3), 1e8)
+    spectra = {True: {"solar": exclusion.SourceSpectra(masses, ((a, 1e10 * a, 0 * a),))},
+               False: {"solar": exclusion.SourceSpectra(masses, ((a, 1e10 * a, 0 * a),))}}
+    statistic = exclusion.Statistic("asimov_poisson", 4.61, {"solar": 0.1})
+    scan = {"g_min": 1e-9, "g_max": 1.0, "scan_points": 30, "edge_scan_points": 20}
+    variant = {"name": "solar/darwin", "members": [("darwin", "ideal")]}
+    exclusion.analyse_family(statistic, [variant], [spectra], np.geomspace(1e-7, 1e-2, 8), scan)  # 3e8: sound
+    huge = {on_grid: {"solar": exclusion.SourceSpectra(masses, ((1e8 * a, 1e18 * a, 0 * a),))} for on_grid in spectra}
+    with pytest.raises(ValueError, match=r"analysis solar/darwin, source solar: 3e\+16 Standard-Model events"):
+        exclusion.analyse_family(statistic, [variant], [huge], np.geomspace(1e-7, 1e-2, 8), scan)

@@ -2,6 +2,7 @@
 to regenerate it, and astrocevns.verify lists every bad file of a results folder."""
 
 import json
+import re
 import struct
 import zlib
 
@@ -164,6 +165,9 @@ def results(tmp_path):
     (root / "figures" / "fig1.png").write_bytes(png_bytes())
     (root / "figures" / "fig2.png").write_bytes(png_bytes()[:-6])
     (root / "figures" / "fig2.pdf").write_bytes(b"%PDF-1.4\n...\n%%EOF\n")
+    for name in ("tables/bounds.csv", "tables/event_counts.csv", "figures/fig1.png", "figures/fig2.png",
+                 "figures/fig2.pdf"):
+        checksums.record_file_checksums(root / name)  # as the jobs write them
     return root
 
 
@@ -187,3 +191,32 @@ def test_verify_command_line(results, capsys):
         (results / bad).unlink()
     assert verify.main([str(results)]) == 0
     assert "4 files checked: all sound" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name, edit", [
+    ("tables/bounds.csv", lambda text: text.replace(b"2e-5", b"3e-5")),  # a number edited by hand, still well formed
+    ("figures/fig1.png", lambda data: data[:20] + bytes([data[20] ^ 1]) + data[21:]),  # one bit flipped
+    ("figures/fig2.pdf", lambda data: data.replace(b"...", b"..,")),
+])
+def test_verify_names_a_final_output_that_no_longer_matches_its_checksum(results, name, edit):
+    path = results / name
+    path.write_bytes(edit(path.read_bytes()))
+    problems = verify.verify_results(results)[1]
+    assert problems[str(path)] == (f"does not match its checksum ({path.name}.sha256): edited or damaged after its "
+                                   "job wrote it")
+
+
+def test_a_final_output_without_its_checksum_file_is_named(results):
+    (results / "tables" / "bounds.csv.sha256").unlink()
+    assert verify.verify_results(results)[1][str(results / "tables" / "bounds.csv")] == (
+        "no recorded checksum (bounds.csv.sha256 is missing)")
+
+
+def test_a_downstream_job_refuses_an_edited_table(results):
+    path = results / "tables" / "bounds.csv"
+    assert io.read_csv(path).g_min.tolist() == [2e-5]
+    path.write_text(path.read_text().replace("2e-5", "1e-9"))
+    with pytest.raises(io.TableError, match=re.escape(f"{path}: does not match its checksum (bounds.csv.sha256): "
+                                                      f"edited or damaged after its job wrote it; regenerate it with "
+                                                      f"`snakemake --forcerun {path}`")):
+        io.read_csv(path)

@@ -1,6 +1,7 @@
 """Variants, scans and the comparison of configurations (astrocevns.variants, astrocevns.comparisons)."""
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -116,3 +117,58 @@ def test_method_rows_compare_the_paper_method_with_its_alternative():
     assert table.ratio.tolist() == [2.0, 0.75]  # g_min(paper's method) / g_min(alternative), mass by mass
     with pytest.raises(ValueError, match="no common bounds"):
         comparisons.method_table({"y/y": "x/x"}, base)
+
+
+def test_claim_with_a_failed_condition_does_not_hold():
+    results = claims.Results(pd.DataFrame(), pd.DataFrame(), {}, {})
+    claim = claims.Claim("k", "sec. I", "words", True, lambda r: (0.2, "what", False), (0.1, 0.3), (0.05, 0.5))
+    table = claims.claims_table(results, [claim])
+    assert table.verdict.tolist() == ["does not hold"] and table.value.tolist() == [0.2]
+
+
+@pytest.mark.parametrize("name", ["..", ".", ".hidden", "a/b"])
+def test_a_variant_name_cannot_leave_results_variants(name):
+    with pytest.raises(ConfigError, match=rf"variants\.{re.escape(name)}: a name starts with a letter, digit or _"):
+        variants.check_overlay(name, {"detectors": {"darwin": {"mass_t": 400.0}}})
+
+
+def scan_over(values, keys=("detectors.darwin.threshold_keV",)):
+    return {"keys": list(keys), "values": values, "analyses": ["solar/darwin"], "report_masses_MeV": [1.0]}
+
+
+@pytest.mark.parametrize("values, message", [
+    ([0.5, 1, 1.0], "scans.thr.values: 1 and 1.0 both give the variant 'thr-1'; list each value once"),
+    ([0.5, 0.5], "scans.thr.values: 0.5 and 0.5 both give the variant 'thr-0.5'"),
+])
+def test_scan_values_that_give_one_name_are_refused(values, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        variants.scan_variants({"thr": scan_over(values)}, BASE)
+
+
+def test_a_scan_value_that_is_no_directory_name_is_refused():
+    with pytest.raises(ConfigError, match=re.escape("scans.p.values: 'a/b' gives the variant name 'p-a/b'")):
+        variants.scan_variants({"p": scan_over(["a/b"], ["statistics.pull_prior"])}, BASE)
+
+
+def test_a_named_variant_and_a_scan_value_cannot_share_a_name():
+    scans = variants.scan_variants({"thr": scan_over([0.5, 1.0])}, BASE)
+    message = "config key scans.thr: the variant name 'thr-0.5' is also given by variants"
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        variants.one_namespace({"variants": {"thr-0.5": {}}, "scans.thr": scans})
+
+
+def test_two_scans_cannot_give_one_name():
+    # value 1 of scan 'x-' and value -1 of scan 'x' are both 'x--1'
+    scans = {name: variants.scan_variants({name: scan_over([value])}, BASE) for name, value in (("x-", 1), ("x", -1))}
+    with pytest.raises(ConfigError, match=re.escape("config key scans.x: the variant name 'x--1' is also given by "
+                                                    "scans.x-")):
+        variants.one_namespace({f"scans.{name}": names for name, names in scans.items()})
+    variants.one_namespace({"variants": {"a": {}}, "scans.x": scans["x"]})  # distinct names pass
+
+
+def test_a_scan_of_an_unknown_analysis_is_named():
+    scan = {**scan_over([0.5]), "analyses": ["solar/darwn"]}
+    with pytest.raises(ConfigError, match=re.escape("config key scans.thr.analyses: unknown analysis 'solar/darwn'")):
+        variants.scan_variants({"thr": scan}, BASE)
+    with pytest.raises(ConfigError, match=re.escape("config key deviation_ledger.analyses: unknown analysis 'x'")):
+        variants.check_listed_analyses("deviation_ledger.analyses", ["x"], BASE)

@@ -210,7 +210,8 @@ def test_event_counts_table(finished_run):
 def test_bounds_table(finished_run):
     directory, _ = finished_run
     table = pd.read_csv(directory / "results/tables/bounds.csv")
-    assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min"]
+    assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min", "below_range"]
+    assert not table.below_range.any()  # every bound of the test configuration lies inside [bounds.g_min, g_max]
     required = {"sn_cc/combined", "sn_cc/resnova3", "sn_cc/darwin", "sn_failed/combined",
                 "sn_marginalised/combined", "solar/combined", "solar/darwin", "atmospheric/combined"}
     assert required <= set(table.analysis)
@@ -260,7 +261,7 @@ def test_second_run_plans_nothing(finished_run):
 def test_core_bounds_table(finished_run):
     directory, _ = finished_run
     table = pd.read_csv(directory / "results/tables/core_bounds.csv")
-    assert list(table.columns) == ["mediator", "criterion", "m_MeV", "g"]
+    assert list(table.columns) == ["mediator", "criterion", "m_MeV", "g", "below_range"]
     assert set(table.criterion) == {"tau_10s", "tau_100s", "n_scatter_1_nue", "n_scatter_1_nux"}
     assert set(table[table.criterion.str.startswith("n_scatter")].mediator) == {"scalar"}
     assert len(table) == 5 * (2 + 2 + 2)

@@ -17,7 +17,7 @@ import yaml
 
 from astrocevns import figures, memory, variants
 from astrocevns.analyses import BEAM_KINDS, expand_analyses, families, sees
-from astrocevns.config import ConfigError, check_config, composition
+from astrocevns.config import ConfigError, check_config, check_keys, composition, schema_validator
 from astrocevns.io import InputError
 from astrocevns.xenonnt2024.release import FILES as XENONNT_2024_FILES
 from astrocevns.xenonnt2024.release import verify_checksums
@@ -92,23 +92,29 @@ def variant_setup(name, overlay, analyses=None, tables=("event_counts", "bounds"
     except jsonschema.ValidationError as error:
         key = ".".join(str(part) for part in error.absolute_path)
         parse_error(f"variant {name}: config key {key}: {error.message}")
-    unknown = sorted(set(analyses or ()) - set(config["analyses"]))
-    if unknown:
-        parse_error(f"config key variants/scans of {name}: unknown analyses {unknown}")
-    setup = Setup(name, cfg, analyses, tables=tables)
+    setup = Setup(name, cfg, analyses, tables=tables, with_figures=analyses is None)
     added = sorted(set(setup.panel_models()) - set(SPECTRA_MODELS))
     if added:
         parse_error(f"variant {name}: analyses add models {added} that the base configuration does not compute")
     return setup
 
 
+try:  # a YAML 1.1 boolean (off, yes) or a number as a key, before anything sorts or looks up the keys
+    check_keys(config)
+except ConfigError as error:
+    parse_error(error)
 validate(config, schema="../../config/schema.yaml")
-SCHEMA_VALIDATOR = jsonschema.Draft202012Validator(
+SCHEMA_VALIDATOR = schema_validator(
     yaml.load(
         (Path(workflow.basedir) / "config/schema.yaml").read_text(),
         Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
     )
 )
+try:  # integers as integers (the schema's own check lets 8.0 through for an integer key)
+    SCHEMA_VALIDATOR.validate(config)
+except jsonschema.ValidationError as error:
+    key = ".".join(str(part) for part in error.absolute_path)
+    parse_error(f"config key {key}: {error.message}")
 FIGURE_DESCRIPTIONS = yaml.safe_load((Path(workflow.basedir) / config["figures"]["description"]).read_text())
 validate(FIGURE_DESCRIPTIONS, schema="../../config/figures.schema.yaml")
 try:
@@ -132,29 +138,24 @@ SPECTRA_MODELS = BASE_SETUP.panel_models()  # every model a spectra job writes (
 # the XENONnT 2024 data recast (rules/xenonnt.smk): an analysis of the base configuration, for every model
 XENONNT_2024 = config.get("xenonnt_2024")
 XENONNT_2024_ANALYSIS = XENONNT_2024_FAMILY = "xenonnt_2024/xenonnt_2024"
-if XENONNT_2024:
-    if config["sources"].get(XENONNT_2024["source"], {}).get("kind") != "steady":
-        parse_error(
-            f"config key xenonnt_2024.source: {XENONNT_2024['source']!r} is not a steady source of the "
-            "config (the solar neutrinos whose CEvNS XENONnT sees)"
-        )
-    try:  # a missing, modified or corrupted file of the release stops the run here, naming the file
-        verify_checksums(Path(workflow.basedir) / XENONNT_2024["data"])
-    except InputError as error:
-        parse_error(f"config key xenonnt_2024.data: {error}")
 # the XENONnT S2-only 2026 data analysis (rules/xenonnt.smk), the same way
 XENONNT_S2ONLY_2026 = config.get("xenonnt_s2only_2026")
 XENONNT_S2ONLY_2026_FAMILY = "xenonnt_s2only_2026/xenonnt_s2only_2026"
-if XENONNT_S2ONLY_2026:
-    if config["sources"].get(XENONNT_S2ONLY_2026["source"], {}).get("kind") != "steady":
+for name, section, verify in (
+    ("xenonnt_2024", XENONNT_2024, verify_checksums),
+    ("xenonnt_s2only_2026", XENONNT_S2ONLY_2026, verify_s2only_checksums),
+):
+    if not section:
+        continue
+    if config["sources"].get(section["source"], {}).get("kind") != "steady":
         parse_error(
-            f"config key xenonnt_s2only_2026.source: {XENONNT_S2ONLY_2026['source']!r} is not a steady "
-            "source of the config (the solar neutrinos whose CEvNS XENONnT sees)"
+            f"config key {name}.source: {section['source']!r} is not a steady source of the config (the solar "
+            "neutrinos whose CEvNS XENONnT sees)"
         )
     try:  # a missing, modified or corrupted file of the release stops the run here, naming the file
-        verify_s2only_checksums(Path(workflow.basedir) / XENONNT_S2ONLY_2026["data"])
+        verify(Path(workflow.basedir) / section["data"])
     except InputError as error:
-        parse_error(f"config key xenonnt_s2only_2026.data: {error}")
+        parse_error(f"config key {name}.data: {error}")
 DATA_RELEASES = {
     name: section
     for name, section in (
@@ -175,9 +176,17 @@ try:
             raise ConfigError(f"config key scans.{name}.report_masses_MeV: {outside} are not among report_masses_MeV")
         for variant, overlay in variants.scan_variants({name: scan}, config).items():
             SCANS[name]["variants"][variant] = overlay
-    LEDGER = variants.ledger_variants(
-        yaml.safe_load((Path(workflow.basedir) / config["deviation_ledger"]["overlay"]).read_text()) or {},
-        config,
+    variants.check_listed_analyses("deviation_ledger.analyses", config["deviation_ledger"]["analyses"], config)
+    ledger_overlay = config["deviation_ledger"]["overlay"]
+    paper_literal = yaml.safe_load((Path(workflow.basedir) / ledger_overlay).read_text()) or {}
+    check_keys(paper_literal, f"deviation_ledger.overlay ({ledger_overlay})")
+    LEDGER = variants.ledger_variants(paper_literal, config)
+    variants.one_namespace(
+        {
+            "variants": config["variants"],
+            **{f"scans.{name}": scan["variants"] for name, scan in SCANS.items()},
+            f"deviation_ledger.overlay ({ledger_overlay})": LEDGER,
+        }
     )
 except ConfigError as error:
     parse_error(error)
@@ -817,3 +826,12 @@ def claims_config(wildcards):
     """The settings config/claims.yaml reads (detectors, sources, statistics, recoil bins, core), as plain data."""
     keys = ("detectors", "sources", "statistics", "recoil_bins", "core")
     return plain({key: BASE_SETUP.config[key] for key in keys})
+
+
+for name in config["variants"]:
+    if DATA_RELEASES and not data_analyses_shared(SETUPS[name]):
+        logger.warning(
+            f"variant {name}: no rows of {', '.join(DATA_ANALYSES)} in its bounds.csv and figures: the data "
+            "analyses run for the base configuration only, and the variant changes what they depend on (grid, "
+            "bounds, report masses, statistics, their solar flux, the xenon target or the models)"
+        )

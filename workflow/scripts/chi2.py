@@ -58,6 +58,7 @@ for model, chi2_path, contours_path, edges_path, bounds_path in outputs:
         "coupling": np.full(g_min.size, model["coupling"]),
         "m_MeV": found["m_MeV"],
         "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min)),
+        "below_range": found["below_range"],  # excluded at bounds.g_min already: no number of the range
     }
     meta = {
         "family": snakemake.wildcards.analysis,

@@ -1,19 +1,18 @@
 """Rule claims: the paper's quantitative claims (config/claims.yaml), each measured on the results and given a
 verdict."""
 
-import pandas as pd
 
 from astrocevns import claims, io, logs
 
 log = logs.to_file(snakemake.log[0])
-scans = {name: pd.read_csv(path) for name, path in zip(snakemake.params.scans, snakemake.input.scans, strict=True)}
+scans = {name: io.read_csv(path) for name, path in zip(snakemake.params.scans, snakemake.input.scans, strict=True)}
 rates = {}
 for path in snakemake.input.rates:
     table, meta = io.read_parquet(path)
     rates[meta["source"]] = table
-results = claims.Results(pd.read_csv(snakemake.input.bounds), pd.read_csv(snakemake.input.core_bounds), scans, rates,
+results = claims.Results(io.read_csv(snakemake.input.bounds), io.read_csv(snakemake.input.core_bounds), scans, rates,
                          snakemake.params.config)
 table = claims.claims_table(results, claims.load_claims(snakemake.input.claims))
-table.to_csv(snakemake.output[0], index=False, float_format="%.4g")
+io.write_csv(table, snakemake.output[0], "%.4g")
 for row in table.itertuples():
     log.info("%s: %.4g -> %s %s (%s)", row.key, row.value, row.verdict, row.shortfall, row.measure)

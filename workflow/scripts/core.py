@@ -35,8 +35,9 @@ rows = []
 for name, statistic, limit in criteria:
     g_min = bounds.smallest_excluded_coupling(statistic, spec["bounds"]["g_min"], spec["bounds"]["g_max"], limit,
                                               spec["bounds"]["scan_points"])
+    below = bounds.excluded_below_range(statistic, spec["bounds"]["g_min"], limit, report.size)
     rows.append(pd.DataFrame({"mediator": mediator, "criterion": name, "m_MeV": report,
-                              "g": pd.array(g_min, dtype="Float64")}))
+                              "g": pd.array(g_min, dtype="Float64"), "below_range": below}))
     log.info("%s: g_min at %s MeV = %s", name, report.tolist(), np.round(g_min, 8).tolist())
 meta = {"mediator": mediator, "tau_sm_s": repr(polynomials.tau0_s), "R1_km": repr(region.R1_km),
         "R2_km": repr(outer), "recipe": repr(recipe), "inputs_hash": io.content_hash(spec, *snakemake.input)}

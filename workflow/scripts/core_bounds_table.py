@@ -1,4 +1,4 @@
-"""Rule core_bounds_table: results/tables/core_bounds.csv (mediator, criterion, m_MeV, g)."""
+"""Rule core_bounds_table: results/tables/core_bounds.csv (mediator, criterion, m_MeV, g, below_range)."""
 
 import pandas as pd
 
@@ -6,6 +6,6 @@ from astrocevns import io, logs
 
 log = logs.to_file(snakemake.log[0])
 table = pd.concat([io.read_parquet(path)[0] for path in snakemake.input], ignore_index=True)
-table = table.sort_values(["mediator", "criterion", "m_MeV"])[["mediator", "criterion", "m_MeV", "g"]]
-table.to_csv(snakemake.output[0], index=False, float_format="%.6g")
+table = table.sort_values(["mediator", "criterion", "m_MeV"])[["mediator", "criterion", "m_MeV", "g", "below_range"]]
+io.write_csv(table, snakemake.output[0])
 log.info("%d rows", len(table))

@@ -2,19 +2,19 @@
 
 import pandas as pd
 
-from astrocevns import comparisons, logs
+from astrocevns import comparisons, io, logs
 
 log = logs.to_file(snakemake.log[0])
 ledger = snakemake.params.ledger
 # the tables of each variant, results/variants/<variant>/tables/{bounds,core_bounds}.csv
 tables = {tuple(path.split("/")[-3::2]): path for path in snakemake.input.variants}
-bounds = {variant: pd.read_csv(tables[variant, "bounds.csv"]) for variant in ledger}
-core = {variant: pd.read_csv(tables[variant, "core_bounds.csv"]) for variant in ledger}
-base_bounds, base_core = (pd.read_csv(path) for path in snakemake.input.base)
+bounds = {variant: io.read_csv(tables[variant, "bounds.csv"]) for variant in ledger}
+core = {variant: io.read_csv(tables[variant, "core_bounds.csv"]) for variant in ledger}
+base_bounds, base_core = (io.read_csv(path) for path in snakemake.input.base)
 table = comparisons.deviation_table(ledger, bounds, core, base_bounds, base_core)
 if snakemake.params.methods:
     table = pd.concat([table, comparisons.method_table(snakemake.params.methods, base_bounds)], ignore_index=True)
-table.to_csv(snakemake.output[0], index=False, float_format="%.6g")
+io.write_csv(table, snakemake.output[0])
 for variant, rows in table.groupby("variant", sort=False):
     low, high = comparisons.ratio_range(rows)
     log.info("%s: paper / default from %.4g to %.4g", variant, low, high)

@@ -18,5 +18,5 @@ for path in snakemake.input:
         }
     )
 table = pd.DataFrame(rows).sort_values(["source", "detector", "efficiency"])
-table.to_csv(snakemake.output[0], index=False, float_format="%.6g")
+io.write_csv(table, snakemake.output[0])
 log.info("%d rows written", len(table))

@@ -1,9 +1,8 @@
 """Rule scan_figure: g_min relative to the base configuration against the scanned value."""
 
-import pandas as pd
 
-from astrocevns import logs, plotting
+from astrocevns import io, logs, plotting
 
 log = logs.to_file(snakemake.log[0])
-fig = plotting.scan_figure(pd.read_csv(snakemake.input[0]), snakemake.params.scan, log)
+fig = plotting.scan_figure(io.read_csv(snakemake.input[0]), snakemake.params.scan, log)
 plotting.save(fig, snakemake.output.pdf, snakemake.output.png)

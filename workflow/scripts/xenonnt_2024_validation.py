@@ -51,5 +51,5 @@ rows.append((f"8B CEvNS rate {E_keV[0]:g}-{E_keV[-1]:g} keV [1/(t yr)]", np.sum(
 
 frame = pd.DataFrame(rows, columns=["quantity", "workflow", "release"])
 frame["ratio"] = frame["workflow"] / frame["release"]
-frame.to_csv(snakemake.output[0], index=False, float_format="%.6g")
+io.write_csv(frame, snakemake.output[0])
 log.info("\n%s", frame.to_string())

@@ -23,8 +23,10 @@ def smallest_excluded_coupling(chi2_of_g: Callable[[np.ndarray], np.ndarray], g_
     Returns
     -------
     ndarray, shape (k,)
-        The coupling where chi2 first crosses the threshold (NaN where it never does in range),
-        located to a relative precision of (g_max/g_min)^(1/scan_points) / 2^bisections.
+        The coupling where chi2 first crosses the threshold, located to a relative precision of
+        (g_max/g_min)^(1/scan_points) / 2^bisections; NaN where it never does in range, and NaN where
+        ``g_min`` itself is excluded: the bound then lies below the scanned range and is no number of it
+        (:func:`excluded_below_range` tells the two apart).
 
     Notes
     -----
@@ -45,6 +47,16 @@ def smallest_excluded_coupling(chi2_of_g: Callable[[np.ndarray], np.ndarray], g_
         above = chi2_of_g(np.exp(log_mid)[None, :])[0] > threshold
         log_hi = np.where(above, log_mid, log_hi)
         log_lo = np.where(above, log_lo, log_mid)
-    # a crossing at the very first scan point is reported as the scan's lower edge
-    result = np.where(first == 0, g_min, np.exp(log_hi))
-    return np.where(found, result, np.nan)
+    # excluded at the very first scan point: the crossing lies below g_min, the range gives no number
+    return np.where(found & (first > 0), np.exp(log_hi), np.nan)
+
+
+def excluded_below_range(chi2_of_g: Callable[[np.ndarray], np.ndarray], g_min: float, threshold: float,
+                         masses: int) -> np.ndarray:
+    """Whether chi2 already exceeds ``threshold`` at the scan's lower end ``g_min``, for each of ``masses`` masses.
+
+    There the smallest excluded coupling lies below the scanned range (e.g. charges of 1e6, an exposure of
+    1e12 t yr); bounds tables flag it instead of reporting ``g_min``. ``chi2_of_g`` as for
+    :func:`smallest_excluded_coupling`.
+    """
+    return np.asarray(chi2_of_g(np.full((1, masses), g_min))[0] > threshold)

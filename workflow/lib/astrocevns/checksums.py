@@ -1,5 +1,6 @@
 """Checksums of the contents of Arrow tables, stored in the Parquet metadata by :func:`astrocevns.io.write_parquet`
-and compared by its readers, so that a corrupt or truncated table is named instead of read.
+and compared by its readers, so that a corrupt or truncated table is named instead of read; and of the final
+outputs (CSV, PNG, PDF), kept beside each file (:func:`record_file_checksums`).
 
 Each column is hashed (SHA-256) in a canonical form that does not depend on how Arrow splits or encodes it:
 fixed-width values as little-endian bytes (zero where null), strings as their lengths and UTF-8 bytes,
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -128,3 +130,38 @@ def mismatches(table: pa.Table, recorded: str) -> list[str]:
         elif column_checksum(column) != record["columns"][name]:
             problems.append(f"column {name!r} does not match its checksum")
     return problems
+
+
+FILE_SUFFIX = ".sha256"
+"""The checksum of a final output (CSV table, PNG or PDF figure) is kept beside it, ``bounds.csv.sha256``, in the
+format of ``sha256sum`` (``sha256sum -c bounds.csv.sha256`` checks it by hand)."""
+
+
+def checksum_path(path: str | Path) -> Path:
+    return Path(f"{path}{FILE_SUFFIX}")
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def record_file_checksums(*paths: str | Path) -> None:
+    """Write the checksum file of each of ``paths``, which the job that wrote them has just closed."""
+    for path in map(Path, paths):
+        checksum_path(path).write_text(f"{_file_digest(path)}  {path.name}\n", encoding="utf-8")
+
+
+def file_checksum_problem(path: str | Path) -> str | None:
+    """What is wrong with a final output against its checksum file (None if it matches)."""
+    path = Path(path)
+    recorded = checksum_path(path)
+    if not recorded.is_file():
+        return f"no recorded checksum ({recorded.name} is missing)"
+    expected = recorded.read_text(encoding="utf-8").split()[:1]
+    if expected != [_file_digest(path)]:
+        return f"does not match its checksum ({recorded.name}): edited or damaged after its job wrote it"
+    return None

@@ -54,6 +54,44 @@ def _read_once(reader, path, _mtime_ns, _size):
     return reader(path)
 
 
+YAML_11_BOOLEANS = {True: "on, yes, true or y", False: "off, no, false or n"}
+
+
+def check_keys(node, where: str = "config", key: str = "") -> None:
+    """Raise :class:`ConfigError` for a mapping key that is not a string, naming where it is.
+
+    YAML 1.1, which PyYAML reads, turns the keys ``off``, ``on``, ``yes``, ``no`` into booleans and ``8`` into
+    an integer; such a key would fail much later (sorting, lookup) without a name.
+    """
+    if isinstance(node, Mapping):
+        for name, value in node.items():
+            dotted = f"{key}.{name}" if key else str(name)
+            if not isinstance(name, str):
+                hint = (f"YAML reads an unquoted {YAML_11_BOOLEANS[name]} as the boolean {name}"
+                        if isinstance(name, bool) else f"YAML reads it as a {type(name).__name__}")
+                prefix = "config key" if where == "config" else f"{where}: key"
+                raise ConfigError(f"{prefix} {dotted}: the key {name!r} is not a string ({hint}); quote the key")
+            check_keys(value, where, dotted)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            check_keys(value, where, f"{key}[{index}]")
+
+
+def schema_validator(schema: Mapping):
+    """A JSON-schema (draft 2020-12) validator of ``schema`` for which an integer is a Python int.
+
+    JSON Schema counts 8.0 as an integer; a config value 8.0 for an integer key (``grid.g.n``) would
+    pass and then fail in a job (``np.geomspace(..., 8.0)``), so here a float is never an integer.
+    """
+    import jsonschema
+
+    base = jsonschema.Draft202012Validator
+    checker = base.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    return jsonschema.validators.extend(base, type_checker=checker)(schema)
+
+
 def _check_finite(node, key="config"):
     """Every number in the configuration is finite (YAML reads .nan, .inf and 1e999 as floats)."""
     if isinstance(node, dict):
@@ -101,6 +139,20 @@ def _check_sees_events(config, efficiencies, det, efficiency, hi_keV, where):
         )
 
 
+def _check_covers_threshold(config, efficiencies, det, efficiency):
+    """An efficiency table starts at or below the detector's threshold: below its first row it is unknown."""
+    if efficiency == "ideal":
+        return
+    threshold, table = config["detectors"][det]["threshold_keV"], efficiencies[efficiency]
+    path = config["efficiencies"][efficiency]
+    if table.E_r_keV[0] > threshold:
+        raise ConfigError(
+            f"config key detectors.{det}.efficiencies: efficiency {efficiency!r} ({path}) "
+            f"starts at {table.E_r_keV[0]:g} keV, above the threshold {threshold:g} keV; below its first row it is "
+            f"not known (it would be held at {table.efficiency[0]:g}): extend the table down to the threshold"
+        )
+
+
 def _check_detectors(config, efficiencies):
     targets = config["targets"]
     for name, target in targets.items():
@@ -125,7 +177,65 @@ def _check_detectors(config, efficiencies):
                 f"config key {key}.threshold_keV: {det['threshold_keV']} is not below recoil_bins.max_keV"
             )
         for eff in det["efficiencies"]:
+            _check_covers_threshold(config, efficiencies, name, eff)
             _check_sees_events(config, efficiencies, name, eff, config["recoil_bins"]["max_keV"], "recoil_bins.max_keV")
+
+
+SOLAR_END_POINT_MEV = 18.8
+"""The highest energy of any solar neutrino: the hep end point, 18.77 MeV (Bahcall, Neutrino Astrophysics, 1989)."""
+
+SSM_FLUX_PER_CM2_S = {"pp": 5.98e10, "pep": 1.44e8, "hep": 7.98e3, "7Be": 4.93e9, "8B": 5.46e6, "13N": 2.78e8,
+                      "15O": 2.05e8, "17F": 5.29e6}
+"""Solar neutrino fluxes at the Earth of the B16-GS98 standard solar model (Vinyoles et al. 2017) [cm^-2 s^-1].
+A component produced in a region of one of these names must lie within a factor ``SSM_FLUX_FACTOR`` of it;
+any solar component below their sum, 6.5e10."""
+
+SSM_FLUX_FACTOR = 10.0
+
+MAX_NEUTRINO_ENERGY_MEV = 1.0e4
+"""Plausibility limit of a tabulated neutrino energy [MeV]: coherence is lost far below 10 GeV (the sub-GeV
+atmospheric flux ends at 1 GeV); a table beyond it is most likely in keV."""
+
+SUPERNOVA_LIMITS = {"luminosity": ("luminosity_foe_per_s", 1.0e5, "foe/s"),
+                    "mean energy": ("mean_energy_MeV", 100.0, "MeV")}
+"""Plausibility limits of a Garching time series, {quantity: (its LuminosityHistory field, limit, unit)}: mean
+energies of supernova neutrinos are 5-40 MeV, the peak luminosity of one species a few hundred foe/s (1 foe =
+1e51 erg); above these the file is in other units (keV, erg/s)."""
+
+
+def _check_garching_units(path, key, history):
+    for quantity, (field, limit, unit) in SUPERNOVA_LIMITS.items():
+        largest = float(np.max(getattr(history, field)))
+        if largest > limit:
+            raise ConfigError(f"config key {key}: {path}: the largest {quantity} is {largest:.4g} {unit}, above the "
+                              f"plausible {limit:g} {unit}; is the file in other units (the Garching format: t [s], "
+                              "L [foe/s], <E> [MeV], <E^2> [MeV^2])?")
+
+
+def _check_spectrum_units(name, component, spec, E_MeV, value):
+    """Plausibility of a steady component's table: its end point, and for solar neutrinos their total flux."""
+    key = f"config key sources.{name}.components.{component}"
+    end_MeV = E_MeV[np.flatnonzero(value > 0)[-1]]
+    solar = "solar_msw" in spec
+    limit, why = (SOLAR_END_POINT_MEV, "the hep end point, the highest of any solar neutrino") if solar else (
+        MAX_NEUTRINO_ENERGY_MEV, "a plausible CEvNS source")
+    if end_MeV > limit:
+        raise ConfigError(f"{key}.file: {spec['file']}: the spectrum extends to {end_MeV:.6g} MeV, beyond "
+                          f"{limit:g} MeV ({why}); are the energies in keV instead of MeV?")
+    if not solar:
+        return
+    total = spec.get("total_flux_per_cm2_s", float(np.trapezoid(value, E_MeV)))
+    where = "total_flux_per_cm2_s" if "total_flux_per_cm2_s" in spec else f"file: {spec['file']}: the integral"
+    expected = SSM_FLUX_PER_CM2_S.get(spec["solar_msw"])
+    if expected is None:
+        expected, lo, hi = sum(SSM_FLUX_PER_CM2_S.values()), 0.0, 1.0
+        what = "the flux of all solar neutrinos together"
+    else:
+        lo, hi = 1.0 / SSM_FLUX_FACTOR, SSM_FLUX_FACTOR
+        what = f"{SSM_FLUX_FACTOR:g} x from the standard-solar-model {spec['solar_msw']} flux"
+    if not lo * expected <= total <= hi * expected:
+        raise ConfigError(f"{key}.{where}: {total:.4g} cm^-2 s^-1 is more than {what} ({expected:.3g} cm^-2 s^-1, "
+                          "B16-GS98); is it per m^2 instead of per cm^2?")
 
 
 def _check_sources(config, root):
@@ -138,7 +248,9 @@ def _check_sources(config, root):
             if grid["min"] >= grid["max"]:
                 raise ConfigError(f"config key {key}.energy_grid_MeV: min must be below max")
             for species, spec in source["species"].items():
-                _checked_read(io.read_garching_timeseries, spec["file"], f"{key}.species.{species}.file", root)
+                where = f"{key}.species.{species}.file"
+                history = _checked_read(io.read_garching_timeseries, spec["file"], where, root)
+                _check_garching_units(spec["file"], where, history)
             max_energy[name] = grid["max"]
         elif source["kind"] == "pion_decay_at_rest":
             for det in source["detectors"]:
@@ -155,6 +267,7 @@ def _check_sources(config, root):
                 )
                 if not np.any(value > 0):
                     raise ConfigError(f"config key {key}.components.{component}.file: {spec['file']}: spectrum is zero")
+                _check_spectrum_units(name, component, spec, E, value)
                 energies.append(E[np.flatnonzero(value > 0)[-1]])
             max_energy[name] = max(energies)
     return max_energy
@@ -272,6 +385,16 @@ def _check_models(config):
                 raise ConfigError(f"config key {key}: unknown model {model!r}; known: {sorted(models)}")
 
 
+def _check_free_maps(config):
+    """Keys of the maps keyed by names of other sections are among those names (a wrong-case key such as
+    ``normalisation_uncertainty.Solar`` would otherwise be ignored, and the source take another sigma)."""
+    sources = config["sources"]
+    for name in config["statistics"]["normalisation_uncertainty"]:
+        if name not in sources:
+            raise ConfigError(f"config key statistics.normalisation_uncertainty.{name}: unknown source {name!r}; "
+                              f"known: {', '.join(sources)}")
+
+
 def _check_analyses(config, max_energy, efficiencies, root):
     sigmas = config["statistics"]["normalisation_uncertainty"]
     for name, analysis in config["analyses"].items():
@@ -337,11 +460,13 @@ def check_config(config: dict, root: str | Path = ".") -> None:
 
     Reads every input file once, so that a malformed table stops the run before any job starts. Logs a
     warning (logger ``astrocevns.config``) for every grid rule whose jobs are estimated to need more memory
-    than ``memory.warn_mb`` (:mod:`astrocevns.memory`).
+    than ``memory.warn_mb``, and stops where one needs more than ``memory.limit_mb`` (default: this machine's
+    memory; :mod:`astrocevns.memory`).
     """
     _check_finite(config)
     _check_ranges(config)
     _check_models(config)
+    _check_free_maps(config)
     _check_flavours(config)
     efficiencies = _check_efficiencies(config, root)
     _check_detectors(config, efficiencies)
@@ -355,6 +480,9 @@ def check_config(config: dict, root: str | Path = ".") -> None:
                 _checked_read(io.read_limit_curve, path, f"external_limits.{figure}", root)
     for message in memory.memory_warnings(config):
         logging.getLogger(__name__).warning(message)
+    errors = memory.memory_limit_errors(config)
+    if errors:
+        raise ConfigError(f"config key memory.limit_mb: {errors[0]}")
 
 
 def _check_core(core, root):

@@ -199,7 +199,8 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
         ``contours``: see :func:`astrocevns.contours.exclusion_contours`;
         ``edges``: every edge in g of the excluded set at each grid mass, located to 1e-10 in g by
         root-finding on the closed form (see :func:`astrocevns.edges.exclusion_edges`);
-        ``bounds``: m_MeV and g_min (NaN where nothing in range is excluded).
+        ``bounds``: m_MeV, g_min (NaN where nothing in range is excluded, or where the bound lies below
+        the range) and below_range (True where ``scan["g_min"]`` itself is excluded).
     """
     masses = next(iter(grid_spectra.values())).masses_MeV
     report_masses = next(iter(report_spectra.values())).masses_MeV
@@ -220,7 +221,8 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
                                   int(scan.get("edge_scan_points", 60)))
     g_min = bounds.smallest_excluded_coupling(report_chi2, scan["g_min"], scan["g_max"], statistic.threshold,
                                               scan["scan_points"])
-    return AnalysisResult(grid, lines, found, {"m_MeV": report_masses, "g_min": g_min})
+    below = bounds.excluded_below_range(report_chi2, scan["g_min"], statistic.threshold, report_masses.size)
+    return AnalysisResult(grid, lines, found, {"m_MeV": report_masses, "g_min": g_min, "below_range": below})
 
 
 def stack(tables: Sequence[Table]) -> Table:
@@ -262,6 +264,12 @@ def analyse_family(statistic: Statistic, variants: Sequence[Mapping], spectra: S
     log = log or logging.getLogger("astrocevns")
     results = []
     for variant, variant_spectra in zip(variants, spectra, strict=True):
+        if statistic.kind == "asimov_poisson":
+            for source, source_spectra in variant_spectra[True].items():
+                try:
+                    statistics.check_precision(sum(sm.sum() for sm in source_spectra.sm_counts()), statistic.threshold)
+                except ValueError as error:
+                    raise ValueError(f"analysis {variant['name']}, source {source}: {error}") from None
         result = analyse(statistic, variant_spectra[True], variant_spectra[False], g, scan)
         first_points = np.unique(result.contours["line"], return_index=True)[1]
         log.info("%s: %.1f %% of the grid excluded at delta chi2 > %.3f; %d contour lines (%d closed); "

@@ -3,7 +3,7 @@
 A description names a figure's kind, its panels (mediators) and, for the bound figures, its layers
 in drawing order. The workflow's rules take a figure's inputs from it (:func:`required_analyses`,
 :func:`core_layers`) and the figure script draws what it lists (:mod:`astrocevns.plotting`), so the
-two cannot disagree. Loaded without matplotlib.
+two cannot disagree. Loaded without matplotlib (:func:`check_figures` reads its colour names).
 """
 
 from __future__ import annotations
@@ -72,12 +72,19 @@ def buildable(descriptions: Mapping[str, Mapping], models: Sequence[str]) -> dic
 def check_figures(descriptions: Mapping[str, Mapping], config: Mapping, analyses: Iterable[str]) -> None:
     """Raise :class:`ConfigError` naming the figure and layer of anything a figure needs that is not configured.
 
-    Checked: panels name known mediators; the analyses of non-optional layers exist; rate figures
-    name known sources; external-limit lists exist; core layers draw a quantity of the core tables.
+    Checked: layer colours are colours; panels name known mediators; the analyses of non-optional layers
+    exist; rate figures name known sources; external-limit lists exist; core layers draw a quantity of the
+    core tables.
     """
+    from matplotlib.colors import is_color_like  # the colours as the figure jobs will read them
+
     known = set(analyses)
     for name, description in descriptions.items():
         key = f"figure {name} (config/figures.yaml)"
+        for number, layer in enumerate(description.get("layers", []), start=1):
+            if "colour" in layer and not is_color_like(layer["colour"]):
+                raise ConfigError(f"{key}, layer {number} ({layer['label']!r}): colour {layer['colour']!r} is not a "
+                                  "matplotlib colour (a name such as 'navy', 'tab:blue', or '#1f77b4')")
         if description["panels"] != "all":
             unknown = [m for m in description["panels"] if m not in config["models"]]
             if unknown:

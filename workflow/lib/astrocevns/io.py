@@ -189,6 +189,23 @@ def content_hash(*items: object) -> str:
     return h.hexdigest()[:16]
 
 
+def write_csv(table: pd.DataFrame, path: str | Path, float_format: str = "%.6g") -> None:
+    """Write a final CSV table (no index) and its checksum file (:func:`astrocevns.checksums.record_file_checksums`)."""
+    table.to_csv(path, index=False, float_format=float_format)
+    checksums.record_file_checksums(path)
+
+
+def read_csv(path: str | Path) -> pd.DataFrame:
+    """A CSV table that a job of the workflow wrote, refused (:class:`TableError`) unless it matches its checksum:
+    a table edited by hand would otherwise pass its numbers on to every table built from it."""
+    import pandas as pd
+
+    problem = checksums.file_checksum_problem(path)
+    if problem is not None:
+        raise TableError(path, problem)
+    return pd.read_csv(path)
+
+
 def write_parquet(table: pd.DataFrame | Mapping[str, npt.ArrayLike | pa.Array], path: str | Path,
                   metadata: Mapping[str, object]) -> None:
     """Write a table to Parquet with key/value metadata (package version and checksums added); deterministic.

@@ -18,12 +18,14 @@ them) plus the arrays it holds at its fullest, in bytes per element of what it i
 The coefficients were measured (peak resident memory of each job, ``VmHWM``) on grids of 20 x 20 to
 1000 x 1000, 1000 x 100 and 100 x 1000 (core: 2000 x 2000); ``tests/test_memory.py`` checks them against
 a run on another grid. The per-rule functions give the rules' ``resources.mem_mb`` (for SLURM);
-:func:`memory_warnings` compares the largest jobs with the config key ``memory.warn_mb``.
+:func:`memory_warnings` compares the largest jobs with the config key ``memory.warn_mb``, and
+:func:`memory_limit_errors` with ``memory.limit_mb`` (the parse stops above it).
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 
 from .analyses import expand_analyses, families
@@ -100,6 +102,24 @@ def largest_jobs_mb(config: Mapping, figure_grids: int = FIGURE_GRIDS) -> dict[s
         "core": core_job_mb(n_g, n_m, core["radii"], core["energy_grid_MeV"]["n"]),
         "figure": figure_job_mb(n_g * n_m, figure_grids),
     }
+
+
+def machine_memory_mb() -> int:
+    """Physical memory of this machine [MiB] (where the workflow is parsed)."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // MIB
+
+
+def memory_limit_errors(config: Mapping, figure_grids: int = FIGURE_GRIDS) -> list[str]:
+    """One message per grid rule whose largest job is estimated above ``memory.limit_mb`` (default: the memory
+    of this machine), which would fail after the jobs before it had run."""
+    limit = config["memory"].get("limit_mb")
+    where = f"memory.limit_mb = {limit} MB" if limit else f"this machine's {machine_memory_mb()} MB"
+    limit = limit or machine_memory_mb()
+    n_g, n_m = config["grid"]["g"]["n"], config["grid"]["m_MeV"]["n"]
+    return [f"memory: a {rule} job needs an estimated {mb} MB on the {n_g} x {n_m} grid, more than {where}; "
+            "reduce grid.g.n or grid.m_MeV.n, or set memory.limit_mb to the memory the jobs will have (e.g. the "
+            "nodes of a cluster)"
+            for rule, mb in largest_jobs_mb(config, figure_grids).items() if mb > limit]
 
 
 def memory_warnings(config: Mapping, figure_grids: int = FIGURE_GRIDS) -> list[str]:

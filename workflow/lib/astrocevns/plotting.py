@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-from . import contours, couplings, edges, grids, io  # noqa: E402
+from . import checksums, contours, couplings, edges, grids, io  # noqa: E402
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -93,6 +93,7 @@ class FigureData:
                 for k, side, xi, yi, vi in zip(line, edge, x, y, values, strict=True):
                     value = "" if np.isnan(vi) else f"{vi:.8g}"
                     stream.write(f"{quoted},{int(k)},{side},{xi:.8g},{yi:.8g},{value}\n")
+        checksums.record_file_checksums(path)
 
 
 def apply_style() -> None:
@@ -647,11 +648,13 @@ def scan_figure(table: pd.DataFrame, scan: Mapping, log: logging.Logger) -> Figu
 
 
 def save(fig: Figure, pdf_path: str | os.PathLike[str], png_path: str | os.PathLike[str]) -> None:
-    """Write the figure as vector PDF and 200 dpi PNG, without time stamps (reproducible files)."""
+    """Write the figure as vector PDF and 200 dpi PNG, without time stamps (reproducible files), and their
+    checksum files."""
     fig.savefig(pdf_path, metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None})
     fig.set_layout_engine("none")
     fig.savefig(png_path, dpi=200, metadata={"Software": None})
     plt.close(fig)
+    checksums.record_file_checksums(pdf_path, png_path)
 
 
 def draw(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence],

@@ -33,6 +33,23 @@ from statistics import NormalDist
 import numpy as np
 import numpy.typing as npt
 
+CHI2_ERROR_PER_SM_EVENT = 1e-13
+"""Absolute error of the profiled chi2 per SM event, as ``tests/test_precision.py`` bounds it against mpmath."""
+
+
+def check_precision(sm_events: float, threshold: float, tolerance: float = 0.01) -> None:
+    """Raise ValueError where the chi2 of ``sm_events`` SM events cannot resolve ``threshold`` to ``tolerance``.
+
+    The error of :func:`profiled_poisson_chi2` grows with the number of SM events (about 1e-13 of it): from
+    4.6e11 events on it exceeds 1 % of the 90 % CL threshold 4.61, and a bound would be set by rounding.
+    """
+    error = CHI2_ERROR_PER_SM_EVENT * sm_events
+    if error > tolerance * threshold:
+        raise ValueError(f"{sm_events:.4g} Standard-Model events: the chi-square is accurate to {error:.2g} "
+                         f"({CHI2_ERROR_PER_SM_EVENT:g} per event), more than {tolerance:.0%} of the threshold "
+                         f"delta chi2 = {threshold:.3g}, so a bound would be set by rounding; reduce the exposure, "
+                         "the detector mass or the source's flux")
+
 
 def delta_chi2(cl: float, dof: int) -> float:
     """Threshold on chi2 for confidence level ``cl`` with ``dof`` degrees of freedom (4.61 at 90 %, 2 dof).

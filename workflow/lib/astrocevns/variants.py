@@ -20,7 +20,10 @@ from typing import Any
 
 from .config import ConfigError
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.+-]+$")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
+"""A variant's name is a directory under results/variants/: it starts with a letter, digit or _, so that
+``.`` and ``..`` (which would put it at results/variants/ or results/ itself) and hidden names cannot occur."""
+NAME_RULE = "a name starts with a letter, digit or _ and holds letters, digits and _.+- only"
 FIXED_KEYS = ("mediators",)
 """Keys a variant cannot change: they fix the outputs of the shared rules (one spectra table per mediator)."""
 
@@ -77,9 +80,10 @@ def check_scan(name: str, scan: Mapping, base: Mapping) -> None:
     or a value whose type differs from the base value's."""
     key = f"config key scans.{name}"
     if not NAME_PATTERN.match(name):
-        raise ConfigError(f"{key}: a scan name may hold letters, digits and _.+- only")
+        raise ConfigError(f"{key}: {NAME_RULE}")
     if not scan["values"]:
         raise ConfigError(f"{key}.values: the list of values is empty")
+    check_listed_analyses(f"scans.{name}.analyses", scan["analyses"], base)
     for dotted in scan["keys"]:
         try:
             current = get_key(base, dotted)
@@ -96,17 +100,54 @@ def check_scan(name: str, scan: Mapping, base: Mapping) -> None:
                                   f"{type(current).__name__} ({current!r})")
 
 
+def check_listed_analyses(key: str, listed: Sequence[str], base: Mapping) -> None:
+    """Every analysis a scan or the deviation ledger lists is one of the configuration's ``analyses``."""
+    unknown = [analysis for analysis in listed if analysis not in base["analyses"]]
+    if unknown:
+        raise ConfigError(f"config key {key}: unknown analysis {unknown[0]!r}; known: {', '.join(base['analyses'])}")
+
+
 def scan_variants(scans: Mapping[str, Mapping], base: Mapping) -> dict[str, dict]:
-    """{variant name: overlay} of every value of every scan; the name is ``{scan}-{value}``."""
-    variants = {}
+    """{variant name: overlay} of every value of every scan; the name is ``{scan}-{value}``.
+
+    Raises :class:`ConfigError` naming the scan where two of its values give one name (``1`` and ``1.0``,
+    or a value listed twice) or a value gives a name that is not a directory name (e.g. ``a/b``).
+    """
+    variants: dict[str, dict] = {}
     for name, scan in scans.items():
         check_scan(name, scan, base)
+        given_by: dict[str, Any] = {}
         for value in scan["values"]:
+            variant = f"{name}-{value_label(value)}"
+            if variant in given_by:
+                raise ConfigError(f"config key scans.{name}.values: {given_by[variant]!r} and {value!r} both give "
+                                  f"the variant {variant!r}; list each value once")
+            if not NAME_PATTERN.match(variant):
+                raise ConfigError(f"config key scans.{name}.values: {value!r} gives the variant name {variant!r}; "
+                                  f"{NAME_RULE}")
+            given_by[variant] = value
             overlay: dict = {}
             for dotted in scan["keys"]:
                 overlay = merged(overlay, overlay_for(dotted, value))
-            variants[f"{name}-{value_label(value)}"] = overlay
+            variants[variant] = overlay
     return variants
+
+
+def one_namespace(groups: Mapping[str, Mapping[str, Any]]) -> None:
+    """Raise :class:`ConfigError` where two configurations would share a name, i.e. a results/variants/ folder.
+
+    ``groups`` maps where names come from (e.g. ``variants``, ``scans.sn_distance``, ``the deviation ledger``)
+    to the names it gives. A named variant ``sn_distance-10`` and the value 10 of scan ``sn_distance``, or
+    value 1 of scan ``x-`` and value -1 of scan ``x`` (both ``x--1``), would overwrite each other's tables.
+    """
+    origin: dict[str, str] = {}
+    for group, names in groups.items():
+        for name in names:
+            if name in origin:
+                raise ConfigError(f"config key {group}: the variant name {name!r} is also given by {origin[name]}; "
+                                  "each variant, scan value and ledger key needs a name of its own "
+                                  "(results/variants/<name>/)")
+            origin[name] = group
 
 
 def ledger_variants(paper: Mapping, base: Mapping) -> dict[str, dict]:
@@ -131,7 +172,7 @@ def ledger_variants(paper: Mapping, base: Mapping) -> dict[str, dict]:
 def check_overlay(name: str, overlay: Mapping) -> None:
     """A variant may not change the keys that fix the outputs of the shared rules."""
     if not NAME_PATTERN.match(name):
-        raise ConfigError(f"config key variants.{name}: a variant name may hold letters, digits and _.+- only")
+        raise ConfigError(f"config key variants.{name}: {NAME_RULE}")
     for key in FIXED_KEYS:
         if key in overlay:
             raise ConfigError(f"config key variants.{name}.{key}: a variant cannot change {key} (run the workflow "

@@ -1,5 +1,6 @@
 """Check a results folder: every Parquet table against the checksums in its metadata, every CSV table and
-figure for truncation, and the final outputs for presence; list the bad files with how to regenerate them.
+figure for truncation and against the checksum file beside it, and the final outputs for presence; list the
+bad files with how to regenerate them.
 
 ``snakemake verify_results`` runs it on ``results/`` (rule in workflow/rules/verify.smk); without Snakemake,
 ``python -m astrocevns.verify [results]``.
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from . import io
+from . import checksums, io
 
 PNG_SIGNATURE, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 
@@ -45,7 +46,8 @@ def _figure_problem(path):
 
 
 def file_problem(path: str | Path) -> str | None:
-    """What is wrong with one output file (None if nothing): Parquet checksums, CSV rows, figure ends."""
+    """What is wrong with one output file (None if nothing): Parquet checksums, CSV rows, figure ends, and the
+    checksum file of a CSV, PNG or PDF."""
     path = Path(path)
     if not path.is_file():
         return "missing"
@@ -57,9 +59,8 @@ def file_problem(path: str | Path) -> str | None:
         except io.TableError as error:
             return error.problem
         return None
-    if path.suffix == ".csv":
-        return _csv_problem(path)
-    return _figure_problem(path)
+    problem = _csv_problem(path) if path.suffix == ".csv" else _figure_problem(path)
+    return problem or checksums.file_checksum_problem(path)
 
 
 def verify_results(directory: str | Path = "results",

@@ -15,14 +15,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from ..recasting import CouplingTemplates, cevns_kernel, profiled_deviance, test_statistic_grid, upper_limit
+from ..recasting import (
+    CouplingTemplates,
+    cevns_kernel,
+    profiled_deviance,
+    search_couplings,
+    test_statistic_grid,
+    upper_limit,
+)
 
 if TYPE_CHECKING:
     from .model import ReleaseModel, YieldTemplates
     from .response import Response
 
-__all__ = ["CouplingTemplates", "cevns_kernel", "coupling_templates", "profiled_deviance", "si_upper_limit",
-           "test_statistic_grid"]
+__all__ = ["CouplingTemplates", "cevns_kernel", "coupling_templates", "profiled_deviance", "search_couplings",
+           "si_upper_limit", "test_statistic_grid"]
 
 
 def coupling_templates(model: ReleaseModel, response: Response,
