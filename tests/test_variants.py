@@ -119,13 +119,6 @@ def test_method_rows_compare_the_paper_method_with_its_alternative():
         comparisons.method_table({"y/y": "x/x"}, base)
 
 
-def test_claim_with_a_failed_condition_does_not_hold():
-    results = claims.Results(pd.DataFrame(), pd.DataFrame(), {}, {})
-    claim = claims.Claim("k", "sec. I", "words", True, lambda r: (0.2, "what", False), (0.1, 0.3), (0.05, 0.5))
-    table = claims.claims_table(results, [claim])
-    assert table.verdict.tolist() == ["does not hold"] and table.value.tolist() == [0.2]
-
-
 @pytest.mark.parametrize("name", ["..", ".", ".hidden", "a/b"])
 def test_a_variant_name_cannot_leave_results_variants(name):
     with pytest.raises(ConfigError, match=rf"variants\.{re.escape(name)}: a name starts with a letter, digit or _"):
