@@ -37,6 +37,7 @@ rule all:
     input:
         "results/tables/event_counts.csv",
         "results/tables/bounds.csv",
+        "results/tables/intervals.csv",
         "results/tables/core_bounds.csv",
         [f"results/contours/{model}/{family}.parquet" for model in MODELS for family in BASE_SETUP.families],
         [f"results/figures/fig{number}.{ext}" for number in FIGURE_NUMBERS for ext in ("pdf", "png", "csv")],

@@ -455,12 +455,13 @@ def chi2_root(setup, family, model):
     return resolved_root("chi2_model", setup.name, model, family)
 
 
-def bounds_tables(wildcards):
-    """The bounds tables of every family of a configuration, for every model it computes for the family."""
+def analysis_tables(wildcards, kind):
+    """The ``kind`` tables (bounds, intervals) of every family of a configuration, for every model it computes for
+    the family."""
     setup = setup_of(wildcards)
-    data = [f"{BASE}/bounds/{model}/{name}.parquet" for name in DATA_ANALYSES for model in SPECTRA_MODELS]
+    data = [f"{BASE}/{kind}/{model}/{name}.parquet" for name in DATA_ANALYSES for model in SPECTRA_MODELS]
     return [
-        f"{chi2_root(setup, family, model)}/bounds/{model}/{family}.parquet"
+        f"{chi2_root(setup, family, model)}/{kind}/{model}/{family}.parquet"
         for family in setup.families
         for model in setup.models + setup.extra_models[family]
     ] + (data if data_analyses_shared(setup) else [])

@@ -12,6 +12,7 @@ rule xenonnt_2024:
         contours=f"{BASE}/contours/{{model}}/{XENONNT_2024_FAMILY}.parquet",
         edges=f"{BASE}/edges/{{model}}/{XENONNT_2024_FAMILY}.parquet",
         bounds=f"{BASE}/bounds/{{model}}/{XENONNT_2024_FAMILY}.parquet",
+        intervals=f"{BASE}/intervals/{{model}}/{XENONNT_2024_FAMILY}.parquet",
     log:
         f"logs/{BASE}/xenonnt_2024/{{model}}.log",
     benchmark:

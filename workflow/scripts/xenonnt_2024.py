@@ -1,6 +1,7 @@
 """Rule xenonnt_2024: the XENONnT 2024 light-DM data recast for one model (astrocevns.xenonnt2024): the
 profile-likelihood ratio q(g, m) on the grid, its contours, its exact edges in g at every grid mass, and the
-smallest excluded coupling at the report masses, in the columns of the other analyses' tables (rule chi2)."""
+smallest excluded coupling and every excluded interval at the report masses (with the best fit), in the columns
+of the other analyses' tables (rule chi2)."""
 
 import numpy as np
 
@@ -47,6 +48,13 @@ g_min = bounds.smallest_excluded_coupling(
     lambda coupling: recast.profiled_deviance(model, templates, coupling, report_index) - best,
     spec["bounds"]["g_min"], spec["bounds"]["g_max"], threshold, spec["bounds"]["scan_points"])
 log.info("%s: g_min at %s MeV = %s", name, report.tolist(), np.round(g_min, 9).tolist())
+intervals, n_intervals = edges.excluded_intervals(edges.exclusion_edges(
+    lambda coupling: recast.profiled_deviance(model, templates, coupling, report_index) - best, report,
+    spec["bounds"]["g_min"], spec["bounds"]["g_max"], threshold, spec["bounds"]["scan_points"]), report)
+q_sm = standard_model - best
+z_sm = float(statistics.significance(q_sm, spec["statistics"]["dof"]))
+log.info("%s: excluded intervals at %s MeV: %s; the best fit is preferred over the Standard Model at %.2f sigma",
+         name, report.tolist(), n_intervals.tolist(), z_sm)
 
 lines = contours.exclusion_contours(masses, g, q, threshold)
 found = edges.exclusion_edges(
@@ -56,6 +64,7 @@ meta = {"family": ANALYSIS, "model": name, "mediator": entry["mediator"], "coupl
         "delta_chi2": repr(threshold), "statistic": "template_likelihood",
         "best_fit_minus_2_log_L": repr(best), "standard_model_q": repr(standard_model - best),
         "inputs_hash": io.content_hash(spec, *snakemake.input.release, snakemake.input.flux)}
+best_fit = {"best_fit_g": g[at[0]], "best_fit_m_MeV": masses[at[1]], "q_sm": q_sm, "z_sm": z_sm}
 io.write_parquet({"analysis": columnar.categorical(np.zeros(q.size, dtype=int), [ANALYSIS]),
                   "g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": q.ravel()},
                  snakemake.output.chi2, meta)
@@ -66,5 +75,9 @@ found["edge"] = columnar.categorical((found["edge"] == "upper").astype(int), ["l
 io.write_parquet(found, snakemake.output.edges, meta)
 rows = {"analysis": ANALYSIS, "model": name, "mediator": entry["mediator"], "coupling": entry["coupling"]}
 io.write_parquet({**{column: np.full(report.size, value) for column, value in rows.items()},
-                  "m_MeV": report, "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min))},
+                  "m_MeV": report, "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min)),
+                  "n_intervals": n_intervals},
                  snakemake.output.bounds, meta)
+n_rows = intervals["m_MeV"].size
+io.write_parquet({**{column: np.full(n_rows, value) for column, value in {**rows, **best_fit}.items()}, **intervals},
+                 snakemake.output.intervals, meta)
