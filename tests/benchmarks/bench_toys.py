@@ -5,7 +5,8 @@ bounds.g_min..g_max, profiled pull, delta chi2 from the toy's best fit) and its 
 solar 8B + hep neutrinos in DARWIN (40 t, 1 yr, ideal efficiency, 2 keV bins from 1 keV; about 3400 SM events in 3
 bins) and the 27 Msun supernova in DARWIN (49 bins), vector and scalar mediator at the five report masses. Also
 times the Neyman toys of one hypothesis (q with 1 dof, and with 2 dof over every 10th mass of the default grid).
-BLAS and NumPy are pinned to one thread before NumPy loads, so the rate is per core. Prints a line `toy-exclusions per second per core: N`; target >= 1e4.
+BLAS and NumPy are pinned to one thread before NumPy loads, so the rate is per core. Prints lines
+`toy-exclusions per second per core: N`; target >= 1e4.
 
 Run from the repository root: python tests/benchmarks/bench_toys.py [--toys 20000]
 """
