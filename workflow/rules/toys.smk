@@ -26,6 +26,12 @@ def check_toys():
                 f"config key toys.coverage.points.{point['name']}.m_MeV: {point['m_MeV']} is not among "
                 "report_masses_MeV"
             )
+    for kind in ("expected", "coverage"):
+        if TOYS[kind]["toys_per_chunk"] % TOYS["block"]:
+            parse_error(
+                f"config key toys.{kind}.toys_per_chunk: {TOYS[kind]['toys_per_chunk']} is not a multiple of "
+                f"toys.block ({TOYS['block']})"
+            )
     if len(TOY_POINTS) != len(TOYS["coverage"]["points"]):
         parse_error("config key toys.coverage.points: two points share a name")
 
@@ -40,7 +46,7 @@ def toy_spectra(analysis, model):
 def toy_params(analysis, model, kind):
     return {
         "family": family_spec("", analysis, [model]),
-        "toys": plain({k: v for k, v in TOYS.items() if k in ("seed", "g_points")} | {"run": TOYS[kind]}),
+        "toys": plain({k: v for k, v in TOYS.items() if k in ("seed", "block", "g_points")} | {"run": TOYS[kind]}),
         "report_masses_MeV": config["report_masses_MeV"],
         "grid_m": config["grid"]["m_MeV"],
     }

@@ -20,8 +20,9 @@ sm = hypothesis.coefficients[0][:, None, :]
 bound = toys.expected_g_min(hypothesis, g, threshold, None, 0, data=sm)[0, 0]
 g_hypotheses = bound * np.asarray(run["g_over_bound"], dtype=float)
 n_toys = run["toys_per_chunk"]
+blocks = toys.blocks_of_chunk(chunk, n_toys, settings["block"])
 q1, q2 = toys.coverage_chunk(hypothesis, g_hypotheses, profile, g, (settings["seed"], "coverage", point["name"]),
-                             chunk, n_toys)
+                             blocks, settings["block"])
 asimov = toys.asimov_delta(hypothesis, g_hypotheses, g)[0]
 log.info("%s, chunk %d: %d toys at g = %s (Asimov bound %.4g); 90 %% quantiles of q, 1 dof: %s, 2 dof: %s",
          point["name"], chunk, n_toys, np.round(g_hypotheses, 9).tolist(), bound,

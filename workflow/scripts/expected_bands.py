@@ -11,10 +11,12 @@ for path in snakemake.input:
     frame, meta = io.read_parquet(path)
     frames.append(frame.assign(analysis=meta["analysis"], model=meta["model"]))
 table = pd.concat(frames, ignore_index=True)
+g_start = float(meta["g_start"])
 rows = []
 for (analysis, model, m, on_grid), group in table.groupby(["analysis", "model", "m_MeV", "on_grid"], sort=True):
     rows.append({"analysis": analysis, "model": model, "m_MeV": m, "report_mass": not on_grid,
                  "n_toys": len(group), "excluding_nothing": int(group.g_min.isna().sum()),
+                 "excluding_sm": int((group.g_min == group.g_min.min()).sum() if group.g_min.min() == g_start else 0),
                  "asimov_g_min": group.asimov_g_min.iloc[0], **toys.band_quantiles(group.g_min.to_numpy(float))})
 bands = pd.DataFrame(rows)
 bands.to_csv(snakemake.output[0], index=False, float_format="%.6g")

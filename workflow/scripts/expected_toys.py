@@ -20,8 +20,10 @@ prediction = toys.Prediction(tuple(np.concatenate([p.coefficients[k] for _, p in
                              parts[0][1].sigma)
 g = grids.log_axis({"min": family["bounds"]["g_min"], "max": family["bounds"]["g_max"], "n": settings["g_points"]})
 n_toys = run["toys_per_chunk"]
-rng = toys.generator(settings["seed"], "expected", analysis, model, chunk)
-g_min = toys.expected_g_min(prediction, g, threshold, rng, n_toys)
+block = settings["block"]
+g_min = np.concatenate([toys.expected_g_min(prediction, g, threshold,
+                                            toys.generator(settings["seed"], "expected", analysis, model, b), block)
+                        for b in toys.blocks_of_chunk(chunk, n_toys, block)], axis=1)
 asimov = toys.expected_g_min(prediction, g, threshold, None, 0, data=prediction.coefficients[0][:, None, :])[:, 0]
 log.info("%s, %s, chunk %d: %d toys at %d masses; median g_min / Asimov at the report masses: %s", analysis, model,
          chunk, n_toys, masses.size, np.round(np.nanmedian(g_min, axis=1)[~on_grid] / asimov[~on_grid], 4).tolist())
@@ -31,4 +33,4 @@ io.write_parquet({"m_MeV": np.repeat(masses, n_toys), "on_grid": np.repeat(on_gr
                   "g_min": columnar.to_arrow(values, valid=~np.isnan(values)),
                   "asimov_g_min": np.repeat(asimov, n_toys)},
                  snakemake.output[0], {"analysis": analysis, "model": model, "chunk": str(chunk),
-                                       "delta_chi2": repr(threshold)})
+                                       "delta_chi2": repr(threshold), "g_start": repr(float(g[0]))})

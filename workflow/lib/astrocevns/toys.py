@@ -20,8 +20,10 @@ Two uses:
   the toy's best fit over g at that mass (1 dof) or over g and the masses of a grid (2 dof), whose 90 % quantile
   replaces Wilks' 2.71 or 4.61 in a Feldman-Cousins construction.
 
-Seeds. Every chunk of toys draws from a generator seeded by the SHA-256 of its identity (base seed, analysis,
-model, mass, chunk index), so that any chunk reruns bit-identically on any machine and in any order.
+Seeds. Toys come in blocks of a fixed size (config key toys.block), each drawn from a generator seeded by the
+SHA-256 of its identity (base seed, analysis and model or point, block index): a job's chunk is a run of whole
+blocks, so any chunk reruns bit-identically on any machine and in any order, and the same toys split into more or
+fewer jobs give the same merged table.
 """
 
 from __future__ import annotations
@@ -198,13 +200,21 @@ def prediction_of(spectra, sigma: float, rows: slice | np.ndarray | None = None)
     return Prediction(coefficients, sigma)
 
 
+def blocks_of_chunk(chunk: int, toys_per_chunk: int, block: int) -> range:
+    """Indices of the blocks of ``block`` toys that chunk ``chunk`` of ``toys_per_chunk`` toys (a multiple) holds."""
+    if toys_per_chunk % block:
+        raise ValueError(f"toys_per_chunk ({toys_per_chunk}) must be a multiple of toys.block ({block})")
+    per_chunk = toys_per_chunk // block
+    return range(chunk * per_chunk, (chunk + 1) * per_chunk)
+
+
 def coverage_chunk(hypothesis: Prediction, g_hypotheses: np.ndarray, profile: Prediction, profile_g: np.ndarray,
-                   identity: tuple, chunk: int, n_toys: int) -> tuple[np.ndarray, np.ndarray]:
-    """q with 1 and 2 dof (:func:`hypothesis_statistics`) of chunk ``chunk`` of toys at each of ``g_hypotheses``,
-    shape (n_hypotheses, n_toys) each; the toys of hypothesis k are seeded by (``identity``, k, ``chunk``)."""
-    q = [hypothesis_statistics(hypothesis, float(g), profile, profile_g, generator(*identity, k, chunk), n_toys)
-         for k, g in enumerate(g_hypotheses)]
-    return np.stack([q1 for q1, _ in q]), np.stack([q2 for _, q2 in q])
+                   identity: tuple, blocks: range, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """q with 1 and 2 dof (:func:`hypothesis_statistics`) of the toy ``blocks`` at each of ``g_hypotheses``, shape
+    (n_hypotheses, len(blocks) x block) each; block b of hypothesis k is seeded by (``identity``, k, b)."""
+    q = [[hypothesis_statistics(hypothesis, float(g), profile, profile_g, generator(*identity, k, b), block)
+          for b in blocks] for k, g in enumerate(g_hypotheses)]
+    return tuple(np.stack([np.concatenate([part[i] for part in parts]) for parts in q]) for i in (0, 1))
 
 
 def asimov_delta(prediction: Prediction, g: np.ndarray, profile_g: np.ndarray) -> np.ndarray:
