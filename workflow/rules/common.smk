@@ -559,6 +559,11 @@ def figure_inputs(wildcards):
             else []
         ),
         "external": external_limit_files(setup.config, description),
+        "expected": (
+            [f"{BASE}/tables/expected_bands.csv"]
+            if setup.config["figures"].get("expected_bands") and figures.expected_layers(description)
+            else []
+        ),
     }
 
 
@@ -591,6 +596,7 @@ def figure_params(wildcards):
             "panels": [{"model": m, **cfg["models"][m]} for m in models],
             "analyses": figures.required_analyses(description, drawable_analyses(setup)),
             "skipped": figures.skipped_layers(description, drawable_analyses(setup)),
+            "expected_bands": bool(cfg["figures"].get("expected_bands")),
         }
         if "external_limits" in description:
             labels["external_listed"] = cfg["external_limits"][description["external_limits"]]

@@ -218,6 +218,21 @@ def band(ax: Axes, data: FigureData, layer: Mapping, panel: str, ideal: Mapping[
     return Patch(facecolor=shade, alpha=0.2, label=layer["label"])
 
 
+def expected_band(ax: Axes, data: FigureData, layer: Mapping, model: str, bands: pd.DataFrame | None,
+                  y_scale: float = 1.0):
+    """The +-1 sigma band (16-84 % quantiles of the toys' g_min, results/tables/expected_bands.csv) of an
+    analysis and model against the mass, shaded; None where the table has no rows for them."""
+    if bands is None:
+        return None
+    rows = bands[(bands.analysis == layer["analysis"]) & (bands.model == model)].sort_values("m_MeV")
+    if rows.empty:
+        return None
+    m, low, high = rows.m_MeV.to_numpy(), y_scale * rows.q16.to_numpy(), y_scale * rows.q84.to_numpy()
+    data.add(layer["label"], model, np.concatenate([m, m[::-1]]), np.concatenate([low, high[::-1]]))
+    return ax.fill_between(m, low, high, facecolor=colour(layer["colour"]), edgecolor="none", alpha=0.35, zorder=4,
+                           label=layer["label"])
+
+
 def level_line(ax: Axes, data: FigureData, layer: Mapping, panel: str, frame: Mapping[str, np.ndarray],
                y_scale: float = 1.0) -> Line2D:
     """The line where a quantity of the supernova-core table (tau_s, ...) reaches the layer's level."""
@@ -309,6 +324,12 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
         frame, meta = io.read_columns(path)
         cores[meta["mediator"]] = frame
     curves = external_curves(external_paths, params.get("external_listed", []), log)
+    if inputs.get("expected"):
+        import pandas as pd  # only for the table of the expected bands
+
+        bands = pd.read_csv(inputs["expected"][0])
+    else:
+        bands = None
     fig, axes = panels(len(params["panels"]))
     for ax, panel in zip(axes[0], params["panels"], strict=True):
         model, mediator, coupling = panel["model"], panel["mediator"], panel["coupling"]
@@ -328,6 +349,13 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
                                     found[source_model, layer["variant"]], masses, y_scale))
             elif layer["type"] == "core":
                 handles.append(level_line(ax, data, layer, model, cores[mediator], y_scale))
+            elif layer["type"] == "expected" and params.get("expected_bands"):
+                handle = expected_band(ax, data, layer, source_model, bands, y_scale)
+                if handle is None:
+                    log.info("layer %r not drawn for %s: no toys of this analysis and model (toys.expected)",
+                             layer["label"], source_model)
+                else:
+                    handles.append(handle)
         top = params["grid"]["g"]["max"]
         for index, (label, curve_mediator, kind, m, g) in enumerate(curves):
             if curve_mediator == mediator:  # external curves are read in g, drawn in the panel's coupling
