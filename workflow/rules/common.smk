@@ -757,3 +757,54 @@ def xenonnt_2024_params(validation, model=None):
 def xenonnt_2024_memory_mb(wildcards):
     """Memory of a recast job: the likelihood of the whole grid at every yield point, about 2 kB a grid point."""
     return int(400 + 2e-3 * grid_points(BASE_SETUP))
+
+
+# ---- pseudo-experiments (rules/toys.smk) ----
+
+TOYS = config["toys"]
+TOY_POINTS = {point["name"]: point for point in TOYS["coverage"]["points"]}
+
+
+def check_toys():
+    """Each analysis of the toys is a one-source Asimov Poisson family of the base, its models computed for it, and a
+    coverage point lies at a report mass (where the spectra are tabulated)."""
+    wanted = [("expected", a, m) for a in TOYS["expected"]["analyses"] for m in TOYS["expected"]["models"]]
+    wanted += [(f"coverage.points.{p['name']}", p["analysis"], p["model"]) for p in TOYS["coverage"]["points"]]
+    for where, analysis, model in wanted:
+        family = BASE_SETUP.families.get(analysis)
+        if family is None:
+            parse_error(f"config key toys.{where}: {analysis!r} is not an analysis of the config")
+        if family[0].statistic["kind"] != "asimov_poisson" or len(family[0].sources) != 1:
+            parse_error(f"config key toys.{where}: {analysis!r} is not an Asimov Poisson analysis of one source")
+        if model not in BASE_SETUP.models + BASE_SETUP.extra_models[analysis]:
+            parse_error(f"config key toys.{where}: model {model!r} is not computed for {analysis!r}")
+    for point in TOYS["coverage"]["points"]:
+        if point["m_MeV"] not in config["report_masses_MeV"]:
+            parse_error(
+                f"config key toys.coverage.points.{point['name']}.m_MeV: {point['m_MeV']} is not among "
+                "report_masses_MeV"
+            )
+    for kind in ("expected", "coverage"):
+        if TOYS[kind]["toys_per_chunk"] % TOYS["block"]:
+            parse_error(
+                f"config key toys.{kind}.toys_per_chunk: {TOYS[kind]['toys_per_chunk']} is not a multiple of "
+                f"toys.block ({TOYS['block']})"
+            )
+    if len(TOY_POINTS) != len(TOYS["coverage"]["points"]):
+        parse_error("config key toys.coverage.points: two points share a name")
+
+
+check_toys()
+
+
+def toy_spectra(analysis, model):
+    return [spectra_path(BASE_SETUP, key) for key in family_spectra_keys(BASE_SETUP, analysis, [model])]
+
+
+def toy_params(analysis, model, kind):
+    return {
+        "family": family_spec("", analysis, [model]),
+        "toys": plain({k: v for k, v in TOYS.items() if k in ("seed", "block", "g_points")} | {"run": TOYS[kind]}),
+        "report_masses_MeV": config["report_masses_MeV"],
+        "grid_m": config["grid"]["m_MeV"],
+    }
