@@ -561,7 +561,7 @@ def figure_inputs(wildcards):
         "external": external_limit_files(setup.config, description),
         "expected": (
             [f"{BASE}/tables/expected_bands.csv"]
-            if setup.config["figures"].get("expected_bands") and figures.expected_layers(description)
+            if setup.config["figures"].get("expected_bands") and figures.expected_layers(description) and EXPECTED_PAIRS
             else []
         ),
     }
@@ -762,7 +762,15 @@ def xenonnt_2024_memory_mb(wildcards):
 # ---- pseudo-experiments (rules/toys.smk) ----
 
 TOYS = config["toys"]
-TOY_POINTS = {point["name"]: point for point in TOYS["coverage"]["points"]}
+
+
+def computes(analysis, model):
+    """Whether the base configuration computes ``model`` for ``analysis`` (the toys of the others are left out)."""
+    return analysis in BASE_SETUP.families and model in BASE_SETUP.models + BASE_SETUP.extra_models[analysis]
+
+
+EXPECTED_PAIRS = [(a, m) for a in TOYS["expected"]["analyses"] for m in TOYS["expected"]["models"] if computes(a, m)]
+TOY_POINTS = {p["name"]: p for p in TOYS["coverage"]["points"] if computes(p["analysis"], p["model"])}
 
 
 def check_toys():
@@ -776,8 +784,8 @@ def check_toys():
             parse_error(f"config key toys.{where}: {analysis!r} is not an analysis of the config")
         if family[0].statistic["kind"] != "asimov_poisson" or len(family[0].sources) != 1:
             parse_error(f"config key toys.{where}: {analysis!r} is not an Asimov Poisson analysis of one source")
-        if model not in BASE_SETUP.models + BASE_SETUP.extra_models[analysis]:
-            parse_error(f"config key toys.{where}: model {model!r} is not computed for {analysis!r}")
+        if model not in config["models"]:
+            parse_error(f"config key toys.{where}: unknown model {model!r}; known: {sorted(config['models'])}")
     for point in TOYS["coverage"]["points"]:
         if point["m_MeV"] not in config["report_masses_MeV"]:
             parse_error(
@@ -790,7 +798,7 @@ def check_toys():
                 f"config key toys.{kind}.toys_per_chunk: {TOYS[kind]['toys_per_chunk']} is not a multiple of "
                 f"toys.block ({TOYS['block']})"
             )
-    if len(TOY_POINTS) != len(TOYS["coverage"]["points"]):
+    if len({p["name"] for p in TOYS["coverage"]["points"]}) != len(TOYS["coverage"]["points"]):
         parse_error("config key toys.coverage.points: two points share a name")
 
 

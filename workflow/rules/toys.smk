@@ -28,8 +28,7 @@ rule expected_bands:
     input:
         [
             f"{BASE}/toys/expected/{model}/{analysis}/{chunk}.parquet"
-            for analysis in TOYS["expected"]["analyses"]
-            for model in TOYS["expected"]["models"]
+            for analysis, model in EXPECTED_PAIRS
             for chunk in range(TOYS["expected"]["chunks"])
         ],
     output:
