@@ -427,7 +427,11 @@ def test_rule_writes_tables_like_the_other_analyses(tmp_path):
     for model in models:
         table, meta = io.read_parquet(directory / f"results/bounds/{model}/xenonnt_2024/xenonnt_2024.parquet")
         assert list(table.columns) == list(reference.columns)
-        assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min"]
+        assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min", "n_intervals"]
+        intervals, _ = io.read_parquet(directory / f"results/intervals/{model}/xenonnt_2024/xenonnt_2024.parquet")
+        assert intervals.groupby("m_MeV").size().tolist() == table.n_intervals.tolist()
+        assert intervals.groupby("m_MeV").g_low.min().tolist() == pytest.approx(table.g_min.tolist(), rel=1e-6)
+        assert {"best_fit_g", "best_fit_m_MeV", "q_sm", "z_sm"} <= set(intervals.columns)
         assert set(table.analysis) == {"xenonnt_2024/xenonnt_2024"} and set(table.model) == {model}
         assert list(table.m_MeV) == CONFIG["report_masses_MeV"] and table.g_min.notna().all()
         grid, grid_meta = io.read_parquet(directory / f"results/chi2/{model}/xenonnt_2024/xenonnt_2024.parquet")
