@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import xlogy
 
-from . import statistics
+from . import exclusion, io, statistics
 
 BAND_QUANTILES = {"q025": 0.025, "q16": 0.16, "median": 0.5, "q84": 0.84, "q975": 0.975}
 """Columns of the expected bands: the 2.5, 16, 50, 84 and 97.5 % quantiles of g_min (+-1 and +-2 sigma)."""
@@ -180,8 +180,6 @@ def family_prediction(family: dict, model: str, paths: dict, on_grid: bool, thre
                       rows: slice | np.ndarray | None = None) -> tuple[np.ndarray, Prediction]:
     """(masses, :class:`Prediction`) of the analysis of a family (its first variant, one source) for ``model``, from
     the spectra tables ``paths`` {(model, source, detector, efficiency): path} of a family spec (rule chi2's)."""
-    from . import exclusion, io
-
     variant, source = family["variants"][:1], family["sources"][0]
     spectra = exclusion.family_spectra(variant, [source], lambda key: io.read_columns(paths[(model, *key)])[0])[0]
     statistic = exclusion.Statistic("asimov_poisson", threshold, family["sigma"], family["statistics"]["pull_prior"])
@@ -191,7 +189,7 @@ def family_prediction(family: dict, model: str, paths: dict, on_grid: bool, thre
     return masses, prediction
 
 
-def prediction_of(spectra, sigma: float, rows: slice | np.ndarray | None = None) -> Prediction:
+def prediction_of(spectra: exclusion.SourceSpectra, sigma: float, rows: slice | np.ndarray | None = None) -> Prediction:
     """The :class:`Prediction` of a :class:`astrocevns.exclusion.SourceSpectra` (detectors' bins side by side, as one
     shared pull sees them) at its masses ``rows`` (all by default)."""
     coefficients = tuple(np.concatenate([d[k] for d in spectra.detectors], axis=-1) for k in range(3))
