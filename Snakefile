@@ -27,6 +27,7 @@ include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/counts.smk"
 include: "workflow/rules/xenonnt.smk"
 include: "workflow/rules/statistics.smk"
+include: "workflow/rules/toys.smk"
 include: "workflow/rules/core.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/variants.smk"
@@ -38,6 +39,9 @@ rule all:
     input:
         "results/tables/event_counts.csv",
         "results/tables/bounds.csv",
+        "results/tables/intervals.csv",
+        "results/tables/expected_bands.csv" if EXPECTED_PAIRS else [],
+        "results/tables/coverage.csv" if TOY_POINTS else [],
         "results/tables/core_bounds.csv",
         [f"results/contours/{model}/{family}.parquet" for model in MODELS for family in BASE_SETUP.families],
         [f"results/figures/fig{number}.{ext}" for number in FIGURE_NUMBERS for ext in ("pdf", "png", "csv")],

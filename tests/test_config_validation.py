@@ -123,6 +123,21 @@ CONFIG_CASES = {
         "models.universal_scalar.charges.kinetic_mixing: a vector-only key",
     ),
     "unknown model": ("mediators", ["universal_vector", "vector"], "config key mediators: unknown model 'vector'"),
+    "toys of a marginalised analysis": (
+        "toys.expected.analyses",
+        ["sn_marginalised/combined"],
+        "config key toys.expected: 'sn_marginalised/combined' is not an Asimov Poisson analysis of one source",
+    ),
+    "toys per chunk not whole blocks": (
+        "toys.coverage.toys_per_chunk",
+        150,
+        "config key toys.coverage.toys_per_chunk: 150 is not a multiple of toys.block (100)",
+    ),
+    "coverage point off the report masses": (
+        "toys.coverage.points",
+        [{"name": "p", "analysis": "solar/darwin", "model": "universal_vector", "m_MeV": 3.0}],
+        "config key toys.coverage.points.p.m_MeV: 3.0 is not among report_masses_MeV",
+    ),
     "component without flavours": (
         "sources.atmospheric.components.nue.flavours",
         DELETE,

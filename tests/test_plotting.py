@@ -76,3 +76,22 @@ def test_scan_point_without_a_ratio_is_logged_not_silently_dropped(caplog):
         fig = plotting.scan_figure(table, scan, logging.getLogger("scan"))
     assert "no ratio for solar/combined, universal_vector, m = 1 MeV at 2.0" in caplog.text
     assert sum(len(line.get_xdata()) for line in fig.axes[0].get_lines() if line.get_marker() == "o") == 3
+
+
+def test_expected_band_shades_the_16_to_84_percent_quantiles_of_its_analysis_and_model():
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    bands = pd.DataFrame({"analysis": ["solar/combined"] * 2 + ["sn_cc/combined"], "model": ["universal_vector"] * 3,
+                          "m_MeV": [10.0, 1.0, 1.0], "q16": [2.0, 1.0, 5.0], "q84": [4.0, 3.0, 6.0]})
+    layer = {"analysis": "solar/combined", "colour": "pink", "label": "solar: expected"}
+    data = plotting.FigureData()
+    fig, ax = plt.subplots()
+    assert plotting.expected_band(ax, data, layer, "universal_vector", bands) is not None
+    x, y = data.parts[0][4], data.parts[0][5]
+    # the outline runs along q16 in increasing mass and back along q84
+    assert np.asarray(x).tolist() == [1.0, 10.0, 10.0, 1.0]
+    assert np.asarray(y).tolist() == [1.0, 2.0, 4.0, 3.0]
+    assert plotting.expected_band(ax, data, layer, "universal_scalar", bands) is None
+    plt.close(fig)

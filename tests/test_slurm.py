@@ -153,3 +153,45 @@ def test_profile_runs_every_job_through_sbatch_with_identical_tables(slurm, tmp_
     assert tables == sorted(p.relative_to(cluster) for p in (cluster / "results").rglob("*.parquet"))
     for table in tables:
         assert (local / table).read_bytes() == (cluster / table).read_bytes(), table
+
+
+TOYS_OVERLAY = """\
+toys:
+  block: 1000
+  expected: {{toys_per_chunk: 1000}}
+  coverage:
+    points: [{{name: resnova1_scalar, analysis: sn_cc/resnova1, model: universal_scalar, m_MeV: 10.0}}]
+    g_over_bound: [1.0]
+    toys_per_chunk: {per_chunk}
+    chunks: {chunks}
+"""
+
+
+def test_toys_split_over_ten_slurm_jobs_merge_to_the_table_of_one_local_job(slurm, tmp_path):
+    # 1e4 toys under one hypothesis (RES-NOVA-1, scalar, 10 MeV, g at the Asimov bound): ten SLURM jobs of 1000
+    # toys against one local job of 10000, the same seeded blocks; the merged table must be identical
+    env, scratch = slurm
+    local = copy_workflow(tmp_path / "local")
+    (local / "config/toys.yaml").write_text(TOYS_OVERLAY.format(per_chunk=10000, chunks=1))
+    target = "results/tables/coverage.csv"
+    started = time.time()
+    result = run_snakemake(local, target, "--cores", "1", *TEST_CONFIG, "config/toys.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    local_seconds = time.time() - started
+    cluster = copy_workflow(tmp_path / "cluster")
+    (cluster / "config/toys.yaml").write_text(TOYS_OVERLAY.format(per_chunk=1000, chunks=10))
+    started = time.time()
+    result = subprocess.run(
+        [os.sys.executable, "-m", "snakemake", target, "--profile", "profiles/slurm", *TEST_CONFIG, "config/toys.yaml",
+         "--slurm-init-seconds-before-status-checks", "2", "--seconds-between-status-checks", "2"],
+        cwd=cluster, env=env, capture_output=True, text=True, timeout=900,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    print(f"1e4 toys: one local job (with its inputs) {local_seconds:.1f} s; SLURM {time.time() - started:.1f} s")
+    toy_jobs = log.split("Job stats:")[1].split("coverage_toys")[1].split()[0]
+    assert int(toy_jobs) == 10
+    assert log.count("has been submitted with SLURM jobid") >= 11  # the ten chunks and the merge, at least
+    assert (local / target).read_bytes() == (cluster / target).read_bytes()
+    rows = (cluster / target).read_text().splitlines()
+    assert len(rows) == 2 and ",10000," in rows[1]

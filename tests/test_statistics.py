@@ -166,3 +166,12 @@ def test_resnova3_dominates_supernova_bound_at_low_mass(sn_kernels):
     first = {d: g[np.argmax(chi2_for(sn_kernels, "sn_cc", [d], "scalar", g, m)[:, 0] > threshold), 0]
              for d in ("resnova3", "darwin")}
     assert first["resnova3"] < first["darwin"]
+
+
+def test_significance_of_a_preference_matches_the_gaussian_tail():
+    # 2.30 is the 68.27 % (1 sigma) quantile of chi2 with 2 dof, 4.61 the 90 % one; 1 dof: Z = sqrt(q)
+    assert statistics.significance(2.2957, 2) == pytest.approx(1.0, abs=1e-4)
+    assert statistics.p_value(4.605170, 2) == pytest.approx(0.1, rel=1e-6)
+    assert statistics.significance(4.0, 1) == pytest.approx(2.0, rel=1e-12)
+    assert statistics.p_value(2.705543, 1) == pytest.approx(0.1, rel=1e-5)
+    assert statistics.p_value(6.251389, 3) == pytest.approx(0.1, rel=1e-5)  # SciPy path: 90 % of chi2, 3 dof

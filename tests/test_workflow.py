@@ -207,10 +207,24 @@ def test_event_counts_table(finished_run):
     assert counts["solar", "darwin", "ideal"] == pytest.approx(10 * counts["solar", "xenonnt", "ideal"], rel=1e-5)
 
 
+def test_intervals_table_agrees_with_the_bounds(finished_run):
+    directory, _ = finished_run
+    intervals = pd.read_csv(directory / "results/tables/intervals.csv")
+    bounds = pd.read_csv(directory / "results/tables/bounds.csv").set_index(["analysis", "model", "m_MeV"])
+    assert list(intervals.columns)[:9] == ["analysis", "model", "mediator", "coupling", "m_MeV", "interval", "g_low",
+                                           "g_high", "to_range_end"]
+    grouped = intervals.groupby(["analysis", "model", "m_MeV"])
+    counts = grouped.size()
+    assert (bounds.n_intervals[bounds.n_intervals > 0] == counts.reindex(bounds.index[bounds.n_intervals > 0])).all()
+    assert grouped.g_low.min().values == pytest.approx(bounds.g_min.loc[counts.index].values, rel=1e-6)
+    assert (intervals.g_low < intervals.g_high).all()
+
+
 def test_bounds_table(finished_run):
     directory, _ = finished_run
     table = pd.read_csv(directory / "results/tables/bounds.csv")
-    assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min", "below_range"]
+    assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min", "below_range",
+                                   "n_intervals"]
     assert not table.below_range.any()  # every bound of the test configuration lies inside [bounds.g_min, g_max]
     required = {"sn_cc/combined", "sn_cc/resnova3", "sn_cc/darwin", "sn_failed/combined",
                 "sn_marginalised/combined", "solar/combined", "solar/darwin", "atmospheric/combined"}

@@ -359,7 +359,7 @@ def test_coupling_templates_are_the_templates_of_the_spectrum(model, response, s
 def test_test_statistic_vanishes_at_the_best_fit_and_grows_with_the_coupling(model, response, solar_kernel):
     masses, g = np.array([1.0, 100.0]), np.geomspace(1e-7, 1e-2, 40)
     templates = recast.coupling_templates(model, response, solar_kernel.coupling_polynomial("scalar", masses))
-    q, best, standard_model = recast.test_statistic_grid(model, templates, g, np.arange(2), SEARCH)
+    q, best, standard_model, _ = recast.test_statistic_grid(model, templates, g, np.arange(2), SEARCH)
     assert 0.0 <= q.min() < 0.05 and standard_model >= best  # the best fit is refined between grid points
     assert q[0] == pytest.approx(standard_model - best, abs=1e-3)  # g = 1e-7: the Standard Model
     assert np.all(q[-1] > 100)  # g = 1e-2: thousands of events
@@ -428,7 +428,12 @@ def test_rule_writes_tables_like_the_other_analyses(tmp_path):
     for model in models:
         table, meta = io.read_parquet(directory / f"results/bounds/{model}/xenonnt_2024/xenonnt_2024.parquet")
         assert list(table.columns) == list(reference.columns)
-        assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min", "below_range"]
+        assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min", "below_range",
+                                       "n_intervals"]
+        intervals, _ = io.read_parquet(directory / f"results/intervals/{model}/xenonnt_2024/xenonnt_2024.parquet")
+        assert intervals.groupby("m_MeV").size().tolist() == table.n_intervals.tolist()
+        assert intervals.groupby("m_MeV").g_low.min().tolist() == pytest.approx(table.g_min.tolist(), rel=1e-6)
+        assert {"best_fit_g", "best_fit_m_MeV", "q_sm", "z_sm"} <= set(intervals.columns)
         assert set(table.analysis) == {"xenonnt_2024/xenonnt_2024"} and set(table.model) == {model}
         assert list(table.m_MeV) == CONFIG["report_masses_MeV"] and table.g_min.notna().all()
         grid, grid_meta = io.read_parquet(directory / f"results/chi2/{model}/xenonnt_2024/xenonnt_2024.parquet")

@@ -496,12 +496,13 @@ def chi2_root(setup, family, model):
     return resolved_root("chi2_model", setup.name, model, family)
 
 
-def bounds_tables(wildcards):
-    """The bounds tables of every family of a configuration, for every model it computes for the family."""
+def analysis_tables(wildcards, kind):
+    """The ``kind`` tables (bounds, intervals) of every family of a configuration, for every model it computes for
+    the family."""
     setup = setup_of(wildcards)
-    data = [f"{BASE}/bounds/{model}/{name}.parquet" for name in DATA_ANALYSES for model in SPECTRA_MODELS]
+    data = [f"{BASE}/{kind}/{model}/{name}.parquet" for name in DATA_ANALYSES for model in SPECTRA_MODELS]
     return [
-        f"{chi2_root(setup, family, model)}/bounds/{model}/{family}.parquet"
+        f"{chi2_root(setup, family, model)}/{kind}/{model}/{family}.parquet"
         for family in setup.families
         for model in setup.models + setup.extra_models[family]
     ] + (data if data_analyses_shared(setup) else [])
@@ -599,6 +600,11 @@ def figure_inputs(wildcards):
             else []
         ),
         "external": external_limit_files(setup.config, description),
+        "expected": (
+            [f"{BASE}/tables/expected_bands.csv"]
+            if setup.config["figures"].get("expected_bands") and figures.expected_layers(description) and EXPECTED_PAIRS
+            else []
+        ),
     }
 
 
@@ -631,6 +637,7 @@ def figure_params(wildcards):
             "panels": [{"model": m, **cfg["models"][m]} for m in models],
             "analyses": figures.required_analyses(description, drawable_analyses(setup)),
             "skipped": figures.skipped_layers(description, drawable_analyses(setup)),
+            "expected_bands": bool(cfg["figures"].get("expected_bands")),
         }
         if "external_limits" in description:
             labels["external_listed"] = cfg["external_limits"][description["external_limits"]]
@@ -835,3 +842,62 @@ for name in config["variants"]:
             "analyses run for the base configuration only, and the variant changes what they depend on (grid, "
             "bounds, report masses, statistics, their solar flux, the xenon target or the models)"
         )
+
+
+# ---- pseudo-experiments (rules/toys.smk) ----
+
+TOYS = config["toys"]
+
+
+def computes(analysis, model):
+    """Whether the base configuration computes ``model`` for ``analysis`` (the toys of the others are left out)."""
+    return analysis in BASE_SETUP.families and model in BASE_SETUP.models + BASE_SETUP.extra_models[analysis]
+
+
+EXPECTED_PAIRS = [(a, m) for a in TOYS["expected"]["analyses"] for m in TOYS["expected"]["models"] if computes(a, m)]
+TOY_POINTS = {p["name"]: p for p in TOYS["coverage"]["points"] if computes(p["analysis"], p["model"])}
+
+
+def check_toys():
+    """Each analysis of the toys is a one-source Asimov Poisson family of the base, its models computed for it, and a
+    coverage point lies at a report mass (where the spectra are tabulated)."""
+    wanted = [("expected", a, m) for a in TOYS["expected"]["analyses"] for m in TOYS["expected"]["models"]]
+    wanted += [(f"coverage.points.{p['name']}", p["analysis"], p["model"]) for p in TOYS["coverage"]["points"]]
+    for where, analysis, model in wanted:
+        family = BASE_SETUP.families.get(analysis)
+        if family is None:
+            parse_error(f"config key toys.{where}: {analysis!r} is not an analysis of the config")
+        if family[0].statistic["kind"] != "asimov_poisson" or len(family[0].sources) != 1:
+            parse_error(f"config key toys.{where}: {analysis!r} is not an Asimov Poisson analysis of one source")
+        if model not in config["models"]:
+            parse_error(f"config key toys.{where}: unknown model {model!r}; known: {sorted(config['models'])}")
+    for point in TOYS["coverage"]["points"]:
+        if point["m_MeV"] not in config["report_masses_MeV"]:
+            parse_error(
+                f"config key toys.coverage.points.{point['name']}.m_MeV: {point['m_MeV']} is not among "
+                "report_masses_MeV"
+            )
+    for kind in ("expected", "coverage"):
+        if TOYS[kind]["toys_per_chunk"] % TOYS["block"]:
+            parse_error(
+                f"config key toys.{kind}.toys_per_chunk: {TOYS[kind]['toys_per_chunk']} is not a multiple of "
+                f"toys.block ({TOYS['block']})"
+            )
+    if len({p["name"] for p in TOYS["coverage"]["points"]}) != len(TOYS["coverage"]["points"]):
+        parse_error("config key toys.coverage.points: two points share a name")
+
+
+check_toys()
+
+
+def toy_spectra(analysis, model):
+    return [spectra_path(BASE_SETUP, key) for key in family_spectra_keys(BASE_SETUP, analysis, [model])]
+
+
+def toy_params(analysis, model, kind):
+    return {
+        "family": family_spec("", analysis, [model]),
+        "toys": plain({k: v for k, v in TOYS.items() if k in ("seed", "block", "g_points")} | {"run": TOYS[kind]}),
+        "report_masses_MeV": config["report_masses_MeV"],
+        "grid_m": config["grid"]["m_MeV"],
+    }

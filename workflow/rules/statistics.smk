@@ -14,6 +14,7 @@ rule chi2:
         contours=expand("{{root}}/contours/{model}/{{analysis}}.parquet", model=MODELS),
         edges=expand("{{root}}/edges/{model}/{{analysis}}.parquet", model=MODELS),
         bounds=expand("{{root}}/bounds/{model}/{{analysis}}.parquet", model=MODELS),
+        intervals=expand("{{root}}/intervals/{model}/{{analysis}}.parquet", model=MODELS),
     log:
         "logs/{root}/chi2/{analysis}.log",
     benchmark:
@@ -36,6 +37,7 @@ if EXTRA_PAIRS:
             contours=["{root}/contours/{model}/{analysis}.parquet"],
             edges=["{root}/edges/{model}/{analysis}.parquet"],
             bounds=["{root}/bounds/{model}/{analysis}.parquet"],
+            intervals=["{root}/intervals/{model}/{analysis}.parquet"],
         log:
             "logs/{root}/chi2/{model}/{analysis}.log",
         benchmark:
@@ -46,7 +48,7 @@ if EXTRA_PAIRS:
 
 rule bounds_table:
     input:
-        bounds_tables,
+        lambda wildcards: analysis_tables(wildcards, "bounds"),
     output:
         report(
             "{root}/tables/bounds.csv",
@@ -61,3 +63,22 @@ rule bounds_table:
         "../../envs/astrocevns.yaml"
     script:
         "../scripts/bounds_table.py"
+
+
+rule intervals_table:
+    input:
+        lambda wildcards: analysis_tables(wildcards, "intervals"),
+    output:
+        report(
+            "{root}/tables/intervals.csv",
+            caption="../report/intervals.rst",
+            category="Tables",
+        ),
+    log:
+        "logs/{root}/intervals_table.log",
+    benchmark:
+        "benchmarks/{root}/intervals_table.tsv"
+    conda:
+        "../../envs/astrocevns.yaml"
+    script:
+        "../scripts/intervals_table.py"

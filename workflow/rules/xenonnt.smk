@@ -12,6 +12,7 @@ rule xenonnt_2024:
         contours=f"{BASE}/contours/{{model}}/{XENONNT_2024_FAMILY}.parquet",
         edges=f"{BASE}/edges/{{model}}/{XENONNT_2024_FAMILY}.parquet",
         bounds=f"{BASE}/bounds/{{model}}/{XENONNT_2024_FAMILY}.parquet",
+        intervals=f"{BASE}/intervals/{{model}}/{XENONNT_2024_FAMILY}.parquet",
     log:
         f"logs/{BASE}/xenonnt_2024/{{model}}.log",
     benchmark:
@@ -56,6 +57,7 @@ rule xenonnt_s2only_2026:
         contours=f"{BASE}/contours/{{model}}/{XENONNT_S2ONLY_2026_FAMILY}.parquet",
         edges=f"{BASE}/edges/{{model}}/{XENONNT_S2ONLY_2026_FAMILY}.parquet",
         bounds=f"{BASE}/bounds/{{model}}/{XENONNT_S2ONLY_2026_FAMILY}.parquet",
+        intervals=f"{BASE}/intervals/{{model}}/{XENONNT_S2ONLY_2026_FAMILY}.parquet",
     log:
         f"logs/{BASE}/xenonnt_s2only_2026/{{model}}.log",
     benchmark:

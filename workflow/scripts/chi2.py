@@ -38,15 +38,17 @@ outputs = zip(
     snakemake.output.contours,
     snakemake.output.edges,
     snakemake.output.bounds,
+    snakemake.output.intervals,
     strict=True,
 )
-for model, chi2_path, contours_path, edges_path, bounds_path in outputs:
+for model, chi2_path, contours_path, edges_path, bounds_path, intervals_path in outputs:
     name = model["name"]
     log.info("model %s (%s, coupling %s)", name, model["mediator"], model["coupling"])
     spectra = exclusion.family_spectra(
         variants, sources, lambda key, name=name: io.read_columns(paths[(name, *key)])[0]
     )
-    chi2, lines, edges, found = exclusion.analyse_family(statistic, variants, spectra, g, spec["bounds"], log)
+    chi2, lines, edges, found, intervals = exclusion.analyse_family(statistic, variants, spectra, g, spec["bounds"],
+                                                                    log)
     for table in (chi2, lines, edges):
         table["analysis"] = columnar.categorical(table["analysis"], names)
     chi2["source"] = columnar.categorical(chi2["source"], sources)
@@ -59,7 +61,11 @@ for model, chi2_path, contours_path, edges_path, bounds_path in outputs:
         "m_MeV": found["m_MeV"],
         "g_min": columnar.to_arrow(g_min, valid=~np.isnan(g_min)),
         "below_range": found["below_range"],  # excluded at bounds.g_min already: no number of the range
+        "n_intervals": found["n_intervals"],
     }
+    labels = {"model": name, "mediator": model["mediator"], "coupling": model["coupling"]}
+    intervals = {"analysis": np.asarray(names)[intervals.pop("analysis")],
+                 **{column: np.full(intervals["m_MeV"].size, value) for column, value in labels.items()}, **intervals}
     meta = {
         "family": snakemake.wildcards.analysis,
         "model": name,
@@ -70,5 +76,6 @@ for model, chi2_path, contours_path, edges_path, bounds_path in outputs:
         "inputs_hash": io.content_hash(spec, name, *snakemake.input),
     }
     edges["edge"] = columnar.categorical((edges["edge"] == "upper").astype(int), ["lower", "upper"])
-    for table, path in ((chi2, chi2_path), (lines, contours_path), (edges, edges_path), (found, bounds_path)):
+    for table, path in ((chi2, chi2_path), (lines, contours_path), (edges, edges_path), (found, bounds_path),
+                        (intervals, intervals_path)):
         io.write_parquet(table, path, meta)

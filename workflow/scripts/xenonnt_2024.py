@@ -1,6 +1,7 @@
 """Rule xenonnt_2024: the XENONnT 2024 light-DM data recast for one model (astrocevns.xenonnt2024): the
 profile-likelihood ratio q(g, m) on the grid, its contours, its exact edges in g at every grid mass, and the
-smallest excluded coupling at the report masses, in the columns of the other analyses' tables (rule chi2)."""
+smallest excluded coupling and every excluded interval at the report masses (with the best fit), in the columns
+of the other analyses' tables (rule chi2)."""
 
 import numpy as np
 
@@ -38,5 +39,5 @@ log.info("Standard-Model CEvNS at nominal yields: %.4f events in SR0 + SR1 (%d r
 result = recasting.exclusion(model, templates, grids.log_axis(spec["grid_g"]), masses, report, threshold,
                              spec["bounds"])
 recasting.log_summary(log, name, result, threshold)
-recasting.write_tables(result, ANALYSIS, entry, threshold, snakemake.output,
+recasting.write_tables(result, ANALYSIS, entry, threshold, spec["statistics"]["dof"], snakemake.output,
                        {"inputs_hash": io.content_hash(spec, *snakemake.input.release, snakemake.input.flux)})

@@ -38,5 +38,5 @@ log.info("Standard-Model CEvNS at t_qy = 0 per run: %s events; the release's 8B 
 result = recasting.exclusion(model, templates, grids.log_axis(spec["grid_g"]), masses, report, threshold,
                              spec["bounds"])
 recasting.log_summary(log, name, result, threshold)
-recasting.write_tables(result, ANALYSIS, entry, threshold, snakemake.output,
+recasting.write_tables(result, ANALYSIS, entry, threshold, spec["statistics"]["dof"], snakemake.output,
                        {"inputs_hash": io.content_hash(spec, *snakemake.input.release, snakemake.input.flux)})

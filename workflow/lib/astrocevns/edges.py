@@ -194,6 +194,29 @@ def exclusion_edges(chi2_of_g: Callable[[np.ndarray], np.ndarray], m_MeV: np.nda
             "interval": interval.astype(np.int64), "crossing": crossing}
 
 
+def excluded_intervals(edge_table: dict, m_MeV: np.ndarray) -> tuple[dict, np.ndarray]:
+    """The excluded intervals [g_low, g_high] at each mass from a table of :func:`exclusion_edges`.
+
+    Returns
+    -------
+    intervals : dict of arrays (a table), one row per interval, sorted by mass and then g
+        ``m_MeV``; ``interval`` (0 for the lowest in g); ``g_low``, ``g_high``; ``to_range_end``, True where the
+        interval is cut by the end of the searched range rather than closed by a crossing (everything above
+        g_low, up to the range, is excluded).
+    counts : ndarray of int, shape (k,)
+        The number of intervals at each mass of ``m_MeV`` (0 where nothing in range is excluded).
+    """
+    m_edge = np.asarray(edge_table["m_MeV"], dtype=float)
+    lower = np.asarray(edge_table["edge"]) == "lower"
+    upper = ~lower
+    intervals = {"m_MeV": m_edge[lower], "interval": np.asarray(edge_table["interval"])[lower],
+                 "g_low": np.asarray(edge_table["g"])[lower], "g_high": np.asarray(edge_table["g"])[upper],
+                 "to_range_end": ~np.asarray(edge_table["crossing"])[upper]}
+    masses = np.asarray(m_MeV, dtype=float)
+    counts = (intervals["m_MeV"][None, :] == masses[:, None]).sum(axis=1)
+    return intervals, counts.astype(np.int64)
+
+
 def _align(left, right, left_limit, right_limit):
     """Match the edges at two neighbouring masses, in order; the edges left over close in pairs.
 

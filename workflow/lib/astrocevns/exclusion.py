@@ -165,12 +165,13 @@ def best_fit_reference(statistic: Statistic, spectra: Mapping[str, SourceSpectra
 @dataclass(frozen=True)
 class AnalysisResult:
     """The tables of one analysis and model: chi2 grid, contour polylines, exact edges in g at every grid
-    mass, and bounds at the report masses."""
+    mass, bounds and every excluded interval at the report masses."""
 
     grid: Table
     contours: Table
     edges: Table
     bounds: Table
+    intervals: Table
 
     def excluded_fraction(self, threshold: float) -> float:
         return float(np.mean(self.grid["chi2"] > threshold))
@@ -200,7 +201,10 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
         ``edges``: every edge in g of the excluded set at each grid mass, located to 1e-10 in g by
         root-finding on the closed form (see :func:`astrocevns.edges.exclusion_edges`);
         ``bounds``: m_MeV, g_min (NaN where nothing in range is excluded, or where the bound lies below
-        the range) and below_range (True where ``scan["g_min"]`` itself is excluded).
+        the range), below_range (True where ``scan["g_min"]`` itself is excluded) and n_intervals, the number of
+        excluded intervals in g at that mass;
+        ``intervals``: every excluded interval at the report masses (:func:`astrocevns.edges.excluded_intervals`),
+        its edges located to 1e-10 in g over the fine scan's range.
     """
     masses = next(iter(grid_spectra.values())).masses_MeV
     report_masses = next(iter(report_spectra.values())).masses_MeV
@@ -222,7 +226,12 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
     g_min = bounds.smallest_excluded_coupling(report_chi2, scan["g_min"], scan["g_max"], statistic.threshold,
                                               scan["scan_points"])
     below = bounds.excluded_below_range(report_chi2, scan["g_min"], statistic.threshold, report_masses.size)
-    return AnalysisResult(grid, lines, found, {"m_MeV": report_masses, "g_min": g_min, "below_range": below})
+    intervals, n_intervals = edges.excluded_intervals(
+        edges.exclusion_edges(report_chi2, report_masses, scan["g_min"], scan["g_max"], statistic.threshold,
+                              scan["scan_points"]), report_masses)
+    return AnalysisResult(grid, lines, found,
+                          {"m_MeV": report_masses, "g_min": g_min, "below_range": below, "n_intervals": n_intervals},
+                          intervals)
 
 
 def stack(tables: Sequence[Table]) -> Table:
@@ -256,8 +265,9 @@ def family_spectra(variants: Sequence[Mapping], sources: Sequence[str],
 
 
 def analyse_family(statistic: Statistic, variants: Sequence[Mapping], spectra: Sequence[Mapping], g: np.ndarray,
-                   scan: Mapping[str, float], log: logging.Logger | None = None) -> tuple[Table, Table, Table, Table]:
-    """The stacked chi2, contour, edge and bounds tables of a family's variants (``analysis``: variant index).
+                   scan: Mapping[str, float], log: logging.Logger | None = None) -> tuple[Table, ...]:
+    """The stacked chi2, contour, edge, bounds and interval tables of a family's variants (``analysis``: variant
+    index).
 
     ``spectra`` is the output of :func:`family_spectra` for the same ``variants``.
     """
@@ -277,4 +287,5 @@ def analyse_family(statistic: Statistic, variants: Sequence[Mapping], spectra: S
                  statistic.threshold, first_points.size, int(result.contours["closed"][first_points].sum()),
                  result.bounds["m_MeV"].tolist(), np.round(result.bounds["g_min"], 9).tolist())
         results.append(result)
-    return tuple(stack([getattr(r, table) for r in results]) for table in ("grid", "contours", "edges", "bounds"))
+    tables = ("grid", "contours", "edges", "bounds", "intervals")
+    return tuple(stack([getattr(result, table) for result in results]) for table in tables)

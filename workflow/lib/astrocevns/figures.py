@@ -39,6 +39,11 @@ def core_layers(description: Mapping) -> list[Mapping]:
     return [layer for layer in description.get("layers", []) if layer["type"] == "core"]
 
 
+def expected_layers(description: Mapping) -> list[Mapping]:
+    """The layers of a bound figure drawn from the toys' expected bands (results/tables/expected_bands.csv)."""
+    return [layer for layer in description.get("layers", []) if layer["type"] == "expected"]
+
+
 def drawn_layers(description: Mapping, analyses: Iterable[str]) -> list[Mapping]:
     """The layers that will be drawn: all but the optional ones whose analysis the config does not define."""
     known = set(analyses)

@@ -253,6 +253,21 @@ def band(ax: Axes, data: FigureData, layer: Mapping, panel: str, ideal: Mapping[
     return Patch(facecolor=face, edgecolor="none", label=layer["label"])
 
 
+def expected_band(ax: Axes, data: FigureData, layer: Mapping, model: str, bands: pd.DataFrame | None,
+                  y_scale: float = 1.0):
+    """The +-1 sigma band (16-84 % quantiles of the toys' g_min, results/tables/expected_bands.csv) of an
+    analysis and model against the mass, shaded; None where the table has no rows for them."""
+    if bands is None:
+        return None
+    rows = bands[(bands.analysis == layer["analysis"]) & (bands.model == model)].sort_values("m_MeV")
+    if rows.empty:
+        return None
+    m, low, high = rows.m_MeV.to_numpy(), y_scale * rows.q16.to_numpy(), y_scale * rows.q84.to_numpy()
+    data.add(layer["label"], model, np.concatenate([m, m[::-1]]), np.concatenate([low, high[::-1]]))
+    return ax.fill_between(m, low, high, facecolor=colour(layer["colour"]), edgecolor="none", alpha=0.35, zorder=4,
+                           label=layer["label"])
+
+
 def level_line(ax: Axes, data: FigureData, layer: Mapping, panel: str, frame: Mapping[str, np.ndarray],
                y_scale: float = 1.0) -> Line2D:
     """The line where a quantity of the supernova-core table (tau_s, ...) reaches the layer's level."""
@@ -374,6 +389,7 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
         frame, meta = io.read_columns(path)
         cores[meta["mediator"]] = frame
     curves = external_curves(external_paths, params.get("external_listed", []), log)
+    bands = io.read_csv(inputs["expected"][0]) if inputs.get("expected") else None
     fig, axes = panels(len(params["panels"]))
     handles = []
     for ax, panel in zip(axes[0], params["panels"], strict=True):
@@ -385,11 +401,19 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
                     log.info("layer %r not drawn for %s: the analysis does not compute model %s", layer["label"],
                              model, source_model)
                 continue
+            if layer["type"] == "expected":
+                handle = expected_band(ax, data, layer, source_model, bands) if params.get("expected_bands") else None
+                if handle is None and params.get("expected_bands"):
+                    log.info("layer %r not drawn for %s: no toys of this analysis and model (toys.expected)",
+                             layer["label"], source_model)
+                handles += [handle] if handle is not None else []
+                continue
             handles.append(draw_layer(ax, data, layer, model, found, cores.get(mediator), masses))
         if "inset" in description:
             inset = ax.inset_axes(description["inset"]["position"])
             for layer in layers:
-                if layer["type"] == "core" or (layer.get("model", model), layer["analysis"]) in found:
+                if layer["type"] == "core" or (layer["type"] != "expected"
+                                               and (layer.get("model", model), layer["analysis"]) in found):
                     draw_layer(inset, FigureData(), layer, model, found, cores.get(mediator), masses)
             decade_log_axes(inset)
             inset.set_xlim(*description["inset"]["m_MeV"])

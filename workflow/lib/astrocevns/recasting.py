@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from . import bounds, columnar, contours, edges, io, rates
+from . import bounds, columnar, contours, edges, io, rates, statistics
 from .detectors import Detector, Efficiency
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def _search_scan(model: Any, templates: CouplingTemplates, search: np.ndarray, m
 
 
 def best_fit(model: Any, templates: CouplingTemplates, search: npt.ArrayLike, mass_index: npt.ArrayLike,
-             margin: float = 1.0, iterations: int = 40) -> float:
+             margin: float = 1.0, iterations: int = 40) -> tuple[float, float, int]:
     """The least D over g > 0 at the masses ``mass_index``, found by minimisation; independent of the grid.
 
     D along g has more than one minimum at a mass: near the Standard Model and, for a vector, a narrow dip
@@ -137,13 +137,24 @@ def best_fit(model: Any, templates: CouplingTemplates, search: npt.ArrayLike, ma
     a golden-section search in ln g refines at once all those within ``margin`` of the scan's least D
     (``iterations`` steps: 0.618^40 = 4e-9 of the bracket), so the result depends on the scan only through
     which minima it brackets.
+
+    Returns
+    -------
+    deviance : float
+        The least D.
+    g : float
+        The coupling where it lies.
+    mass : int
+        The entry of ``mass_index`` where it lies.
     """
     search, mass_index = np.asarray(search, dtype=float), np.asarray(mass_index)
     scan = _search_scan(model, templates, search, mass_index)
+    row, column = np.unravel_index(np.argmin(scan), scan.shape)
+    least = (float(scan[row, column]), float(search[row]), int(mass_index[column]))
     inner = (scan[1:-1] <= scan[:-2]) & (scan[1:-1] < scan[2:]) & (scan[1:-1] < scan.min() + margin)
     rows, columns = np.nonzero(inner)
     if rows.size == 0:
-        return float(scan.min())
+        return least
     log_g, masses = np.log(search), mass_index[columns]
     lo, hi = log_g[rows], log_g[rows + 2]  # the neighbours of the scan's local minimum at rows + 1
 
@@ -159,11 +170,15 @@ def best_fit(model: Any, templates: CouplingTemplates, search: npt.ArrayLike, ma
         c, d = np.where(left, hi - shrink * (hi - lo), d), np.where(left, c, lo + shrink * (hi - lo))
         f = at(np.where(left, c, d))
         fc, fd = np.where(left, f, fd), np.where(left, fc, f)
-    return float(min(scan.min(), np.min(fc), np.min(fd)))
+    refined = np.where(fc < fd, fc, fd)
+    k = int(np.argmin(refined))
+    if refined[k] >= least[0]:
+        return least
+    return float(refined[k]), float(np.exp(np.where(fc < fd, c, d)[k])), int(masses[k])
 
 
 def test_statistic_grid(model: Any, templates: CouplingTemplates, couplings: npt.ArrayLike, mass_index: npt.ArrayLike,
-                        search: npt.ArrayLike) -> tuple[np.ndarray, float, float]:
+                        search: npt.ArrayLike) -> tuple[np.ndarray, float, float, tuple[float, int]]:
     """q(g, m) of eq. Q1 on the grid ``couplings`` x the masses ``mass_index`` of ``templates``.
 
     The best fit is the Standard Model or the :func:`best_fit` over g > 0 at the grid masses, searched on
@@ -177,12 +192,18 @@ def test_statistic_grid(model: Any, templates: CouplingTemplates, couplings: npt
         The D of the best fit: the reference of eq. Q1.
     standard_model : float
         D at g = 0.
+    best_point : tuple of float and int
+        The best fit's coupling and mass index (0 and the first mass where it is the Standard Model).
     """
     couplings, mass_index = np.asarray(couplings, dtype=float), np.asarray(mass_index)
     deviance = profiled_deviance(model, templates, couplings[:, None], mass_index[None, :])
     standard_model = float(profiled_deviance(model, templates, 0.0, 0))
-    best = min(standard_model, float(deviance.min()), best_fit(model, templates, search, mass_index))
-    return deviance - best, best, standard_model
+    row, column = np.unravel_index(np.argmin(deviance), deviance.shape)
+    candidates = [(standard_model, 0.0, int(mass_index[0])),
+                  (float(deviance[row, column]), float(couplings[row]), int(mass_index[column])),
+                  best_fit(model, templates, search, mass_index)]
+    best, g_best, m_best = min(candidates, key=lambda candidate: candidate[0])
+    return deviance - best, best, standard_model, (g_best, m_best)
 
 
 def upper_limit(model: Any, cevns: Any, signal: Any, threshold: float, signal_name: str = "wimp_rate_multiplier",
@@ -242,6 +263,10 @@ class Exclusion:
     report_MeV: np.ndarray
     g_min: np.ndarray
     below_range: np.ndarray
+    n_intervals: np.ndarray
+    intervals: dict
+    best_point: tuple[float, float]
+    """The best fit's (g, m_MeV): g = 0 where it is the Standard Model."""
 
 
 def exclusion(model: Any, templates: CouplingTemplates, g: np.ndarray, m_MeV: np.ndarray, report_MeV: np.ndarray,
@@ -254,7 +279,7 @@ def exclusion(model: Any, templates: CouplingTemplates, g: np.ndarray, m_MeV: np
     """
     grid_index, report_index = np.arange(m_MeV.size), m_MeV.size + np.arange(report_MeV.size)
     search = search_couplings(bounds_spec["g_min"], bounds_spec["g_max"])  # the best fit, not on the grid
-    q, best, standard_model = test_statistic_grid(model, templates, g, grid_index, search)
+    q, best, standard_model, (g_best, m_best) = test_statistic_grid(model, templates, g, grid_index, search)
 
     def excess(index: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         return lambda coupling: profiled_deviance(model, templates, coupling, index) - best
@@ -262,15 +287,20 @@ def exclusion(model: Any, templates: CouplingTemplates, g: np.ndarray, m_MeV: np
     g_min = bounds.smallest_excluded_coupling(excess(report_index), bounds_spec["g_min"], bounds_spec["g_max"],
                                               threshold, bounds_spec["scan_points"])
     below = bounds.excluded_below_range(excess(report_index), bounds_spec["g_min"], threshold, report_MeV.size)
+    intervals, n_intervals = edges.excluded_intervals(
+        edges.exclusion_edges(excess(report_index), report_MeV, bounds_spec["g_min"], bounds_spec["g_max"], threshold,
+                              bounds_spec["scan_points"]), report_MeV)
     found = edges.exclusion_edges(excess(grid_index), m_MeV, g[0], g[-1], threshold, bounds_spec["edge_scan_points"])
     return Exclusion(g, m_MeV, q, best, standard_model, contours.exclusion_contours(m_MeV, g, q, threshold), found,
-                     report_MeV, g_min, below)
+                     report_MeV, g_min, below, n_intervals, intervals, (g_best, float(m_MeV[m_best])))
 
 
-def write_tables(result: Exclusion, analysis: str, entry: Mapping[str, Any], threshold: float,
+def write_tables(result: Exclusion, analysis: str, entry: Mapping[str, Any], threshold: float, dof: int,
                  outputs: Any, meta: Mapping[str, str]) -> None:
-    """The chi2, contours, edges and bounds tables of rule chi2's layout for one model ``entry`` (name,
-    mediator, coupling) of a data analysis; ``outputs`` has attributes chi2, contours, edges, bounds."""
+    """The chi2, contours, edges, bounds and intervals tables of rule chi2's layout for one model ``entry`` (name,
+    mediator, coupling) of a data analysis; ``outputs`` has attributes chi2, contours, edges, bounds, intervals.
+    The intervals carry the best fit (``best_fit_g``, ``best_fit_m_MeV``), q of the Standard Model against it
+    (``q_sm``) and the significance of the preference for ``dof`` degrees of freedom (``z_sm``)."""
     meta = {"family": analysis, "model": entry["name"], "mediator": entry["mediator"], "coupling": entry["coupling"],
             "delta_chi2": repr(threshold), "statistic": "template_likelihood",
             "best_fit_minus_2_log_L": repr(result.best),
@@ -291,14 +321,19 @@ def write_tables(result: Exclusion, analysis: str, entry: Mapping[str, Any], thr
     n = result.report_MeV.size
     io.write_parquet({**{column: np.full(n, value) for column, value in rows.items()}, "m_MeV": result.report_MeV,
                       "g_min": columnar.to_arrow(result.g_min, valid=~np.isnan(result.g_min)),
-                      "below_range": result.below_range}, outputs.bounds, meta)
+                      "below_range": result.below_range, "n_intervals": result.n_intervals}, outputs.bounds, meta)
+    q_sm = result.standard_model - result.best
+    best_fit_columns = {"best_fit_g": result.best_point[0], "best_fit_m_MeV": result.best_point[1], "q_sm": q_sm,
+                        "z_sm": float(statistics.significance(q_sm, dof))}
+    n_rows = result.intervals["m_MeV"].size
+    io.write_parquet({**{column: np.full(n_rows, value) for column, value in {**rows, **best_fit_columns}.items()},
+                      **result.intervals}, outputs.intervals, meta)
 
 
 def log_summary(log: Any, name: str, result: Exclusion, threshold: float) -> None:
     """Log the best fit, the excluded share of the grid and the bounds of ``result`` for the model ``name``."""
-    at = np.unravel_index(np.argmin(result.q), result.q.shape)
-    log.info("%s: -2 ln L = %.4f at the Standard Model, %.4f at the best fit (g = %.3g, m = %.3g MeV); q(SM) = %.4f",
-             name, result.standard_model, result.best, result.g[at[0]], result.m_MeV[at[1]],
-             result.standard_model - result.best)
+    log.info("%s: -2 ln L = %.4f at the Standard Model, %.4f at the best fit (g = %.4g, m = %.4g MeV); q(SM) = %.4f",
+             name, result.standard_model, result.best, *result.best_point, result.standard_model - result.best)
     log.info("%s: %.1f %% of the grid excluded at q > %.3f", name, 100 * np.mean(result.q > threshold), threshold)
-    log.info("%s: g_min at %s MeV = %s", name, result.report_MeV.tolist(), np.round(result.g_min, 9).tolist())
+    log.info("%s: g_min at %s MeV = %s; excluded intervals: %s", name, result.report_MeV.tolist(),
+             np.round(result.g_min, 9).tolist(), result.n_intervals.tolist())

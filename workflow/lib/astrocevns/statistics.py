@@ -66,6 +66,29 @@ def delta_chi2(cl: float, dof: int) -> float:
     return float(chdtri(dof, 1.0 - cl))
 
 
+def p_value(q: npt.ArrayLike, dof: int) -> np.ndarray:
+    """Probability that a chi2 variable of ``dof`` degrees of freedom exceeds ``q`` (Wilks' asymptotic p-value).
+
+    Closed forms for dof = 1 (erfc(sqrt(q / 2))) and dof = 2 (exp(-q / 2)), SciPy otherwise.
+    """
+    q = np.asarray(q, dtype=float)
+    if dof == 1:
+        return np.vectorize(math.erfc)(np.sqrt(np.maximum(q, 0.0) / 2.0))
+    if dof == 2:
+        return np.exp(-np.maximum(q, 0.0) / 2.0)
+    from scipy.special import chdtrc
+
+    return chdtrc(dof, q)
+
+
+def significance(q: npt.ArrayLike, dof: int) -> np.ndarray:
+    """Gaussian standard deviations Z of a two-sided test with the p-value of ``q`` for ``dof`` degrees of
+    freedom: Z = sqrt(q) for dof = 1; q = 2.30 (2 dof, p = 0.317) is Z = 1.00."""
+    p = np.atleast_1d(p_value(q, dof))
+    z = np.array([NormalDist().inv_cdf(1.0 - 0.5 * v) if v > 0.0 else np.inf for v in p.ravel()])
+    return z.reshape(np.shape(q))
+
+
 def poisson_chi2_terms(counts: npt.ArrayLike, sm_counts: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A = sum N, B = sum N^SM, C = sum N^SM ln(N^SM / N) over the last axis (bins).
 

@@ -1,0 +1,40 @@
+"""Rule coverage_table: results/tables/coverage.csv, per coverage point and hypothesis g the toys' 90 % quantiles of q
+with 1 and 2 dof against Wilks' thresholds, the coverage of those thresholds, and per point the bound with Wilks'
+and with the toy (Neyman) thresholds (astrocevns.toys.neyman_bound)."""
+
+import numpy as np
+import pandas as pd
+
+from astrocevns import io, logs, statistics, toys
+
+log = logs.to_file(snakemake.log[0])
+cl = snakemake.params.cl
+wilks = {dof: statistics.delta_chi2(cl, dof) for dof in (1, 2)}
+frames = []
+for path in snakemake.input:
+    frame, meta = io.read_parquet(path)
+    frames.append(frame.assign(point=meta["point"], analysis=meta["analysis"], model=meta["model"],
+                               m_MeV=float(meta["m_MeV"]), asimov_bound=float(meta["asimov_bound"])))
+table = pd.concat(frames, ignore_index=True)
+rows = []
+for _, group in table.groupby(["point", "hypothesis"], sort=True):
+    row = {column: group[column].iloc[0] for column in ("point", "analysis", "model", "m_MeV", "g",
+                                                          "asimov_delta_chi2")}
+    row["n_toys"] = len(group)
+    for dof in (1, 2):
+        q = group[f"q_{dof}dof"].to_numpy(float)
+        row[f"q{round(100 * cl)}_{dof}dof"] = float(np.quantile(q, cl, method="inverted_cdf"))
+        row[f"wilks_{dof}dof"] = wilks[dof]
+        row[f"coverage_wilks_{dof}dof"] = float(np.mean(q <= wilks[dof]))
+    rows.append(row)
+coverage = pd.DataFrame(rows)
+for point, group in coverage.groupby("point"):
+    for dof in (1, 2):
+        quantile = group[f"q{round(100 * cl)}_{dof}dof"].to_numpy()
+        g, asimov = group.g.to_numpy(), group.asimov_delta_chi2.to_numpy()
+        coverage.loc[group.index, f"bound_wilks_{dof}dof"] = toys.neyman_bound(g, asimov, np.full(g.size, wilks[dof]))
+        coverage.loc[group.index, f"bound_toys_{dof}dof"] = toys.neyman_bound(g, asimov, quantile)
+    first = coverage.loc[group.index[0]]
+    log.info("%s: bound with Wilks' thresholds %.4g (2 dof), %.4g (1 dof); with the toys' %.4g, %.4g", point,
+             first.bound_wilks_2dof, first.bound_wilks_1dof, first.bound_toys_2dof, first.bound_toys_1dof)
+coverage.to_csv(snakemake.output[0], index=False, float_format="%.10g")
