@@ -4,6 +4,9 @@
 REPORT_TABLES = [
     "event_counts",
     "bounds",
+    "intervals",
+    *(["expected_bands"] if EXPECTED_PAIRS else []),
+    *(["coverage"] if TOY_POINTS else []),
     "core_bounds",
     "claims",
     *(["deviations"] if LEDGER else []),

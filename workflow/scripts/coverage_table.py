@@ -37,4 +37,4 @@ for point, group in coverage.groupby("point"):
     first = coverage.loc[group.index[0]]
     log.info("%s: bound with Wilks' thresholds %.4g (2 dof), %.4g (1 dof); with the toys' %.4g, %.4g", point,
              first.bound_wilks_2dof, first.bound_wilks_1dof, first.bound_toys_2dof, first.bound_toys_1dof)
-coverage.to_csv(snakemake.output[0], index=False, float_format="%.10g")
+io.write_csv(coverage, snakemake.output[0], "%.10g")

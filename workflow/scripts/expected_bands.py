@@ -19,7 +19,7 @@ for (analysis, model, m, on_grid), group in table.groupby(["analysis", "model", 
                  "excluding_sm": int((group.g_min == group.g_min.min()).sum() if group.g_min.min() == g_start else 0),
                  "asimov_g_min": group.asimov_g_min.iloc[0], **toys.band_quantiles(group.g_min.to_numpy(float))})
 bands = pd.DataFrame(rows)
-bands.to_csv(snakemake.output[0], index=False, float_format="%.6g")
+io.write_csv(bands, snakemake.output[0])
 report = bands[bands.report_mass]
 log.info("%d rows; toy median / Asimov at the report masses between %.3f and %.3f", len(bands),
          (report["median"] / report.asimov_g_min).min(), (report["median"] / report.asimov_g_min).max())

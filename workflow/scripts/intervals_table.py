@@ -10,6 +10,6 @@ table = pd.concat([io.read_parquet(path)[0] for path in snakemake.input], ignore
 columns = ["analysis", "model", "mediator", "coupling", "m_MeV", "interval", "g_low", "g_high", "to_range_end"]
 columns += [c for c in ("best_fit_g", "best_fit_m_MeV", "q_sm", "z_sm") if c in table]
 table = table.sort_values(["analysis", "model", "m_MeV", "interval"])[columns]
-table.to_csv(snakemake.output[0], index=False, float_format="%.6g")
+io.write_csv(table, snakemake.output[0])
 log.info("%d intervals; %d (analysis, model, mass) with more than one", len(table),
          int((table.groupby(["analysis", "model", "m_MeV"]).size() > 1).sum()))

@@ -1,11 +1,9 @@
 """Rule table_html: a results table as an HTML table for the report (the CSV stays the download)."""
 
-import pandas as pd
-
-from astrocevns import logs
+from astrocevns import io, logs
 
 log = logs.to_file(snakemake.log[0])
-table = pd.read_csv(snakemake.input[0], keep_default_na=False)
+table = io.read_csv(snakemake.input[0], keep_default_na=False)
 with open(snakemake.output[0], "w", encoding="utf-8") as stream:
     stream.write('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><style>'
                  "table{border-collapse:collapse;font:12px sans-serif}"

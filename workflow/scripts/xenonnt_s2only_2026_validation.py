@@ -48,5 +48,5 @@ for r, run in enumerate(release.runs):
 
 frame = pd.DataFrame(rows, columns=["quantity", "workflow", "release"])
 frame["ratio"] = frame["workflow"] / frame["release"]
-frame.to_csv(snakemake.output[0], index=False, float_format="%.6g")
+io.write_csv(frame, snakemake.output[0])
 log.info("\n%s", frame.to_string())

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -195,15 +195,16 @@ def write_csv(table: pd.DataFrame, path: str | Path, float_format: str = "%.6g")
     checksums.record_file_checksums(path)
 
 
-def read_csv(path: str | Path) -> pd.DataFrame:
+def read_csv(path: str | Path, **options: Any) -> pd.DataFrame:
     """A CSV table that a job of the workflow wrote, refused (:class:`TableError`) unless it matches its checksum:
-    a table edited by hand would otherwise pass its numbers on to every table built from it."""
+    a table edited by hand would otherwise pass its numbers on to every table built from it. ``options`` go to
+    :func:`pandas.read_csv`."""
     import pandas as pd
 
     problem = checksums.file_checksum_problem(path)
     if problem is not None:
         raise TableError(path, problem)
-    return pd.read_csv(path)
+    return pd.read_csv(path, **options)
 
 
 def write_parquet(table: pd.DataFrame | Mapping[str, npt.ArrayLike | pa.Array], path: str | Path,
