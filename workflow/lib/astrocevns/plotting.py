@@ -264,7 +264,7 @@ def expected_band(ax: Axes, data: FigureData, layer: Mapping, model: str, bands:
         return None
     m, low, high = rows.m_MeV.to_numpy(), y_scale * rows.q16.to_numpy(), y_scale * rows.q84.to_numpy()
     data.add(layer["label"], model, np.concatenate([m, m[::-1]]), np.concatenate([low, high[::-1]]))
-    return ax.fill_between(m, low, high, facecolor=colour(layer["colour"]), edgecolor="none", alpha=0.35, zorder=4,
+    return ax.fill_between(m, low, high, facecolor=colour(layer["colour"]), edgecolor="none", alpha=0.45, zorder=1.8,
                            label=layer["label"])
 
 
