@@ -38,11 +38,12 @@ def test_dry_run_plans_every_stage(finished_run):
     for rule, output in planned(log):
         if not output.startswith("results/variants/"):
             base[rule] = base.get(rule, 0) + 1
-    # 4 astrophysical sources x 8 (detector, efficiency) pairs, and 2 beams with one detector each;
+    # 4 astrophysical sources x 9 (detector, efficiency) pairs (XENON1T with its S2-only efficiency too), and 2 beams
+    # with one detector each;
     # 25 projected analyses (each with its xenon1t_nr variant where it has a xenon detector) + 3 existing
     # bounds; one job serves both universal models, a spectra job writes its kernel too, and a chi2 job its
     # analysis's variants, contours, edges and bounds; the 8 analyses that add the B-L model get a chi2_model job
-    assert base["flux"] == 6 and base["spectra"] == 34 and base["event_counts"] == 1
+    assert base["flux"] == 6 and base["spectra"] == 38 and base["event_counts"] == 1
     assert base["chi2"] == 28 and base["chi2_model"] == 8
     assert base["bounds_table"] == 1
     assert base["rates"] == 4 and base["figure"] == 12
@@ -200,7 +201,7 @@ def test_event_counts_table(finished_run):
     assert set(table.source) == {"sn_cc", "sn_failed", "solar", "atmospheric"}
     assert set(table.detector) == {"resnova3", "resnova1", "darwin", "xenonnt", "xenon1t"}
     assert set(table[table.detector.str.startswith("resnova")].efficiency) == {"ideal"}
-    assert len(table) == 4 * (2 + 3 * 2)
+    assert len(table) == 4 * (2 + 3 * 2 + 1)  # XENON1T also with the S2-only efficiency of the paper's method
     assert (table.events > 0).all()
     counts = table.set_index(["source", "detector", "efficiency"]).events
     # detector size scaling: DARWIN (40 t) sees ten times XENONnT (4 t)
@@ -230,9 +231,9 @@ def test_bounds_table(finished_run):
                 "sn_marginalised/combined", "solar/combined", "solar/darwin", "atmospheric/combined"}
     assert required <= set(table.analysis)
     assert sorted(table.m_MeV.unique()) == [0.1, 1.0, 10.0, 100.0, 1000.0]
-    # two universal models x 45 analyses, and B-L for 12 of them (their xenon1t_nr variants included), and the
-    # XENONnT 2024 recast for the three models
-    assert len(table) == 2 * 45 * 5 + 12 * 5 + 3 * 5
+    # two universal models x 46 analyses (the XENON1T S1+S2 method among them), and B-L for 12 of them (their
+    # xenon1t_nr variants included), and the two XENONnT data analyses for the three models
+    assert len(table) == 2 * 46 * 5 + 12 * 5 + 2 * 3 * 5
     bounds = table.set_index(["analysis", "model", "m_MeV"]).g_min
     for model in ("universal_vector", "universal_scalar"):
         # low-mass plateau and weakening at high mass (paper figs. 5-8)
@@ -339,8 +340,8 @@ def test_solar_flux_change_reruns_only_solar_jobs(finished_run):
         per_source = {p for p in outputs if p.startswith(("results/fluxes/", "results/kernels/", "results/spectra/",
                                                           "results/chi2/", "results/contours/", "results/rates/"))}
         # every solar analysis reruns, including the XENON1T and XENONnT data bounds, which count solar neutrinos
-        assert per_source and all("solar" in p or "xenon1t/xenon1t." in p or "/xenonnt_2024." in p
-                                  or "/xenonnt_s2only_2026." in p for p in per_source)
+        data = ("xenon1t/xenon1t.", "/xenon1t-s1s2/xenon1t.", "/xenonnt_2024.", "/xenonnt_s2only_2026.")
+        assert per_source and all("solar" in p or any(name in p for name in data) for p in per_source)
         assert "results/fluxes/solar.parquet" in outputs
     finally:
         table.write_bytes(original)
