@@ -385,3 +385,19 @@ def test_a_corrupted_release_file_stops_the_parse(workflow_copy):
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "config key xenonnt_s2only_2026.data" in output and "observed.csv: SHA-256 differs" in output
+
+
+# --- the registry of data releases ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(recasting.DATA_RELEASES))
+def test_every_data_release_has_an_entry_point_of_its_name(name):
+    analysis = recasting.release_analysis(name)
+    assert analysis.ANALYSIS == f"{name}/{name}"
+    assert all(callable(getattr(analysis, f)) for f in ("statistical_model", "log_expectation"))
+    assert analysis.coupling_templates is recasting.coupling_templates  # one template map for every release
+
+
+def test_unknown_data_release_is_named():
+    with pytest.raises(KeyError, match="no data release 'xenon_9000'; known: xenonnt_2024, xenonnt_s2only_2026"):
+        recasting.release_analysis("xenon_9000")

@@ -23,8 +23,9 @@ rule xenonnt_2024:
         mem_mb=xenonnt_2024_memory_mb,
     params:
         spec=lambda wildcards: xenonnt_2024_params(False, wildcards.model),
+        release="xenonnt_2024",
     script:
-        "../scripts/xenonnt_2024.py"
+        "../scripts/data_analysis.py"
 
 
 rule xenonnt_2024_validation:
@@ -68,8 +69,9 @@ rule xenonnt_s2only_2026:
         mem_mb=xenonnt_s2only_2026_memory_mb,
     params:
         spec=lambda wildcards: xenonnt_s2only_2026_params(False, wildcards.model),
+        release="xenonnt_s2only_2026",
     script:
-        "../scripts/xenonnt_s2only_2026.py"
+        "../scripts/data_analysis.py"
 
 
 rule xenonnt_s2only_2026_validation:

@@ -10,17 +10,24 @@ per mass. At each (g, m) the CEvNS template replaces the release's own in its st
     q(g, m) = D(g, m) - min_{g', m'} D(g', m'),                                                       (Q1)
 
 the profile-likelihood ratio against the best fit, with D the profiled -2 ln L, as the releases set their
-limits. The best fit is searched on the grid and at g = 0 (the Standard Model, the same at every mass).
+limits. The best fit is the Standard Model (g = 0, the same at every mass) or the least D over g at a grid
+mass, found by minimisation (:func:`best_fit`).
 
 A statistical model is any object with a method ``profile(cevns, signal=None, signal_multiplier=None)``
 returning (D per problem, best-fit details), where ``cevns`` and ``signal`` have a method
 ``at(*point, rows=...)`` giving (at_events, total) at a point of the response parameters
 (:mod:`astrocevns.xenonnt2024.model`, :mod:`astrocevns.xenonnt_s2only2026.model`).
+
+Each release is a subpackage whose ``recast`` module is the analysis's entry point, found by the name of its
+config section through :data:`DATA_RELEASES`: ``ANALYSIS`` (the family name of its tables),
+``statistical_model(settings)`` (the model and its response to recoil spectra, from the config section) and
+``log_expectation(log, model, templates)`` (its Standard-Model CEvNS against the release's own). Adding a
+release is a subpackage, an entry here and a config section; rule ``data_analysis`` runs any of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +40,22 @@ from .detectors import Detector, Efficiency
 if TYPE_CHECKING:
     from .fluxes import PiecewiseLinearFluence
     from .nuclei import Nucleus
+
+
+DATA_RELEASES = {
+    "xenonnt_2024": "astrocevns.xenonnt2024.recast",
+    "xenonnt_s2only_2026": "astrocevns.xenonnt_s2only2026.recast",
+}
+"""The data analyses by config section name: the module of each release's entry point."""
+
+
+def release_analysis(name: str) -> Any:
+    """The entry-point module of the data release ``name`` (:data:`DATA_RELEASES`)."""
+    from importlib import import_module
+
+    if name not in DATA_RELEASES:
+        raise KeyError(f"no data release {name!r}; known: {', '.join(DATA_RELEASES)}")
+    return import_module(DATA_RELEASES[name])
 
 
 def cevns_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence], nucleus: Nucleus,
@@ -80,6 +103,23 @@ class _AtCouplings:
         x = self.g2[rows]
         xa, xA = x.reshape((-1,) + (1,) * (a.ndim - 1)), x.reshape((-1,) + (1,) * (A.ndim - 1))
         return a + xa * (b + xa * c), A + xA * (B + xA * C)
+
+
+def coupling_templates(model: Any, response: Any, coefficients: Sequence[npt.ArrayLike]) -> CouplingTemplates:
+    """:class:`CouplingTemplates` from the spectrum coefficients (a, b, c) at the response's nodes, at every
+    response point (yields, anchors) of ``model``.
+
+    Parameters
+    ----------
+    model : statistical model with ``anchored(per_run)`` (the templates at its response points)
+    response : response with ``templates(rate_per_t_yr_keV)`` (eq. R1 of the release's package)
+    coefficients : tuple of three ndarray, each shape (n_masses, n_nodes)
+        dR/dE_r = a + b g^2 + c g^4 at ``response.nodes_keV`` [events / (t yr keV)], e.g. from
+        ``RecoilKernel.coupling_polynomial`` of a differential-rate kernel on those nodes, divided by the
+        exposure of its fluence. How they were obtained (mediator, charges) does not matter here.
+    """
+    templates = model.anchored(response.templates(np.stack([np.asarray(c, dtype=float) for c in coefficients])))
+    return CouplingTemplates(templates.at_events, templates.total)
 
 
 def profiled_deviance(model: Any, templates: CouplingTemplates, coupling: npt.ArrayLike, mass_index: npt.ArrayLike,

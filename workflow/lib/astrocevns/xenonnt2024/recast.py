@@ -9,15 +9,14 @@ recasts; they are re-exported here).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
-
-import numpy as np
-import numpy.typing as npt
 
 from ..recasting import (
     CouplingTemplates,
     cevns_kernel,
+    coupling_templates,
     profiled_deviance,
     search_couplings,
     test_statistic_grid,
@@ -28,26 +27,32 @@ if TYPE_CHECKING:
     from .model import ReleaseModel, YieldTemplates
     from .response import Response
 
-__all__ = ["CouplingTemplates", "cevns_kernel", "coupling_templates", "profiled_deviance", "search_couplings",
-           "si_upper_limit", "test_statistic_grid"]
+__all__ = ["ANALYSIS", "CouplingTemplates", "cevns_kernel", "coupling_templates", "log_expectation",
+           "profiled_deviance", "search_couplings", "si_upper_limit", "statistical_model", "test_statistic_grid"]
 
 
-def coupling_templates(model: ReleaseModel, response: Response,
-                       coefficients: Sequence[npt.ArrayLike]) -> CouplingTemplates:
-    """:class:`~astrocevns.recasting.CouplingTemplates` from the spectrum coefficients (a, b, c) at the
-    response's nodes, at every yield point (t_ly, t_qy) of ``model``.
+ANALYSIS = "xenonnt_2024/xenonnt_2024"
+"""The family name of the recast's tables (``results/{kind}/{model}/xenonnt_2024/xenonnt_2024.parquet``)."""
 
-    Parameters
-    ----------
-    model : ReleaseModel
-    response : Response
-    coefficients : tuple of three ndarray, each shape (n_masses, n_nodes)
-        dR/dE_r = a + b g^2 + c g^4 at ``response.nodes_keV`` [events / (t yr keV)], e.g. from
-        ``RecoilKernel.coupling_polynomial`` of a differential-rate kernel on those nodes, divided by the
-        exposure of its fluence. How they were obtained (mediator, charges) does not matter here.
-    """
-    templates = model.anchored(response.templates(np.stack([np.asarray(c, dtype=float) for c in coefficients])))
-    return CouplingTemplates(templates.at_events, templates.total)
+
+def statistical_model(settings: Mapping) -> tuple[ReleaseModel, Response]:
+    """The release's statistical model and its response to recoil spectra, from the config section
+    ``xenonnt_2024`` (``data``, ``yields``, ``yield_step``, ``nodes_per_interval``)."""
+    from .model import ReleaseModel
+    from .release import read_release
+    from .response import build_response
+
+    release = read_release(settings["data"])
+    return (ReleaseModel(release, settings["yields"], settings["yield_step"]),
+            build_response(release, settings["nodes_per_interval"]))
+
+
+def log_expectation(log: logging.Logger, model: ReleaseModel, templates: CouplingTemplates) -> None:
+    """Log the Standard-Model CEvNS of ``templates`` at nominal yields against the release's 8B template."""
+    nominal = model.nominal
+    ours, release_b8 = templates.total[0, 0][nominal], model.release_templates("b8").total[nominal]
+    log.info("Standard-Model CEvNS at nominal yields: %.4f events in SR0 + SR1; the release's 8B template: %.4f "
+             "(ratio %.4f)", ours, release_b8, ours / release_b8)
 
 
 def si_upper_limit(model: ReleaseModel, signal: YieldTemplates, threshold: float, b8: YieldTemplates | None = None,

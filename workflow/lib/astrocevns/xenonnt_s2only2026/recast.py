@@ -8,23 +8,43 @@ profile-likelihood ratio against the best fit (eq. Q1 of :mod:`astrocevns.recast
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
-from ..recasting import CouplingTemplates
+from ..recasting import CouplingTemplates, coupling_templates
+
+__all__ = ["ANALYSIS", "coupling_templates", "log_expectation", "statistical_model"]
 
 if TYPE_CHECKING:
     from .model import S2OnlyModel
     from .response import Response
 
 
-def coupling_templates(model: S2OnlyModel, response: Response,
-                       coefficients: Sequence[npt.ArrayLike]) -> CouplingTemplates:
-    """:class:`~astrocevns.recasting.CouplingTemplates` (per-bin events of the three runs at every t_qy anchor)
-    from the spectrum coefficients (a, b, c), each shape (n_masses, n_nodes), at ``response.nodes_keV``
-    [events / (t yr keV)]."""
-    templates = model.anchored(response.templates(np.stack([np.asarray(c, dtype=float) for c in coefficients])))
-    return CouplingTemplates(templates.at_events, templates.total)
+ANALYSIS = "xenonnt_s2only_2026/xenonnt_s2only_2026"
+"""The family name of the analysis's tables."""
+
+
+def statistical_model(settings: Mapping) -> tuple[S2OnlyModel, Response]:
+    """The release's statistical model and its response to recoil spectra, from the config section
+    ``xenonnt_s2only_2026`` (``data``, ``nodes_per_interval``)."""
+    from .model import S2OnlyModel
+    from .release import read_release
+    from .response import build_response
+
+    release = read_release(settings["data"])
+    return S2OnlyModel(release), build_response(release, settings["nodes_per_interval"])
+
+
+def log_expectation(log: logging.Logger, model: S2OnlyModel, templates: CouplingTemplates) -> None:
+    """Log the Standard-Model CEvNS of ``templates`` per run at t_qy = 0 against the release's CEvNS template."""
+    release = model.release
+    nominal = int(np.flatnonzero(release.anchors == 0.0)[0])
+
+    def per_run(at_events: np.ndarray) -> list[float]:
+        return np.round(at_events.reshape(len(release.runs), -1).sum(axis=1), 3).tolist()
+
+    log.info("Standard-Model CEvNS at t_qy = 0 per run: %s events; the release's 8B template: %s",
+             per_run(templates.at_events[0, 0, nominal]), per_run(model.release_cevns().at_events[nominal]))
