@@ -6,4 +6,4 @@ Phys. Rev. D 103, 083002 (2021), arXiv:2010.14545. Pure functions on arrays; no 
 inside the physics modules (readers live in :mod:`astrocevns.io`).
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
