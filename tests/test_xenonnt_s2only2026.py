@@ -393,7 +393,8 @@ def test_a_corrupted_release_file_stops_the_parse(workflow_copy):
 @pytest.mark.parametrize("name", sorted(recasting.DATA_RELEASES))
 def test_every_data_release_has_an_entry_point_of_its_name(name):
     analysis = recasting.release_analysis(name)
-    assert analysis.ANALYSIS == f"{name}/{name}"
+    family = analysis.ANALYSIS
+    assert family == f"{name}/{name}"
     assert all(callable(getattr(analysis, f)) for f in ("statistical_model", "log_expectation"))
     assert analysis.coupling_templates is recasting.coupling_templates  # one template map for every release
 
