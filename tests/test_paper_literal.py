@@ -1,4 +1,4 @@
-"""The paper-literal overlay (config/paper_literal.yaml) against the configuration and the README."""
+"""The paper-literal overlay (config/paper_literal.yaml) against the configuration and its documentation page."""
 
 import yaml
 from helpers import ROOT, load_config
@@ -9,8 +9,8 @@ PAPER = yaml.safe_load((ROOT / "config" / "paper_literal.yaml").read_text())
 
 
 def deviations_section():
-    readme = (ROOT / "README.md").read_text()
-    return readme.split("## Deviations from the paper", 1)[1].split("\n## ", 1)[0]
+    page = (ROOT / "docs" / "deviations.md").read_text()
+    return page.split("## The keys of the overlay", 1)[1].split("\n## ", 1)[0]
 
 
 def test_every_key_is_a_key_of_the_configuration():
@@ -19,10 +19,10 @@ def test_every_key_is_a_key_of_the_configuration():
         variants.get_key(config, key)  # KeyError names a key the configuration does not have
 
 
-def test_readme_table_lists_every_key_of_the_overlay():
+def test_deviations_page_lists_every_key_of_the_overlay():
     section = deviations_section()
     missing = [key for key in variants.leaf_keys(PAPER) if f"`{key}`" not in section]
-    assert not missing, f"README 'Deviations from the paper' lacks {missing}"
+    assert not missing, f"docs/deviations.md 'The keys of the overlay' lacks {missing}"
 
 
 def test_ledger_makes_a_variant_of_every_key_that_departs_from_the_default():
