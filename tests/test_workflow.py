@@ -303,6 +303,8 @@ def test_report_builds(finished_run):
     assert all(f'"labels": {{"figure": "Fig. {n:02d}"}}' in html for n in range(1, 13))
     assert '"params": "figure=fig5: its description in config/figures.yaml"' in html
     assert "tables/bounds.html" in html
+    # the front page (workflow/report/workflow.rst) states what this run computed, from its configuration
+    assert "What this run computed" in html and "sn_marginalised/combined" in html
 
 
 def planned_outputs(directory, *extra):
