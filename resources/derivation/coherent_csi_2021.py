@@ -207,10 +207,26 @@ def write_parameters(nin_time):
 
 def write_readme(reference, summary):
     checksums = "\n".join(f"| `{name}` | `{sha256(reference / name)}` |" for name in SOURCES)
-    text = README.format(summary=summary, checksums=checksums, command=COMMAND)
+    files = "\n".join(["| file | content (release source) |", "|---|---|",
+                        *(f"| `{name}` | {content} |" for name, content in FILE_TABLE)])
+    text = README.format(summary=summary, checksums=checksums, command=COMMAND, files=files)
     (OUTPUT / "README.md").write_text(text, encoding="utf-8")
     print(f"wrote {OUTPUT / 'README.md'}")
 
+
+FILE_TABLE = (
+    ("events.csv", "selected beam-on events per (PE, trec) bin in the CEvNS region of interest PE < 60, "
+                   "0 <= trec < 6 us: 9 PE x 13 time bins, coincident (C) and anti-coincident (AC) windows "
+                   "(`dataBeamOnC.txt`, `dataBeamOnAC.txt`)"),
+    ("neutron_energy_pdfs.csv", "BRN and NIN densities in 1-PE bins below 60 PE, unchanged (`brnPE.txt`, `ninPE.txt`)"),
+    ("neutron_time_pdfs.csv", "BRN and NIN densities in 0.01-us bins from 0 to 6 us, unchanged (`brnTrec.txt`, "
+                              "`ninTrec.txt`)"),
+    ("response_curves.csv", "efficiency (nominal, +-1 sigma) and scintillation-response (nominal, models 0 and 1 at "
+                            "+-1 sigma) coefficients, unchanged (`effCoefficients.txt`, `scintRespCoefficients.txt`)"),
+    ("parameters.csv", "detector mass, energy resolution, POT trace (fitted here to the NIN timing), timing "
+                       "efficiency, BRN and NIN predictions: each row names its source"),
+    ("checksums.txt", "SHA-256 of each file above: the workflow refuses a file that differs"),
+)
 
 README = """# COHERENT CsI[Na] 2021 data release (derived subset)
 
@@ -228,14 +244,7 @@ state no licence and are the collaboration's public release: cite arXiv:2110.077
 {command}   # reads <reference>/coherent_csi_2021
 ```
 
-| file | content (release source) |
-|---|---|
-| `events.csv` | selected beam-on events per (PE, trec) bin in the CEvNS region of interest PE < 60, 0 <= trec < 6 us: 9 PE x 13 time bins, coincident (C) and anti-coincident (AC) windows (`dataBeamOnC.txt`, `dataBeamOnAC.txt`) |
-| `neutron_energy_pdfs.csv` | BRN and NIN densities in 1-PE bins below 60 PE, unchanged (`brnPE.txt`, `ninPE.txt`) |
-| `neutron_time_pdfs.csv` | BRN and NIN densities in 0.01-us bins from 0 to 6 us, unchanged (`brnTrec.txt`, `ninTrec.txt`) |
-| `response_curves.csv` | efficiency (nominal, +-1 sigma) and scintillation-response (nominal, models 0 and 1 at +-1 sigma) coefficients, unchanged (`effCoefficients.txt`, `scintRespCoefficients.txt`) |
-| `parameters.csv` | detector mass, energy resolution, POT trace (fitted here to the NIN timing), timing efficiency, BRN and NIN predictions: each row names its source |
-| `checksums.txt` | SHA-256 of each file above: the workflow refuses a file that differs |
+{files}
 
 Events: {summary}.
 

@@ -132,7 +132,7 @@ class CsIModel:
         return PointTemplates(*self._placed(full))
 
     def parameter_names(self) -> list[str]:
-        """The parameters: flux, BRN and NIN multipliers, |t_s| of each shape parameter, the steady-state multipliers."""
+        """The parameters: flux, BRN and NIN multipliers, |t_s| of each shape parameter, steady-state multipliers."""
         return [FLUX, BRN, NIN, *SHAPES, *self.steady_names]
 
     def _parameters(self) -> likelihood.Parameters:
