@@ -296,3 +296,4 @@ def test_registered_as_a_data_release():
     entry = recasting.release_analysis("coherent_csi_2021")
     assert entry.ANALYSIS == "coherent_csi_2021/coherent_csi_2021"
     assert Path(SUBSET, "checksums.txt").is_file()
+

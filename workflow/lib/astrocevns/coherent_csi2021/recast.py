@@ -22,11 +22,12 @@ import numpy.typing as npt
 from .. import config, fluxes, models, rates, sources
 from ..detectors import Efficiency
 from ..models import ALL_FLAVOURS, FLAVOURS
-from ..recasting import CouplingTemplates
+from ..recasting import CouplingTemplates, coupling_templates
 from .response import POINTS
 from .timing import GROUP_COMPONENTS, TIMING_GROUPS
 
-__all__ = ["ANALYSIS", "PAPER_SM_EVENTS", "log_expectation", "spectrum_coefficients", "statistical_model"]
+__all__ = ["ANALYSIS", "PAPER_SM_EVENTS", "coupling_templates", "log_expectation", "spectrum_coefficients",
+           "statistical_model"]
 
 if TYPE_CHECKING:
     from .model import CsIModel
