@@ -400,6 +400,6 @@ def test_every_data_release_has_an_entry_point_of_its_name(name):
 
 
 def test_unknown_data_release_is_named():
-    known = "xenonnt_2024, xenonnt_s2only_2026, coherent_csi_2021"
+    known = "xenonnt_2024, xenonnt_s2only_2026, coherent_csi_2021, coherent_lar_2020"
     with pytest.raises(KeyError, match=f"no data release 'xenon_9000'; known: {known}"):
         recasting.release_analysis("xenon_9000")

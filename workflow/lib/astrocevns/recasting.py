@@ -46,6 +46,7 @@ DATA_RELEASES = {
     "xenonnt_2024": "astrocevns.xenonnt2024.recast",
     "xenonnt_s2only_2026": "astrocevns.xenonnt_s2only2026.recast",
     "coherent_csi_2021": "astrocevns.coherent_csi2021.recast",
+    "coherent_lar_2020": "astrocevns.coherent_lar2020.recast",
 }
 """The data analyses by config section name: the module of each release's entry point."""
 
