@@ -104,6 +104,10 @@ class _AtCouplings:
         xa, xA = x.reshape((-1,) + (1,) * (a.ndim - 1)), x.reshape((-1,) + (1,) * (A.ndim - 1))
         return a + xa * (b + xa * c), A + xA * (B + xA * C)
 
+    def take(self, rows: slice | np.ndarray) -> _AtCouplings:
+        """The templates of the problems ``rows`` (indices, repeats allowed)."""
+        return _AtCouplings(self.templates, self.g2[rows], self.mass_index[rows])
+
 
 def coupling_templates(model: Any, response: Any, coefficients: Sequence[npt.ArrayLike]) -> CouplingTemplates:
     """:class:`CouplingTemplates` from the spectrum coefficients (a, b, c) at the response's nodes, at every
