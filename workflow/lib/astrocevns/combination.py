@@ -7,10 +7,10 @@ With D_i(g, m; f) the profiled -2 ln L of dataset i at the CEvNS flux scale f (i
     D(g, m) = sum_G min_f [ sum_{i in G} D_i(g, m; f) + ((f - 1) / sigma_G)^2 ] + sum_{i alone} D_i(g, m),      (C1)
 
 a dataset in no group profiled with its own prior (``flux_scale=None``). The minimum over f is found for every
-problem at once: a grid f = 1 + sigma_G x {-2, ..., 2}, widened while its least value lies on an edge, then
-Brent's steps (the vertex of the parabola through the bracket's three points, a golden-section step where that
-vertex is not trusted) until the bracket is narrower than :data:`F_TOLERANCE` sigma_G: an error of D below
-(1e-5)^2 of the curvature in units of sigma_G (a prior alone: 2e-10).
+problem at once, in ln f: a grid ln f = sigma_G x {-2, ..., 2}, widened while its least value lies on an edge,
+then Brent's steps (the vertex of the parabola through the bracket's three points, a golden-section step where
+that vertex is not trusted) until the bracket is narrower than :data:`F_TOLERANCE` sigma_G: an error of D below
+(1e-5)^2 of its curvature in units of sigma_G (a prior alone: 2e-10).
 
 :class:`Combination` has the ``profile`` of a statistical model and :class:`CombinedTemplates` the
 ``at_couplings`` and ``total`` of :class:`astrocevns.recasting.CouplingTemplates`, so that
@@ -30,10 +30,10 @@ import numpy.typing as npt
 from .recasting import CouplingTemplates
 
 START_GRID = np.arange(-2.0, 3.0)
-"""The first flux scales of a group, 1 + sigma_G x these."""
+"""The first flux scales of a group, exp(sigma_G x these)."""
 
-MAX_START_STEP = 0.4
-"""The step of the first grid at most (it stays above f = 0)."""
+LOG_MIN_SCALE = np.log(1e-12)
+"""ln of the least flux scale tried."""
 
 F_TOLERANCE = 1e-5
 """The minimum over f ends when its bracket is narrower than this times sigma_G."""
@@ -171,6 +171,10 @@ def minimise_flux(members_at: Callable[[np.ndarray, np.ndarray], np.ndarray], n_
                   sigma: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """min over f > 0 of h(f) = sum_i D_i(f) + ((f - 1) / sigma)^2 for every problem (the bracket of C1).
 
+    The search runs in u = ln f (a scale: a bracket narrows relative to f, also where the data pull f far below 1):
+    the grid u = sigma x :data:`START_GRID`, widened while its least value lies on an edge, then Brent's steps
+    until the bracket is narrower than :data:`F_TOLERANCE` sigma in u.
+
     Parameters
     ----------
     members_at : callable
@@ -188,34 +192,35 @@ def minimise_flux(members_at: Callable[[np.ndarray, np.ndarray], np.ndarray], n_
     members : ndarray, shape (n_members, P)
         The D_i there.
     """
-    def h(rows: np.ndarray, f: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def h(rows: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        f = np.exp(u)
         parts = members_at(rows, f)
         return parts.sum(axis=0) + ((f - 1.0) / sigma) ** 2, parts
 
-    grid = 1.0 + min(sigma, MAX_START_STEP) * START_GRID
+    grid = sigma * START_GRID
     every = np.arange(n_problems)
     values, parts = h(np.repeat(every, grid.size), np.tile(grid, n_problems))
     values, parts = values.reshape(n_problems, grid.size), parts.reshape(-1, n_problems, grid.size)
     k = np.clip(np.argmin(values, axis=1), 1, grid.size - 2)
-    x = grid[np.stack([k - 1, k, k + 1], axis=1)]  # (P, 3): a < b < c
-    fx = np.take_along_axis(values, np.stack([k - 1, k, k + 1], axis=1), axis=1)
-    px = np.stack([np.take_along_axis(p, np.stack([k - 1, k, k + 1], axis=1), axis=1) for p in parts])
+    three = np.stack([k - 1, k, k + 1], axis=1)
+    x, fx = grid[three], np.take_along_axis(values, three, axis=1)  # (P, 3): a < b < c
+    px = np.stack([np.take_along_axis(p, three, axis=1) for p in parts])
     x, fx, px = _widen(h, x, fx, px)
-    return _brent(h, x, fx, px, F_TOLERANCE * sigma)
+    u, value, member_values = _brent(h, x, fx, px, F_TOLERANCE * sigma)
+    return np.exp(u), value, member_values
 
 
 def _widen(h, x, fx, px):
-    """Move each bracket (a, b, c) outwards while its least value lies on an edge: c -> c + 1.618 (c - b) (a to
-    at most 0) until h(b) is least; a bracket that reaches f = 0 below keeps its least point there."""
+    """Move each bracket (a, b, c) outwards while its least value lies on an edge, c -> c + 1.618 (c - b) or a ->
+    a - 1.618 (b - a) (a at least :data:`LOG_MIN_SCALE`), until h(b) is least."""
     for _ in range(MAX_WIDENINGS):
-        low = (fx[:, 0] < fx[:, 1]) & (x[:, 0] > 0.0)
-        high = fx[:, 2] < fx[:, 1]
-        rows = np.flatnonzero(low | high)
+        up = fx[:, 2] < fx[:, 1]
+        rows = np.flatnonzero(up | (fx[:, 0] < fx[:, 1]) & (x[:, 0] > LOG_MIN_SCALE))
         if rows.size == 0:
             break
-        up = high[rows]
+        up = up[rows]
         new = np.where(up, x[rows, 2] + 1.618 * (x[rows, 2] - x[rows, 1]),
-                       np.maximum(x[rows, 0] - 1.618 * (x[rows, 1] - x[rows, 0]), 0.0))
+                       np.maximum(x[rows, 0] - 1.618 * (x[rows, 1] - x[rows, 0]), LOG_MIN_SCALE))
         value, parts = h(rows, new)
         x[rows], fx[rows] = _shifted(x[rows], new, up), _shifted(fx[rows], value, up)
         px[:, rows] = np.moveaxis(_shifted(np.moveaxis(px[:, rows], 0, -2), parts.T[..., None], up), -2, 0)
@@ -238,8 +243,8 @@ def _brent(h, x, fx, px, tolerance):
     a, b, c = (x[:, i].copy() for i in range(3))
     fa, fb, fc = (fx[:, i].copy() for i in range(3))
     pb = px[:, :, 1].copy()
-    # a bracket whose least point is at f = 0 (the flux prefers none) ends there
-    at_zero = (fa <= fb) & (a <= 0.0)
+    # a bracket whose least point is the least flux scale (the data prefer none) ends there
+    at_zero = (fa <= fb) & (a <= LOG_MIN_SCALE)
     b[at_zero], fb[at_zero], pb[:, at_zero] = a[at_zero], fa[at_zero], px[:, at_zero, 0]
     last, before = c - a, c - a  # the last two steps' lengths
     active = np.flatnonzero(~at_zero & (c - a > tolerance))
