@@ -928,7 +928,9 @@ def data_toy_params(wildcards):
         **data_release_params(point["analysis"], False, point["model"]),
         "release": point["analysis"],
         "point": plain(point),
-        "toys": plain({k: TOYS[k] for k in ("seed", "block")} | {"run": DATA_TOYS}),
+        "toys": plain(
+            {k: TOYS[k] for k in ("seed", "block")} | {"run": {k: v for k, v in DATA_TOYS.items() if k != "points"}}
+        ),
     }
 
 

@@ -30,7 +30,8 @@ blocks = toys.blocks_of_chunk(chunk, n_toys, block)
 q1, q2 = [], []
 for k, g in enumerate(g_hypotheses):
     drawn = [data_toys.draw(model, response, coefficients, float(g), 0,
-                            toys.generator(settings["seed"], "data_coverage", point["name"], k, b), block) for b in blocks]
+                            toys.generator(settings["seed"], "data_coverage", point["name"], k, b), block)
+             for b in blocks]
     counts = np.concatenate([part[0] for part in drawn])
     auxiliary = {name: np.concatenate([part[1][name] for part in drawn]) for name in drawn[0][1]}
     one, two = data_toys.toy_statistics(model, response, coefficients, float(g), counts, auxiliary, search, masses.size)

@@ -163,8 +163,8 @@ def combine(datasets: Mapping[str, tuple[Any, CouplingTemplates]],
         totals.append(summed / summed[0])
     groups = {name: group if isinstance(group, FluxGroup) else FluxGroup(tuple(group["members"]), float(group["sigma"]))
               for name, group in groups.items()}
-    return (Combination({name: model for name, (model, _) in datasets.items()}, groups),
-            CombinedTemplates({name: templates for name, (_, templates) in datasets.items()}, np.stack(totals, axis=-1)))
+    templates = CombinedTemplates({name: t for name, (_, t) in datasets.items()}, np.stack(totals, axis=-1))
+    return Combination({name: model for name, (model, _) in datasets.items()}, groups), templates
 
 
 def minimise_flux(members_at: Callable[[np.ndarray, np.ndarray], np.ndarray], n_problems: int,

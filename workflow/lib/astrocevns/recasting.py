@@ -156,9 +156,11 @@ def search_couplings(g_min: float, g_max: float) -> np.ndarray:
     return np.geomspace(g_min, g_max, int(np.ceil(SEARCH_POINTS_PER_DECADE * np.log10(g_max / g_min))) + 1)
 
 
-def rate_change(templates: CouplingTemplates, search: np.ndarray, mass_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def rate_change(templates: CouplingTemplates, search: np.ndarray,
+                mass_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where on search x masses the couplings change the CEvNS events (summed over the response points) within
-    :data:`RATE_CHANGE_RANGE` (``relevant``), and where they predict too many (``too_large``), each (n_search, n_masses)."""
+    :data:`RATE_CHANGE_RANGE` (``relevant``), and where they predict too many (``too_large``), each
+    (n_search, n_masses)."""
     a, b, c = (templates.total[k][mass_index].reshape(mass_index.size, -1).sum(axis=1) for k in range(3))
     g2 = search[:, None] ** 2
     ratio = (a + g2 * (b + g2 * c)) / a
