@@ -44,7 +44,7 @@ rule all:
         "results/tables/bounds.csv",
         "results/tables/intervals.csv",
         "results/tables/expected_bands.csv" if EXPECTED_PAIRS else [],
-        "results/tables/coverage.csv" if TOY_POINTS else [],
+        "results/tables/coverage.csv" if TOY_POINTS or DATA_TOY_POINTS else [],
         "results/tables/core_bounds.csv",
         [f"results/contours/{model}/{family}.parquet" for model in MODELS for family in BASE_SETUP.families],
         [f"results/figures/fig{number}.{ext}" for number in FIGURE_NUMBERS for ext in ("pdf", "png", "csv")],

@@ -889,6 +889,50 @@ def check_toys():
 
 check_toys()
 
+DATA_TOYS = TOYS["coverage"]["data"]
+DATA_TOY_RELEASES = {"xenonnt_2024": XENONNT_2024_FILES}
+"""The data releases whose statistical model draws toys (astrocevns.data_toys), with the files of their subset."""
+DATA_TOY_POINTS = {p["name"]: p for p in DATA_TOYS["points"] if p["analysis"] in DATA_RELEASES}
+
+
+def check_data_toys():
+    """A data point names a data release whose model draws toys and a model of the config; its name is unique
+    among all coverage points."""
+    for point in DATA_TOYS["points"]:
+        where = f"config key toys.coverage.data.points.{point['name']}"
+        if point["analysis"] not in DATA_TOY_RELEASES:
+            parse_error(f"{where}.analysis: {point['analysis']!r}; toys are drawn for {sorted(DATA_TOY_RELEASES)}")
+        if point["model"] not in config["models"]:
+            parse_error(f"{where}.model: unknown model {point['model']!r}; known: {sorted(config['models'])}")
+    names = [p["name"] for p in TOYS["coverage"]["points"] + DATA_TOYS["points"]]
+    if len(set(names)) != len(names):
+        parse_error("config key toys.coverage: two points (of points and data.points) share a name")
+    if DATA_TOYS["toys_per_chunk"] % TOYS["block"]:
+        parse_error(
+            f"config key toys.coverage.data.toys_per_chunk: {DATA_TOYS['toys_per_chunk']} is not a multiple of "
+            f"toys.block ({TOYS['block']})"
+        )
+
+
+check_data_toys()
+
+
+def data_toy_inputs(wildcards):
+    name = DATA_TOY_POINTS[wildcards.point]["analysis"]
+    return data_release_inputs(name, DATA_TOY_RELEASES[name])
+
+
+def data_toy_params(wildcards):
+    point = DATA_TOY_POINTS[wildcards.point]
+    return {
+        **data_release_params(point["analysis"], False, point["model"]),
+        "release": point["analysis"],
+        "point": plain(point),
+        "toys": plain(
+            {k: TOYS[k] for k in ("seed", "block")} | {"run": {k: v for k, v in DATA_TOYS.items() if k != "points"}}
+        ),
+    }
+
 
 def toy_spectra(analysis, model):
     return [spectra_path(BASE_SETUP, key) for key in family_spectra_keys(BASE_SETUP, analysis, [model])]

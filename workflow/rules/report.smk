@@ -6,7 +6,7 @@ REPORT_TABLES = [
     "bounds",
     "intervals",
     *(["expected_bands"] if EXPECTED_PAIRS else []),
-    *(["coverage"] if TOY_POINTS else []),
+    *(["coverage"] if TOY_POINTS or DATA_TOY_POINTS else []),
     "core_bounds",
     "claims",
     *(["deviations"] if LEDGER else []),

@@ -1,5 +1,5 @@
 # Pseudo-experiments (astrocevns.toys; config key toys): expected bands of the projections' bounds, and Neyman
-# thresholds at chosen (g, m) points. One job per (analysis, model, chunk) or (point, chunk), a chunk being a run
+# thresholds at chosen (g, m) points, of the projections' chi-square and of the data analyses' own models. One job per (analysis, model, chunk) or (point, chunk), a chunk being a run
 # of blocks of toys each seeded by its identity (any chunk reruns bit-identically, and the merged table does not
 # depend on how the toys are split); a merge job per table. On a cluster, raise toys.*.chunks (and
 # toys_per_chunk) to spread 1e4-1e5 toys a point over many jobs. Checks and input functions: common.smk.
@@ -69,12 +69,39 @@ rule coverage_toys:
         "../scripts/coverage_toys.py"
 
 
+rule data_coverage_toys:
+    input:
+        unpack(data_toy_inputs),
+    output:
+        f"{BASE}/toys/data_coverage/{{point}}/{{chunk}}.parquet",
+    log:
+        f"logs/{BASE}/toys/data_coverage/{{point}}/{{chunk}}.log",
+    benchmark:
+        f"benchmarks/{BASE}/toys/data_coverage/{{point}}/{{chunk}}.tsv"
+    wildcard_constraints:
+        point="|".join(DATA_TOY_POINTS) or "no-points",
+        chunk=r"\d+",
+    conda:
+        "../../envs/astrocevns.yaml"
+    resources:
+        mem_mb=xenonnt_2024_memory_mb,
+    params:
+        spec=data_toy_params,
+    script:
+        "../scripts/data_coverage_toys.py"
+
+
 rule coverage_table:
     input:
         [
             f"{BASE}/toys/coverage/{point}/{chunk}.parquet"
             for point in TOY_POINTS
             for chunk in range(TOYS["coverage"]["chunks"])
+        ]
+        + [
+            f"{BASE}/toys/data_coverage/{point}/{chunk}.parquet"
+            for point in DATA_TOY_POINTS
+            for chunk in range(DATA_TOYS["chunks"])
         ],
     output:
         report(f"{BASE}/tables/coverage.csv", caption="../report/coverage.rst", category="Tables"),

@@ -106,6 +106,10 @@ class _AtCouplings:
         xa, xA = x.reshape((-1,) + (1,) * (a.ndim - 1)), x.reshape((-1,) + (1,) * (A.ndim - 1))
         return a + xa * (b + xa * c), A + xA * (B + xA * C)
 
+    def take(self, rows: slice | np.ndarray) -> _AtCouplings:
+        """The templates of the problems ``rows`` (indices, repeats allowed)."""
+        return _AtCouplings(self.templates, self.g2[rows], self.mass_index[rows])
+
 
 def coupling_templates(model: Any, response: Any, coefficients: Sequence[npt.ArrayLike]) -> CouplingTemplates:
     """:class:`CouplingTemplates` from the spectrum coefficients (a, b, c) at the response's nodes, at every
@@ -154,16 +158,39 @@ def search_couplings(g_min: float, g_max: float) -> np.ndarray:
     return np.geomspace(g_min, g_max, int(np.ceil(SEARCH_POINTS_PER_DECADE * np.log10(g_max / g_min))) + 1)
 
 
-def _search_scan(model: Any, templates: CouplingTemplates, search: np.ndarray, mass_index: np.ndarray) -> np.ndarray:
-    """D on search x masses, evaluated where the rate changes (:data:`RATE_CHANGE_RANGE`, CEvNS events summed over
-    the model's response points): the SM's D where the couplings are too small to matter, infinite where they
-    predict far too many events."""
+def rate_change(templates: CouplingTemplates, search: np.ndarray,
+                mass_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where on search x masses the couplings change the CEvNS events (summed over the response points) within
+    :data:`RATE_CHANGE_RANGE` (``relevant``), and where they predict too many (``too_large``), each
+    (n_search, n_masses)."""
     a, b, c = (templates.total[k][mass_index].reshape(mass_index.size, -1).sum(axis=1) for k in range(3))
     g2 = search[:, None] ** 2
     ratio = (a + g2 * (b + g2 * c)) / a
     small, large = RATE_CHANGE_RANGE
-    relevant = (np.abs(ratio - 1.0) > small) & (ratio < large)
-    scan = np.where(ratio >= large, np.inf, float(profiled_deviance(model, templates, 0.0, 0)))
+    return (np.abs(ratio - 1.0) > small) & (ratio < large), ratio >= large
+
+
+def golden_section(at: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray,
+                   iterations: int) -> tuple[np.ndarray, np.ndarray]:
+    """Golden-section search of ``at`` (vectorised over brackets) in the brackets [lo, hi], ``iterations`` steps
+    (each narrows them by 0.618). Returns (where, value) of the least point found in each."""
+    shrink = (np.sqrt(5.0) - 1.0) / 2.0
+    c, d = hi - shrink * (hi - lo), lo + shrink * (hi - lo)
+    fc, fd = at(c), at(d)
+    for _ in range(iterations):
+        left = fc < fd  # the minimum lies in [lo, d], else in [c, hi]; one new point each
+        lo, hi = np.where(left, lo, c), np.where(left, d, hi)
+        c, d = np.where(left, hi - shrink * (hi - lo), d), np.where(left, c, lo + shrink * (hi - lo))
+        f = at(np.where(left, c, d))
+        fc, fd = np.where(left, f, fd), np.where(left, fc, f)
+    return np.where(fc < fd, c, d), np.where(fc < fd, fc, fd)
+
+
+def _search_scan(model: Any, templates: CouplingTemplates, search: np.ndarray, mass_index: np.ndarray) -> np.ndarray:
+    """D on search x masses, evaluated where the rate changes (:func:`rate_change`): the SM's D where the couplings
+    are too small to matter, infinite where they predict far too many events."""
+    relevant, too_large = rate_change(templates, search, mass_index)
+    scan = np.where(too_large, np.inf, float(profiled_deviance(model, templates, 0.0, 0)))
     rows, columns = np.nonzero(relevant)
     scan[rows, columns] = profiled_deviance(model, templates, search[rows], mass_index[columns])
     return scan
@@ -200,23 +227,12 @@ def best_fit(model: Any, templates: CouplingTemplates, search: npt.ArrayLike, ma
     log_g, masses = np.log(search), mass_index[columns]
     lo, hi = log_g[rows], log_g[rows + 2]  # the neighbours of the scan's local minimum at rows + 1
 
-    def at(x: np.ndarray) -> np.ndarray:
-        return profiled_deviance(model, templates, np.exp(x), masses)
-
-    shrink = (np.sqrt(5.0) - 1.0) / 2.0
-    c, d = hi - shrink * (hi - lo), lo + shrink * (hi - lo)
-    fc, fd = at(c), at(d)
-    for _ in range(iterations):
-        left = fc < fd  # the minimum lies in [lo, d], else in [c, hi]; one new point each
-        lo, hi = np.where(left, lo, c), np.where(left, d, hi)
-        c, d = np.where(left, hi - shrink * (hi - lo), d), np.where(left, c, lo + shrink * (hi - lo))
-        f = at(np.where(left, c, d))
-        fc, fd = np.where(left, f, fd), np.where(left, fc, f)
-    refined = np.where(fc < fd, fc, fd)
+    where, refined = golden_section(lambda x: profiled_deviance(model, templates, np.exp(x), masses), lo, hi,
+                                    iterations)
     k = int(np.argmin(refined))
     if refined[k] >= least[0]:
         return least
-    return float(refined[k]), float(np.exp(np.where(fc < fd, c, d)[k])), int(masses[k])
+    return float(refined[k]), float(np.exp(where[k])), int(masses[k])
 
 
 def test_statistic_grid(model: Any, templates: CouplingTemplates, couplings: npt.ArrayLike, mass_index: npt.ArrayLike,

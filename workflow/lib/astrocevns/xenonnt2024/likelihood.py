@@ -8,7 +8,9 @@ efficiency times a rate multiplier). With Gaussian constraints on the multiplier
 
 is -2 ln L up to a constant (the Poisson deviance plus the constraints; D >= 0). Only bins with
 events need mu_j itself: the others enter through the component totals sum_j T_cj, so a component
-is given by its values in the bins with events and its total.
+is given by its values in the bins with events and its total. The counts may differ between the problems
+(pseudo-experiments: one problem per toy, a bin with events in any toy counted in all of them, its zeros
+contributing nothing to the sum over n_j ln(n_j / mu_j)).
 
 :func:`minimise` minimises L1 over theta inside box limits for many problems at once (a leading
 axis P of the templates: one problem per (g, m) grid point, say) by projected Newton steps with a
@@ -82,7 +84,8 @@ class _Terms:
     def take(self, rows: slice | np.ndarray) -> _Terms:
         """The terms of the problems ``rows``."""
         taken = [Component(c.multipliers, c.at_events[rows], c.total[rows]) for c in self.batched]
-        return _Terms(taken + self.components[len(self.batched):], self.observed)
+        observed = self.observed[rows] if self.observed.ndim == 2 else self.observed
+        return _Terms(taken + self.components[len(self.batched):], observed)
 
     def coefficients(self, theta: np.ndarray) -> np.ndarray:
         """prod_{p in c} theta_p for every component, shape (P, C)."""
@@ -139,9 +142,9 @@ def _deviance(terms, theta, parameters):
     mu = terms.expectation(coefficients)
     n = terms.observed
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_terms = n * np.log(n / mu)
-    log_terms[~(mu > 0.0)] = np.inf
-    poisson = 2.0 * (terms.totals(coefficients) - n.sum() + log_terms.sum(axis=1))
+        log_terms = np.where(n > 0.0, n * np.log(n / mu), 0.0)
+    log_terms[(n > 0.0) & ~(mu > 0.0)] = np.inf
+    poisson = 2.0 * (terms.totals(coefficients) - n.sum(axis=-1) + log_terms.sum(axis=1))
     pulls = (theta - parameters.nominal) / parameters.width  # 0 where the width is infinite
     return poisson + np.sum(pulls**2, axis=1), coefficients, mu
 
@@ -150,7 +153,7 @@ def _derivatives(terms, theta, parameters, coefficients, mu):
     """Gradient (P, K), Newton Hessian and its Gauss-Newton part (P, K, K) of L1."""
     n_problems, K = theta.shape
     n = terms.observed
-    ratio = n / mu
+    ratio = np.divide(n, mu, out=np.zeros(mu.shape), where=n > 0.0)
     u = terms.projections(ratio)  # d(D/2) / d coefficient_c
     V = terms.curvature(ratio / mu)
     jacobian = np.zeros((n_problems, len(terms.components), K))  # d coefficient_c / d theta_p
@@ -197,8 +200,8 @@ def minimise(observed: npt.ArrayLike, components: Sequence[Component], parameter
 
     Parameters
     ----------
-    observed : ndarray, shape (n_event_bins,)
-        Counts of the bins with events (every other bin has none).
+    observed : ndarray, shape (n_event_bins,) or (P, n_event_bins)
+        Counts of the bins with events (every other bin has none), shared by the problems or per problem.
     components : sequence of Component
     parameters : Parameters
     start : ndarray, shape (P, K), optional
@@ -220,7 +223,8 @@ def minimise(observed: npt.ArrayLike, components: Sequence[Component], parameter
         Where it is reached.
     """
     observed = np.asarray(observed, dtype=float)
-    per_problem = [c.at_events for c in components] + [parameters.nominal, parameters.lower, parameters.upper]
+    per_problem = [c.at_events for c in components] + [observed, parameters.nominal, parameters.lower,
+                                                       parameters.upper]
     n_problems = max([1] + [np.shape(a)[0] for a in per_problem if np.ndim(a) == 2])
     K = np.shape(parameters.nominal)[-1]
     lower, upper = (np.broadcast_to(a, (n_problems, K)) for a in (parameters.lower, parameters.upper))
@@ -257,3 +261,9 @@ def minimise(observed: npt.ArrayLike, components: Sequence[Component], parameter
         active, coefficients, mu = active[going], coefficients[going], mu[going]
         terms, sub = terms.take(going), sub.take(going)
     return deviance, theta
+
+
+def expectation(components: Sequence[Component], theta: npt.ArrayLike) -> np.ndarray:
+    """mu_j of eq. L1 in the bins with events at the parameters ``theta`` (P, K), shape (P, n_event_bins)."""
+    terms = _Terms(list(components), np.zeros(0))
+    return terms.expectation(terms.coefficients(np.atleast_2d(np.asarray(theta, dtype=float))))

@@ -162,19 +162,22 @@ class S2OnlyModel:
         return components
 
     @staticmethod
-    def _problems(cevns, signal_multiplier):
-        """The number of problems: of the CEvNS templates' leading axis, or of the signal multipliers."""
+    def _problems(cevns, *per_problem):
+        """The number of problems: of the CEvNS templates' leading axis, or of the signal multipliers or flux
+        scales given."""
         probe = cevns.at(0)[0]
         n_problems = probe.shape[0] if probe.ndim == 2 else 1
-        return n_problems if signal_multiplier is None else max(n_problems, np.size(signal_multiplier))
+        return max([n_problems] + [np.size(values) for values in per_problem if values is not None])
 
-    def _fit(self, names, cevns, signal, signal_multiplier, n_problems, rows, segments, start):
-        """(D, theta) of the problems ``rows`` with the shape parameters in ``segments`` (n_shapes,)."""
+    def _fit(self, names, cevns, signal, signal_multiplier, n_problems, rows, segments, start, flux_scale=None):
+        """(D, theta) of the problems ``rows`` with the shape parameters in ``segments`` (n_shapes,), the CEvNS
+        rate multiplier fixed at ``flux_scale`` (P,) and its prior left out if given."""
         index = {name: k for k, name in enumerate(names)}
         parameters = self._parameters(names, segments)
-        if signal_multiplier is not None:
-            multipliers = np.broadcast_to(np.asarray(signal_multiplier, dtype=float), (n_problems,))
-            parameters = parameters.fixed(index[SIGNAL], multipliers[rows])
+        for name, values in ((SIGNAL, signal_multiplier), (CEVNS, flux_scale)):
+            if values is not None:
+                values = np.broadcast_to(np.asarray(values, dtype=float), (n_problems,))
+                parameters = parameters.fixed(index[name], values[rows])
         batched_rows = rows if cevns.at(0)[0].ndim == 2 else slice(None)
         components = self._components(index, segments, cevns, signal, batched_rows)
         return likelihood.minimise(self.observed, components, parameters, start)
@@ -187,7 +190,8 @@ class S2OnlyModel:
         return self._fit(names, cevns, None, None, n_problems, np.arange(n_problems), np.asarray(segments), None)[0]
 
     def profile(self, cevns: _TemplateSource, signal: _TemplateSource | None = None,
-                signal_multiplier: npt.ArrayLike | None = None) -> tuple[np.ndarray, dict]:
+                signal_multiplier: npt.ArrayLike | None = None,
+                flux_scale: npt.ArrayLike | None = None) -> tuple[np.ndarray, dict]:
         """-2 ln L of eq. S1 profiled over every nuisance parameter, for many problems at once.
 
         Parameters
@@ -200,6 +204,9 @@ class S2OnlyModel:
             A signal template at unit signal multiplier (a WIMP at its reference cross section).
         signal_multiplier : ndarray, shape (P,), optional
             The signal multiplier of each problem (the parameter of interest); None: fitted within its range.
+        flux_scale : ndarray, shape (P,), optional
+            The CEvNS rate multiplier c of each problem, fixed and its Gaussian prior left out (a combination
+            of datasets adds a prior shared by them once); None: c profiled with its prior.
 
         Returns
         -------
@@ -211,10 +218,10 @@ class S2OnlyModel:
         """
         names = self.parameter_names(signal is not None)
         shape_columns = np.array([names.index(name) for name in self.shapes])
-        n_problems = self._problems(cevns, signal_multiplier)
+        n_problems = self._problems(cevns, signal_multiplier, flux_scale)
 
         def fit(rows: np.ndarray, segments: np.ndarray, start: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-            return self._fit(names, cevns, signal, signal_multiplier, n_problems, rows, segments, start)
+            return self._fit(names, cevns, signal, signal_multiplier, n_problems, rows, segments, start, flux_scale)
 
         def fit_groups(rows, segments, start):
             """Fit the problems ``rows`` with their ``segments`` (R, n_shapes), one call per distinct combination."""
