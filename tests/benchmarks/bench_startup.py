@@ -112,16 +112,19 @@ def formatted(row):
 def write(rows, prefix, runs, loads):
     """The table as ``prefix``.csv and ``prefix``.md (with the wall times of the two runs and the machine's load)."""
     prefix.parent.mkdir(parents=True, exist_ok=True)
+    names = ("clean run", "the same DAG of empty jobs")
+    timed = "".join(f"{name} {t:.0f} s; " for name, t in zip(names, runs, strict=True) if t == t)  # NaN: not timed
     with prefix.with_suffix(".csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         writer.writerows([row[0], row[1], *(f"{x:.4g}" for x in row[2:])] for row in rows)
     lines = ["<!-- written by tests/benchmarks/bench_startup.py; do not edit -->", "",
              "Start-up against work per rule, default configuration, `snakemake --cores 2` "
-             f"(clean run {runs[0]:.0f} s; the same DAG of empty jobs {runs[1]:.0f} s; load average {loads}). "
+             f"({timed}load average {loads}). "
              "Start-up: the mean time of an empty job of the rule (the same imports, the Snakemake object read, the "
              "outputs copied); work share: 1 - start-up / mean job time, of the wall time and of the CPU time "
-             "(Snakemake's `benchmark:` files; the CPU time depends less on what else the machine runs).", "",
+             "(Snakemake's `benchmark:` files; the CPU time depends less on what else the machine runs). A share "
+             "near or below 0 means the job is start-up within the noise of the measurement.", "",
              "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     lines += ["| " + " | ".join(formatted(row)) + " |" for row in rows]
     prefix.with_suffix(".md").write_text("\n".join(lines) + "\n")

@@ -19,6 +19,7 @@ Run from the repository root: python tests/benchmarks/bench_workflow.py [--no-la
 
 import argparse
 import csv
+import functools
 import os
 import re
 import shutil
@@ -33,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PARTS = ("Snakefile", "config", "workflow", "resources", "envs", "profiles", "pyproject.toml")
 MEMORY_LIMIT_MB = 2048.0
+print = functools.partial(print, flush=True)  # noqa: A001 - each line as soon as it is measured
 
 
 def copy_repository(directory):
