@@ -160,7 +160,9 @@ def main():
     print("  ".join(f"{h:>14}" for h in HEADER))
     for row in rows:
         print("  ".join(f"{cell:>14}" for cell in formatted(row)))
-    write(rows, args.out, runs, " - ".join(f"{load:.1f}" for load in loads) + " on 2 cores")
+    measured_here = args.run is None or args.empty is None
+    write(rows, args.out, runs, " - ".join(f"{load:.1f}" for load in loads) + " on 2 cores" if measured_here
+          else "not recorded: both runs given by --run and --empty")
     print(f"written: {args.out.with_suffix('.csv')}, {args.out.with_suffix('.md')}")
 
 
