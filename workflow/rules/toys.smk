@@ -7,19 +7,19 @@
 
 rule expected_toys:
     input:
-        spectra=lambda wildcards: toy_spectra(wildcards.analysis, wildcards.model),
+        spectra=lambda wildcards: toy_spectra(wildcards.family, wildcards.model),
     output:
-        f"{BASE}/toys/expected/{{model}}/{{analysis}}/{{chunk}}.parquet",
+        f"{BASE}/toys/expected/{{model}}/{{family}}/{{chunk}}.parquet",
     log:
-        f"logs/{BASE}/toys/expected/{{model}}/{{analysis}}/{{chunk}}.log",
+        f"logs/{BASE}/toys/expected/{{model}}/{{family}}/{{chunk}}.log",
     benchmark:
-        f"benchmarks/{BASE}/toys/expected/{{model}}/{{analysis}}/{{chunk}}.tsv"
+        f"benchmarks/{BASE}/toys/expected/{{model}}/{{family}}/{{chunk}}.tsv"
     wildcard_constraints:
         chunk=r"\d+",
     conda:
         "../../envs/astrocevns.yaml"
     params:
-        spec=lambda wildcards: toy_params(wildcards.analysis, wildcards.model, "expected"),
+        spec=lambda wildcards: toy_params(wildcards.family, wildcards.model, "expected"),
     script:
         "../scripts/expected_toys.py"
 

@@ -20,16 +20,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__, checksums, columnar, couplings
+from .errors import InputError
 from .fluxes import LuminosityHistory
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .core import CoreProfile
-
-
-class InputError(ValueError):
-    """A malformed or unphysical input; the message names the file, key or row."""
 
 
 HEADER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ ()\[\]/^*<>-]*")
