@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -291,7 +292,7 @@ def read_parquet(path: str | Path, columns: Sequence[str] | None = None) -> tupl
     return table.to_pandas(), _decoded_metadata(table.schema)
 
 
-def read_columns(path: str | Path,
+def read_columns(path: str | os.PathLike[str],
                  columns: Sequence[str] | None = None) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Read a Parquet table as {column: NumPy array} and its metadata, without loading pandas."""
     table = _read_table(path, columns)
@@ -386,7 +387,7 @@ LIMIT_REGIONS = ("lower", "upper", "closed")
 region excluded above it, the upper edge of one excluded below it, or the closed outline of an excluded region."""
 
 
-def read_limit_curve(path: str | Path) -> tuple[dict[str, str], np.ndarray, np.ndarray]:
+def read_limit_curve(path: str | os.PathLike[str]) -> tuple[dict[str, str], np.ndarray, np.ndarray]:
     """Read an external bound (resources/external_limits/README.md): '# key: value' header lines (name,
     citation, mediator, convention; optionally region and provenance keys) and two CSV columns m_MeV, coupling.
 
@@ -419,4 +420,4 @@ def read_limit_curve(path: str | Path) -> tuple[dict[str, str], np.ndarray, np.n
     bad = np.flatnonzero((m <= 0) | (coupling <= 0))
     if bad.size:
         raise InputError(f"{path}, line {line_nos[bad[0]]}: mass and coupling must be positive")
-    return header, m, couplings.from_model(coupling, header["convention"])
+    return header, m, np.asarray(couplings.from_model(coupling, header["convention"]))

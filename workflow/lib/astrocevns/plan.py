@@ -350,7 +350,7 @@ class Plan:
 
     # ---- where the tables are ----
 
-    def spectra_path(self, setup: Setup, key: Sequence[str | None], table: str = "spectra") -> str:
+    def spectra_path(self, setup: Setup, key: tuple[str | None, str, str, str], table: str = "spectra") -> str:
         """A spectra (or kernel) table of configuration ``setup``, where it is computed."""
         mediator, source, detector, efficiency = key
         root = self.resolved_root("spectra", setup.name, source, detector, efficiency)

@@ -11,7 +11,7 @@ import logging
 import os
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib
 
@@ -48,7 +48,7 @@ SOURCE_LABELS = {  # legends in plain Unicode: mathtext would be parsed at every
 MEDIATOR_LABELS = {"vector": "vector Z′", "scalar": "scalar φ"}
 COUPLING_LABELS = {"g": r"$g = \sqrt{g_\nu g_q}$", "g_BL": "$g_{B-L}$", "g_phi": r"$g_\phi$"}
 MASS_LABEL = "mediator mass m [MeV]"
-LINESTYLES = {"solid": "-", "dashed": "--", "dashdot": "-.", "dotted": ":"}
+LINESTYLES: dict[str, Any] = {"solid": "-", "dashed": "--", "dashdot": "-.", "dotted": ":"}
 LINE_ONLY = tuple(LINESTYLES)
 """Region styles that draw the boundary only."""
 
@@ -141,7 +141,7 @@ def decade_log_axes(ax: Axes, which: str = "xy") -> None:
         (ax.set_xscale if name == "x" else ax.set_yscale)("log")
         axis.set_major_locator(LogLocator(base=10, numticks=30))
         axis.set_major_formatter(FuncFormatter(decade_label))
-        axis.set_minor_locator(LogLocator(base=10, subs=np.arange(2, 10), numticks=30))
+        axis.set_minor_locator(LogLocator(base=10, subs=cast("Sequence[float]", np.arange(2, 10)), numticks=30))
         axis.set_minor_formatter(NullFormatter())
 
 
@@ -245,10 +245,10 @@ def band(ax: Axes, data: FigureData, layer: Mapping, panel: str, ideal: Mapping[
 
     parts = [ring_path(edges.outline_rings(ideal, masses), y_scale),
              ring_path(edges.outline_rings(reduced, masses), y_scale, reverse=True)]
-    parts = [part for part in parts if part is not None]
+    present = [part for part in parts if part is not None]
     face = to_rgba(colour(layer["colour"]), BAND_ALPHA)
-    if parts:
-        ax.add_patch(PathPatch(Path.make_compound_path(*parts), facecolor=face, edgecolor="none", zorder=2.5))
+    if present:
+        ax.add_patch(PathPatch(Path.make_compound_path(*present), facecolor=face, edgecolor="none", zorder=2.5))
     data.add_edges(layer["label"], panel, ideal, y_scale)
     data.add_edges(layer["label"], panel, reduced, y_scale, line_offset=1 + int(np.max(ideal["interval"], initial=-1)))
     return Patch(facecolor=face, edgecolor="none", label=layer["label"])
@@ -354,7 +354,7 @@ def external_region(ax: Axes, data: FigureData, label: str, kind: str, m: np.nda
 
 def unique_handles(handles: Iterable[Patch | Line2D]) -> list[Patch | Line2D]:
     """The legend entries, one per label (layers drawn under one label, e.g. one per panel, are one entry)."""
-    first = {}
+    first: dict[object, Patch | Line2D] = {}
     for handle in handles:
         first.setdefault(handle.get_label(), handle)
     return list(first.values())
@@ -364,12 +364,14 @@ def draw_layer(ax: Axes, data: FigureData, layer: Mapping, model: str, found: Ma
                masses: np.ndarray) -> Patch | Line2D:
     """One layer of a bound figure on ``ax`` (a region, an efficiency band or a core line); its legend handle."""
     source_model = layer.get("model", model)
-    y_scale = couplings.to_model(1.0, layer["rescale"]) if "rescale" in layer else 1.0
+    y_scale = float(couplings.to_model(1.0, layer["rescale"])) if "rescale" in layer else 1.0
     if layer["type"] == "region":
         return region(ax, data, layer, model, found[source_model, layer["analysis"]], masses, y_scale)
     if layer["type"] == "band":
         return band(ax, data, layer, model, found[source_model, layer["analysis"]],
                     found[source_model, layer["variant"]], masses, y_scale)
+    if core is None:
+        raise ValueError(f"layer {layer['label']!r}: no core table of the panel's mediator")
     return level_line(ax, data, layer, model, core, y_scale)
 
 
@@ -644,7 +646,7 @@ MAP_LAYER = "log₁₀(τ / s)"
 
 
 SCAN_COLOURS = ["blue", "orange", "green", "purple", "red", "teal", "brown", "grey"]
-SCAN_LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1))]
+SCAN_LINESTYLES: list[Any] = ["-", "--", ":", "-.", (0, (5, 1, 1, 1))]
 MODEL_LABELS = {"universal_vector": "vector Z′, universal", "universal_scalar": "scalar φ, universal",
                 "b_minus_l": "U(1)$_{B-L}$"}
 """Readable names of the paper's models; panels follow this order, other models after them by name."""

@@ -131,7 +131,7 @@ def steady_source_coefficients(spec: Mapping[str, Any], flux_path: str, target: 
 
     nucleus = config.nucleus(target, spec["targets"][target], spec["form_factor"])
     kernel = cevns_kernel(sources.flavour_fluences(io.read_columns(flux_path)[0]), nucleus, nodes_keV)
-    coefficients = kernel.coupling_polynomial(models.from_config(spec["model"]["name"], definition),
+    coefficients = kernel.coupling_polynomial(models.from_config(spec["model"]["name"], dict(definition)),
                                               np.asarray(masses_MeV, dtype=float))
     return tuple(c / spec["exposure_yr"] for c in coefficients)
 
