@@ -22,13 +22,13 @@ wildcard_constraints:
     detector="|".join(DETECTORS),
     mediator="|".join(MEDIATORS),
     model="|".join(re.escape(model) for model in SPECTRA_MODELS),
-    analysis=FAMILY_PATTERN,
+    family=FAMILY_PATTERN,
     number="|".join(str(n) for n in FIGURE_NUMBERS),
 
 
 include: "workflow/rules/fluxes.smk"
 include: "workflow/rules/counts.smk"
-include: "workflow/rules/xenonnt.smk"
+include: "workflow/rules/data_analyses.smk"
 include: "workflow/rules/statistics.smk"
 include: "workflow/rules/toys.smk"
 include: "workflow/rules/core.smk"

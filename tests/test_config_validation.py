@@ -122,7 +122,11 @@ CONFIG_CASES = {
         True,
         "models.universal_scalar.charges.kinetic_mixing: a vector-only key",
     ),
-    "unknown model": ("mediators", ["universal_vector", "vector"], "config key mediators: unknown model 'vector'"),
+    "unknown model": (
+        "models_computed",
+        ["universal_vector", "vector"],
+        "config key models_computed: unknown model 'vector'",
+    ),
     "toys of a marginalised analysis": (
         "toys.expected.analyses",
         ["sn_marginalised/combined"],
@@ -200,7 +204,7 @@ def test_at_least_twenty_distinct_cases():
 def test_one_mediator_plans_every_figure_that_can_be_drawn(workflow_copy):
     """A config the schema accepts must not crash late: with the vector model alone, the figures whose panels
     are all scalar are left out (with a warning) and the rest is planned."""
-    (workflow_copy / "vector.yaml").write_text("mediators: [universal_vector]\n")
+    (workflow_copy / "vector.yaml").write_text("models_computed: [universal_vector]\n")
     result = run_snakemake(workflow_copy, "-n", "--cores", "1", "--configfile", "config/config.yaml", "vector.yaml")
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]

@@ -281,10 +281,10 @@ def test_bad_model_stops_at_parse_time_naming_the_key(case):
         cfg.check_config(config, root=ROOT)
 
 
-def test_unknown_model_in_mediators_and_analyses():
+def test_unknown_model_in_models_computed_and_analyses():
     config = copy.deepcopy(CONFIG)
-    config["mediators"] = ["universal_vector", "vector"]
-    with pytest.raises(cfg.ConfigError, match="config key mediators: unknown model 'vector'"):
+    config["models_computed"] = ["universal_vector", "vector"]
+    with pytest.raises(cfg.ConfigError, match="config key models_computed: unknown model 'vector'"):
         cfg.check_config(config, root=ROOT)
     config = copy.deepcopy(CONFIG)
     config["analyses"]["solar/darwin"]["models"] = ["b_minus_2l"]
@@ -296,7 +296,7 @@ def test_shipped_config_passes_and_ships_the_requested_models():
     cfg.check_config(CONFIG, root=ROOT)
     assert {"universal_vector", "universal_scalar", "b_minus_l", "b_minus_3l_e", "b_minus_3l_mu", "b_minus_3l_tau",
             "l_mu_minus_l_tau"} <= set(CONFIG["models"])
-    assert CONFIG["mediators"] == ["universal_vector", "universal_scalar"]
+    assert CONFIG["models_computed"] == ["universal_vector", "universal_scalar"]
     for analysis in ("solar/darwin", "solar/combined", "sn_cc/resnova3"):
         assert "b_minus_l" in CONFIG["analyses"][analysis]["models"]
 

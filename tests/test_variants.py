@@ -43,8 +43,8 @@ def test_bad_scans_name_the_key(scan, message):
 
 
 def test_variant_cannot_change_the_models():
-    with pytest.raises(ConfigError, match="variants.v.mediators: a variant cannot change mediators"):
-        variants.check_overlay("v", {"mediators": ["universal_vector"]})
+    with pytest.raises(ConfigError, match="variants.v.models_computed: a variant cannot change models_computed"):
+        variants.check_overlay("v", {"models_computed": ["universal_vector"]})
 
 
 def test_job_resolves_to_the_first_configuration_with_the_same_identity():

@@ -171,7 +171,7 @@ def test_figure_data_layers_are_the_legend_texts_and_panels_in_config_order(fini
     assert list(data.columns) == CSV_COLUMNS
     layers = list(dict.fromkeys(data.layer))
     panels = list(dict.fromkeys(data.panel))
-    mediators = list(dict.fromkeys(config["models"][m]["mediator"] for m in config["mediators"]))
+    mediators = list(dict.fromkeys(config["models"][m]["mediator"] for m in config["models_computed"]))
     if description["kind"] == "bounds":
         labels = [entry["label"] for entry in description["layers"]]
         external = {line.split(":", 1)[1].strip() for path in (directory / "resources/external_limits").glob("*.csv")
@@ -179,7 +179,7 @@ def test_figure_data_layers_are_the_legend_texts_and_panels_in_config_order(fini
         assert set(layers) <= set(labels) | external
         required = {e["label"] for e in description["layers"] if not e.get("optional") and "model" not in e}
         assert required <= set(layers)
-        expected = config["mediators"] if description["panels"] == "all" else description["panels"]
+        expected = config["models_computed"] if description["panels"] == "all" else description["panels"]
         assert panels == [m for m in expected if m in panels] and panels
     elif description["kind"] == "core":
         assert "log₁₀(τ / s)" in layers and {"τ = 10 s", "τ = 100 s"} <= set(layers)

@@ -395,7 +395,9 @@ def test_every_data_release_has_an_entry_point_of_its_name(name):
     analysis = recasting.release_analysis(name)
     family = analysis.ANALYSIS
     assert family == f"{name}/{name}"
-    assert all(callable(getattr(analysis, f)) for f in ("statistical_model", "log_expectation"))
+    hooks = ("statistical_model", "spectrum_coefficients", "log_expectation")
+    assert all(callable(getattr(analysis, f)) for f in hooks)
+    assert isinstance(analysis.WORKFLOW, recasting.WorkflowNeeds)  # what rule data_analysis needs of it
     assert analysis.coupling_templates is recasting.coupling_templates  # one template map for every release
 
 

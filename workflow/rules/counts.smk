@@ -22,7 +22,7 @@ rule spectra:
     params:
         spec=kernel_params,
         masses=mass_params,
-        models=lambda wildcards: spectra_models_spec(setup_of(wildcards).config),  # in the order of the outputs
+        models=spectra_models_params,  # in the order of the outputs
     script:
         "../scripts/spectra.py"
 

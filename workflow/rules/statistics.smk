@@ -10,15 +10,15 @@ rule chi2:
         efficiency=ceiling_efficiency_files,
         wimp_limit=ceiling_limit_files,
     output:
-        chi2=expand("{{root}}/chi2/{model}/{{analysis}}.parquet", model=MODELS),
-        contours=expand("{{root}}/contours/{model}/{{analysis}}.parquet", model=MODELS),
-        edges=expand("{{root}}/edges/{model}/{{analysis}}.parquet", model=MODELS),
-        bounds=expand("{{root}}/bounds/{model}/{{analysis}}.parquet", model=MODELS),
-        intervals=expand("{{root}}/intervals/{model}/{{analysis}}.parquet", model=MODELS),
+        chi2=expand("{{root}}/chi2/{model}/{{family}}.parquet", model=MODELS),
+        contours=expand("{{root}}/contours/{model}/{{family}}.parquet", model=MODELS),
+        edges=expand("{{root}}/edges/{model}/{{family}}.parquet", model=MODELS),
+        bounds=expand("{{root}}/bounds/{model}/{{family}}.parquet", model=MODELS),
+        intervals=expand("{{root}}/intervals/{model}/{{family}}.parquet", model=MODELS),
     log:
-        "logs/{root}/chi2/{analysis}.log",
+        "logs/{root}/chi2/{family}.log",
     benchmark:
-        "benchmarks/{root}/chi2/{analysis}.tsv"
+        "benchmarks/{root}/chi2/{family}.tsv"
     conda:
         "../../envs/astrocevns.yaml"
     resources:
@@ -33,15 +33,15 @@ if EXTRA_PAIRS:
 
     use rule chi2 as chi2_model with:
         output:  # lists of one, as in rule chi2, for the script
-            chi2=["{root}/chi2/{model}/{analysis}.parquet"],
-            contours=["{root}/contours/{model}/{analysis}.parquet"],
-            edges=["{root}/edges/{model}/{analysis}.parquet"],
-            bounds=["{root}/bounds/{model}/{analysis}.parquet"],
-            intervals=["{root}/intervals/{model}/{analysis}.parquet"],
+            chi2=["{root}/chi2/{model}/{family}.parquet"],
+            contours=["{root}/contours/{model}/{family}.parquet"],
+            edges=["{root}/edges/{model}/{family}.parquet"],
+            bounds=["{root}/bounds/{model}/{family}.parquet"],
+            intervals=["{root}/intervals/{model}/{family}.parquet"],
         log:
-            "logs/{root}/chi2/{model}/{analysis}.log",
+            "logs/{root}/chi2/{model}/{family}.log",
         benchmark:
-            "benchmarks/{root}/chi2/{model}/{analysis}.tsv"
+            "benchmarks/{root}/chi2/{model}/{family}.tsv"
         wildcard_constraints:
             model="|".join(re.escape(model) for model in sorted({model for model, _ in EXTRA_PAIRS})),
 

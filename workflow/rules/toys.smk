@@ -2,24 +2,25 @@
 # thresholds at chosen (g, m) points, of the projections' chi-square and of the data analyses' own models. One job per (analysis, model, chunk) or (point, chunk), a chunk being a run
 # of blocks of toys each seeded by its identity (any chunk reruns bit-identically, and the merged table does not
 # depend on how the toys are split); a merge job per table. On a cluster, raise toys.*.chunks (and
-# toys_per_chunk) to spread 1e4-1e5 toys a point over many jobs. Checks and input functions: common.smk.
+# toys_per_chunk) to spread 1e4-1e5 toys a point over many jobs. Checks: astrocevns.validation.check_toys; input
+# functions: common.smk.
 
 
 rule expected_toys:
     input:
-        spectra=lambda wildcards: toy_spectra(wildcards.analysis, wildcards.model),
+        spectra=lambda wildcards: toy_spectra(wildcards.family, wildcards.model),
     output:
-        f"{BASE}/toys/expected/{{model}}/{{analysis}}/{{chunk}}.parquet",
+        f"{BASE}/toys/expected/{{model}}/{{family}}/{{chunk}}.parquet",
     log:
-        f"logs/{BASE}/toys/expected/{{model}}/{{analysis}}/{{chunk}}.log",
+        f"logs/{BASE}/toys/expected/{{model}}/{{family}}/{{chunk}}.log",
     benchmark:
-        f"benchmarks/{BASE}/toys/expected/{{model}}/{{analysis}}/{{chunk}}.tsv"
+        f"benchmarks/{BASE}/toys/expected/{{model}}/{{family}}/{{chunk}}.tsv"
     wildcard_constraints:
         chunk=r"\d+",
     conda:
         "../../envs/astrocevns.yaml"
     params:
-        spec=lambda wildcards: toy_params(wildcards.analysis, wildcards.model, "expected"),
+        spec=lambda wildcards: toy_params(wildcards.family, wildcards.model, "expected"),
     script:
         "../scripts/expected_toys.py"
 
@@ -84,7 +85,7 @@ rule data_coverage_toys:
     conda:
         "../../envs/astrocevns.yaml"
     resources:
-        mem_mb=xenonnt_2024_memory_mb,
+        mem_mb=data_toy_memory_mb,
     params:
         spec=data_toy_params,
     script:

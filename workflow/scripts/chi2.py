@@ -67,7 +67,7 @@ for model, chi2_path, contours_path, edges_path, bounds_path, intervals_path in 
     intervals = {"analysis": np.asarray(names)[intervals.pop("analysis")],
                  **{column: np.full(intervals["m_MeV"].size, value) for column, value in labels.items()}, **intervals}
     meta = {
-        "family": snakemake.wildcards.analysis,
+        "family": snakemake.wildcards.family,
         "model": name,
         "mediator": model["mediator"],
         "coupling": model["coupling"],

@@ -1,33 +1,30 @@
-"""Rules xenonnt_2024 and xenonnt_s2only_2026: a public data release recast for one model (its entry point
-found by the release's config section name, astrocevns.recasting.DATA_RELEASES): the profile-likelihood ratio
-q(g, m) on the grid, its contours, its exact edges in g at every grid mass, the smallest excluded coupling and
-every excluded interval at the report masses (with the best fit), in the columns of the other analyses' tables
-(rule chi2)."""
+"""Rule data_analysis: a public data release recast for one model (its entry point found by the release's config
+section name, astrocevns.recasting.DATA_RELEASES): the profile-likelihood ratio q(g, m) on the grid, its contours,
+its exact edges in g at every grid mass, the smallest excluded coupling and every excluded interval at the report
+masses (with the best fit), in the columns of the other analyses' tables (rule chi2). The release's own hook gives
+the spectrum of its source on its target (``spectrum_coefficients``); nothing here depends on the release."""
 
 import numpy as np
 
-from astrocevns import config, grids, io, logs, models, recasting, sources, statistics
+from astrocevns import grids, io, logs, recasting, statistics
 
 log = logs.to_file(snakemake.log[0])
-release_name = snakemake.params.release
+release_name = snakemake.wildcards.release
 analysis = recasting.release_analysis(release_name)
 spec = snakemake.params.spec
 entry = spec["model"]
 name = entry["name"]
 threshold = statistics.delta_chi2(spec["statistics"]["cl"], spec["statistics"]["dof"])
 model, response = analysis.statistical_model(spec[release_name])
-xenon = config.nucleus("Xe", spec["xenon"], spec["form_factor"])
-kernel = recasting.cevns_kernel(sources.flavour_fluences(io.read_columns(snakemake.input.flux)[0]), xenon,
-                                response.nodes_keV)
 
 masses, report = grids.log_axis(spec["masses"]["grid"]), np.asarray(spec["masses"]["report"], dtype=float)
-coefficients = kernel.coupling_polynomial(models.from_config(name, entry["definition"]),
-                                          np.concatenate([masses, report]))
-templates = recasting.coupling_templates(model, response, [c / spec["exposure_yr"] for c in coefficients])
+coefficients = analysis.spectrum_coefficients(spec, snakemake.input, entry["definition"],
+                                              np.concatenate([masses, report]), response)
+templates = recasting.coupling_templates(model, response, coefficients)
 analysis.log_expectation(log, model, templates)
 
 result = recasting.exclusion(model, templates, grids.log_axis(spec["grid_g"]), masses, report, threshold,
                              spec["bounds"])
 recasting.log_summary(log, name, result, threshold)
 recasting.write_tables(result, analysis.ANALYSIS, entry, threshold, spec["statistics"]["dof"], snakemake.output,
-                       {"inputs_hash": io.content_hash(spec, *snakemake.input.release, snakemake.input.flux)})
+                       {"inputs_hash": io.content_hash(spec, *snakemake.input)})

@@ -4,7 +4,7 @@ statistics with 1 and 2 dof, and the data's own at each hypothesis."""
 
 import numpy as np
 
-from astrocevns import config, data_toys, io, logs, models, recasting, sources, toys
+from astrocevns import data_toys, io, logs, recasting, toys
 
 log = logs.to_file(snakemake.log[0])
 spec = snakemake.params.spec
@@ -12,13 +12,9 @@ point, settings, run = spec["point"], spec["toys"], spec["toys"]["run"]
 release_name, chunk = spec["release"], int(snakemake.wildcards.chunk)
 analysis = recasting.release_analysis(release_name)
 model, response = analysis.statistical_model(spec[release_name])
-xenon = config.nucleus("Xe", spec["xenon"], spec["form_factor"])
-kernel = recasting.cevns_kernel(sources.flavour_fluences(io.read_columns(snakemake.input.flux)[0]), xenon,
-                                response.nodes_keV)
 masses = np.array([point["m_MeV"], *(m for m in run["profile_masses_MeV"] if m != point["m_MeV"])])
 entry = spec["model"]
-coefficients = [c / spec["exposure_yr"] for c in
-                kernel.coupling_polynomial(models.from_config(entry["name"], entry["definition"]), masses)]
+coefficients = analysis.spectrum_coefficients(spec, snakemake.input, entry["definition"], masses, response)
 g_min, g_max = spec["bounds"]["g_min"], spec["bounds"]["g_max"]
 search = np.geomspace(g_min, g_max, int(np.ceil(run["search_per_decade"] * np.log10(g_max / g_min))) + 1)
 g_hypotheses = np.asarray(point["g"], dtype=float)

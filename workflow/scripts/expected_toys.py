@@ -8,7 +8,7 @@ from astrocevns import columnar, grids, io, logs, statistics, toys
 log = logs.to_file(snakemake.log[0])
 spec = snakemake.params.spec
 family, settings, run = spec["family"], spec["toys"], spec["toys"]["run"]
-analysis, model, chunk = snakemake.wildcards.analysis, snakemake.wildcards.model, int(snakemake.wildcards.chunk)
+analysis, model, chunk = snakemake.wildcards.family, snakemake.wildcards.model, int(snakemake.wildcards.chunk)
 threshold = statistics.delta_chi2(family["statistics"]["cl"], family["statistics"]["dof"])
 paths = {tuple(key): path for key, path in zip(family["spectra_keys"], snakemake.input.spectra, strict=True)}
 stride = slice(None, None, run["grid_mass_stride"])

@@ -5,7 +5,8 @@ from astrocevns import logs, plotting
 log = logs.to_file(snakemake.log[0])
 params = snakemake.params.figure
 inputs = {name: list(paths) for name, paths in snakemake.input.items()}
-fig, data = plotting.draw(params["description"], params, inputs, log)
+tables = plotting.read_tables(params["description"], params, inputs, log)
+fig, data = plotting.draw(params["description"], params, tables, log)
 plotting.save(fig, snakemake.output.pdf, snakemake.output.png)
 data.write_csv(snakemake.output.data)
 log.info("%s: %d layers of data written", params["name"], len(data.parts))

@@ -1,4 +1,5 @@
-"""Rule xenonnt_2024_validation: the checks of the XENONnT 2024 recast in one table (quantity, workflow, release,
+"""Rule data_analysis_validation, release xenonnt_2024 (`snakemake xenonnt_2024_validation`):
+the checks of the XENONnT 2024 recast in one table (quantity, workflow, release,
 ratio): the spin-independent WIMP limit recast through the same response and likelihood against the published
 one at every mass of the release, and the Standard-Model solar CEvNS of the workflow against the release's 8B."""
 
@@ -20,7 +21,7 @@ settings = spec["xenonnt_2024"]
 release = read_release(settings["data"])
 response = build_response(release, settings["nodes_per_interval"])
 model = ReleaseModel(release, settings["yields"], settings["yield_step"])
-xenon = config.nucleus("Xe", spec["xenon"], spec["form_factor"])
+xenon = config.nucleus("Xe", spec["targets"]["Xe"], spec["form_factor"])
 rows = []
 
 threshold = statistics.delta_chi2(spec["statistics"]["cl"], 1)  # the release: asymptotic, one degree of freedom

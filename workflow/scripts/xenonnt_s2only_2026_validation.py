@@ -1,4 +1,5 @@
-"""Rule xenonnt_s2only_2026_validation: the checks of the XENONnT S2-only analysis in one table (quantity,
+"""Rule data_analysis_validation, release xenonnt_s2only_2026 (`snakemake xenonnt_s2only_2026_validation`):
+the checks of the XENONnT S2-only analysis in one table (quantity,
 workflow, release, ratio): the spin-independent WIMP limit through the same response and likelihood against the
 published one at every mass of the release (asymptotic, and with the release's power constraint at its -1 sigma
 sensitivity), and the Standard-Model solar CEvNS of the workflow against the release's 8B template per run."""
@@ -19,7 +20,7 @@ settings = spec["xenonnt_s2only_2026"]
 release = read_release(settings["data"])
 response = build_response(release, settings["nodes_per_interval"])
 model = S2OnlyModel(release)
-xenon = config.nucleus("Xe", spec["xenon"], spec["form_factor"])
+xenon = config.nucleus("Xe", spec["targets"]["Xe"], spec["form_factor"])
 release_cevns = model.release_cevns()
 rows = []
 

@@ -76,7 +76,7 @@ def expand_analyses(analyses: Mapping[str, Mapping], detectors: Mapping[str, Map
 
 def families(analyses: Mapping[str, Analysis]) -> dict[str, tuple[Analysis, ...]]:
     """{family: (the analysis, then its efficiency variants)} of the analyses of :func:`expand_analyses`."""
-    grouped = {}
+    grouped: dict[str, list[Analysis]] = {}
     for analysis in analyses.values():
         grouped.setdefault(analysis.family or analysis.name, []).append(analysis)
     return {name: tuple(members) for name, members in grouped.items()}

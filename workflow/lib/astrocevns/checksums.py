@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -149,7 +150,7 @@ def _file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def record_file_checksums(*paths: str | Path) -> None:
+def record_file_checksums(*paths: str | os.PathLike[str]) -> None:
     """Write the checksum file of each of ``paths``, which the job that wrote them has just closed."""
     for path in map(Path, paths):
         checksum_path(path).write_text(f"{_file_digest(path)}  {path.name}\n", encoding="utf-8")

@@ -52,7 +52,7 @@ class Results:
     core_bounds: pd.DataFrame  # mediator, criterion, m_MeV, g
     scans: Mapping[str, pd.DataFrame]  # scan name -> results/tables/scans/{scan}.csv
     rates: Mapping[str, pd.DataFrame]  # source -> rate table (target, mediator, g, m_MeV, E_r_keV, rate_per_keV_t)
-    config: Mapping = None
+    config: Mapping | None = None
 
     def masses(self, masses_MeV: Sequence[float]) -> np.ndarray:
         """The report masses of bounds.csv inside [lo, hi]."""

@@ -24,15 +24,11 @@ from . import io, memory
 from .analyses import sees
 from .core import CoreRecipe, diffusion_region
 from .detectors import Detector, Efficiency
-from .io import InputError
+from .errors import ConfigError, InputError
 from .models import FLAVOURS
 from .nuclei import Nucleus
 
 NUCLEON_KEYS = {"quarks": ("u", "d"), "nucleons": ("proton", "neutron")}
-
-
-class ConfigError(ValueError):
-    """An inconsistent configuration; the message names the offending key."""
 
 
 def _checked_read(reader, path, key, root):
@@ -373,11 +369,11 @@ def _check_model(name, model):
 
 
 def _check_models(config):
-    """The models, and the model names that ``mediators`` and the analyses list."""
+    """The models, and the model names that ``models_computed`` and the analyses list."""
     models = config["models"]
     for name, model in models.items():
         _check_model(name, model)
-    listed = [("mediators", config["mediators"])]
+    listed = [("models_computed", config["models_computed"])]
     listed += [(f"analyses.{name}.models", analysis.get("models", [])) for name, analysis in config["analyses"].items()]
     for key, names in listed:
         for model in names:

@@ -87,7 +87,7 @@ class Nucleon:
     axial_charge: float
 
 
-def nucleons(charges: str) -> tuple[Nucleon, Nucleon]:
+def nucleons(charges: str) -> tuple[Nucleon, ...]:
     """(neutron, proton) with the NC charges of ``charges`` (``paper_literal`` or ``physical``).
 
     paper_literal (sec. IV A, "Q_w -> 1 + 3 g_A"): Q_V = 1 + 3 g_A and (1 - 4 sin^2 theta_W) + 3 g_A,
@@ -388,6 +388,7 @@ def diffusion_region(profile: CoreProfile, R1: float | str, R2: float | str, E_M
     if not isinstance(R1, str) and not isinstance(R2, str) and R1 >= R2:
         raise ValueError(f"core: R1_km = {R1} must be below R2_km = {R2}")
     inner = degeneracy_radius_km(profile) if R1 == "eta_1" else float(R1)
+    outer: float | dict[str, float]
     if R2 == "neutrinosphere":
         outer = {s: neutrinosphere_radius_km(profile, s, E_MeV, recipe, inner) for s in SPECIES}
     else:

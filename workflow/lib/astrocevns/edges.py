@@ -13,7 +13,7 @@ Tables are mappings of column name to NumPy array, as in :mod:`astrocevns.contou
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 
 import numpy as np
@@ -317,7 +317,7 @@ class _Outline:
                 self.link(above, *tip[::-1], below)
 
 
-def outline_rings(edges: dict, m_MeV: np.ndarray) -> dict:
+def outline_rings(edges: Mapping[str, np.ndarray], m_MeV: np.ndarray) -> dict:
     """Closed outlines of the excluded set from its edges at every mass (a table of :func:`exclusion_edges`).
 
     The edges at neighbouring masses are joined in order of g, lower to lower and upper to upper, by
@@ -365,7 +365,8 @@ def outline_rings(edges: dict, m_MeV: np.ndarray) -> dict:
         outline.link(lower, upper, stroke=False)
     for k in range(masses.size - 1):
         outline.join(columns[k], columns[k + 1], np.sqrt(masses[k] * masses[k + 1]))
-    ring, order = [], []
+    ring: list[int] = []
+    walk: list[int] = []  # the nodes in ring order
     seen = np.zeros(len(outline.m), dtype=bool)
     for start in range(len(outline.m)):
         if seen[start]:
@@ -374,9 +375,9 @@ def outline_rings(edges: dict, m_MeV: np.ndarray) -> dict:
         while not seen[node]:
             seen[node] = True
             ring.append(index)
-            order.append(node)
+            walk.append(node)
             node = outline.next[node]
-    order = np.asarray(order, dtype=np.int64)
+    order = np.asarray(walk, dtype=np.int64)
     return {"ring": np.asarray(ring, dtype=np.int64), "m_MeV": np.asarray(outline.m, dtype=float)[order],
             "g": np.exp(np.asarray(outline.log_g, dtype=float)[order]),
             "stroke": np.asarray([outline.stroke[node] for node in order], dtype=bool)}

@@ -135,7 +135,7 @@ def evaluate(statistic: Statistic, spectra: Mapping[str, SourceSpectra],
 
 
 def evaluate_on_grid(statistic: Statistic, spectra: Mapping[str, SourceSpectra], g: np.ndarray,
-                     rows: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     rows: int = 64) -> tuple[np.ndarray, ...]:
     """:func:`evaluate` on the whole grid (shape (n_g, n_masses)), ``rows`` couplings at a time so that
     the memory of large grids stays bounded."""
     parts = [evaluate(statistic, spectra, g[start:start + rows, None]) for start in range(0, g.size, rows)]
@@ -224,11 +224,11 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
     found = edges.exclusion_edges(grid_chi2, masses, g[0], g[-1], statistic.threshold,
                                   int(scan.get("edge_scan_points", 60)))
     g_min = bounds.smallest_excluded_coupling(report_chi2, scan["g_min"], scan["g_max"], statistic.threshold,
-                                              scan["scan_points"])
+                                              int(scan["scan_points"]))
     below = bounds.excluded_below_range(report_chi2, scan["g_min"], statistic.threshold, report_masses.size)
     intervals, n_intervals = edges.excluded_intervals(
         edges.exclusion_edges(report_chi2, report_masses, scan["g_min"], scan["g_max"], statistic.threshold,
-                              scan["scan_points"]), report_masses)
+                              int(scan["scan_points"])), report_masses)
     return AnalysisResult(grid, lines, found,
                           {"m_MeV": report_masses, "g_min": g_min, "below_range": below, "n_intervals": n_intervals},
                           intervals)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from .config import ConfigError
+from .errors import ConfigError
 
 
 class FigureParams(dict):
@@ -24,7 +24,7 @@ class FigureParams(dict):
 
 def panels(description: Mapping, models: Sequence[str]) -> list[str]:
     """The models a figure draws, a panel each: its ``panels`` that the config computes ("all": every model of
-    the config's ``mediators``, the first of ``models``)."""
+    the config's ``models_computed``, the first of ``models``)."""
     listed = description["panels"]
     return list(models) if listed == "all" else [m for m in listed if m in models]
 

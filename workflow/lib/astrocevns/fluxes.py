@@ -105,13 +105,15 @@ def supernova_fluence(E_MeV: npt.ArrayLike, history: LuminosityHistory, t_max_s:
 
 def normalised_to(E_MeV: npt.ArrayLike, spectrum: npt.ArrayLike, total: float) -> np.ndarray:
     """Rescale a tabulated spectrum so that its trapezoidal integral over E is ``total``."""
-    return np.asarray(spectrum, dtype=float) * (total / np.trapezoid(spectrum, E_MeV))
+    values = np.asarray(spectrum, dtype=float)
+    return values * (total / np.trapezoid(values, np.asarray(E_MeV, dtype=float)))
 
 
 def on_common_grid(tables: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Put several (E_MeV, values) tables on the union of their grids; zero outside each table."""
     E = np.unique(np.concatenate([np.asarray(E_k, dtype=float) for E_k, _ in tables]))
-    return E, [np.interp(E, E_k, v_k, left=0.0, right=0.0) for E_k, v_k in tables]
+    return E, [np.interp(E, np.asarray(E_k, dtype=float), np.asarray(v_k, dtype=float), left=0.0, right=0.0)
+               for E_k, v_k in tables]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -20,16 +21,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__, checksums, columnar, couplings
+from .errors import InputError
 from .fluxes import LuminosityHistory
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from .core import CoreProfile
-
-
-class InputError(ValueError):
-    """A malformed or unphysical input; the message names the file, key or row."""
 
 
 HEADER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_ ()\[\]/^*<>-]*")
@@ -294,7 +292,7 @@ def read_parquet(path: str | Path, columns: Sequence[str] | None = None) -> tupl
     return table.to_pandas(), _decoded_metadata(table.schema)
 
 
-def read_columns(path: str | Path,
+def read_columns(path: str | os.PathLike[str],
                  columns: Sequence[str] | None = None) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Read a Parquet table as {column: NumPy array} and its metadata, without loading pandas."""
     table = _read_table(path, columns)
@@ -389,7 +387,7 @@ LIMIT_REGIONS = ("lower", "upper", "closed")
 region excluded above it, the upper edge of one excluded below it, or the closed outline of an excluded region."""
 
 
-def read_limit_curve(path: str | Path) -> tuple[dict[str, str], np.ndarray, np.ndarray]:
+def read_limit_curve(path: str | os.PathLike[str]) -> tuple[dict[str, str], np.ndarray, np.ndarray]:
     """Read an external bound (resources/external_limits/README.md): '# key: value' header lines (name,
     citation, mediator, convention; optionally region and provenance keys) and two CSV columns m_MeV, coupling.
 
@@ -422,4 +420,4 @@ def read_limit_curve(path: str | Path) -> tuple[dict[str, str], np.ndarray, np.n
     bad = np.flatnonzero((m <= 0) | (coupling <= 0))
     if bad.size:
         raise InputError(f"{path}, line {line_nos[bad[0]]}: mass and coupling must be positive")
-    return header, m, couplings.from_model(coupling, header["convention"])
+    return header, m, np.asarray(couplings.from_model(coupling, header["convention"]))

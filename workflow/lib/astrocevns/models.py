@@ -114,7 +114,7 @@ class Model:
         """
         if self.mediator != "vector":
             raise ValueError(f"model {self.name!r} is a scalar: it has no vector charge")
-        proton = self.proton_charge
+        proton: float | np.ndarray = self.proton_charge
         if self.kinetic_mixing:
             proton = proton + kinetic_mixing_proton_charge(self.neutrino_charges, momentum_transfer_sq_MeV2)
         return proton * np.asarray(Z, dtype=float) + self.neutron_charge * np.asarray(N, dtype=float)

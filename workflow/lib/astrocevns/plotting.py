@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib
 
@@ -47,7 +48,7 @@ SOURCE_LABELS = {  # legends in plain Unicode: mathtext would be parsed at every
 MEDIATOR_LABELS = {"vector": "vector Z′", "scalar": "scalar φ"}
 COUPLING_LABELS = {"g": r"$g = \sqrt{g_\nu g_q}$", "g_BL": "$g_{B-L}$", "g_phi": r"$g_\phi$"}
 MASS_LABEL = "mediator mass m [MeV]"
-LINESTYLES = {"solid": "-", "dashed": "--", "dashdot": "-.", "dotted": ":"}
+LINESTYLES: dict[str, Any] = {"solid": "-", "dashed": "--", "dashdot": "-.", "dotted": ":"}
 LINE_ONLY = tuple(LINESTYLES)
 """Region styles that draw the boundary only."""
 
@@ -140,7 +141,7 @@ def decade_log_axes(ax: Axes, which: str = "xy") -> None:
         (ax.set_xscale if name == "x" else ax.set_yscale)("log")
         axis.set_major_locator(LogLocator(base=10, numticks=30))
         axis.set_major_formatter(FuncFormatter(decade_label))
-        axis.set_minor_locator(LogLocator(base=10, subs=np.arange(2, 10), numticks=30))
+        axis.set_minor_locator(LogLocator(base=10, subs=cast("Sequence[float]", np.arange(2, 10)), numticks=30))
         axis.set_minor_formatter(NullFormatter())
 
 
@@ -244,10 +245,10 @@ def band(ax: Axes, data: FigureData, layer: Mapping, panel: str, ideal: Mapping[
 
     parts = [ring_path(edges.outline_rings(ideal, masses), y_scale),
              ring_path(edges.outline_rings(reduced, masses), y_scale, reverse=True)]
-    parts = [part for part in parts if part is not None]
+    present = [part for part in parts if part is not None]
     face = to_rgba(colour(layer["colour"]), BAND_ALPHA)
-    if parts:
-        ax.add_patch(PathPatch(Path.make_compound_path(*parts), facecolor=face, edgecolor="none", zorder=2.5))
+    if present:
+        ax.add_patch(PathPatch(Path.make_compound_path(*present), facecolor=face, edgecolor="none", zorder=2.5))
     data.add_edges(layer["label"], panel, ideal, y_scale)
     data.add_edges(layer["label"], panel, reduced, y_scale, line_offset=1 + int(np.max(ideal["interval"], initial=-1)))
     return Patch(facecolor=face, edgecolor="none", label=layer["label"])
@@ -353,7 +354,7 @@ def external_region(ax: Axes, data: FigureData, label: str, kind: str, m: np.nda
 
 def unique_handles(handles: Iterable[Patch | Line2D]) -> list[Patch | Line2D]:
     """The legend entries, one per label (layers drawn under one label, e.g. one per panel, are one entry)."""
-    first = {}
+    first: dict[object, Patch | Line2D] = {}
     for handle in handles:
         first.setdefault(handle.get_label(), handle)
     return list(first.values())
@@ -363,16 +364,59 @@ def draw_layer(ax: Axes, data: FigureData, layer: Mapping, model: str, found: Ma
                masses: np.ndarray) -> Patch | Line2D:
     """One layer of a bound figure on ``ax`` (a region, an efficiency band or a core line); its legend handle."""
     source_model = layer.get("model", model)
-    y_scale = couplings.to_model(1.0, layer["rescale"]) if "rescale" in layer else 1.0
+    y_scale = float(couplings.to_model(1.0, layer["rescale"])) if "rescale" in layer else 1.0
     if layer["type"] == "region":
         return region(ax, data, layer, model, found[source_model, layer["analysis"]], masses, y_scale)
     if layer["type"] == "band":
         return band(ax, data, layer, model, found[source_model, layer["analysis"]],
                     found[source_model, layer["variant"]], masses, y_scale)
+    if core is None:
+        raise ValueError(f"layer {layer['label']!r}: no core table of the panel's mediator")
     return level_line(ax, data, layer, model, core, y_scale)
 
 
-def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence], data: FigureData,
+@dataclass(frozen=True)
+class FigureTables:
+    """The tables a figure draws, read before it is drawn (:func:`read_tables`).
+
+    Attributes
+    ----------
+    core : list of (dict of ndarray, dict)
+        Columns and metadata of each supernova-core table (fig. 1, and the core lines of the bound figures).
+    rates : list of (DataFrame, dict)
+        Each rate table and its metadata (the rate and regime figures).
+    edges : dict
+        {(model, analysis): exact-edge table} of the analyses a bound figure draws (:func:`read_edge_tables`).
+    external : list
+        The external bounds present (:func:`external_curves`).
+    bands : DataFrame or None
+        The expected bands of the toys (results/tables/expected_bands.csv).
+    """
+
+    core: list = field(default_factory=list)
+    rates: list = field(default_factory=list)
+    edges: dict = field(default_factory=dict)
+    external: list = field(default_factory=list)
+    bands: pd.DataFrame | None = None
+
+
+def read_tables(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence],
+                log: logging.Logger) -> FigureTables:
+    """Every table a figure of ``description`` draws, from its inputs (the rule's named input lists)."""
+    kind = description["kind"]
+    if kind == "core":
+        return FigureTables(core=[io.read_columns(path) for path in inputs["core"]])
+    if kind in ("rates", "regimes"):
+        return FigureTables(rates=[io.read_parquet(path) for path in inputs["rates"]])
+    return FigureTables(
+        core=[io.read_columns(path) for path in inputs.get("core", [])],
+        edges=read_edge_tables(inputs.get("edges", []), set(params["analyses"])),
+        external=external_curves(inputs.get("external", []), params.get("external_listed", []), log),
+        bands=io.read_csv(inputs["expected"][0]) if inputs.get("expected") else None,
+    )
+
+
+def bound_figure(description: Mapping, params: Mapping, tables: FigureTables, data: FigureData,
                  log: logging.Logger) -> Figure:
     """One panel per model with the layers of the description, in order (figs. 5-11): regions and efficiency
     bands from their exact edges (no chi2 grid is read, so a figure's memory does not grow with the grid), core
@@ -382,14 +426,9 @@ def bound_figure(description: Mapping, params: Mapping, inputs: Mapping[str, Seq
     for label in params["skipped"]:
         log.info("layer %r not drawn: its analysis is not configured", label)
     masses = grids.log_axis(params["grid"]["m_MeV"])
-    found = read_edge_tables(inputs.get("edges", []), drawn)
-    core_paths, external_paths = inputs.get("core", []), inputs.get("external", [])
-    cores = {}
-    for path in core_paths:
-        frame, meta = io.read_columns(path)
-        cores[meta["mediator"]] = frame
-    curves = external_curves(external_paths, params.get("external_listed", []), log)
-    bands = io.read_csv(inputs["expected"][0]) if inputs.get("expected") else None
+    found = tables.edges
+    cores = {meta["mediator"]: frame for frame, meta in tables.core}
+    curves, bands = tables.external, tables.bands
     fig, axes = panels(len(params["panels"]))
     handles = []
     for ax, panel in zip(axes[0], params["panels"], strict=True):
@@ -489,11 +528,11 @@ def unicode_number(value: float) -> str:
     return power if mantissa == "1" else f"{mantissa} × {power}"
 
 
-def rate_figure(description: Mapping, params: Mapping, rate_paths: Sequence, data: FigureData) -> Figure:
+def rate_figure(description: Mapping, params: Mapping, rate_tables: Sequence[tuple[pd.DataFrame, Mapping]],
+                data: FigureData) -> Figure:
     """Rows: the description's sources; columns: the mediators; curves per target of figures.rate_targets."""
-    fig, axes = panels(len(params["mediators"]), len(rate_paths))
-    for row, path in enumerate(rate_paths):
-        table, meta = io.read_parquet(path)
+    fig, axes = panels(len(params["mediators"]), len(rate_tables))
+    for row, (table, meta) in enumerate(rate_tables):
         for col, mediator in enumerate(params["mediators"]):
             ax = axes[row, col]
             rate_panel(ax, data, table, description, params, mediator, meta["source"])
@@ -514,11 +553,12 @@ def regime_curves(curves: Sequence[Mapping]) -> list[tuple[float, list[float]]]:
     return [(mass, [curve["g"] for curve in curves if curve["m_MeV"] == mass]) for mass in masses]
 
 
-def regime_figure(description: Mapping, params: Mapping, rate_path: str | os.PathLike[str], data: FigureData) -> Figure:
+def regime_figure(description: Mapping, params: Mapping, rate_table: tuple[pd.DataFrame, Mapping],
+                  data: FigureData) -> Figure:
     """Fig. 12: the rate in the three mass regimes of the propagator (columns, light to heavy) for each mediator
     (rows, the config's order: vector on top), the SM with its normalisation band and the couplings of
     figures.regime_curves at each mass, in the colours and styles of the description."""
-    table, meta = io.read_parquet(rate_path)
+    table, meta = rate_table
     rows = table[table.target == params["target"]]
     sm = rows[rows.mediator == "sm"]
     sigma, E_max_keV = params["sigma"], description["E_max_keV"]
@@ -556,7 +596,8 @@ def regime_figure(description: Mapping, params: Mapping, rate_path: str | os.Pat
     return fig
 
 
-def core_figure(description: Mapping, params: Mapping, core_paths: Sequence, data: FigureData) -> Figure:
+def core_figure(description: Mapping, params: Mapping, core_tables: Sequence[tuple[Mapping, Mapping]],
+                data: FigureData) -> Figure:
     """Fig. 1: log10 of the diffusion time tau (eq. 13) with a line at each of core.diffusion_times_s, and on
     the scalar panel the N = 1 cooling lines (eq. 14) of nu_e and nu_x, in the description's ``tau_lines`` (one
     per diffusion time, in order) and ``cooling`` styles (light lines get a dark edge, legible on the map)."""
@@ -565,9 +606,8 @@ def core_figure(description: Mapping, params: Mapping, core_paths: Sequence, dat
     outline = [patheffects.withStroke(linewidth=2.6, foreground="k")]
     settings = params["core"]
     threshold = settings["scattering_threshold"]
-    fig, axes = panels(len(core_paths), width=3.6)
-    for ax, path in zip(axes[0], core_paths, strict=True):
-        frame, meta = io.read_columns(path)
+    fig, axes = panels(len(core_tables), width=3.6)
+    for ax, (frame, meta) in zip(axes[0], core_tables, strict=True):
         mediator = meta["mediator"]
         frame = decimated(frame)
         m, g, tau = grid_of(frame, "tau_s")
@@ -606,7 +646,7 @@ MAP_LAYER = "log₁₀(τ / s)"
 
 
 SCAN_COLOURS = ["blue", "orange", "green", "purple", "red", "teal", "brown", "grey"]
-SCAN_LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1))]
+SCAN_LINESTYLES: list[Any] = ["-", "--", ":", "-.", (0, (5, 1, 1, 1))]
 MODEL_LABELS = {"universal_vector": "vector Z′, universal", "universal_scalar": "scalar φ, universal",
                 "b_minus_l": "U(1)$_{B-L}$"}
 """Readable names of the paper's models; panels follow this order, other models after them by name."""
@@ -681,17 +721,18 @@ def save(fig: Figure, pdf_path: str | os.PathLike[str], png_path: str | os.PathL
     checksums.record_file_checksums(pdf_path, png_path)
 
 
-def draw(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence],
+def draw(description: Mapping, params: Mapping, tables: FigureTables,
          log: logging.Logger) -> tuple[Figure, FigureData]:
-    """The figure of a description from its input tables: (matplotlib figure, FigureData)."""
+    """The figure of a description from its tables, read before (:func:`read_tables`): (matplotlib figure,
+    FigureData). Nothing is read while drawing."""
     data = FigureData()
     kind = description["kind"]
     if kind == "core":
-        fig = core_figure(description, params, inputs["core"], data)
+        fig = core_figure(description, params, tables.core, data)
     elif kind == "rates":
-        fig = rate_figure(description, params, inputs["rates"], data)
+        fig = rate_figure(description, params, tables.rates, data)
     elif kind == "regimes":
-        fig = regime_figure(description, params, inputs["rates"][0], data)
+        fig = regime_figure(description, params, tables.rates[0], data)
     else:
-        fig = bound_figure(description, params, inputs, data, log)
+        fig = bound_figure(description, params, tables, data, log)
     return fig, data

@@ -53,7 +53,7 @@ class RecoilBins:
     weights_keV: np.ndarray
 
 
-def bin_edges(threshold_keV: float, width_keV: float, max_keV: float, end_point_keV: float) -> np.ndarray:
+def bin_edges(threshold_keV: float, width_keV: float, max_keV: float, end_point_keV: npt.ArrayLike) -> np.ndarray:
     """Edges of ``width_keV`` bins from the threshold up to ``max_keV``, dropping bins above the end point.
 
     The paper: 1 keV threshold, 2 keV bins. The bin holding ``end_point_keV`` (the largest recoil
@@ -64,7 +64,7 @@ def bin_edges(threshold_keV: float, width_keV: float, max_keV: float, end_point_
     return edges[: np.searchsorted(edges, end_point_keV, side="left") + 1]
 
 
-def recoil_bins(edges_keV: npt.ArrayLike, end_point_keV: float, nodes_per_bin: int = 16) -> RecoilBins:
+def recoil_bins(edges_keV: npt.ArrayLike, end_point_keV: npt.ArrayLike, nodes_per_bin: int = 16) -> RecoilBins:
     """Gauss-Legendre nodes inside each bin, integrating only up to the end point.
 
     A bin cut by ``end_point_keV`` is integrated up to it (where the integrand vanishes); a bin
@@ -183,7 +183,7 @@ class RecoilKernel:
 def vector_strength_MeV2(vector_charge: npt.ArrayLike, weak_charge: npt.ArrayLike) -> np.ndarray:
     """sqrt(2) Q_V / (G_F Q_w) [MeV^2]: the Z' amplitude per unit g^2 q_alpha relative to the SM one (eq. 6);
     for Q_V = 3 A it is :func:`cross_sections.vector_strength_MeV2`."""
-    return np.sqrt(2.0) * vector_charge / (c.G_F_PER_MEV2 * weak_charge)
+    return np.sqrt(2.0) * np.asarray(vector_charge) / (c.G_F_PER_MEV2 * np.asarray(weak_charge))
 
 
 def counts_from_polynomial(coefficients: Sequence[np.ndarray], coupling: npt.ArrayLike) -> np.ndarray:

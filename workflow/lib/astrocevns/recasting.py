@@ -19,14 +19,18 @@ returning (D per problem, best-fit details), where ``cevns`` and ``signal`` have
 (:mod:`astrocevns.xenonnt2024.model`, :mod:`astrocevns.xenonnt_s2only2026.model`).
 
 Each release is a subpackage whose ``recast`` module is the analysis's entry point, found by the name of its
-config section through :data:`DATA_RELEASES`: ``ANALYSIS`` (the family name of its tables),
-``statistical_model(settings)`` (the model and its response to recoil spectra, from the config section) and
-``log_expectation(log, model, templates)`` (its Standard-Model CEvNS against the release's own). Adding a
-release is a subpackage, an entry here and a config section; rule ``data_analysis`` runs any of them.
+config section through :data:`DATA_RELEASES`: ``ANALYSIS`` (the family name of its tables, ``<section>/<section>``),
+``WORKFLOW`` (a :class:`WorkflowNeeds`: what the workflow's rules need of it), ``statistical_model(settings)``
+(the model and its response to recoil spectra, from the config section), ``spectrum_coefficients(spec, inputs,
+definition, masses_MeV, response)`` (the coefficients a, b, c of its own source on its own target, each of shape
+(n_masses, *the spectrum shape ``response.templates`` accepts)) and ``log_expectation(log, model, templates)``
+(its Standard-Model CEvNS against the release's own). Adding a release is a subpackage, an entry here and a
+config section; rule ``data_analysis`` runs any of them, and nothing else in the workflow names a release.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -51,6 +55,54 @@ DATA_RELEASES = {
 """The data analyses by config section name: the module of each release's entry point."""
 
 
+@dataclass(frozen=True)
+class WorkflowNeeds:
+    """What the workflow's rules need of a data analysis (the ``WORKFLOW`` of its ``recast`` module).
+
+    Attributes
+    ----------
+    files : tuple of str
+        The files of the release subset in the section's ``data`` directory (inputs of its jobs, with
+        ``checksums.txt``).
+    verify : callable
+        ``verify(directory)`` compares them with ``checksums.txt`` (InputError naming a file); run at parse time.
+    memory_mb : callable
+        ``memory_mb(grid_points)``: the memory of one job [MB] for a (g, m) grid of that many points.
+    source_key : str or None
+        The section's key that names the config source whose fluence table the job reads (``inputs.flux``);
+        None where the release's flux is its own.
+    source_kind : str
+        The kind of source that key must name (``steady``: solar neutrinos).
+    target : str or None
+        The ``targets`` entry the spectrum is computed on, or
+    target_key : str or None
+        the section's key that names it; both None where the release's target is its own.
+    validation : bool
+        Whether ``workflow/scripts/{section}_validation.py`` writes ``results/tables/{section}_validation.csv``
+        (``snakemake {section}_validation``).
+    """
+
+    files: tuple[str, ...]
+    verify: Callable[[str | os.PathLike[str]], None]
+    memory_mb: Callable[[int], float]
+    source_key: str | None = None
+    source_kind: str = "steady"
+    target: str | None = None
+    target_key: str | None = None
+    validation: bool = False
+
+    def source(self, section: Mapping[str, Any]) -> str | None:
+        """The config source whose fluence the analysis reads, or None."""
+        return None if self.source_key is None else section[self.source_key]
+
+    def target_names(self, section: Mapping[str, Any], targets: Mapping[str, Mapping]) -> list[str]:
+        """The ``targets`` entries the analysis reads: its target and, for a compound, its elements."""
+        name = self.target if self.target_key is None else section[self.target_key]
+        if name is None:
+            return []
+        return list(dict.fromkeys([name, *targets.get(name, {}).get("composition", {})]))
+
+
 def release_analysis(name: str) -> Any:
     """The entry-point module of the data release ``name`` (:data:`DATA_RELEASES`)."""
     from importlib import import_module
@@ -69,6 +121,21 @@ def cevns_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearF
     """
     detector = Detector("data_release", nucleus, 1.0, float(np.min(nodes_keV)), Efficiency.ideal())
     return rates.differential_rate_kernel(fluence, detector, nodes_keV)
+
+
+def steady_source_coefficients(spec: Mapping[str, Any], flux_path: str, target: str, definition: Mapping,
+                               masses_MeV: npt.ArrayLike, nodes_keV: npt.ArrayLike) -> tuple[np.ndarray, ...]:
+    """(a, b, c) of dR/dE_r = a + b g^2 + c g^4 per tonne-year of the steady source whose fluence table is at
+    ``flux_path``, on the element ``target`` of ``spec["targets"]``, at ``nodes_keV`` [events / (t yr keV)],
+    each of shape (n_masses, n_nodes): the spectrum over the fluence's exposure divided by that exposure
+    (``spec["exposure_yr"]``). The model is ``definition`` (an entry of ``models``, named ``spec["model"]``)."""
+    from . import config, models, sources
+
+    nucleus = config.nucleus(target, spec["targets"][target], spec["form_factor"])
+    kernel = cevns_kernel(sources.flavour_fluences(io.read_columns(flux_path)[0]), nucleus, nodes_keV)
+    coefficients = kernel.coupling_polynomial(models.from_config(spec["model"]["name"], dict(definition)),
+                                              np.asarray(masses_MeV, dtype=float))
+    return tuple(c / spec["exposure_yr"] for c in coefficients)
 
 
 @dataclass(frozen=True)

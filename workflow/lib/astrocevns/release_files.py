@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .io import InputError
+from .errors import InputError
 
 
 def verify_checksums(directory: str | os.PathLike[str], files: Sequence[str], script: str) -> None:

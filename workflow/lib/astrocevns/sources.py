@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 TOTAL_COLUMN = "fluence_total_per_cm2_MeV"
 
 
-PION_DECAY_FLAVOURS = {"numu": {"mu": 1.0}, "nue": {"e": 1.0}, "numubar": {"mu": 1.0}}
+PION_DECAY_FLAVOURS: dict[str, Mapping[str, float | np.ndarray]] = {
+    "numu": {"mu": 1.0}, "nue": {"e": 1.0}, "numubar": {"mu": 1.0}}
 """Flavours of the three pi-DAR components (no oscillation over a few tens of metres)."""
 
 
@@ -105,7 +106,7 @@ def component_flavours(spec: Mapping, E_MeV: npt.ArrayLike,
     """
     if spec["kind"] == "pion_decay_at_rest":
         return PION_DECAY_FLAVOURS
-    shares = {}
+    shares: dict[str, Mapping[str, float | np.ndarray]] = {}
     for component, entry in spec.get("species", spec.get("components", {})).items():
         if "solar_msw" in entry:
             if oscillation_spec is None:

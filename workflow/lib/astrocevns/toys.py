@@ -130,6 +130,8 @@ def expected_g_min(prediction: Prediction, g: np.ndarray, threshold: float, rng:
     at its mass.
     """
     if data is None:
+        if rng is None:
+            raise ValueError("expected_g_min: give the toys' generator rng or their data")
         data = draw(rng, prediction.coefficients[0], prediction.sigma, n_toys)
     axis = np.concatenate([[0.0], np.asarray(g, dtype=float)])
     chi2 = chi2_on_axis(data, prediction.counts(axis), prediction.sigma)
@@ -192,10 +194,10 @@ def family_prediction(family: dict, model: str, paths: dict, on_grid: bool, thre
 def prediction_of(spectra: exclusion.SourceSpectra, sigma: float, rows: slice | np.ndarray | None = None) -> Prediction:
     """The :class:`Prediction` of a :class:`astrocevns.exclusion.SourceSpectra` (detectors' bins side by side, as one
     shared pull sees them) at its masses ``rows`` (all by default)."""
-    coefficients = tuple(np.concatenate([d[k] for d in spectra.detectors], axis=-1) for k in range(3))
+    a, b, c = (np.concatenate([d[k] for d in spectra.detectors], axis=-1) for k in range(3))
     if rows is not None:
-        coefficients = tuple(c[rows] for c in coefficients)
-    return Prediction(coefficients, sigma)
+        a, b, c = a[rows], b[rows], c[rows]
+    return Prediction((a, b, c), sigma)
 
 
 def blocks_of_chunk(chunk: int, toys_per_chunk: int, block: int) -> range:
@@ -212,7 +214,8 @@ def coverage_chunk(hypothesis: Prediction, g_hypotheses: np.ndarray, profile: Pr
     (n_hypotheses, len(blocks) x block) each; block b of hypothesis k is seeded by (``identity``, k, b)."""
     q = [[hypothesis_statistics(hypothesis, float(g), profile, profile_g, generator(*identity, k, b), block)
           for b in blocks] for k, g in enumerate(g_hypotheses)]
-    return tuple(np.stack([np.concatenate([part[i] for part in parts]) for parts in q]) for i in (0, 1))
+    q1, q2 = (np.stack([np.concatenate([part[i] for part in parts]) for parts in q]) for i in (0, 1))
+    return q1, q2
 
 
 def asimov_delta(prediction: Prediction, g: np.ndarray, profile_g: np.ndarray) -> np.ndarray:

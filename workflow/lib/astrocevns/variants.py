@@ -18,13 +18,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .config import ConfigError
+from .errors import ConfigError
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 """A variant's name is a directory under results/variants/: it starts with a letter, digit or _, so that
 ``.`` and ``..`` (which would put it at results/variants/ or results/ itself) and hidden names cannot occur."""
 NAME_RULE = "a name starts with a letter, digit or _ and holds letters, digits and _.+- only"
-FIXED_KEYS = ("mediators",)
+FIXED_KEYS = ("models_computed",)
 """Keys a variant cannot change: they fix the outputs of the shared rules (one spectra table per mediator)."""
 
 

@@ -22,11 +22,12 @@ import numpy.typing as npt
 from .. import config, fluxes, models, rates, sources
 from ..detectors import Efficiency
 from ..models import ALL_FLAVOURS, FLAVOURS
-from ..recasting import CouplingTemplates, coupling_templates
+from ..recasting import CouplingTemplates, WorkflowNeeds, coupling_templates
+from . import release
 from .response import POINTS
 from .timing import GROUP_COMPONENTS, TIMING_GROUPS
 
-__all__ = ["ANALYSIS", "PAPER_SM_EVENTS", "coupling_templates", "log_expectation", "spectrum_coefficients",
+__all__ = ["ANALYSIS", "WORKFLOW", "PAPER_SM_EVENTS", "coupling_templates", "log_expectation", "spectrum_coefficients",
            "statistical_model"]
 
 if TYPE_CHECKING:
@@ -36,6 +37,19 @@ if TYPE_CHECKING:
 ANALYSIS = "coherent_csi_2021/coherent_csi_2021"
 """The family name of the analysis's tables."""
 SECTION = "coherent_csi_2021"
+
+
+def memory_mb(grid_points: int) -> float:
+    """Memory of a job [MB]: 234 (PE, time) bins and the shape-parameter patterns per problem in chunks of 2e4
+    problems, about 10 kB a grid point."""
+    return 300 + 1e-2 * grid_points
+
+
+WORKFLOW = WorkflowNeeds(files=release.FILES, verify=release.verify_checksums, memory_mb=memory_mb,
+                         source_key=None, target_key="target")
+"""What the rules need: the release subset only (the beam's flux is the section's own,
+the target the section names)."""
+
 PAPER_SM_EVENTS = (341.0, 11.0, 42.0)
 """The Standard-Model CEvNS prediction of arXiv:2110.07730: 341 +- 11 (theory) +- 42 (experiment) events."""
 

@@ -17,9 +17,11 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import config, models
-from ..recasting import CouplingTemplates, coupling_templates
+from ..recasting import CouplingTemplates, WorkflowNeeds, coupling_templates
+from . import release
 
-__all__ = ["ANALYSIS", "coupling_templates", "log_expectation", "spectrum_coefficients", "statistical_model"]
+__all__ = ["ANALYSIS", "WORKFLOW", "coupling_templates", "log_expectation", "spectrum_coefficients",
+           "statistical_model"]
 
 if TYPE_CHECKING:
     from .model import LArModel
@@ -29,6 +31,18 @@ ANALYSIS = "coherent_lar_2020/coherent_lar_2020"
 """The family name of the analysis's tables."""
 
 SECTION = "coherent_lar_2020"
+
+
+def memory_mb(grid_points: int) -> float:
+    """Memory of a job [MB]: 960 (energy, F90, time) bins and four components per problem in chunks of 2e4
+    problems, about 20 kB a grid point."""
+    return 300 + 2e-2 * grid_points
+
+
+WORKFLOW = WorkflowNeeds(files=release.FILES, verify=release.verify_checksums, memory_mb=memory_mb,
+                         source_key=None)
+"""What the rules need: the release subset only (the beam's flux is the section's own,
+the argon of the section)."""
 
 
 def statistical_model(settings: Mapping) -> tuple[LArModel, Response]:

@@ -122,10 +122,16 @@ def read_parameters(path: Path) -> dict:
     return parameters
 
 
+def verify_checksums(directory: str | os.PathLike[str]) -> None:
+    """Compare each file of the release subset with ``checksums.txt``; raise InputError naming a file that
+    is missing or whose SHA-256 differs."""
+    release_files.verify_checksums(directory, FILES, SCRIPT)
+
+
 def read_release(directory: str | os.PathLike[str]) -> Release:
     """The :class:`Release` in ``directory`` (``resources/coherent_lar_2020``), after checking every file."""
     directory = Path(directory)
-    release_files.verify_checksums(directory, FILES, SCRIPT)
+    verify_checksums(directory)
     observed, pdfs = read_pdfs(directory / "pdfs.csv")
     energy, efficiency = read_efficiency(directory / "efficiency.csv")
     return Release(observed, pdfs, energy, efficiency, read_parameters(directory / "parameters.csv"))

@@ -11,28 +11,46 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
 
 from ..recasting import (
     CouplingTemplates,
+    WorkflowNeeds,
     cevns_kernel,
     coupling_templates,
     profiled_deviance,
     search_couplings,
+    steady_source_coefficients,
     test_statistic_grid,
     upper_limit,
 )
+from . import release
 
 if TYPE_CHECKING:
     from .model import ReleaseModel, YieldTemplates
     from .response import Response
 
-__all__ = ["ANALYSIS", "CouplingTemplates", "cevns_kernel", "coupling_templates", "log_expectation",
-           "profiled_deviance", "search_couplings", "si_upper_limit", "statistical_model", "test_statistic_grid"]
+__all__ = ["ANALYSIS", "WORKFLOW", "CouplingTemplates", "cevns_kernel", "coupling_templates", "log_expectation",
+           "profiled_deviance", "search_couplings", "si_upper_limit", "spectrum_coefficients", "statistical_model",
+           "test_statistic_grid"]
 
 
 ANALYSIS = "xenonnt_2024/xenonnt_2024"
 """The family name of the recast's tables (``results/{kind}/{model}/xenonnt_2024/xenonnt_2024.parquet``)."""
+
+
+def memory_mb(grid_points: int) -> float:
+    """Memory of a recast job [MB]: the likelihood of the whole grid at every yield point, about 2 kB a grid
+    point."""
+    return 400 + 2e-3 * grid_points
+
+
+WORKFLOW = WorkflowNeeds(files=release.FILES, verify=release.verify_checksums, memory_mb=memory_mb,
+                         source_key="source", target="Xe", validation=True)
+"""What the rules need: the release subset, the solar fluence of the section's ``source`` and the config's xenon."""
 
 
 def statistical_model(settings: Mapping) -> tuple[ReleaseModel, Response]:
@@ -45,6 +63,14 @@ def statistical_model(settings: Mapping) -> tuple[ReleaseModel, Response]:
     release = read_release(settings["data"])
     return (ReleaseModel(release, settings["yields"], settings["yield_step"]),
             build_response(release, settings["nodes_per_interval"]))
+
+
+def spectrum_coefficients(spec: Mapping[str, Any], inputs: Any, definition: Mapping, masses_MeV: npt.ArrayLike,
+                          response: Response) -> tuple[np.ndarray, ...]:
+    """(a, b, c) of the solar CEvNS spectrum dR/dE_r = a + b g^2 + c g^4 on xenon at the response's nodes
+    [events / (t yr keV)], each of shape (n_masses, n_nodes): the fluence ``inputs.flux`` of the section's source
+    (:func:`astrocevns.recasting.steady_source_coefficients`)."""
+    return steady_source_coefficients(spec, inputs.flux, "Xe", definition, masses_MeV, response.nodes_keV)
 
 
 def log_expectation(log: logging.Logger, model: ReleaseModel, templates: CouplingTemplates) -> None:

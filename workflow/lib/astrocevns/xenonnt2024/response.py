@@ -74,12 +74,12 @@ def multilinear(axes: Sequence[np.ndarray], values: np.ndarray, points: np.ndarr
         cells.append(cell)
         fractions.append((x - axis[cell]) / (axis[cell + 1] - axis[cell]))
     trailing = (None,) * (values.ndim - len(axes))
-    result = 0.0
+    result: np.ndarray | float = 0.0
     for corner in itertools.product((0, 1), repeat=len(axes)):
         weight = np.prod([f if upper else 1.0 - f for f, upper in zip(fractions, corner, strict=True)], axis=0)
         corner_values = values[tuple(c + upper for c, upper in zip(cells, corner, strict=True))]
         result = result + weight[(...,) + trailing] * corner_values
-    return result
+    return np.asarray(result)
 
 
 def recoil_nodes(energies_keV: np.ndarray | Sequence[float], nodes_per_interval: int) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +132,7 @@ def build_response(release: Release, nodes_per_interval: int) -> Response:
     bounds = release.mono_yield_per_keV[0], release.mono_yield_per_keV[-1]
 
     def yields_at_nodes(curves: np.ndarray) -> np.ndarray:
-        on_grid = shifted_yield(release.anchors, *curves, *bounds)
+        on_grid = shifted_yield(release.anchors, curves[0], curves[1], curves[2], *bounds)
         return np.array([np.interp(nodes, release.yield_E_r_keV, curve) for curve in on_grid])
 
     light, charge = yields_at_nodes(release.light_yield), yields_at_nodes(release.charge_yield)

@@ -89,8 +89,8 @@ class S2OnlyModel:
     def placed(self, per_run: npt.ArrayLike) -> np.ndarray:
         """Templates per run, shape (..., n_runs, n_bins) [events per bin per t yr], as events (exposure
         included) in the bins of the three runs one after the other, shape (..., n_runs x n_bins)."""
-        per_run = np.asarray(per_run, dtype=float) * self.exposures_t_yr[:, None]
-        return per_run.reshape(per_run.shape[:-2] + (-1,))
+        events = np.asarray(per_run, dtype=float) * self.exposures_t_yr[:, None]
+        return events.reshape(events.shape[:-2] + (-1,))
 
     def anchored(self, per_run: npt.ArrayLike) -> AnchorTemplates:
         """:class:`AnchorTemplates` of templates at the anchors, shape (..., n_runs, n_anchors, n_bins)."""

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
-from ..recasting import CouplingTemplates, coupling_templates
+from ..recasting import CouplingTemplates, WorkflowNeeds, coupling_templates, steady_source_coefficients
+from . import release
 
-__all__ = ["ANALYSIS", "coupling_templates", "log_expectation", "statistical_model"]
+__all__ = ["ANALYSIS", "WORKFLOW", "coupling_templates", "log_expectation", "spectrum_coefficients",
+           "statistical_model"]
 
 if TYPE_CHECKING:
     from .model import S2OnlyModel
@@ -25,6 +28,17 @@ if TYPE_CHECKING:
 
 ANALYSIS = "xenonnt_s2only_2026/xenonnt_s2only_2026"
 """The family name of the analysis's tables."""
+
+
+def memory_mb(grid_points: int) -> float:
+    """Memory of an S2-only job [MB]: 21 bins and 17 components per grid point in chunks of 2e4 problems, about
+    10 kB a grid point (550 MB measured on the default 200 x 200 grid)."""
+    return 200 + 1e-2 * grid_points
+
+
+WORKFLOW = WorkflowNeeds(files=release.FILES, verify=release.verify_checksums, memory_mb=memory_mb,
+                         source_key="source", target="Xe", validation=True)
+"""What the rules need: the release subset, the solar fluence of the section's ``source`` and the config's xenon."""
 
 
 def statistical_model(settings: Mapping) -> tuple[S2OnlyModel, Response]:
@@ -36,6 +50,14 @@ def statistical_model(settings: Mapping) -> tuple[S2OnlyModel, Response]:
 
     release = read_release(settings["data"])
     return S2OnlyModel(release), build_response(release, settings["nodes_per_interval"])
+
+
+def spectrum_coefficients(spec: Mapping[str, Any], inputs: Any, definition: Mapping, masses_MeV: npt.ArrayLike,
+                          response: Response) -> tuple[np.ndarray, ...]:
+    """(a, b, c) of the solar CEvNS spectrum dR/dE_r = a + b g^2 + c g^4 on xenon at the response's nodes
+    [events / (t yr keV)], each of shape (n_masses, n_nodes): the fluence ``inputs.flux`` of the section's source
+    (:func:`astrocevns.recasting.steady_source_coefficients`)."""
+    return steady_source_coefficients(spec, inputs.flux, "Xe", definition, masses_MeV, response.nodes_keV)
 
 
 def log_expectation(log: logging.Logger, model: S2OnlyModel, templates: CouplingTemplates) -> None:

@@ -1,0 +1,136 @@
+"""The plan of a run (astrocevns.plan), checked directly: which jobs a variant shares with the base configuration,
+which a scan value adds, when the data analyses are shared, and the configuration checks of astrocevns.validation
+(the workflow's parse runs the same functions: tests/test_workflow.py checks the files it plans)."""
+
+import copy
+
+import pytest
+import yaml
+from helpers import ROOT
+
+from astrocevns import plan, validation, variants
+from astrocevns.config import with_absolute_paths
+from astrocevns.errors import ConfigError
+
+
+def run_config(**overlay):
+    """config/config.yaml with config/test.yaml merged over it key by key (as Snakemake merges configfiles), an
+    overlay on top, validated (schema defaults filled in)."""
+    base = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    merged = variants.merged(variants.merged(base, yaml.safe_load((ROOT / "config" / "test.yaml").read_text())),
+                             overlay)
+    return validation.validate(with_absolute_paths(merged, ROOT), ROOT)
+
+
+def build(cfg):
+    return plan.Plan(cfg, validation.load_figures(cfg, ROOT), validation.load_ledger(cfg, ROOT),
+                     check_variant=lambda name, overlay, merged: validation.check_variant(name, overlay, merged, ROOT))
+
+
+@pytest.fixture(scope="module")
+def run_plan():
+    """The test run, with two named variants: supernovae at 5 kpc, and a larger solar mixing angle."""
+    return build(run_config(variants={"near": {"sources": {"sn_cc": {"distance_kpc": 5.0}}},
+                                      "theta12": {"oscillations": {"sin2_theta12": 0.32}}}))
+
+
+def families_reading(setup, source):
+    return {family for family, members in setup.families.items() if source in members[0].sources}
+
+
+def test_the_base_runs_every_job_of_its_tables_itself(run_plan):
+    jobs = run_plan.jobs("")
+    assert set(jobs.values()) == {"results"}
+    stages = {key[0] for key in jobs}
+    assert stages == {"fluxes", "spectra", "chi2", "chi2_model", "core"}
+    assert ("chi2", "solar/darwin") in jobs and ("chi2_model", "b_minus_l", "solar/darwin") in jobs
+
+
+def test_a_scan_value_equal_to_the_base_shares_every_job(run_plan):
+    """xenon_threshold = 1 keV is the base's threshold of both xenon detectors (config/config.yaml)."""
+    assert run_plan.base.config["detectors"]["darwin"]["threshold_keV"] == 1.0
+    assert run_plan.jobs("xenon_threshold-1") and run_plan.own_jobs("xenon_threshold-1") == []
+
+
+def test_a_scan_value_adds_only_the_jobs_of_its_analyses_that_its_key_changes(run_plan):
+    """A 0.5 keV xenon threshold: the scan computes solar/darwin only (config/test.yaml), so it adds the darwin
+    spectra of the solar source for each efficiency of the family, its chi2 job and the chi2_model jobs of the
+    models the family adds; the solar fluence (independent of the threshold) is the base's."""
+    cfg = run_plan.base.config
+    efficiencies = cfg["detectors"]["darwin"]["efficiencies"]
+    added_models = [m for m in cfg["analyses"]["solar/darwin"]["models"] if m not in cfg["models_computed"]]
+    expected = {("chi2", "solar/darwin"), *(("chi2_model", m, "solar/darwin") for m in added_models),
+                *(("spectra", "solar", "darwin", e) for e in efficiencies)}
+    assert set(run_plan.own_jobs("xenon_threshold-0.5")) == expected
+    assert run_plan.jobs("xenon_threshold-0.5")[("fluxes", "solar")] == "results"
+
+
+def test_a_supernova_distance_reruns_the_supernova_jobs_only(run_plan):
+    near = run_plan.setups["near"]
+    own = run_plan.own_jobs("near")
+    assert [key for key in own if key[0] == "fluxes"] == [("fluxes", "sn_cc")]
+    assert {key[1] for key in own if key[0] == "spectra"} == {"sn_cc"}
+    assert {key[1] for key in own if key[0] == "chi2"} == families_reading(near, "sn_cc")
+    assert ("core",) not in own  # the core does not depend on the distance
+    shared = [key for key, root in run_plan.jobs("near").items() if root == "results"]
+    assert ("fluxes", "solar") in shared and ("chi2", "solar/darwin") in shared
+
+
+def test_the_paths_a_variant_reads_are_where_its_jobs_run(run_plan):
+    near = run_plan.setups["near"]
+    assert run_plan.spectra_path(near, ("universal_vector", "sn_cc", "darwin", "ideal")).startswith(
+        "results/variants/near/spectra/universal_vector/sn_cc/")
+    assert run_plan.spectra_path(near, ("universal_vector", "solar", "darwin", "ideal")).startswith(
+        "results/spectra/universal_vector/solar/")
+    assert run_plan.chi2_root(near, "solar/darwin", "b_minus_l") == "results"
+    assert run_plan.chi2_root(near, "sn_cc/darwin", "universal_vector") == "results/variants/near"
+
+
+def test_the_data_analyses_are_shared_unless_a_variant_changes_what_they_read(run_plan):
+    """Both xenon data analyses read the solar fluence, whose flavours depend on the mixing angles: 'theta12'
+    changes it, 'near' not."""
+    releases = list(run_plan.data_releases)
+    assert releases == ["xenonnt_2024", "xenonnt_s2only_2026"]
+    assert all(run_plan.data_analysis_shared(run_plan.setups["near"], r) for r in releases)
+    assert not any(run_plan.data_analysis_shared(run_plan.setups["theta12"], r) for r in releases)
+    data = "results/bounds/universal_vector/xenonnt_2024/xenonnt_2024.parquet"
+    assert data in run_plan.analysis_tables(run_plan.setups["near"], "bounds")
+    assert data not in run_plan.analysis_tables(run_plan.setups["theta12"], "bounds")
+    warnings = run_plan.unshared_data_warnings()
+    assert len(warnings) == 1 and warnings[0].startswith("variant theta12: no rows of xenonnt_2024/xenonnt_2024, "
+                                                         "xenonnt_s2only_2026/xenonnt_s2only_2026")
+
+
+def test_a_data_release_declares_its_inputs_and_params(run_plan):
+    inputs = run_plan.data_release_inputs("xenonnt_2024")
+    assert list(inputs) == ["flux", "release"] and inputs["flux"] == "results/fluxes/solar.parquet"
+    assert inputs["release"][-1] == "resources/xenonnt_2024/checksums.txt"
+    params = run_plan.data_release_params("xenonnt_s2only_2026", "universal_vector")
+    assert set(params["targets"]) == {"Xe"} and params["exposure_yr"] == run_plan.config["sources"]["solar"][
+        "exposure_yr"]
+    assert "validation" not in params["xenonnt_s2only_2026"]  # the bounds do not depend on the validation settings
+    assert "validation" in run_plan.data_release_params("xenonnt_s2only_2026")["xenonnt_s2only_2026"]
+    # 200 + 1e-2 MB per point (the S2-only model's memory) on the 24 x 20 test grid
+    assert run_plan.data_memory_mb("xenonnt_s2only_2026") == int(200 + 1e-2 * 24 * 20)
+
+
+def test_a_variant_cannot_change_the_models_computed():
+    with pytest.raises(ConfigError, match="variant v: config key variants.v.models_computed: a variant cannot"):
+        build(run_config(variants={"v": {"models_computed": ["universal_vector"]}}))
+
+
+def test_the_old_key_mediators_names_its_new_name():
+    cfg = run_config()
+    cfg["mediators"] = cfg.pop("models_computed")
+    with pytest.raises(ConfigError, match="config key mediators: the key is now called 'models_computed'"):
+        validation.validate(cfg, ROOT)
+    with pytest.raises(ConfigError, match="variants.v.mediators: the key is now called 'models_computed'"):
+        validation.check_variant("v", {"mediators": ["universal_vector"]}, run_config(), ROOT)
+
+
+def test_a_data_release_reading_a_source_of_the_wrong_kind_is_named():
+    cfg = run_config()
+    broken = copy.deepcopy(cfg)
+    broken["xenonnt_2024"]["source"] = "sn_cc"
+    with pytest.raises(ConfigError, match="config key xenonnt_2024.source: 'sn_cc' is not a steady source"):
+        validation.check_data_releases(broken, ROOT)
