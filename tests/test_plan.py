@@ -88,9 +88,12 @@ def test_the_paths_a_variant_reads_are_where_its_jobs_run(run_plan):
 
 def test_the_data_analyses_are_shared_unless_a_variant_changes_what_they_read(run_plan):
     """Both xenon data analyses read the solar fluence, whose flavours depend on the mixing angles: 'theta12'
-    changes it, 'near' not."""
-    releases = list(run_plan.data_releases)
-    assert releases == ["xenonnt_2024", "xenonnt_s2only_2026"]
+    changes it, 'near' not; the COHERENT analyses read their own beam and stay shared."""
+    assert list(run_plan.data_releases) == ["xenonnt_2024", "xenonnt_s2only_2026", "coherent_csi_2021",
+                                            "coherent_lar_2020"]
+    releases = ["xenonnt_2024", "xenonnt_s2only_2026"]
+    assert all(run_plan.data_analysis_shared(run_plan.setups["theta12"], r)
+               for r in ("coherent_csi_2021", "coherent_lar_2020"))
     assert all(run_plan.data_analysis_shared(run_plan.setups["near"], r) for r in releases)
     assert not any(run_plan.data_analysis_shared(run_plan.setups["theta12"], r) for r in releases)
     data = "results/bounds/universal_vector/xenonnt_2024/xenonnt_2024.parquet"
@@ -134,3 +137,38 @@ def test_a_data_release_reading_a_source_of_the_wrong_kind_is_named():
     broken["xenonnt_2024"]["source"] = "sn_cc"
     with pytest.raises(ConfigError, match="config key xenonnt_2024.source: 'sn_cc' is not a steady source"):
         validation.check_data_releases(broken, ROOT)
+
+
+# --- the combination of the data analyses (rule combined_data) ---------------------------------------------------
+
+
+def test_combination_tables_are_listed_with_the_data_analyses(run_plan):
+    bounds = run_plan.analysis_tables(run_plan.base, "bounds")
+    assert "results/bounds/universal_vector/combined_data/combined_data.parquet" in bounds
+    inputs = run_plan.combined_inputs()
+    members = run_plan.combination["members"]
+    assert sorted({key.split("__")[0] for key in inputs}) == sorted(members)
+    params = run_plan.combined_params("universal_vector")
+    assert sorted(params["members"]) == sorted(members) and params["model"]["name"] == "universal_vector"
+
+
+def test_combination_is_shared_only_where_every_member_is(run_plan):
+    # a solar-flux variant changes XENONnT 2024 (a member): the combination is not the base's; the COHERENT
+    # analyses read no config source and stay shared
+    theta12 = run_plan.setups["theta12"]
+    assert not run_plan.data_family_shared(theta12, "combined_data/combined_data")
+    assert run_plan.data_family_shared(theta12, "coherent_csi_2021/coherent_csi_2021")
+    assert run_plan.data_family_shared(run_plan.setups["near"], "combined_data/combined_data")
+
+
+@pytest.mark.parametrize("section, message", [
+    ({"members": ["xenonnt_2024", "xenonnt_s2only_2026"], "shared_flux": {}},
+     "xenonnt_2024 and xenonnt_s2only_2026 both fit XENONnT SR0"),
+    ({"members": ["coherent_csi_2021", "xenon_9000"], "shared_flux": {}}, "'xenon_9000' is not a data analysis"),
+    ({"members": ["coherent_csi_2021", "xenonnt_2024"],
+      "shared_flux": {"sns": {"members": ["coherent_csi_2021", "coherent_lar_2020"], "sigma": 0.1}}},
+     "shared_flux.sns.members: 'coherent_lar_2020' is not among combined_data.members"),
+])
+def test_a_bad_combination_is_named(section, message):
+    with pytest.raises(ConfigError, match=message):
+        run_config(combined_data=section)

@@ -350,6 +350,18 @@ def data_analysis_memory_mb(wildcards):
     return PLAN.data_memory_mb(wildcards.release)
 
 
+COMBINED_DATA = bool(PLAN.combination)  # rule combined_data: the combination of the data analyses
+
+
+def combined_data_inputs(wildcards):
+    """The input files of every member of the combination, named ``<member>__<input>``."""
+    return PLAN.combined_inputs()
+
+
+def combined_data_memory_mb(wildcards):
+    return PLAN.combined_memory_mb()
+
+
 # ---- pseudo-experiments (rules/toys.smk; checked by astrocevns.validation.check_toys) ----
 
 TOYS = config["toys"]

@@ -10,17 +10,13 @@ from astrocevns import grids, io, logs, recasting, statistics
 
 log = logs.to_file(snakemake.log[0])
 release_name = snakemake.wildcards.release
-analysis = recasting.release_analysis(release_name)
 spec = snakemake.params.spec
 entry = spec["model"]
 name = entry["name"]
 threshold = statistics.delta_chi2(spec["statistics"]["cl"], spec["statistics"]["dof"])
-model, response = analysis.statistical_model(spec[release_name])
-
 masses, report = grids.log_axis(spec["masses"]["grid"]), np.asarray(spec["masses"]["report"], dtype=float)
-coefficients = analysis.spectrum_coefficients(spec, snakemake.input, entry["definition"],
-                                              np.concatenate([masses, report]), response)
-templates = recasting.coupling_templates(model, response, coefficients)
+analysis, model, response, templates = recasting.dataset(release_name, spec, snakemake.input,
+                                                         np.concatenate([masses, report]))
 analysis.log_expectation(log, model, templates)
 
 result = recasting.exclusion(model, templates, grids.log_axis(spec["grid_g"]), masses, report, threshold,

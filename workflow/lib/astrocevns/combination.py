@@ -161,10 +161,10 @@ def combine(datasets: Mapping[str, tuple[Any, CouplingTemplates]],
     for _, templates in datasets.values():
         summed = templates.total.reshape(3, templates.total.shape[1], -1).sum(axis=2)
         totals.append(summed / summed[0])
-    groups = {name: group if isinstance(group, FluxGroup) else FluxGroup(tuple(group["members"]), float(group["sigma"]))
-              for name, group in groups.items()}
-    templates = CombinedTemplates({name: t for name, (_, t) in datasets.items()}, np.stack(totals, axis=-1))
-    return Combination({name: model for name, (model, _) in datasets.items()}, groups), templates
+    flux_groups = {name: group if isinstance(group, FluxGroup)
+                   else FluxGroup(tuple(group["members"]), float(group["sigma"])) for name, group in groups.items()}
+    combined = CombinedTemplates({name: t for name, (_, t) in datasets.items()}, np.stack(totals, axis=-1))
+    return Combination({name: model for name, (model, _) in datasets.items()}, flux_groups), combined
 
 
 def minimise_flux(members_at: Callable[[np.ndarray, np.ndarray], np.ndarray], n_problems: int,

@@ -25,6 +25,9 @@ from .errors import ConfigError
 
 BASE = "results"
 ROOT_PATTERN = rf"{BASE}(/variants/[A-Za-z0-9_.+-]+)?"
+COMBINED = "combined_data"
+"""The config section of the combination of data analyses (astrocevns.combination)."""
+COMBINED_FAMILY = f"{COMBINED}/{COMBINED}"
 """The {root} of a job: ``results`` or ``results/variants/<name>``."""
 ALL_TABLES = ("event_counts", "bounds", "core_bounds")
 """The tables of the base configuration and of a named variant (results/.../tables/*.csv)."""
@@ -209,6 +212,10 @@ class Plan:
         """The config sections of the data analyses that are present, by section name."""
         self.data_analyses = [recasting.release_analysis(name).ANALYSIS for name in self.data_releases]
         """Analyses of real data computed by rule ``data_analysis`` (not ``analyses``); figures may draw them."""
+        self.combination: dict[str, Any] = config.get(COMBINED) or {}
+        """The ``combined_data`` section (rule combined_data), or empty."""
+        self.data_families = self.data_analyses + ([COMBINED_FAMILY] if self.combination else [])
+        """The families of real data: every data analysis and their combination; figures may draw them."""
         self.scans = {name: {**scan, "variants": variants.scan_variants({name: scan}, config)}
                       for name, scan in config["scans"].items()}
         variants.one_namespace({
@@ -368,9 +375,8 @@ class Plan:
     def analysis_tables(self, setup: Setup, kind: str) -> list[str]:
         """The ``kind`` tables (bounds, intervals) of every family of a configuration, for every model it computes
         for the family, and those of the data analyses it shares with the base."""
-        data = [f"{BASE}/{kind}/{model}/{analysis}.parquet"
-                for name, analysis in zip(self.data_releases, self.data_analyses, strict=True)
-                if self.data_analysis_shared(setup, name) for model in self.spectra_models]
+        data = [f"{BASE}/{kind}/{model}/{family}.parquet" for family in self.data_families
+                if self.data_family_shared(setup, family) for model in self.spectra_models]
         return [
             f"{self.chi2_root(setup, family, model)}/{kind}/{model}/{family}.parquet"
             for family in setup.families
@@ -379,7 +385,7 @@ class Plan:
 
     def drawable_analyses(self, setup: Setup) -> list[str]:
         """The analyses a figure of ``setup`` can draw: its configured ones, and for the base the data analyses."""
-        return [*setup.analyses, *(self.data_analyses if not setup.name else [])]
+        return [*setup.analyses, *(self.data_families if not setup.name else [])]
 
     def family_tables(self, setup: Setup, kind: str, layers: Sequence[Mapping], models: Sequence[str]) -> list[str]:
         """The ``kind`` tables (e.g. edges) of the analyses of ``layers``, for each panel model (or the layer's own
@@ -389,7 +395,7 @@ class Plan:
             for layer in layers:
                 model = layer.get("model", panel)
                 for analysis in figures.layer_analyses(layer):
-                    if analysis in self.data_analyses:
+                    if analysis in self.data_families:
                         tables.append(f"{BASE}/{kind}/{model}/{analysis}.parquet")
                         continue
                     family = setup.analyses[analysis].family
@@ -431,6 +437,35 @@ class Plan:
         """Whether a configuration's data analysis ``release`` is the base's: it runs for the base configuration
         only, and a variant that does not change what it depends on lists the base's bounds in its bounds.csv."""
         return not setup.name or self.data_identity(setup, release) == self.data_identity(self.base, release)
+
+    def data_family_shared(self, setup: Setup, family: str) -> bool:
+        """Whether the data family ``family`` of ``setup`` is the base's: a data analysis as
+        :meth:`data_analysis_shared`; their combination where its section and every member are."""
+        if family != COMBINED_FAMILY:
+            return self.data_analysis_shared(setup, family.split("/")[0])
+        return (setup.config.get(COMBINED) or {}) == self.combination and all(
+            self.data_analysis_shared(setup, member) for member in self.combination["members"])
+
+    def combined_inputs(self) -> dict[str, Any]:
+        """The input files of rule combined_data: those of every member, named ``<member>__<input>``."""
+        return {f"{member}__{key}": value for member in self.combination["members"]
+                for key, value in self.data_release_inputs(member).items()}
+
+    def combined_params(self, model: str) -> Any:
+        """What the combination of ``model`` depends on: every member's params (:meth:`data_release_params`),
+        the flux groups and the grid, bounds and statistics shared by all."""
+        members = {member: self.data_release_params(member, model) for member in self.combination["members"]}
+        first = next(iter(members.values()))
+        return plain({
+            "members": members,
+            "inputs": {member: sorted(self.data_release_inputs(member)) for member in members},
+            "shared_flux": self.combination["shared_flux"],
+            **{key: first[key] for key in ("grid_g", "bounds", "masses", "statistics", "model")},
+        })
+
+    def combined_memory_mb(self) -> int:
+        """Memory of a combination job [MB]: every member's templates and likelihood at once."""
+        return int(sum(self.data_memory_mb(member) for member in self.combination["members"]))
 
     def data_release_inputs(self, release: str) -> dict[str, Any]:
         """The input files of the data analysis ``release``: the files of its release subset (and their

@@ -80,6 +80,9 @@ class WorkflowNeeds:
     validation : bool
         Whether ``workflow/scripts/{section}_validation.py`` writes ``results/tables/{section}_validation.csv``
         (``snakemake {section}_validation``).
+    data_sets : tuple of str
+        The data the analysis fits (e.g. science runs): two analyses that share one are not independent, and a
+        combination (:mod:`astrocevns.combination`) refuses them.
     """
 
     files: tuple[str, ...]
@@ -90,6 +93,7 @@ class WorkflowNeeds:
     target: str | None = None
     target_key: str | None = None
     validation: bool = False
+    data_sets: tuple[str, ...] = ()
 
     def source(self, section: Mapping[str, Any]) -> str | None:
         """The config source whose fluence the analysis reads, or None."""
@@ -110,6 +114,19 @@ def release_analysis(name: str) -> Any:
     if name not in DATA_RELEASES:
         raise KeyError(f"no data release {name!r}; known: {', '.join(DATA_RELEASES)}")
     return import_module(DATA_RELEASES[name])
+
+
+def dataset(release: str, spec: Mapping[str, Any], inputs: Any,
+            masses_MeV: npt.ArrayLike) -> tuple[Any, Any, Any, CouplingTemplates]:
+    """The data analysis ``release`` for the model ``spec["model"]``: its entry-point module, statistical model,
+    response and CEvNS templates at ``masses_MeV`` (the release's own ``spectrum_coefficients`` of its source on
+    its target, through :func:`coupling_templates`). ``spec`` is the job's params (the release's section under
+    its name) and ``inputs`` the job's input files."""
+    analysis = release_analysis(release)
+    model, response = analysis.statistical_model(spec[release])
+    coefficients = analysis.spectrum_coefficients(spec, inputs, spec["model"]["definition"],
+                                                  np.asarray(masses_MeV, dtype=float), response)
+    return analysis, model, response, coupling_templates(model, response, coefficients)
 
 
 def cevns_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence], nucleus: Nucleus,

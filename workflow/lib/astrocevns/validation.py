@@ -96,6 +96,39 @@ def check_data_releases(config: Mapping, root: str | Path) -> None:
             raise ConfigError(f"config key {name}.data: {error}") from None
 
 
+def check_combination(config: Mapping) -> None:
+    """The ``combined_data`` section: at least two data analyses of the config that fit no data in common
+    (:attr:`astrocevns.recasting.WorkflowNeeds.data_sets`), flux groups of its members, each member in one group
+    at most."""
+    section = config.get("combined_data")
+    if not section:
+        return
+    members = section["members"]
+    for member in members:
+        if member not in recasting.DATA_RELEASES or not config.get(member):
+            present = [name for name in recasting.DATA_RELEASES if config.get(name)]
+            raise ConfigError(f"config key combined_data.members: {member!r} is not a data analysis of the config; "
+                              f"present: {present}")
+    if len(set(members)) != len(members) or len(members) < 2:
+        raise ConfigError(f"config key combined_data.members: {members} are not two or more distinct analyses")
+    seen: dict[str, str] = {}
+    for member in members:
+        for data in recasting.release_analysis(member).WORKFLOW.data_sets:
+            if data in seen:
+                raise ConfigError(f"config key combined_data.members: {seen[data]} and {member} both fit {data}; "
+                                  "their likelihoods are not independent (keep one)")
+            seen[data] = member
+    grouped: set[str] = set()
+    for name, group in section["shared_flux"].items():
+        for member in group["members"]:
+            if member not in members:
+                raise ConfigError(f"config key combined_data.shared_flux.{name}.members: {member!r} is not among "
+                                  f"combined_data.members {members}")
+            if member in grouped:
+                raise ConfigError(f"config key combined_data.shared_flux.{name}.members: {member!r} is in two groups")
+            grouped.add(member)
+
+
 def check_scans(config: Mapping) -> None:
     """A scan's report masses are among the report masses; its values give valid variants."""
     for name, scan in config["scans"].items():
@@ -161,6 +194,7 @@ def validate(config: dict, root: str | Path, schema: str | Path = "config/schema
     schema_check(config, Path(root) / schema)
     check_config(config, root=root)
     check_data_releases(config, root)
+    check_combination(config)
     check_scans(config)
     check_toys(config)
     return config

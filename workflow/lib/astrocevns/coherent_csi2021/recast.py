@@ -46,7 +46,8 @@ def memory_mb(grid_points: int) -> float:
 
 
 WORKFLOW = WorkflowNeeds(files=release.FILES, verify=release.verify_checksums, memory_mb=memory_mb,
-                         source_key=None, target_key="target")
+                         source_key=None, target_key="target",
+                         data_sets=("COHERENT CsI[Na] 2021",))
 """What the rules need: the release subset only (the beam's flux is the section's own,
 the target the section names)."""
 

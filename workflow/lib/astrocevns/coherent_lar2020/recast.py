@@ -40,7 +40,8 @@ def memory_mb(grid_points: int) -> float:
 
 
 WORKFLOW = WorkflowNeeds(files=release.FILES, verify=release.verify_checksums, memory_mb=memory_mb,
-                         source_key=None)
+                         source_key=None,
+                         data_sets=("COHERENT CENNS-10 2020",))
 """What the rules need: the release subset only (the beam's flux is the section's own,
 the argon of the section)."""
 

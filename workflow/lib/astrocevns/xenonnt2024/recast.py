@@ -49,7 +49,8 @@ def memory_mb(grid_points: int) -> float:
 
 
 WORKFLOW = WorkflowNeeds(files=release.FILES, verify=release.verify_checksums, memory_mb=memory_mb,
-                         source_key="source", target="Xe", validation=True)
+                         source_key="source", target="Xe", validation=True,
+                         data_sets=("XENONnT SR0", "XENONnT SR1"))
 """What the rules need: the release subset, the solar fluence of the section's ``source`` and the config's xenon."""
 
 
