@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..xenonnt2024 import likelihood
-from . import timing
+from . import fit, timing
 from .response import POINTS, SHAPE_PARAMETERS
 
 if TYPE_CHECKING:
@@ -51,6 +51,8 @@ SHAPES = tuple(SHAPE_PARAMETERS)
 SHAPE_RANGE = 3.0
 """|t_s| <= 3: the variants are extrapolated linearly to 3 sigma at most."""
 STEADY_STATE_RANGE = 10.0
+BLOCK = 1024
+"""Problems profiled together (each with its eight sign patterns)."""
 
 
 class _TemplateSource(Protocol):
@@ -107,6 +109,10 @@ class CsIModel:
             per_pe = np.zeros((self.n_pe, self.n_time))
             per_pe[i] = release.anticoincident[i].sum() * self.steady_time
             self.backgrounds[name] = self._placed(np.concatenate([per_pe.ravel(), per_pe.ravel()]))
+        self.shared = self._shared()
+        background = sum(self.backgrounds[name][1] for name in self.backgrounds) - self.shared.ac_events.sum()
+        self.excess = max(float(release.coincident.sum()) - background, 1.0)
+        """The C events above the nominal backgrounds: the flux multiplier starts where the CEvNS has as many."""
 
     def _neutrons(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
         """The BRN or NIN template (C bins only), normalised to the predicted events in the region of interest."""
@@ -147,17 +153,26 @@ class CsIModel:
         nominal[shapes], width[shapes], upper[shapes] = 0.0, 1.0, SHAPE_RANGE
         return likelihood.Parameters(nominal, width, lower, upper)
 
-    def _components(self, cevns: _TemplateSource, signs: tuple, rows) -> list[likelihood.Component]:
-        """The components of eq. M1 (with eq. M3 in the sign pattern ``signs``) for the problems ``rows``."""
-        base, base_total = cevns.at(0, rows=rows)
-        components = [likelihood.Component((0,), base, base_total)]
-        for k, (name, sign) in enumerate(zip(SHAPES, signs, strict=True)):
-            varied, varied_total = cevns.at(SHAPE_PARAMETERS[name][0 if sign > 0 else 1], rows=rows)
-            components.append(likelihood.Component((0, 3 + k), varied - base, varied_total - base_total))
-        names = self.parameter_names()
-        components += [likelihood.Component((names.index(name),), *template)
-                       for name, template in self.backgrounds.items()]
-        return components
+    def _shared(self) -> fit.Shared:
+        """The problem-independent terms of eqs. M1-M2 in the C bins with events, and the AC window as F1 of
+        :mod:`.fit`."""
+        release = self.release
+        ac_events = release.anticoincident.sum(axis=1).astype(float)
+        if np.any(ac_events <= 0):
+            raise ValueError(f"events.csv: PE bins {np.flatnonzero(ac_events <= 0).tolist()} have no anti-coincident "
+                             "events: their steady state is not measured")
+        c_bins = self.event_bins[self.event_bins < self.n_bins]
+        row = c_bins // self.n_time
+        neutrons = [self.backgrounds[name] for name in (BRN, NIN)]
+        ac = release.anticoincident.astype(float)
+        observed = np.concatenate([release.coincident.ravel(), ac.ravel()]).astype(float)
+        n = observed[observed > 0]
+        with np.errstate(divide="ignore"):
+            ac_log = np.where(ac > 0, ac * np.log(ac_events[:, None] * self.steady_time), 0.0).sum()
+        constant = 2.0 * (np.sum(n * np.log(n)) - n.sum() - ac_log)
+        return fit.Shared(self.observed[:c_bins.size], row, ac_events[row] * self.steady_time[c_bins % self.n_time],
+                          ac_events, np.array([t[0][:c_bins.size] for t in neutrons]),
+                          np.array([t[1] for t in neutrons]), float(constant))
 
     def profile(self, cevns: _TemplateSource, signal: _TemplateSource | None = None,
                 signal_multiplier: npt.ArrayLike | None = None,
@@ -183,31 +198,52 @@ class CsIModel:
         """
         if signal is not None or signal_multiplier is not None:
             raise NotImplementedError("coherent_csi_2021 has no signal template besides CEvNS")
-        probe = cevns.at(0)[0]
-        n_problems = probe.shape[0] if probe.ndim == 2 else 1
-        parameters = self._parameters()
+        n_c = self.shared.observed.size
+        points = [cevns.at(k) for k in range(len(POINTS))]
+        n_problems = max(np.shape(total)[0] if np.ndim(total) == 1 else 1 for _, total in points)
         if flux_scale is not None:
             n_problems = max(n_problems, np.size(flux_scale))
+        at_events = np.stack([np.broadcast_to(a[..., :n_c], (n_problems, n_c)) for a, _ in points], axis=1)
+        totals = np.stack([np.broadcast_to(t, (n_problems,)) for _, t in points], axis=1)
+        parameters = self._parameters()
+        if flux_scale is not None:
             parameters = parameters.fixed(0, np.broadcast_to(np.asarray(flux_scale, dtype=float), (n_problems,)))
-        deviance, theta = np.full(n_problems, np.inf), None
-        pattern = np.ones((n_problems, len(SHAPES)))
-        for signs in itertools.product((1.0, -1.0), repeat=len(SHAPES)):
-            d, t = likelihood.minimise(self.observed, self._components(cevns, signs, slice(None)), parameters)
-            d, t = np.broadcast_to(d, deviance.shape), np.broadcast_to(t, (n_problems, t.shape[-1]))
-            better = d < deviance
-            theta = t.copy() if theta is None else np.where(better[:, None], t, theta)
-            deviance = np.where(better, d, deviance)
-            pattern[better] = signs
+        limits = [np.broadcast_to(a, (n_problems, a.shape[-1])) for a in
+                  (parameters.nominal, 1.0 / parameters.width**2, parameters.lower, parameters.upper)]
+        deviance, theta = np.empty(n_problems), np.empty((n_problems, limits[0].shape[1]))
+        pattern = np.empty((n_problems, len(SHAPES)))
+        for start in range(0, n_problems, BLOCK):
+            rows = np.arange(start, min(start + BLOCK, n_problems))
+            deviance[rows], theta[rows], pattern[rows] = self._minimum(at_events[rows], totals[rows],
+                                                                      [a[rows] for a in limits])
         shapes = slice(3, 3 + len(SHAPES))
         absolute = theta[:, shapes].copy()
         theta[:, shapes] *= pattern
-        events = np.zeros(theta.shape[0])
-        base_total = np.broadcast_to(cevns.at(0)[1], events.shape)
-        for k, name in enumerate(SHAPES):
-            plus, minus = (np.broadcast_to(cevns.at(p)[1], events.shape) for p in SHAPE_PARAMETERS[name])
-            events += absolute[:, k] * (np.where(pattern[:, k] > 0, plus, minus) - base_total)
-        return deviance, {"names": self.parameter_names(), "theta": theta,
-                          "cevns_events": theta[:, 0] * (base_total + events)}
+        plus = np.array([SHAPE_PARAMETERS[name][0] for name in SHAPES])
+        minus = np.array([SHAPE_PARAMETERS[name][1] for name in SHAPES])
+        varied = np.where(pattern > 0, totals[:, plus], totals[:, minus]) - totals[:, :1]
+        events = totals[:, 0] + np.sum(absolute * varied, axis=1)
+        return deviance, {"names": self.parameter_names(), "theta": theta, "cevns_events": theta[:, 0] * events}
+
+    def _minimum(self, at_events, totals, limits):
+        """(D, x, sign pattern) at the least minimum over the sign patterns of the problems of a block."""
+        patterns = np.array(list(itertools.product((1.0, -1.0), repeat=len(SHAPES))))
+        n_rows, n_patterns = totals.shape[0], patterns.shape[0]
+        plus = np.array([SHAPE_PARAMETERS[name][0] for name in SHAPES])
+        minus = np.array([SHAPE_PARAMETERS[name][1] for name in SHAPES])
+        index = np.where(patterns > 0, plus, minus)  # (n_patterns, 3) response points
+        delta = at_events[:, index] - at_events[:, None, None, 0]  # (R, n_patterns, 3, n_c)
+        delta_total = totals[:, index] - totals[:, None, None, 0]
+        repeat = lambda a: np.repeat(a, n_patterns, axis=0)  # noqa: E731
+        problems = fit.Problems(repeat(at_events[:, 0]), repeat(totals[:, 0]), delta.reshape(-1, *delta.shape[2:]),
+                                delta_total.reshape(-1, len(SHAPES)), *(repeat(a) for a in limits))
+        start = problems.nominal.copy()
+        start[:, 0] *= np.minimum(1.0, self.excess / np.maximum(problems.base_total, 1e-300))
+        value, x = fit.minimise(self.shared, problems, start)
+        value, x = value.reshape(n_rows, n_patterns), x.reshape(n_rows, n_patterns, -1)
+        best = np.argmin(value, axis=1)
+        rows = np.arange(n_rows)
+        return value[rows, best], x[rows, best], patterns[best]
 
 
 __all__ = ["POINTS", "CsIModel", "PointTemplates"]
