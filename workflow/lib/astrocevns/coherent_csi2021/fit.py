@@ -23,8 +23,9 @@ N_DENSE = 6
 """phi, n_BRN, n_NIN and the three |t_s|: the dense block of the Hessian."""
 MAX_ITERATIONS, HALVINGS = 100, 50
 KEEP = 1e-3
-"""A Newton step is shortened to keep at least this fraction of a positive phi: at phi = 0 the shape parameters
-have no gradient, and a step that clipped phi to zero could stop there short of a minimum at small phi."""
+"""A Newton step is shortened to keep at least this fraction of a positive phi or s_i: at phi = 0 the shape
+parameters have no gradient, and a step that clipped phi to zero could stop there short of a minimum at small
+phi; D is infinite at s_i = 0 (F1)."""
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,8 @@ class Shared:
     neutron_totals: np.ndarray
     constant: float
 
-    @property
-    def indicator(self) -> np.ndarray:
-        """(n_ev, n_pe): 1 where a bin lies in a PE row."""
-        return (self.row[:, None] == np.arange(self.ac_events.size)).astype(float)
+    indicator: np.ndarray
+    """(n_ev, n_pe): 1 where a bin lies in a PE row."""
 
 
 @dataclass
@@ -89,33 +88,38 @@ def deviance(shared: Shared, p: Problems, x: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(value), np.inf, value)
 
 
+def shape_gradient(shared: Shared, p: Problems, x: np.ndarray) -> np.ndarray:
+    """dD / d|t_s| at x (Q, 3) in the sign pattern of the problems."""
+    mu, _, _ = _expectation(shared, p, x)
+    w = shared.observed / mu
+    data = p.delta_total - np.matmul(p.delta, w[:, :, None])[..., 0]
+    return 2.0 * x[:, :1] * data + 2.0 * ((x - p.nominal) * p.precision)[:, 3:N_DENSE]
+
+
 def _derivatives(shared: Shared, p: Problems, x: np.ndarray):
     """Gradient (Q, K), and the arrow Hessian (exact and Gauss-Newton): dense blocks (Q, 6, 6), cross block
     (Q, 6, n_pe), diagonals of the steady block (Q, n_pe)."""
     mu, cevns, cevns_total = _expectation(shared, p, x)
-    n, phi, s = shared.observed, x[:, 0], x[:, N_DENSE:]
-    w, v = n / mu, n / mu**2
-    # Jacobian columns of the dense parameters: the template, phi Delta_s, BRN, NIN
-    J = np.concatenate([cevns[:, None], phi[:, None, None] * p.delta,
-                        np.broadcast_to(shared.neutrons, (x.shape[0], 2, n.size))], axis=1)
-    J = J[:, [0, 4, 5, 1, 2, 3]]  # the order of x: phi, BRN, NIN, |t_1|, |t_2|, |t_3|
-    J_totals = np.concatenate([cevns_total[:, None], np.broadcast_to(shared.neutron_totals, (x.shape[0], 2)),
+    n, phi, s, Q = shared.observed, x[:, 0], x[:, N_DENSE:], x.shape[0]
+    w = n / mu
+    v = w / mu
+    J = np.empty((Q, N_DENSE, n.size))  # Jacobian of mu in the dense parameters (the order of x)
+    J[:, 0], J[:, 1:3], J[:, 3:] = cevns, shared.neutrons, phi[:, None, None] * p.delta
+    J_totals = np.concatenate([cevns_total[:, None], np.broadcast_to(shared.neutron_totals, (Q, 2)),
                                phi[:, None] * p.delta_total], axis=1)
-    indicator = shared.indicator
+    rows = shared.indicator
     gradient = np.empty_like(x)
-    gradient[:, :N_DENSE] = 2.0 * (J_totals - np.einsum("qkb,qb->qk", J, w))
-    gradient[:, N_DENSE:] = 2.0 * (2.0 * shared.ac_events - (w * shared.steady) @ indicator
+    gradient[:, :N_DENSE] = 2.0 * (J_totals - np.matmul(J, w[:, :, None])[..., 0])
+    gradient[:, N_DENSE:] = 2.0 * (2.0 * shared.ac_events - (w * shared.steady) @ rows
                                    - shared.ac_events / s)
     gradient += 2.0 * (x - p.nominal) * p.precision
-    Jv = J * v[:, None]
-    dense = 2.0 * np.einsum("qkb,qlb->qkl", Jv, J)
-    cross = 2.0 * (Jv * shared.steady) @ indicator
-    steady = 2.0 * (v * shared.steady**2) @ indicator + 2.0 * shared.ac_events / s**2
+    dense = 2.0 * np.matmul(J * v[:, None], np.swapaxes(J, 1, 2))
+    cross = 2.0 * ((J * (v * shared.steady)[:, None]).reshape(-1, n.size) @ rows).reshape(Q, N_DENSE, -1)
+    steady_gn = 2.0 * (v * shared.steady**2) @ rows + 2.0 * p.precision[:, N_DENSE:]
+    steady = steady_gn + 2.0 * shared.ac_events / s**2
     index = np.arange(N_DENSE)
     dense[:, index, index] += 2.0 * p.precision[:, :N_DENSE]
-    steady_gn = steady - 2.0 * shared.ac_events / s**2 + 2.0 * p.precision[:, N_DENSE:]
-    steady = steady + 2.0 * p.precision[:, N_DENSE:]
-    second = 2.0 * (p.delta_total - np.einsum("qsb,qb->qs", p.delta, w))  # d^2 D / d phi d|t_s|
+    second = 2.0 * (p.delta_total - np.matmul(p.delta, w[:, :, None])[..., 0])  # d^2 D / d phi d|t_s|
     exact = dense.copy()
     exact[:, 0, 3:] += second
     exact[:, 3:, 0] += second
@@ -147,6 +151,11 @@ def _arrow_step(gradient, hessian, free):
     """-H^-1 g on the free parameters of an arrow Hessian (F2), with unit diagonal scaling; and whether the
     dense Schur complement was positive definite."""
     dense, cross, steady = hessian
+    with np.errstate(all="ignore"):  # a non-finite step (overflowing templates) fails the positivity check
+        return _arrow_solve(gradient, dense, cross, steady, free)
+
+
+def _arrow_solve(gradient, dense, cross, steady, free):
     g = np.where(free, gradient, 0.0)
     fd, fs = free[:, :N_DENSE], free[:, N_DENSE:]
     eye = np.eye(N_DENSE)
@@ -161,13 +170,20 @@ def _arrow_step(gradient, hessian, free):
     y, ok = _cholesky_solve(scaled, -rhs * scale)
     step_dense = y * scale
     step_steady = -(g[:, N_DENSE:] + np.einsum("qkl,qk->ql", cross, step_dense)) / steady
-    return np.where(free, np.concatenate([step_dense, step_steady], axis=1), 0.0), ok
+    step = np.where(free, np.concatenate([step_dense, step_steady], axis=1), 0.0)
+    return step, ok & np.all(np.isfinite(step), axis=1)
 
 
-def minimise(shared: Shared, problems: Problems, start: np.ndarray, tolerance: float = 1e-9
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """(D, x) at the minimum within the limits of every problem, from ``start`` (Q, K)."""
+def minimise(shared: Shared, problems: Problems, start: np.ndarray, give_up_above: np.ndarray | None = None,
+             tolerance: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
+    """(D, x) at the minimum within the limits of every problem, from ``start`` (Q, K).
+
+    ``give_up_above`` (Q,): stop a problem once D less the decrease its Newton step predicts exceeds this while
+    that decrease is below 0.9 (where D is close to quadratic, as in
+    :func:`astrocevns.xenonnt2024.likelihood.minimise`); it returns its last D, above its minimum.
+    """
     lower, upper = problems.lower, problems.upper
+    positive = np.r_[0, N_DENSE:start.shape[1]]  # phi and the s_i
     x = np.clip(start, lower, upper)
     value = deviance(shared, problems, x)
     active = np.arange(x.shape[0])
@@ -184,9 +200,10 @@ def minimise(shared: Shared, problems: Problems, start: np.ndarray, tolerance: f
             step[redo] = fallback
         decrease = np.maximum(-np.sum(g * step, axis=1), 0.0)
         alpha = np.ones(active.size)
-        with np.errstate(divide="ignore", invalid="ignore"):  # a positive phi stays positive
-            room = np.where((step[:, 0] < 0.0) & (xa[:, 0] > 0.0), (KEEP - 1.0) * xa[:, 0] / step[:, 0], 1.0)
-        step *= np.minimum(room, 1.0)[:, None]
+        kept = xa[:, positive]
+        with np.errstate(divide="ignore", invalid="ignore"):  # a positive phi or s_i stays positive
+            room = np.where((step[:, positive] < 0.0) & (kept > 0.0), (KEEP - 1.0) * kept / step[:, positive], 1.0)
+        step *= np.minimum(room.min(axis=1), 1.0)[:, None]
         decrease = np.maximum(-np.sum(g * step, axis=1), 0.0)
         trial = np.clip(xa + step, lo, hi)
         trial_value = deviance(shared, p, trial)
@@ -202,6 +219,8 @@ def minimise(shared: Shared, problems: Problems, start: np.ndarray, tolerance: f
         x[active[accepted]] = trial[accepted]
         value[active[accepted]] = trial_value[accepted]
         going = accepted & (decrease > tolerance)
+        if give_up_above is not None:
+            going &= ~((decrease < 0.9) & (current - decrease > give_up_above[active]))
         if not going.any():
             break
         active = active[going]
