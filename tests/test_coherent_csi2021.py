@@ -297,3 +297,62 @@ def test_registered_as_a_data_release():
     assert entry.ANALYSIS == "coherent_csi_2021/coherent_csi_2021"
     assert Path(SUBSET, "checksums.txt").is_file()
 
+
+
+# ---- the fast profile against a slow reference -----------------------------------------------------------------
+
+def reference_profile(model, cevns, flux_scale=None):
+    """The slow reference: eq. M1 with eq. M3 over every C and AC bin with events, minimised in each of the eight
+    sign patterns by the general template likelihood (astrocevns.xenonnt2024.likelihood) from the nominal point,
+    the least D kept."""
+    import itertools
+
+    from astrocevns.coherent_csi2021.model import SHAPE_PARAMETERS, SHAPES
+    from astrocevns.xenonnt2024 import likelihood
+
+    names = model.parameter_names()
+    n_problems = max(np.size(cevns.at(0)[1]), 1 if flux_scale is None else np.size(flux_scale))
+    parameters = model._parameters()
+    if flux_scale is not None:
+        parameters = parameters.fixed(0, np.broadcast_to(flux_scale, (n_problems,)))
+    best = np.full(n_problems, np.inf)
+    for signs in itertools.product((1, -1), repeat=len(SHAPES)):
+        base, base_total = cevns.at(0)
+        components = [likelihood.Component((0,), base, base_total)]
+        for k, (name, sign) in enumerate(zip(SHAPES, signs, strict=True)):
+            varied, varied_total = cevns.at(SHAPE_PARAMETERS[name][0 if sign > 0 else 1])
+            components.append(likelihood.Component((0, 3 + k), varied - base, varied_total - base_total))
+        components += [likelihood.Component((names.index(name),), *template)
+                       for name, template in model.backgrounds.items()]
+        best = np.minimum(best, likelihood.minimise(model.observed, components, parameters)[0])
+    return best
+
+
+@pytest.fixture(scope="module")
+def grid_sample(model, response):
+    """60 (g, m) points of the universal vector, g log-uniform over the config's grid, m among its masses."""
+    from astrocevns import grids
+
+    masses = grids.log_axis(CONFIG["grid"]["m_MeV"])
+    templates = recasting.coupling_templates(model, response, coefficients(response, "universal_vector", masses))
+    rng = np.random.default_rng(7)
+    g = np.exp(rng.uniform(np.log(CONFIG["grid"]["g"]["min"]), np.log(CONFIG["grid"]["g"]["max"]), 60))
+    return templates.at_couplings(g, rng.integers(0, masses.size, 60)), np.exp(0.1 * rng.standard_normal(60))
+
+
+def test_profile_against_the_slow_reference_at_the_test_points(release, model, sm_templates):
+    """The SM templates with the config's flux prior, without it, with the flux fixed (0, 0.9, 1.2): D as the
+    reference's to 1e-6."""
+    free = CsIModel(release, np.inf)
+    for m, flux in ((model, None), (free, None), (free, np.array([0.0, 0.9, 1.2]))):
+        assert m.profile(sm_templates, flux_scale=flux)[0] == pytest.approx(
+            reference_profile(m, sm_templates, flux), abs=1e-6)
+
+
+def test_profile_against_the_slow_reference_on_grid_points(model, grid_sample):
+    """60 random grid points (q up to hundreds), own flux prior and flux fixed: D as the reference's to 1e-6
+    (relative 1e-12 where D is beyond 1e6: a flux fixed under a template of 1e8 times the SM's events)."""
+    problems, flux = grid_sample
+    for scale in (None, flux):
+        fast, slow = model.profile(problems, flux_scale=scale)[0], reference_profile(model, problems, scale)
+        np.testing.assert_allclose(fast, slow, atol=1e-6, rtol=1e-12)

@@ -27,7 +27,9 @@ with C_{s,+-} the template at the +-1 sigma variant of parameter s and unit Gaus
 one sign pattern of t eq. M3 is a sum of fixed templates times products of parameters (phi, phi |t_s|), as
 L1 wants (|t_s| in [0, 3]). D is minimised in each of the 2^3 sign patterns and the least D kept: a descent
 from one pattern across t_s = 0 can miss the minimum of another pattern when D is not convex in t (by up to
-5e-3 in D on strongly modified spectra, as found against this exhaustive search).
+5e-3 in D on strongly modified spectra, as found against this exhaustive search). The minimiser is
+:mod:`.fit`: first the pattern in which D falls from t = 0, then the seven others from its minimum, each given
+up once its minimum is known to lie above (tests/test_coherent_csi2021.py: D as the exhaustive search's to 1e-6).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..xenonnt2024 import likelihood
-from . import timing
+from . import fit, timing
 from .response import POINTS, SHAPE_PARAMETERS
 
 if TYPE_CHECKING:
@@ -51,6 +53,8 @@ SHAPES = tuple(SHAPE_PARAMETERS)
 SHAPE_RANGE = 3.0
 """|t_s| <= 3: the variants are extrapolated linearly to 3 sigma at most."""
 STEADY_STATE_RANGE = 10.0
+BLOCK = 1024
+"""Problems profiled together (each with its eight sign patterns)."""
 
 
 class _TemplateSource(Protocol):
@@ -107,6 +111,10 @@ class CsIModel:
             per_pe = np.zeros((self.n_pe, self.n_time))
             per_pe[i] = release.anticoincident[i].sum() * self.steady_time
             self.backgrounds[name] = self._placed(np.concatenate([per_pe.ravel(), per_pe.ravel()]))
+        self.shared = self._shared()
+        background = sum(self.backgrounds[name][1] for name in self.backgrounds) - self.shared.ac_events.sum()
+        self.excess = max(float(release.coincident.sum()) - background, 1.0)
+        """The C events above the nominal backgrounds: the flux multiplier starts where the CEvNS has as many."""
 
     def _neutrons(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
         """The BRN or NIN template (C bins only), normalised to the predicted events in the region of interest."""
@@ -147,17 +155,27 @@ class CsIModel:
         nominal[shapes], width[shapes], upper[shapes] = 0.0, 1.0, SHAPE_RANGE
         return likelihood.Parameters(nominal, width, lower, upper)
 
-    def _components(self, cevns: _TemplateSource, signs: tuple, rows) -> list[likelihood.Component]:
-        """The components of eq. M1 (with eq. M3 in the sign pattern ``signs``) for the problems ``rows``."""
-        base, base_total = cevns.at(0, rows=rows)
-        components = [likelihood.Component((0,), base, base_total)]
-        for k, (name, sign) in enumerate(zip(SHAPES, signs, strict=True)):
-            varied, varied_total = cevns.at(SHAPE_PARAMETERS[name][0 if sign > 0 else 1], rows=rows)
-            components.append(likelihood.Component((0, 3 + k), varied - base, varied_total - base_total))
-        names = self.parameter_names()
-        components += [likelihood.Component((names.index(name),), *template)
-                       for name, template in self.backgrounds.items()]
-        return components
+    def _shared(self) -> fit.Shared:
+        """The problem-independent terms of eqs. M1-M2 in the C bins with events, and the AC window as F1 of
+        :mod:`.fit`."""
+        release = self.release
+        ac_events = release.anticoincident.sum(axis=1).astype(float)
+        if np.any(ac_events <= 0):
+            raise ValueError(f"events.csv: PE bins {np.flatnonzero(ac_events <= 0).tolist()} have no anti-coincident "
+                             "events: their steady state is not measured")
+        c_bins = self.event_bins[self.event_bins < self.n_bins]
+        row = c_bins // self.n_time
+        neutrons = [self.backgrounds[name] for name in (BRN, NIN)]
+        ac = release.anticoincident.astype(float)
+        observed = np.concatenate([release.coincident.ravel(), ac.ravel()]).astype(float)
+        n = observed[observed > 0]
+        with np.errstate(divide="ignore"):
+            ac_log = np.where(ac > 0, ac * np.log(ac_events[:, None] * self.steady_time), 0.0).sum()
+        constant = 2.0 * (np.sum(n * np.log(n)) - n.sum() - ac_log)
+        return fit.Shared(self.observed[:c_bins.size], row, ac_events[row] * self.steady_time[c_bins % self.n_time],
+                          ac_events, np.array([t[0][:c_bins.size] for t in neutrons]),
+                          np.array([t[1] for t in neutrons]), float(constant),
+                          (row[:, None] == np.arange(self.n_pe)).astype(float))
 
     def profile(self, cevns: _TemplateSource, signal: _TemplateSource | None = None,
                 signal_multiplier: npt.ArrayLike | None = None,
@@ -183,31 +201,74 @@ class CsIModel:
         """
         if signal is not None or signal_multiplier is not None:
             raise NotImplementedError("coherent_csi_2021 has no signal template besides CEvNS")
-        probe = cevns.at(0)[0]
-        n_problems = probe.shape[0] if probe.ndim == 2 else 1
-        parameters = self._parameters()
+        n_c = self.shared.observed.size
+        points = [cevns.at(k) for k in range(len(POINTS))]
+        n_problems = max(np.shape(total)[0] if np.ndim(total) == 1 else 1 for _, total in points)
         if flux_scale is not None:
             n_problems = max(n_problems, np.size(flux_scale))
+        at_events = np.stack([np.broadcast_to(a[..., :n_c], (n_problems, n_c)) for a, _ in points], axis=1)
+        totals = np.stack([np.broadcast_to(t, (n_problems,)) for _, t in points], axis=1)
+        parameters = self._parameters()
+        if flux_scale is not None:
             parameters = parameters.fixed(0, np.broadcast_to(np.asarray(flux_scale, dtype=float), (n_problems,)))
-        deviance, theta = np.full(n_problems, np.inf), None
-        pattern = np.ones((n_problems, len(SHAPES)))
-        for signs in itertools.product((1.0, -1.0), repeat=len(SHAPES)):
-            d, t = likelihood.minimise(self.observed, self._components(cevns, signs, slice(None)), parameters)
-            d, t = np.broadcast_to(d, deviance.shape), np.broadcast_to(t, (n_problems, t.shape[-1]))
-            better = d < deviance
-            theta = t.copy() if theta is None else np.where(better[:, None], t, theta)
-            deviance = np.where(better, d, deviance)
-            pattern[better] = signs
+        limits = [np.broadcast_to(a, (n_problems, a.shape[-1])) for a in
+                  (parameters.nominal, 1.0 / parameters.width**2, parameters.lower, parameters.upper)]
+        deviance, theta = np.empty(n_problems), np.empty((n_problems, limits[0].shape[1]))
+        pattern = np.empty((n_problems, len(SHAPES)))
+        for start in range(0, n_problems, BLOCK):
+            rows = np.arange(start, min(start + BLOCK, n_problems))
+            deviance[rows], theta[rows], pattern[rows] = self._minimum(at_events[rows], totals[rows],
+                                                                      [a[rows] for a in limits])
         shapes = slice(3, 3 + len(SHAPES))
         absolute = theta[:, shapes].copy()
         theta[:, shapes] *= pattern
-        events = np.zeros(theta.shape[0])
-        base_total = np.broadcast_to(cevns.at(0)[1], events.shape)
-        for k, name in enumerate(SHAPES):
-            plus, minus = (np.broadcast_to(cevns.at(p)[1], events.shape) for p in SHAPE_PARAMETERS[name])
-            events += absolute[:, k] * (np.where(pattern[:, k] > 0, plus, minus) - base_total)
-        return deviance, {"names": self.parameter_names(), "theta": theta,
-                          "cevns_events": theta[:, 0] * (base_total + events)}
+        plus = np.array([SHAPE_PARAMETERS[name][0] for name in SHAPES])
+        minus = np.array([SHAPE_PARAMETERS[name][1] for name in SHAPES])
+        varied = np.where(pattern > 0, totals[:, plus], totals[:, minus]) - totals[:, :1]
+        events = totals[:, 0] + np.sum(absolute * varied, axis=1)
+        return deviance, {"names": self.parameter_names(), "theta": theta, "cevns_events": theta[:, 0] * events}
+
+    def _minimum(self, at_events, totals, limits):
+        """(D, x, sign pattern) at the least minimum over the sign patterns of the problems of a block.
+
+        First the pattern in which D decreases from t = 0 (the steepest side of each t_s at the start), then the
+        seven others, each given up once its minimum is known to lie above the first's.
+        """
+        n_rows = totals.shape[0]
+        plus = np.array([SHAPE_PARAMETERS[name][0] for name in SHAPES])
+        minus = np.array([SHAPE_PARAMETERS[name][1] for name in SHAPES])
+        start = np.array(limits[0])
+        start[:, 0] *= np.minimum(1.0, self.excess / np.maximum(totals[:, 0], 1e-300))
+
+        def problems(signs, rows):
+            index = np.where(signs > 0, plus, minus)  # (Q, 3) response points
+            base, base_total = at_events[rows, 0], totals[rows, 0]
+            return fit.Problems(base, base_total, np.take_along_axis(at_events[rows], index[:, :, None], 1)
+                                - base[:, None], np.take_along_axis(totals[rows], index, 1) - base_total[:, None],
+                                *(a[rows] for a in limits))
+
+        rows = np.arange(n_rows)
+        first = np.where(self._descending_side(problems(np.ones((n_rows, len(SHAPES))), rows),
+                                               problems(-np.ones((n_rows, len(SHAPES))), rows), start), 1.0, -1.0)
+        deviance, x = fit.minimise(self.shared, problems(first, rows), start)
+        pattern = first.copy()
+        others = np.array([p for p in itertools.product((1.0, -1.0), repeat=len(SHAPES))])
+        signs = np.repeat(others[None], n_rows, axis=0)
+        signs = signs[~np.all(signs == first[:, None], axis=2)].reshape(n_rows * (len(others) - 1), len(SHAPES))
+        owner = np.repeat(rows, len(others) - 1)
+        warm = x[owner]  # the first pattern's minimum, its shape parameters of the other sign at zero
+        warm[:, 3:3 + len(SHAPES)] *= signs == first[owner]
+        value, y = fit.minimise(self.shared, problems(signs, owner), warm, give_up_above=deviance[owner])
+        order = np.lexsort((value, owner))  # per problem, its least D first
+        least = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+        better = value[least] < deviance
+        deviance[better], x[better], pattern[better] = value[least][better], y[least][better], signs[least][better]
+        return deviance, x, pattern
+
+    def _descending_side(self, positive: fit.Problems, negative: fit.Problems, x: np.ndarray) -> np.ndarray:
+        """Whether D decreases faster towards t_s > 0 than towards t_s < 0 at x (t = 0), per problem and t_s."""
+        slope = [fit.shape_gradient(self.shared, p, x) for p in (positive, negative)]
+        return slope[0] <= slope[1]
 
 
 __all__ = ["POINTS", "CsIModel", "PointTemplates"]
