@@ -95,7 +95,7 @@ def spectrum_coefficients(spec: Mapping, inputs: Any, definition: Mapping, masse
     (the flux is analytic).
     """
     settings = spec[SECTION]
-    model = models.from_config(spec.get("model", {}).get("name", "model"), definition)
+    model = models.from_config(spec.get("model", {}).get("name", "model"), dict(definition))
     detector = {"target": settings["target"], "mass_t": response.target_mass_t,
                 "threshold_keV": float(np.min(response.nodes_keV))}
     parts = config.detector_parts(SECTION, detector, spec["targets"], spec["form_factor"], Efficiency.ideal())

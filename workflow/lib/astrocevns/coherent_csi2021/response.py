@@ -43,14 +43,14 @@ SHAPE_PARAMETERS = {"t_efficiency": (1, 2), "t_quenching_0": (3, 4), "t_quenchin
 """Each shape parameter with the points of its +1 and -1 sigma variants (the others nominal)."""
 
 
-def quenched_keVee(E_r_keV: npt.ArrayLike, coefficients: npt.ArrayLike) -> np.ndarray:
+def quenched_keVee(E_r_keV: npt.ArrayLike, coefficients: np.ndarray) -> np.ndarray:
     """Eq. E1 in keV: the electron-equivalent energy [keVee] of recoils of ``E_r_keV`` [keVnr]."""
     x = np.asarray(E_r_keV, dtype=float) * 1e-3
     a, b, c, d = coefficients
     return 1e3 * x * (a + x * (b + x * (c + x * d)))
 
 
-def efficiency(pe: npt.ArrayLike, coefficients: npt.ArrayLike) -> np.ndarray:
+def efficiency(pe: npt.ArrayLike, coefficients: np.ndarray) -> np.ndarray:
     """Eq. E2: the energy efficiency at reconstructed energies ``pe`` [PE], clipped at 0 where the fit is negative."""
     a, b, c, d = coefficients
     return np.maximum(0.0, a / (1.0 + np.exp(-b * (np.asarray(pe, dtype=float) - c))) + d)
@@ -115,7 +115,7 @@ def energy_matrix(release: Release, nodes_keV: np.ndarray, weights_keV: np.ndarr
         E_ee = quenched_keVee(nodes_keV, release.quenching[quenching_variant])
         weighted = pe_density(x, E_ee[:, None], a, b) * efficiency(x, release.efficiency[efficiency_variant]) * w
         per_bin = np.zeros((nodes_keV.size, edges.size - 1))
-        np.add.at(per_bin, (slice(None), owner), weighted)
+        np.add.at(per_bin.T, owner, weighted.T)  # per_bin[:, owner] += weighted, unbuffered
         matrix.append(per_bin * weights_keV[:, None])
     return np.array(matrix)
 

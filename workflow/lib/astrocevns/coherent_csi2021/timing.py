@@ -99,7 +99,7 @@ def efficiency_weighted_integrals(edges_us: npt.ArrayLike, density, onset_us: fl
     pieces = np.sum(values * timing_efficiency(t, onset_us, slope_per_us) * 0.5 * (hi - lo) * w, axis=-1)
     owner = np.searchsorted(edges, cuts[:-1], side="right") - 1  # the bin of each piece
     summed = np.zeros(pieces.shape[:-1] + (edges.size - 1,))
-    np.add.at(summed, (..., owner), pieces)
+    np.add.at(np.moveaxis(summed, -1, 0), owner, np.moveaxis(pieces, -1, 0))  # summed[..., owner] += pieces
     return summed
 
 

@@ -70,10 +70,11 @@ def spectrum_coefficients(spec: Mapping, inputs: Any, definition: Mapping | mode
     section's argon) are the response's own; ``spec`` and ``inputs`` are not needed. ``definition`` is the model's
     entry of the config (``models``), or a :class:`astrocevns.models.Model`.
     """
-    model = definition if isinstance(definition, models.Model) else models.from_config("model", definition)
+    model = definition if isinstance(definition, models.Model) else models.from_config("model", dict(definition))
     per_group = [response.kernel(group).coupling_polynomial(model, np.asarray(masses_MeV, dtype=float))
                  for group in response.fluences]
-    return tuple(np.stack([coefficients[k] for coefficients in per_group], axis=-2) for k in range(3))
+    a, b, c = (np.stack([coefficients[k] for coefficients in per_group], axis=-2) for k in range(3))
+    return a, b, c
 
 
 def log_expectation(log: logging.Logger, model: LArModel, templates: CouplingTemplates) -> None:
