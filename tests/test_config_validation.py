@@ -229,6 +229,7 @@ def test_variant_figures_on_demand_and_variants_of_a_models_charges(workflow_cop
     assert result.returncode == 0, log[-3000:]
     assert "results/variants/darwin_200t/figures/fig5.png" in log
     assert "results/variants/bl_half/spectra/b_minus_l/solar/darwin/ideal.parquet" in log
-    assert ("variant fine: no rows of xenonnt_2024/xenonnt_2024, xenonnt_s2only_2026/xenonnt_s2only_2026 in its "
-            "bounds.csv") in log
+    assert ("variant fine: no rows of xenonnt_2024/xenonnt_2024, xenonnt_s2only_2026/xenonnt_s2only_2026, "
+            "coherent_csi_2021/coherent_csi_2021, coherent_lar_2020/coherent_lar_2020, combined_data/combined_data "
+            "in its bounds.csv") in log
     assert "variant darwin_200t: no rows" not in log

@@ -232,8 +232,9 @@ def test_bounds_table(finished_run):
     assert required <= set(table.analysis)
     assert sorted(table.m_MeV.unique()) == [0.1, 1.0, 10.0, 100.0, 1000.0]
     # two universal models x 46 analyses (the XENON1T S1+S2 method among them), and B-L for 12 of them (their
-    # xenon1t_nr variants included), and the two XENONnT data analyses for the three models
-    assert len(table) == 2 * 46 * 5 + 12 * 5 + 2 * 3 * 5
+    # xenon1t_nr variants included), and the four data analyses (XENONnT 2024 and S2-only 2026, COHERENT CsI 2021
+    # and LAr 2020) and their combination for the three models
+    assert len(table) == 2 * 46 * 5 + 12 * 5 + 5 * 3 * 5
     bounds = table.set_index(["analysis", "model", "m_MeV"]).g_min
     for model in ("universal_vector", "universal_scalar"):
         # low-mass plateau and weakening at high mass (paper figs. 5-8)

@@ -520,8 +520,8 @@ class Plan:
         """A message for every named variant whose bounds.csv and figures leave data analyses out."""
         messages = []
         for name in self.config["variants"]:
-            left_out = [analysis for release, analysis in zip(self.data_releases, self.data_analyses, strict=True)
-                        if not self.data_analysis_shared(self.setups[name], release)]
+            left_out = [family for family in self.data_families
+                        if not self.data_family_shared(self.setups[name], family)]
             if left_out:
                 messages.append(
                     f"variant {name}: no rows of {', '.join(left_out)} in its bounds.csv and figures: the data "
