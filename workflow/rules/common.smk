@@ -350,12 +350,13 @@ def data_analysis_memory_mb(wildcards):
     return PLAN.data_memory_mb(wildcards.release)
 
 
-COMBINED_DATA = bool(PLAN.combination)  # rule combined_data: the combination of the data analyses
-
-
 def combined_data_inputs(wildcards):
     """The input files of every member of the combination, named ``<member>__<input>``."""
     return PLAN.combined_inputs()
+
+
+def combined_data_params(wildcards):
+    return PLAN.combined_params(wildcards.model)
 
 
 def combined_data_memory_mb(wildcards):

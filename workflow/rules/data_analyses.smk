@@ -30,29 +30,31 @@ rule data_analysis:
         "../scripts/data_analysis.py"
 
 
-if COMBINED_DATA:
+# The combination of the data analyses of the config's combined_data section (astrocevns.combination): the same
+# tables, for the base configuration.
 
-    rule combined_data:
-        input:
-            unpack(combined_data_inputs),
-        output:
-            chi2=f"{BASE}/chi2/{{model}}/combined_data/combined_data.parquet",
-            contours=f"{BASE}/contours/{{model}}/combined_data/combined_data.parquet",
-            edges=f"{BASE}/edges/{{model}}/combined_data/combined_data.parquet",
-            bounds=f"{BASE}/bounds/{{model}}/combined_data/combined_data.parquet",
-            intervals=f"{BASE}/intervals/{{model}}/combined_data/combined_data.parquet",
-        log:
-            f"logs/{BASE}/combined_data/{{model}}.log",
-        benchmark:
-            f"benchmarks/{BASE}/combined_data/{{model}}.tsv"
-        conda:
-            "../../envs/astrocevns.yaml"
-        resources:
-            mem_mb=combined_data_memory_mb,
-        params:
-            spec=lambda wildcards: PLAN.combined_params(wildcards.model),
-        script:
-            "../scripts/combined_data.py"
+
+rule combined_data:
+    input:
+        unpack(combined_data_inputs),
+    output:
+        chi2=f"{BASE}/chi2/{{model}}/combined_data/combined_data.parquet",
+        contours=f"{BASE}/contours/{{model}}/combined_data/combined_data.parquet",
+        edges=f"{BASE}/edges/{{model}}/combined_data/combined_data.parquet",
+        bounds=f"{BASE}/bounds/{{model}}/combined_data/combined_data.parquet",
+        intervals=f"{BASE}/intervals/{{model}}/combined_data/combined_data.parquet",
+    log:
+        f"logs/{BASE}/combined_data/{{model}}.log",
+    benchmark:
+        f"benchmarks/{BASE}/combined_data/{{model}}.tsv"
+    conda:
+        "../../envs/astrocevns.yaml"
+    resources:
+        mem_mb=combined_data_memory_mb,
+    params:
+        spec=combined_data_params,
+    script:
+        "../scripts/combined_data.py"
 
 
 rule data_analysis_validation:
