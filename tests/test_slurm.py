@@ -164,6 +164,7 @@ toys:
     g_over_bound: [1.0]
     toys_per_chunk: {per_chunk}
     chunks: {chunks}
+    data: {{points: []}}  # the data analysis's toys are not what this test splits
 """
 
 

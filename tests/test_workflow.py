@@ -343,7 +343,9 @@ def test_solar_flux_change_reruns_only_solar_jobs(finished_run):
         per_source = {p for p in outputs if p.startswith(("results/fluxes/", "results/kernels/", "results/spectra/",
                                                           "results/chi2/", "results/contours/", "results/rates/"))}
         # every solar analysis reruns, including the XENON1T and XENONnT data bounds, which count solar neutrinos
-        data = ("xenon1t/xenon1t.", "/xenon1t-s1s2/xenon1t.", "/xenonnt_2024.", "/xenonnt_s2only_2026.")
+        # and their combination (the test configuration's holds XENONnT 2024)
+        data = ("xenon1t/xenon1t.", "/xenon1t-s1s2/xenon1t.", "/xenonnt_2024.", "/xenonnt_s2only_2026.",
+                "/combined_data.")
         assert per_source and all("solar" in p or any(name in p for name in data) for p in per_source)
         assert "results/fluxes/solar.parquet" in outputs
     finally:

@@ -177,7 +177,7 @@ def check_toys(config: Mapping) -> None:
     names = [p["name"] for p in toys["coverage"]["points"] + data["points"]]
     if len(set(names)) != len(names):
         raise ConfigError("config key toys.coverage: two points (of points and data.points) share a name")
-    if data["toys_per_chunk"] % toys["block"]:
+    if data["points"] and data["toys_per_chunk"] % toys["block"]:
         raise ConfigError(f"config key toys.coverage.data.toys_per_chunk: {data['toys_per_chunk']} is not a multiple "
                           f"of toys.block ({toys['block']})")
 
