@@ -69,8 +69,14 @@ def snakemake_command(*args):
 
 def run_snakemake(directory, *args, timeout=1200):
     """Run Snakemake locally in ``directory`` (without the SLURM clients' probe); returns the CompletedProcess."""
-    return subprocess.run(snakemake_command(*args), cwd=directory, capture_output=True, text=True, timeout=timeout,
-                          env=environment_without_slurm(directory))
+    return subprocess.run(
+        snakemake_command(*args),
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=environment_without_slurm(directory),
+    )
 
 
 def corrupted_copy(source, tmp_path, edit):
@@ -80,6 +86,7 @@ def corrupted_copy(source, tmp_path, edit):
     shutil.copytree(source, directory)
     edit(directory)
     names = [line.split()[1] for line in (directory / "checksums.txt").read_text().splitlines()]
-    (directory / "checksums.txt").write_text("".join(
-        f"{hashlib.sha256((directory / n).read_bytes()).hexdigest()}  {n}\n" for n in names))
+    (directory / "checksums.txt").write_text(
+        "".join(f"{hashlib.sha256((directory / n).read_bytes()).hexdigest()}  {n}\n" for n in names)
+    )
     return directory

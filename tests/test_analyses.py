@@ -1,7 +1,5 @@
 """Analyses of the configuration: efficiency variants and the families one chi2 job computes."""
 
-
-
 from helpers import load_config
 
 from astrocevns.analyses import expand_analyses, families

@@ -53,6 +53,7 @@ def sm_templates(model, response):
 
 # ---- the derived subset ----------------------------------------------------------------------------------------
 
+
 def test_event_counts_in_the_region_of_interest(release):
     """1578 coincident and 1295 anti-coincident events with PE < 60, trec < 6 us (asserted by an independent
     third-party analysis of this release), and the per-PE-bin counts of the release's own event lists."""
@@ -90,12 +91,15 @@ def test_modified_file_fails_its_checksum(tmp_path):
         read_release(directory)
 
 
-@pytest.mark.parametrize(("name", "old", "new", "message"), [
-    ("events.csv", "pe_bin,t_bin", "pe_bin,time_bin", "column"),
-    ("response_curves.csv", "quenching,model1_minus", "quenching,model2_minus", "model1_minus"),
-    ("parameters.csv", "brn_events", "brn_count", "brn_events"),
-    ("neutron_energy_pdfs.csv", "\n0.0,1.0,", "\n0.0,1.5,", "not contiguous"),
-])
+@pytest.mark.parametrize(
+    ("name", "old", "new", "message"),
+    [
+        ("events.csv", "pe_bin,t_bin", "pe_bin,time_bin", "column"),
+        ("response_curves.csv", "quenching,model1_minus", "quenching,model2_minus", "model1_minus"),
+        ("parameters.csv", "brn_events", "brn_count", "brn_events"),
+        ("neutron_energy_pdfs.csv", "\n0.0,1.0,", "\n0.0,1.5,", "not contiguous"),
+    ],
+)
 def test_malformed_file_is_named(tmp_path, name, old, new, message):
     def edit(directory):
         path = directory / name
@@ -118,16 +122,18 @@ def test_timing_pdfs_integrate_to_one():
     assert timing.prompt_cdf(60.0, MEAN_US, WIDTH_US) == pytest.approx(1.0, abs=1e-12)
     assert timing.delayed_cdf(60.0, MEAN_US, WIDTH_US) == pytest.approx(1.0, abs=1e-10)
     for g in range(2):
-        total, _ = integrate.quad(lambda t, g=g: timing.densities(t, MEAN_US, WIDTH_US)[g], -5.0, 60.0, points=[0.47],
-                                  limit=200)
+        total, _ = integrate.quad(
+            lambda t, g=g: timing.densities(t, MEAN_US, WIDTH_US)[g], -5.0, 60.0, points=[0.47], limit=200
+        )
         assert total == pytest.approx(1.0, abs=1e-8)
 
 
 def test_timing_means_add_the_lifetimes():
     """The mean arrival time is the pulse's mean plus tau_pi (prompt) or tau_pi + tau_mu (delayed)."""
     for g, expected in ((0, MEAN_US + 0.026033), (1, MEAN_US + 0.026033 + 2.1969811)):
-        mean, _ = integrate.quad(lambda t, g=g: t * timing.densities(t, MEAN_US, WIDTH_US)[g], -5.0, 80.0,
-                                 points=[0.47], limit=200)
+        mean, _ = integrate.quad(
+            lambda t, g=g: t * timing.densities(t, MEAN_US, WIDTH_US)[g], -5.0, 80.0, points=[0.47], limit=200
+        )
         assert mean == pytest.approx(expected, abs=1e-7)
 
 
@@ -149,8 +155,9 @@ def test_bin_probabilities_quadrature_against_the_cdfs():
 
 def test_timing_efficiency_values():
     """Eq. T3: 1 before 0.52 us, exp(-0.0494 x 4.48) = 0.8015 at 5 us."""
-    np.testing.assert_allclose(timing.timing_efficiency([0.3, 0.52, 5.0], 0.52, 0.0494),
-                               [1.0, 1.0, np.exp(-0.0494 * 4.48)])
+    np.testing.assert_allclose(
+        timing.timing_efficiency([0.3, 0.52, 5.0], 0.52, 0.0494), [1.0, 1.0, np.exp(-0.0494 * 4.48)]
+    )
 
 
 def test_pot_trace_reproduces_the_nin_timing(release):
@@ -174,18 +181,23 @@ def test_steady_state_time_profile_matches_the_anticoincident_events(model, rele
 
 # ---- quenching, resolution, efficiency ---------------------------------------------------------------------------
 
+
 def test_quenching_at_a_hand_computed_point(release):
     """Nominal E_ee at 10 keVnr: 0.0554628e-2 + 4.30681e-4 - 111.707e-6 + 840.384e-8 = 8.820058e-4 MeVee."""
     assert quenched_keVee(10.0, release.quenching["nominal"]) == pytest.approx(0.8820058, rel=1e-7)
     quenching_factor = quenched_keVee(np.array([5.0, 20.0, 30.0, 50.0]), release.quenching["nominal"]) / np.array(
-        [5.0, 20.0, 30.0, 50.0])
+        [5.0, 20.0, 30.0, 50.0]
+    )
     np.testing.assert_allclose(quenching_factor, [0.074, 0.104, 0.107, 0.097], atol=6e-4)  # the release's README
 
 
 def test_efficiency_values(release):
     """Nominal efficiency at 5, 8, 10, 15, 20, 30, 60 PE: 0 (clipped), 0.071, 0.246, 0.677, 0.897, 0.982, 0.987."""
-    np.testing.assert_allclose(efficiency([5.0, 8.0, 10.0, 15.0, 20.0, 30.0, 60.0], release.efficiency["nominal"]),
-                               [0.0, 0.071, 0.246, 0.677, 0.897, 0.982, 0.987], atol=6e-4)
+    np.testing.assert_allclose(
+        efficiency([5.0, 8.0, 10.0, 15.0, 20.0, 30.0, 60.0], release.efficiency["nominal"]),
+        [0.0, 0.071, 0.246, 0.677, 0.897, 0.982, 0.987],
+        atol=6e-4,
+    )
     assert efficiency(10.0, release.efficiency["plus"]) > efficiency(10.0, release.efficiency["minus"])
 
 
@@ -200,8 +212,16 @@ def test_resolution_is_normalised_with_mean_13_35_pe_per_keVee():
 def test_response_quadrature_accuracy(release, response):
     """The config's recoil, PE and time quadratures against twice as many nodes: SM CEvNS per bin within 2e-3 of
     the largest bin, in total within 5e-4."""
-    fine = build_response(release, {**SETTINGS, "recoil_keV": {**SETTINGS["recoil_keV"], "step": 0.25},
-                                    "recoil_nodes_per_interval": 8, "pe_nodes_per_PE": 8, "time_nodes_per_bin": 32})
+    fine = build_response(
+        release,
+        {
+            **SETTINGS,
+            "recoil_keV": {**SETTINGS["recoil_keV"], "step": 0.25},
+            "recoil_nodes_per_interval": 8,
+            "pe_nodes_per_PE": 8,
+            "time_nodes_per_bin": 32,
+        },
+    )
     coarse = response.templates(coefficients(response, "universal_vector")[0][0])[0]
     accurate = fine.templates(coefficients(fine, "universal_vector")[0][0])[0]
     assert np.max(np.abs(coarse - accurate)) < 2e-3 * accurate.max()
@@ -211,12 +231,16 @@ def test_response_quadrature_accuracy(release, response):
 def test_recoils_below_the_range_do_not_pass(release):
     """Recoils below 1 keVnr (E_ee < 0.07 keVee, ~1 PE) are kept with probability below 1e-5."""
     x = np.linspace(0.0, 60.0, 6001)
-    kept = np.trapezoid(pe_density(x[1:], quenched_keVee(1.0, release.quenching["model0_plus"]), 0.0749, 9.56)
-                        * efficiency(x[1:], release.efficiency["plus"]), x[1:])
+    kept = np.trapezoid(
+        pe_density(x[1:], quenched_keVee(1.0, release.quenching["model0_plus"]), 0.0749, 9.56)
+        * efficiency(x[1:], release.efficiency["plus"]),
+        x[1:],
+    )
     assert kept < 1e-5
 
 
 # ---- spectra -----------------------------------------------------------------------------------------------------
+
 
 def test_prompt_recoils_end_at_the_kinematic_limit(response):
     """The prompt 29.79 MeV nu_mu recoil Cs and I up to 2 E^2 / (m_T + 2 E): 14.33 and 15.01 keV (m_T = A u)."""
@@ -246,6 +270,7 @@ def test_standard_model_recovered_at_small_coupling(model, response):
 
 
 # ---- validation against arXiv:2110.07730 ------------------------------------------------------------------------
+
 
 def test_standard_model_expectation_against_the_paper(sm_templates):
     """341 +- 11 (th) +- 42 (exp) SM CEvNS events: ours at the nominal response within the combined uncertainty."""
@@ -298,8 +323,8 @@ def test_registered_as_a_data_release():
     assert Path(SUBSET, "checksums.txt").is_file()
 
 
-
 # ---- the fast profile against a slow reference -----------------------------------------------------------------
+
 
 def reference_profile(model, cevns, flux_scale=None):
     """The slow reference: eq. M1 with eq. M3 over every C and AC bin with events, minimised in each of the eight
@@ -322,8 +347,9 @@ def reference_profile(model, cevns, flux_scale=None):
         for k, (name, sign) in enumerate(zip(SHAPES, signs, strict=True)):
             varied, varied_total = cevns.at(SHAPE_PARAMETERS[name][0 if sign > 0 else 1])
             components.append(likelihood.Component((0, 3 + k), varied - base, varied_total - base_total))
-        components += [likelihood.Component((names.index(name),), *template)
-                       for name, template in model.backgrounds.items()]
+        components += [
+            likelihood.Component((names.index(name),), *template) for name, template in model.backgrounds.items()
+        ]
         best = np.minimum(best, likelihood.minimise(model.observed, components, parameters)[0])
     return best
 
@@ -346,7 +372,8 @@ def test_profile_against_the_slow_reference_at_the_test_points(release, model, s
     free = CsIModel(release, np.inf)
     for m, flux in ((model, None), (free, None), (free, np.array([0.0, 0.9, 1.2]))):
         assert m.profile(sm_templates, flux_scale=flux)[0] == pytest.approx(
-            reference_profile(m, sm_templates, flux), abs=1e-6)
+            reference_profile(m, sm_templates, flux), abs=1e-6
+        )
 
 
 def test_profile_against_the_slow_reference_on_grid_points(model, grid_sample):

@@ -47,8 +47,12 @@ def free_cevns_fit(model):
         return model.profile(nothing, cevns, np.array([s]))[0][0] - best[0] - 1.0
 
     total = cevns.total[0]
-    return (s_hat * total, brentq(excess, 0.2, s_hat) * total, brentq(excess, s_hat, 3.0) * total,
-            np.sqrt(excess(0.0) + 1.0))
+    return (
+        s_hat * total,
+        brentq(excess, 0.2, s_hat) * total,
+        brentq(excess, s_hat, 3.0) * total,
+        np.sqrt(excess(0.0) + 1.0),
+    )
 
 
 # --- the release's fit -------------------------------------------------------------------------------------
@@ -108,7 +112,8 @@ def test_efficiency_at_listed_points(release):
         assert np.interp(energy, release.efficiency_keVee, release.efficiency) == pytest.approx(value, abs=1e-6)
     assert release.efficiency[-1] == pytest.approx(0.963, abs=5e-4)
     assert np.interp(5.0, release.efficiency_keVee, release.efficiency) == pytest.approx(
-        0.5 * (0.592432 + 0.640023), rel=1e-12)
+        0.5 * (0.592432 + 0.640023), rel=1e-12
+    )
 
 
 def test_bin_acceptance_beyond_the_efficiency_table(release):
@@ -128,8 +133,9 @@ def test_bin_acceptance_against_numerical_quadrature(release):
         expected = []
         for lo, hi in zip(edges[:-1], edges[1:], strict=True):
             x = np.linspace(lo, hi, 20001)
-            expected.append(np.trapezoid(np.interp(x, release.efficiency_keVee, release.efficiency)
-                                         * norm.pdf(x, energy, sigma), x))
+            expected.append(
+                np.trapezoid(np.interp(x, release.efficiency_keVee, release.efficiency) * norm.pdf(x, energy, sigma), x)
+            )
         p = detector.bin_acceptance(energy, edges, release.efficiency_keVee, release.efficiency, 0.58)
         assert p == pytest.approx(expected, abs=2e-7)
 
@@ -153,15 +159,17 @@ def test_standard_model_recovery(analysis, release):
     """At g -> 0 the template of every point is the Standard Model's: with ``timing: release`` the release's PDF
     itself (and its variants); with ``timing: groups`` its energy and F90 distributions, 128 events."""
     model, response = analysis
-    templates = recasting.coupling_templates(model, response, recast.spectrum_coefficients(
-        {}, None, CONFIG["models"]["universal_vector"], [10.0], response))
+    templates = recasting.coupling_templates(
+        model, response, recast.spectrum_coefficients({}, None, CONFIG["models"]["universal_vector"], [10.0], response)
+    )
     at, total = templates.at_couplings([1e-12], [0]).at()
     released = model.release_cevns()
     assert total[0] == pytest.approx(released.total, rel=1e-9)
     own = response.templates(np.array([response.kernel(g).sm_counts() for g in GROUPS]))[0].reshape(12, 8, 10)
     assert own.sum(axis=2) == pytest.approx(release.pdfs["cevns"].sum(axis=2), abs=1e-9)
-    alone = build_response(release, response.detector.nucleus, "release", SETTINGS["interval_keV"],
-                           SETTINGS["nodes_per_interval"])
+    alone = build_response(
+        release, response.detector.nucleus, "release", SETTINGS["interval_keV"], SETTINGS["nodes_per_interval"]
+    )
     exact = alone.templates(np.array([alone.kernel(g).sm_counts() for g in GROUPS]))
     for k, point in enumerate(POINTS[:4]):
         assert exact[k] == pytest.approx(release.pdfs[point if k else "cevns"].ravel(), abs=1e-9)
@@ -248,7 +256,8 @@ def test_subset_holds_the_reference_files(reference_dir, release):
         pytest.skip(f"{folder} not found")
     assert release.observed.ravel() == pytest.approx(np.loadtxt(folder / "datanobkgsub.txt")[:, 3], abs=0)
     assert release.pdfs["prompt_brn_timing_width"].ravel() == pytest.approx(
-        np.loadtxt(folder / "brnpdfBRNTimingWidthSyst.txt")[:, 3], abs=0)
+        np.loadtxt(folder / "brnpdfBRNTimingWidthSyst.txt")[:, 3], abs=0
+    )
     assert release.efficiency == pytest.approx(np.loadtxt(folder / "CENNS10AnlAEfficiency.txt")[:, 2], abs=0)
 
 

@@ -26,12 +26,15 @@ class Counting:
 
     def profile(self, cevns, signal=None, signal_multiplier=None, flux_scale=None):
         at_events, total = cevns.at(rows=slice(None))
-        parameters = likelihood.Parameters(np.array([1.0, 1.0]), np.array([self.sigma, np.inf]),
-                                           np.array([0.0, 1.0]), np.array([100.0, 1.0]))
+        parameters = likelihood.Parameters(
+            np.array([1.0, 1.0]), np.array([self.sigma, np.inf]), np.array([0.0, 1.0]), np.array([100.0, 1.0])
+        )
         if flux_scale is not None:
             parameters = parameters.fixed(0, flux_scale)
-        components = [likelihood.Component((0,), at_events, total),
-                      likelihood.Component((1,), self.background, self.background.sum())]
+        components = [
+            likelihood.Component((0,), at_events, total),
+            likelihood.Component((1,), self.background, self.background.sum()),
+        ]
         deviance, theta = likelihood.minimise(self.observed, components, parameters)
         return deviance, {"names": ["flux", "background"], "theta": theta}
 
@@ -52,8 +55,9 @@ def test_two_identical_datasets_sharing_a_flux_by_hand():
     / sigma)^2, the data terms doubled and the prior once; h'(f) = 0 is f^2 + (2 sigma^2 s - 1) f - 2 sigma^2 n = 0."""
     n, s, sigma = 13.0, 9.0, 0.1
     model, templates = one_bin(n, s, sigma)
-    combined, combined_templates = combination.combine({"a": (model, templates), "b": (model, templates)},
-                                                       {"shared": {"members": ["a", "b"], "sigma": sigma}})
+    combined, combined_templates = combination.combine(
+        {"a": (model, templates), "b": (model, templates)}, {"shared": {"members": ["a", "b"], "sigma": sigma}}
+    )
     deviance, best = combined.profile(combined_templates.at_couplings([0.0], [0]))
     p = 2 * sigma**2 * s - 1
     f = (-p + np.sqrt(p**2 + 8 * sigma**2 * n)) / 2
@@ -76,8 +80,9 @@ def test_a_dataset_in_no_group_keeps_its_own_prior_and_one_alone_in_a_group_gets
     own = model.profile(templates.at_couplings([0.0], [0]))[0][0]
     own_other = other.profile(other_templates.at_couplings([0.0], [0]))[0][0]
     for groups in ({}, {"g": {"members": ["a"], "sigma": 0.1}}):
-        combined, combined_templates = combination.combine({"a": (model, templates), "b": (other, other_templates)},
-                                                           groups)
+        combined, combined_templates = combination.combine(
+            {"a": (model, templates), "b": (other, other_templates)}, groups
+        )
         deviance = combined.profile(combined_templates.at_couplings([0.0], [0]))[0][0]
         assert deviance == pytest.approx(own + own_other, abs=1e-9)
 
@@ -87,18 +92,22 @@ def test_a_flux_pulled_far_from_its_prior_is_bracketed():
     (the bracket widens), f from the quadratic of the by-hand test with one copy."""
     n, s, sigma = 300.0, 100.0, 0.5
     model, templates = one_bin(n, s, sigma)
-    combined, combined_templates = combination.combine({"a": (model, templates)},
-                                                       {"g": {"members": ["a"], "sigma": sigma}})
+    combined, combined_templates = combination.combine(
+        {"a": (model, templates)}, {"g": {"members": ["a"], "sigma": sigma}}
+    )
     _, best = combined.profile(combined_templates.at_couplings([0.0], [0]))
     p = sigma**2 * s - 1
     assert best["flux_scale"]["g"][0] == pytest.approx((-p + np.sqrt(p**2 + 4 * sigma**2 * n)) / 2, rel=1e-6)
 
 
-@pytest.mark.parametrize("groups, message", [
-    ({"g": {"members": ["a", "z"], "sigma": 0.1}}, "no dataset 'z'"),
-    ({"g": {"members": ["a"], "sigma": 0.1}, "h": {"members": ["a"], "sigma": 0.1}}, "in the flux groups"),
-    ({"g": {"members": ["a"], "sigma": 0.0}}, "not positive"),
-])
+@pytest.mark.parametrize(
+    "groups, message",
+    [
+        ({"g": {"members": ["a", "z"], "sigma": 0.1}}, "no dataset 'z'"),
+        ({"g": {"members": ["a"], "sigma": 0.1}, "h": {"members": ["a"], "sigma": 0.1}}, "in the flux groups"),
+        ({"g": {"members": ["a"], "sigma": 0.0}}, "not positive"),
+    ],
+)
 def test_bad_groups_are_named(groups, message):
     model, templates = one_bin(13.0, 9.0, 0.1)
     with pytest.raises((KeyError, ValueError), match=message):
@@ -122,14 +131,16 @@ def test_exclusion_of_a_combination_through_recasting(tmp_path):
     g0 = np.array([1e-4, 3e-4, 1e-3])  # per mass: s(g) = s (1 - (g / g0)^2 + (g / g0)^4 / 2)
     model = Counting([n], [0.0], sigma)
     templates = counting_templates(np.full((3, 1), s), (-s / g0**2)[:, None], (0.5 * s / g0**4)[:, None])
-    combined, combined_templates = combination.combine({"a": (model, templates), "b": (model, templates)},
-                                                       {"shared": {"members": ["a", "b"], "sigma": sigma}})
+    combined, combined_templates = combination.combine(
+        {"a": (model, templates), "b": (model, templates)}, {"shared": {"members": ["a", "b"], "sigma": sigma}}
+    )
     g, m = np.geomspace(1e-6, 1e-2, 9), np.array([1.0, 3.0, 10.0])
     bounds_spec = {"g_min": 1e-7, "g_max": 1e-1, "scan_points": 40, "edge_scan_points": 20}
     result = recasting.exclusion(combined, combined_templates, g, m[:2], m[2:], 4.61, bounds_spec)
 
     def by_hand(coupling, k):
         mu = s * (1 - (coupling / g0[k]) ** 2 + 0.5 * (coupling / g0[k]) ** 4)
+
         def h(log_f):
             f = np.exp(log_f)
             return 4 * (f * mu - n + n * np.log(n / (f * mu))) + ((f - 1) / sigma) ** 2
@@ -139,8 +150,9 @@ def test_exclusion_of_a_combination_through_recasting(tmp_path):
     expected = np.array([by_hand(coupling, 0) for coupling in g])
     assert result.q[:, 0] + result.best == pytest.approx(expected, abs=1e-7)
     assert result.best <= expected.min() + 1e-9
-    outputs = SimpleNamespace(**{kind: tmp_path / f"{kind}.parquet"
-                                 for kind in ("chi2", "contours", "edges", "bounds", "intervals")})
+    outputs = SimpleNamespace(
+        **{kind: tmp_path / f"{kind}.parquet" for kind in ("chi2", "contours", "edges", "bounds", "intervals")}
+    )
     entry = {"name": "universal_vector", "mediator": "vector", "coupling": "g"}
     recasting.write_tables(result, "combined_data/test", entry, 4.61, 2, outputs, {})
     chi2 = io.read_parquet(outputs.chi2)[0]
@@ -155,10 +167,12 @@ def solar_templates(model, response, definition="universal_vector", masses_MeV=(
     fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"]))
     xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
     kernel = recasting.cevns_kernel(fluence, xenon, response.nodes_keV)
-    coefficients = kernel.coupling_polynomial(models.from_config(definition, CONFIG["models"][definition]),
-                                              np.asarray(masses_MeV))
-    return recasting.coupling_templates(model, response,
-                                        [c / CONFIG["sources"]["solar"]["exposure_yr"] for c in coefficients])
+    coefficients = kernel.coupling_polynomial(
+        models.from_config(definition, CONFIG["models"][definition]), np.asarray(masses_MeV)
+    )
+    return recasting.coupling_templates(
+        model, response, [c / CONFIG["sources"]["solar"]["exposure_yr"] for c in coefficients]
+    )
 
 
 @pytest.fixture(scope="module", params=["xenonnt_2024", "xenonnt_s2only_2026"])
@@ -198,7 +212,8 @@ def test_minimising_over_the_flux_scale_reproduces_the_profile(xenon_dataset):
     parameter = model.release.parameters[name]
     assert parameter.nominal == 1.0  # eq. C1's prior is centred on 1
     combined, combined_templates = combination.combine(
-        {"x": (model, templates)}, {"solar": {"members": ["x"], "sigma": parameter.uncertainty}})
+        {"x": (model, templates)}, {"solar": {"members": ["x"], "sigma": parameter.uncertainty}}
+    )
     mass_index = np.zeros(COUPLINGS.size, int)
     deviance = combined.profile(combined_templates.at_couplings(COUPLINGS, mass_index))[0]
     assert deviance == pytest.approx(model.profile(templates.at_couplings(COUPLINGS, mass_index))[0], abs=1e-6)

@@ -36,8 +36,11 @@ CONFIG_CASES = {
         [10.0, "far"],
         "scans.sn_distance.values: 'far' is a str, but sources.sn_cc.distance_kpc",
     ),
-    "variant named ..": ("variants", {"..": {"detectors": {"darwin": {"mass_t": 400.0}}}},
-                         "'..' does not match '^[A-Za-z0-9_][A-Za-z0-9_.+-]*$'"),
+    "variant named ..": (
+        "variants",
+        {"..": {"detectors": {"darwin": {"mass_t": 400.0}}}},
+        "'..' does not match '^[A-Za-z0-9_][A-Za-z0-9_.+-]*$'",
+    ),
     "variant named as a scan value": (
         "variants",
         {"sn_distance-10": {"detectors": {"darwin": {"mass_t": 400.0}}}},
@@ -221,15 +224,27 @@ def test_variant_figures_on_demand_and_variants_of_a_models_charges(workflow_cop
         "variants:\n"
         "  darwin_200t: {detectors: {darwin: {mass_t: 200.0}}}\n"
         "  bl_half: {models: {b_minus_l: {charges: {nucleons: {proton: 0.5, neutron: 0.5}}}}}\n"
-        "  fine: {grid: {g: {n: 30}}}\n")
+        "  fine: {grid: {g: {n: 30}}}\n"
+    )
     targets = ["results/variants/darwin_200t/figures/fig5.png", "results/variants/bl_half/tables/bounds.csv"]
-    result = run_snakemake(workflow_copy, "-n", "--cores", "1", *targets, "--configfile", "config/config.yaml",
-                           "config/test.yaml", "variants.yaml")
+    result = run_snakemake(
+        workflow_copy,
+        "-n",
+        "--cores",
+        "1",
+        *targets,
+        "--configfile",
+        "config/config.yaml",
+        "config/test.yaml",
+        "variants.yaml",
+    )
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
     assert "results/variants/darwin_200t/figures/fig5.png" in log
     assert "results/variants/bl_half/spectra/b_minus_l/solar/darwin/ideal.parquet" in log
-    assert ("variant fine: no rows of xenonnt_2024/xenonnt_2024, xenonnt_s2only_2026/xenonnt_s2only_2026, "
-            "coherent_csi_2021/coherent_csi_2021, coherent_lar_2020/coherent_lar_2020, combined_data/combined_data "
-            "in its bounds.csv") in log
+    assert (
+        "variant fine: no rows of xenonnt_2024/xenonnt_2024, xenonnt_s2only_2026/xenonnt_s2only_2026, "
+        "coherent_csi_2021/coherent_csi_2021, coherent_lar_2020/coherent_lar_2020, combined_data/combined_data "
+        "in its bounds.csv"
+    ) in log
     assert "variant darwin_200t: no rows" not in log

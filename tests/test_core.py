@@ -65,11 +65,14 @@ def test_transport_cross_section_below_total_and_equal_for_isotropic_scattering(
     sm = [core.sm_nucleon_cross_section_cm2(E, neutron, kind) for kind in ("transport", "total")]
     assert np.all(sm[0] < sm[1])
     assert sm[0][0] / sm[1][0] == pytest.approx(2 / 3, rel=1e-3)
-    vector = [core.nucleon_cross_section_polynomial(E, MASSES, neutron, "vector", kind)[2]
-              for kind in ("transport", "total")]
+    vector = [
+        core.nucleon_cross_section_polynomial(E, MASSES, neutron, "vector", kind)[2] for kind in ("transport", "total")
+    ]
     assert np.all(vector[0] < vector[1])
-    scalar = [core.nucleon_cross_section_polynomial(E, np.array([1e-3, 1e5]), neutron, "scalar", kind)[2]
-              for kind in ("transport", "total")]
+    scalar = [
+        core.nucleon_cross_section_polynomial(E, np.array([1e-3, 1e5]), neutron, "scalar", kind)[2]
+        for kind in ("transport", "total")
+    ]
     assert np.all(scalar[0][0] < scalar[1][0])
     assert scalar[0][1, 0] / scalar[1][1, 0] == pytest.approx(4 / 3, rel=1e-3)
     # equal vector and axial charges: (1 + cos) + (3 - cos) is flat in cos(theta)
@@ -188,8 +191,15 @@ def test_spherical_shell_and_eq13_from_the_centre_are_the_sphere_escape_time():
     lam_cm = 1 / np.mean([core.sm_inverse_mean_free_path(point, s, E_GRID)[0] for s in core.DIFFUSING_SPECIES])
     sphere = (20e5) ** 2 / (6 * lam_cm * C_CM_PER_S / 3)
     for diffusion_time in ("paper_eq13", "spherical_shell"):
-        result = core.core_polynomials(profile, "vector", MASSES, core.DiffusionRegion(1e-4, 20.0), E_GRID,
-                                       core.CoreRecipe(diffusion_time=diffusion_time), 2000)
+        result = core.core_polynomials(
+            profile,
+            "vector",
+            MASSES,
+            core.DiffusionRegion(1e-4, 20.0),
+            E_GRID,
+            core.CoreRecipe(diffusion_time=diffusion_time),
+            2000,
+        )
         assert result.tau0_s == pytest.approx(sphere, rel=1e-4)
 
 
@@ -204,8 +214,10 @@ def test_scatterings_closed_forms_on_a_uniform_core(cross_section):
     k = {s: core.inverse_mean_free_path(point, s, "scalar", MASSES, E_GRID, total)[2][0] for s in core.COOLING_SPECIES}
     # the hotter nu_e spectrum (mu > 0): more opaque to a heavy scalar (sigma ~ E^2), less to a light one (ln E / E^2)
     assert k["nue"][-1] > k["nux"][-1] and k["nue"][0] < k["nux"][0]
-    for scatterings, expected, power in (("optical_depth", lambda k: k * (R2 - R1) * 1e5, 4),
-                                         ("paper_eq14", lambda k: (k * R2 * 1e5) ** 2, 8)):
+    for scatterings, expected, power in (
+        ("optical_depth", lambda k: k * (R2 - R1) * 1e5, 4),
+        ("paper_eq14", lambda k: (k * R2 * 1e5) ** 2, 8),
+    ):
         recipe = core.CoreRecipe(cross_section, scatterings=scatterings)
         result = core.core_polynomials(profile, "scalar", MASSES, core.DiffusionRegion(R1, R2), E_GRID, recipe)
         for species in core.COOLING_SPECIES:
@@ -234,8 +246,9 @@ def test_neutrinosphere_of_an_exponential_atmosphere():
     ones = np.ones_like(r)
     profile = core.CoreProfile(r, rho0 * np.exp(-r / H_km), 6 * ones, 0.1 * ones, 2 * ones, 10 * ones)
     for species in core.SPECIES:
-        kappa = core.sm_inverse_mean_free_path(uniform_profile(rho=1.0, T=6, ye=0.1, mu_nu=2, mu_e=10).between(
-            1.0, 1.0, 1), species, E_GRID)[0]
+        kappa = core.sm_inverse_mean_free_path(
+            uniform_profile(rho=1.0, T=6, ye=0.1, mu_nu=2, mu_e=10).between(1.0, 1.0, 1), species, E_GRID
+        )[0]
         depth0 = kappa * rho0 * H_km * 1e5
         expected = -H_km * np.log(2 / 3 / depth0 + np.exp(-R_out / H_km))
         assert core.neutrinosphere_radius_km(profile, species, E_GRID) == pytest.approx(expected, abs=2e-3)
@@ -252,19 +265,23 @@ def test_diffusion_region_from_the_profile(default_profile):
     outer = [region.outer_km(s) for s in ("nue", "nuebar", "nux")]
     assert 18.0 < outer[2] < outer[1] < outer[0] < 22.0
     for species in core.SPECIES:
-        finer = core.neutrinosphere_radius_km(default_profile, species, E, core.CoreRecipe(), region.R1_km,
-                                              n_radii=9600)
+        finer = core.neutrinosphere_radius_km(
+            default_profile, species, E, core.CoreRecipe(), region.R1_km, n_radii=9600
+        )
         assert region.outer_km(species) == pytest.approx(finer, abs=1e-3)
     fixed = core.diffusion_region(default_profile, 10.0, 40.0, E)
     assert fixed == core.DiffusionRegion(10.0, 40.0)
 
 
-@pytest.mark.parametrize("R1, R2, message", [
-    (50.0, 40.0, "core: R1_km = 50.0 must be below R2_km = 40.0"),
-    (10.0, 80.0, r"core.R2_km: 80.0 km is not inside the profile \(0.5..60 km\)"),
-    ("eta", 40.0, "core.R1_km: 'eta' is neither a radius nor eta_1"),
-    (25.0, "neutrinosphere", "core.R2_km: the nue optical depth from 60 km in to 25 km is .* no neutrinosphere"),
-])
+@pytest.mark.parametrize(
+    "R1, R2, message",
+    [
+        (50.0, 40.0, "core: R1_km = 50.0 must be below R2_km = 40.0"),
+        (10.0, 80.0, r"core.R2_km: 80.0 km is not inside the profile \(0.5..60 km\)"),
+        ("eta", 40.0, "core.R1_km: 'eta' is neither a radius nor eta_1"),
+        (25.0, "neutrinosphere", "core.R2_km: the nue optical depth from 60 km in to 25 km is .* no neutrinosphere"),
+    ],
+)
 def test_diffusion_region_rejects_bad_radii(default_profile, R1, R2, message):
     with pytest.raises(ValueError, match=message):
         core.diffusion_region(default_profile, R1, R2, np.linspace(0.5, 400.0, 100))
@@ -304,8 +321,9 @@ def test_radial_quadrature_against_a_finer_one(default_profile, recipe):
 
 def test_energy_quadrature_against_a_finer_one(default_profile):
     """The config's 400 energies from 0.5 to 400 MeV: SM tau within 1e-5, the g^4 terms within 4e-3 of 1600."""
-    coarse, fine = (core.core_polynomials(default_profile, "scalar", MASSES, FIXED, np.linspace(0.5, 400.0, n))
-                    for n in (400, 1600))
+    coarse, fine = (
+        core.core_polynomials(default_profile, "scalar", MASSES, FIXED, np.linspace(0.5, 400.0, n)) for n in (400, 1600)
+    )
     assert coarse.tau0_s == pytest.approx(fine.tau0_s, rel=1e-5)
     assert coarse.tau2_s == pytest.approx(fine.tau2_s, rel=4e-3)
     for species in core.COOLING_SPECIES:
@@ -384,8 +402,10 @@ def test_reader_rejects_malformed_garching_profile(tmp_path, text, message):
 
 
 def test_reader_rejects_bad_rows_of_a_table(tmp_path):
-    header = ("r_km,density_g_cm3,temperature_MeV,electron_fraction,nue_chemical_potential_MeV,"
-              "electron_chemical_potential_MeV\n")
+    header = (
+        "r_km,density_g_cm3,temperature_MeV,electron_fraction,nue_chemical_potential_MeV,"
+        "electron_chemical_potential_MeV\n"
+    )
     path = tmp_path / "profile.csv"
     path.write_text(header + "1,1e14,10,0.3,5,50\n2,1e14,10,1.3,5,50\n")
     with pytest.raises(io.InputError, match="profile.csv, line 3: Y_e = 1.3 outside"):

@@ -34,8 +34,9 @@ def sm_coefficients(response):
     fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"]))
     xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
     kernel = recasting.cevns_kernel(fluence, xenon, response.nodes_keV)
-    a, _, _ = kernel.coupling_polynomial(models.from_config("universal_vector", CONFIG["models"]["universal_vector"]),
-                                         np.array([1.0]))
+    a, _, _ = kernel.coupling_polynomial(
+        models.from_config("universal_vector", CONFIG["models"]["universal_vector"]), np.array([1.0])
+    )
     return a / CONFIG["sources"]["solar"]["exposure_yr"]
 
 

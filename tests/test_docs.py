@@ -8,16 +8,32 @@ DOCS = ROOT / "docs"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 # the pages the site promises (getting started, configuration, physics, the data recasts, the paper, engineering)
-PAGES = ("getting-started", "outputs", "configuration", "models", "sources-detectors", "statistics", "sn-core",
-         "variants-scans", "data/index", "deviations", "claims", "performance", "reliability", "developing", "api")
+PAGES = (
+    "getting-started",
+    "outputs",
+    "configuration",
+    "models",
+    "sources-detectors",
+    "statistics",
+    "sn-core",
+    "variants-scans",
+    "data/index",
+    "deviations",
+    "claims",
+    "performance",
+    "reliability",
+    "developing",
+    "api",
+)
 DATA_PAGES = ("xenonnt_2024", "xenonnt_s2only_2026")
 
 
 def toctree_entries(page):
     """The entries of every {toctree} block of a MyST page (options and blank lines left out)."""
     blocks = re.findall(r"```\{toctree\}\n(.*?)```", (DOCS / page).read_text(encoding="utf-8"), flags=re.S)
-    return [line.strip() for block in blocks for line in block.splitlines()
-            if line.strip() and not line.startswith(":")]
+    return [
+        line.strip() for block in blocks for line in block.splitlines() if line.strip() and not line.startswith(":")
+    ]
 
 
 def test_readme_is_at_most_150_lines():
@@ -29,7 +45,7 @@ def test_readme_starts_with_the_two_set_up_commands():
     assert README.index(first_block.group(0)) < README.index("\n## ")  # before any section
     commands = first_block.group(1).splitlines()
     assert commands == [
-        'python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/snakemake --cores all',
+        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/snakemake --cores all",
         'python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/pytest',
     ]
 

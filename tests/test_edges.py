@@ -27,8 +27,9 @@ def analytic_chi2(roots_log10):
 
 def by_mass(table, masses):
     """Rows of an edge table per mass, as a list of dicts of arrays."""
-    return [{name: np.asarray(values)[np.asarray(table["m_MeV"]) == m] for name, values in table.items()}
-            for m in masses]
+    return [
+        {name: np.asarray(values)[np.asarray(table["m_MeV"]) == m] for name, values in table.items()} for m in masses
+    ]
 
 
 def test_edges_are_the_known_roots_with_the_range_ends():
@@ -46,8 +47,9 @@ def test_edges_are_the_known_roots_with_the_range_ends():
 
 
 def test_excluded_at_the_start_of_the_range_gives_a_lower_row_at_g_min():
-    table = edges.exclusion_edges(lambda g: np.where(g < 1e-4, 10.0, 0.0), np.array([1.0, 2.0]), 1e-6, 1.0,
-                                  THRESHOLD, scan_points=50)
+    table = edges.exclusion_edges(
+        lambda g: np.where(g < 1e-4, 10.0, 0.0), np.array([1.0, 2.0]), 1e-6, 1.0, THRESHOLD, scan_points=50
+    )
     assert list(table["edge"]) == ["lower", "upper"] * 2
     assert list(table["crossing"]) == [False, True] * 2
     assert table["g"][::2] == pytest.approx([1e-6, 1e-6], rel=1e-15)
@@ -120,8 +122,7 @@ def test_every_edge_brackets_the_threshold_of_the_full_rate(sn_kernel, mediator)
     into_excluded = np.where(table["edge"][crossing] == "lower", 1.0, -1.0)
 
     def chi2(coupling):
-        return statistics.profiled_chi2([sn_kernel.counts(mediator, coupling, m)], [sn_kernel.sm_counts()],
-                                        SIGMA_SN)[0]
+        return statistics.profiled_chi2([sn_kernel.counts(mediator, coupling, m)], [sn_kernel.sm_counts()], SIGMA_SN)[0]
 
     assert np.all(chi2(g * (1 + 1e-6 * into_excluded)) > THRESHOLD)
     assert np.all(chi2(g * (1 - 1e-6 * into_excluded)) < THRESHOLD)
@@ -138,8 +139,7 @@ def test_edges_match_the_contour_of_a_four_times_finer_grid(sn_kernel, mediator)
     fine_step = np.log10(fine_g[1] / fine_g[0])
     fine_chi2 = chi2_from_polynomial(sn_kernel, mediator, fine_masses)(fine_g[:, None])
     lines = contours.exclusion_contours(fine_masses, fine_g, fine_chi2, THRESHOLD)
-    table = edges.exclusion_edges(chi2_from_polynomial(sn_kernel, mediator, masses), masses, g[0], g[-1],
-                                  THRESHOLD)
+    table = edges.exclusion_edges(chi2_from_polynomial(sn_kernel, mediator, masses), masses, g[0], g[-1], THRESHOLD)
     compared = 0
     for m, rows in zip(masses, by_mass(table, masses), strict=True):
         exact = np.log10(rows["g"][rows["crossing"]])
@@ -213,8 +213,14 @@ def test_rings_contain_exactly_the_excluded_points(lens_outline):
         for dx in (-0.05, 0.0, 0.05):
             truth = np.where(lens_and_island(points[:, 0] + dm, points[:, 1] + dx) == truth, truth, -1)
     keep = truth >= 0
-    inside = sum(Path(np.vstack([vertices, vertices[:1]]), closed=True).contains_points(points[keep]).astype(int)
-                 for vertices, _ in ring_paths(rings)) % 2 == 1  # even-odd rule
+    inside = (
+        sum(
+            Path(np.vstack([vertices, vertices[:1]]), closed=True).contains_points(points[keep]).astype(int)
+            for vertices, _ in ring_paths(rings)
+        )
+        % 2
+        == 1
+    )  # even-odd rule
     assert keep.sum() > 15000
     assert np.array_equal(inside, truth[keep] == 1)
 

@@ -302,8 +302,9 @@ def test_ceiling_over_a_limit_curve_is_its_largest_count():
     assert limit[0][0] == pytest.approx(2.73) and limit[1][0] == pytest.approx(9.288e-40, rel=1e-3)  # release row 1
     detector = CONFIG["detectors"]["xenon1t"]
     ceiling, mass = wimps.event_ceiling(XENON1T_S2, detector, eff, limit)
-    counts = [wimps.wimp_event_count(m, s, halo, 1.0, detector["threshold_keV"], eff)
-              for m, s in zip(*limit, strict=True)]
+    counts = [
+        wimps.wimp_event_count(m, s, halo, 1.0, detector["threshold_keV"], eff) for m, s in zip(*limit, strict=True)
+    ]
     assert ceiling == max(counts) and mass == limit[0][counts.index(max(counts))]
     # a lighter WIMP at a larger limit gives more events above 0.7 keV: the pair that counts is the lightest
     assert mass == pytest.approx(2.73)

@@ -45,8 +45,11 @@ def test_reads_an_upper_edge_and_a_closed_region(tmp_path):
     upper.write_text(CURVE.replace("# convention: g_BL\n", "# convention: g_BL\n# region: upper\n"))
     assert io.read_limit_curve(upper)[0]["region"] == "upper"
     closed = tmp_path / "closed.csv"
-    closed.write_text(CURVE.replace("# convention: g_BL\n", "# convention: g\n# region: closed\n")
-                      .replace("1000,3e-3", "1000,3e-3\n10,1e-2"))  # goes back in mass: allowed for an outline
+    closed.write_text(
+        CURVE.replace("# convention: g_BL\n", "# convention: g\n# region: closed\n").replace(
+            "1000,3e-3", "1000,3e-3\n10,1e-2"
+        )
+    )  # goes back in mass: allowed for an outline
     header, m, g = io.read_limit_curve(closed)
     assert header["region"] == "closed"
     assert np.array_equal(m, [0.1, 10, 1000, 10]) and np.array_equal(g, [3e-5, 3e-5, 3e-3, 1e-2])
@@ -60,10 +63,14 @@ def test_reads_an_upper_edge_and_a_closed_region(tmp_path):
         (("10,3e-5", "0.01,3e-5"), "line 7: mass not strictly increasing"),
         (("1000,3e-3", "1000,-3e-3"), "line 8: mass and coupling must be positive"),
         (("# convention: g_BL\n", "# convention: g_BL\n# region: band\n"), "region 'band' not one of"),
-        (("# convention: g_BL\n", "# convention: g_BL\n# region: upper\n", "10,3e-5", "0.01,3e-5"),
-         "line 8: mass not strictly increasing"),
-        (("# convention: g_BL\n", "# convention: g_BL\n# region: closed\n", "1000,3e-3\n", ""),
-         "a closed region needs at least three points, found 2"),
+        (
+            ("# convention: g_BL\n", "# convention: g_BL\n# region: upper\n", "10,3e-5", "0.01,3e-5"),
+            "line 8: mass not strictly increasing",
+        ),
+        (
+            ("# convention: g_BL\n", "# convention: g_BL\n# region: closed\n", "1000,3e-3\n", ""),
+            "a closed region needs at least three points, found 2",
+        ),
     ],
 )
 def test_rejects_malformed_curves(tmp_path, edit, message):
@@ -101,8 +108,9 @@ def test_shipped_region_is_the_union_of_the_public_outlines(name, reference_dir)
     shipped = closed_polygon(np.log10(m_MeV), np.log10(g * np.sqrt(3.0)))
     sources = []
     for experiment in SHIPPED[name]:
-        mass_GeV, g_BL = np.loadtxt(reference_dir / "external_limits" / "b_minus_l" / f"bounds_{experiment}.txt",
-                                    unpack=True)
+        mass_GeV, g_BL = np.loadtxt(
+            reference_dir / "external_limits" / "b_minus_l" / f"bounds_{experiment}.txt", unpack=True
+        )
         sources.append(closed_polygon(np.log10(mass_GeV * 1e3), np.log10(g_BL)))
     rng = np.random.default_rng(11)
     lo, hi = np.min(shipped.vertices, axis=0), np.max(shipped.vertices, axis=0)

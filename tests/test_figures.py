@@ -22,7 +22,9 @@ def test_required_analyses_include_band_variants_in_drawing_order():
     needed = figures.required_analyses(DESCRIPTIONS["fig5"], ANALYSES)
     assert needed[:2] == ["sn_cc/combined", "sn_cc/combined-xenon1t_nr"]
     assert set(needed) == {f"{s}/{d}" for s in ("sn_cc", "sn_failed") for d in ("combined", "darwin", "resnova3")} | {
-        "sn_cc/combined-xenon1t_nr", "sn_failed/combined-xenon1t_nr"}
+        "sn_cc/combined-xenon1t_nr",
+        "sn_failed/combined-xenon1t_nr",
+    }
 
 
 def test_optional_layer_of_an_unconfigured_analysis_is_skipped_not_an_error():
@@ -51,6 +53,7 @@ def test_unknown_model_in_panels_is_an_error():
 
 
 # What each caption of the paper demands of the figure's description (colours and styles are data there).
+
 
 def layer(number, label):
     """The layer of fig{number} with this legend text."""
@@ -81,8 +84,10 @@ def test_rate_figures_lead_orange_xenon_blue(number):
 
 def test_fig5_darwin_hatched_resnova3_dashed_combination_filled_and_last():
     for source, shade in (("sn_cc", "orange"), ("sn_failed", "blue")):
-        styles = {d: [e["style"] for e in layers_of(5, f"{source}/{d}") if e["type"] == "region"]
-                  for d in ("darwin", "resnova3", "combined")}
+        styles = {
+            d: [e["style"] for e in layers_of(5, f"{source}/{d}") if e["type"] == "region"]
+            for d in ("darwin", "resnova3", "combined")
+        }
         assert styles == {"darwin": ["hatch"], "resnova3": ["dashed"], "combined": ["fill"]}
         assert {e["colour"] for e in layers_of(5, f"{source}/combined")} == {shade}
         assert {e["colour"] for e in layers_of(5, f"{source}/darwin")} == {shade}
@@ -91,14 +96,20 @@ def test_fig5_darwin_hatched_resnova3_dashed_combination_filled_and_last():
     hatches = [e["hatch"] for e in regions if e["style"] == "hatch"]
     assert len(set(hatches)) == 2 and {h[0] for h in hatches} == {"/", "\\"}  # hatches of other angles
     bands = [e for e in DESCRIPTIONS["fig5"]["layers"] if e["type"] == "band"]
-    assert {(e["analysis"], e["colour"]) for e in bands} == {("sn_cc/combined", "orange"),
-                                                             ("sn_failed/combined", "blue")}
+    assert {(e["analysis"], e["colour"]) for e in bands} == {
+        ("sn_cc/combined", "orange"),
+        ("sn_failed/combined", "blue"),
+    }
 
 
 def test_fig6_detector_colours_filled_regions():
     colours = {e["analysis"].split("/")[1]: (e["colour"], e["style"]) for e in DESCRIPTIONS["fig6"]["layers"]}
-    assert colours == {"darwin": ("navy", "fill"), "xenonnt": ("cyan", "fill"), "resnova3": ("yellow", "fill"),
-                       "resnova1": ("red", "fill")}
+    assert colours == {
+        "darwin": ("navy", "fill"),
+        "xenonnt": ("cyan", "fill"),
+        "resnova3": ("yellow", "fill"),
+        "resnova1": ("red", "fill"),
+    }
 
 
 def test_fig7_atmospheric_blue_solar_pink_xenon1t_beige_over_them_xenonnt_filled():
@@ -117,7 +128,8 @@ def test_fig8_sn_green_solar_and_atmospheric_one_orange_region_xenon1t_light_gre
     assert [(e["colour"], e["style"]) for e in sn] == [("green", "hatch")]
     sun_and_sky = layers_of(8, "solar/combined") + layers_of(8, "atmospheric/combined")
     assert {(e["colour"], e["style"], e["label"]) for e in sun_and_sky} == {
-        ("orange", "hatch", "solar + atmospheric, RES-NOVA-3 + DARWIN")}  # one region, one legend entry
+        ("orange", "hatch", "solar + atmospheric, RES-NOVA-3 + DARWIN")
+    }  # one region, one legend entry
     assert layers_of(8, "xenon1t/xenon1t")[0]["colour"] == "lightgreen"
     core = {e["level"]: (e["colour"], e["style"]) for e in DESCRIPTIONS["fig8"]["layers"] if e["type"] == "core"}
     assert core == {10.0: ("black", "dashed"), 100.0: ("black", "solid")}
@@ -128,8 +140,9 @@ def test_figs9_10_sn_blue_dashed_hatched_solar_atmospheric_red_solid_hatched_cor
     sn = layers_of(number, "sn_marginalised/combined")
     projected = [e for e in sn if "model" not in e]
     assert [(e["colour"], e["style"], e["line"]) for e in projected] == [("blue", "hatch", "dashed")]
-    sun_and_sky = [e for a in ("solar/combined", "atmospheric/combined") for e in layers_of(number, a)
-                   if "model" not in e]
+    sun_and_sky = [
+        e for a in ("solar/combined", "atmospheric/combined") for e in layers_of(number, a) if "model" not in e
+    ]
     assert {(e["colour"], e["style"], e["line"]) for e in sun_and_sky} == {("red", "hatch", "solid")}
     core = [e for e in DESCRIPTIONS[f"fig{number}"]["layers"] if e["type"] == "core"]
     assert core[0]["quantity"] == "tau_s" and (core[0]["colour"], core[0]["style"]) == ("purple", "dashdot")
@@ -140,8 +153,11 @@ def test_figs9_10_sn_blue_dashed_hatched_solar_atmospheric_red_solid_hatched_cor
 def test_fig9_external_bounds_in_the_captions_groups():
     styles = DESCRIPTIONS["fig9"]["external_styles"]
     assert {name: (s["colour"], s["style"]) for name, s in styles.items()} == {
-        "b_minus_l_beam_dump": ("beige", "fill"), "b_minus_l_nu_lepton": ("beige", "fill"),  # leptons and quarks
-        "bbn": ("beige", "hatch"), "sn1987a": ("beige", "hatch")}  # neutrinos only: right-slash hatch
+        "b_minus_l_beam_dump": ("beige", "fill"),
+        "b_minus_l_nu_lepton": ("beige", "fill"),  # leptons and quarks
+        "bbn": ("beige", "hatch"),
+        "sn1987a": ("beige", "hatch"),
+    }  # neutrinos only: right-slash hatch
     assert {styles[name]["hatch"][0] for name in ("bbn", "sn1987a")} == {"/"}
     assert set(styles) == set(CONFIG["external_limits"]["fig9"])
 
@@ -160,8 +176,10 @@ def test_fig11_25_percent_regions_solid_10_percent_dashed_coinciding_lines_both_
     assert by_analysis["sn_marginalised-sigma10/combined"]["style"] == "dashed"
     # the marginalised lines coincide with the CC-SN ones where the CC-SN is weaker: drawn wide, beneath
     order = list(by_analysis)
-    for marginalised, cc in (("sn_marginalised/combined", "sn_cc/combined"),
-                             ("sn_marginalised-sigma10/combined", "sn_cc-sigma10/combined")):
+    for marginalised, cc in (
+        ("sn_marginalised/combined", "sn_cc/combined"),
+        ("sn_marginalised-sigma10/combined", "sn_cc-sigma10/combined"),
+    ):
         assert order.index(marginalised) < order.index(cc)
         assert by_analysis[marginalised].get("width", 1.3) > 2 * by_analysis[cc].get("width", 1.3)
 
@@ -198,6 +216,9 @@ def test_a_colour_that_is_no_colour_names_figure_and_layer():
     layers = [dict(layer) for layer in DESCRIPTIONS["fig6"]["layers"]]
     layers[0]["colour"] = "navvy"
     broken = {"fig6": {**DESCRIPTIONS["fig6"], "layers": layers}}
-    with pytest.raises(ConfigError, match=r"figure fig6 \(config/figures.yaml\), layer 1 \(.*\): colour 'navvy' is "
-                                          r"not a matplotlib colour"):
+    with pytest.raises(
+        ConfigError,
+        match=r"figure fig6 \(config/figures.yaml\), layer 1 \(.*\): colour 'navvy' is "
+        r"not a matplotlib colour",
+    ):
         figures.check_figures(broken, CONFIG, ANALYSES)

@@ -35,9 +35,11 @@ def test_supernova_fluence_integrates_to_emitted_number_over_4pi_d2():
     h = _synthetic_history()
     E = np.linspace(0.05, 150.0, 3000)
     fluence = fluxes.supernova_fluence(E, h, t_max_s=1.5, distance_kpc=10.0)
+
     # independent: N = integral of L/<E> dt on 0..1.5 s by adaptive quadrature of the interpolated columns
     def rate(t):
         return np.interp(t, h.time_s, h.luminosity_foe_per_s) / np.interp(t, h.time_s, h.mean_energy_MeV)
+
     number = quad(rate, 0.0, 1.5, limit=400, points=h.time_s[(h.time_s > 0) & (h.time_s < 1.5)][::20])[0]
     number *= 1e51 * 6.241509074e5
     area = 4 * np.pi * (10 * 3.0856775814913673e21) ** 2
@@ -121,6 +123,7 @@ def test_spectrum_reader_rejects_missing_and_unsorted_files(tmp_path):
 
 # --- flavours at the detector --------------------------------------------------------------------
 
+
 def config_source_table(name, monkeypatch):
     return sources.source_table(CONFIG["sources"][name], CONFIG["oscillations"])
 
@@ -163,8 +166,10 @@ def test_solar_flavours_follow_the_msw_survival_probability(monkeypatch):
     E, column = table["E_nu_MeV"], sources.fluence_column
     mixing = oscillations.MixingParameters.from_config(CONFIG["oscillations"])
     sun = CONFIG["oscillations"]["sun"]
-    expected = sum(table[column(region)] * oscillations.solar_survival_probability(E, mixing, sun, region)
-                   for region in ("8B", "hep"))
+    expected = sum(
+        table[column(region)] * oscillations.solar_survival_probability(E, mixing, sun, region)
+        for region in ("8B", "hep")
+    )
     assert np.allclose(flavour(table, "e"), expected, rtol=1e-13, atol=0)
     # at 10 MeV about a third of the 8B flux arrives as nu_e
     at_10 = np.searchsorted(E, 10.0)

@@ -29,7 +29,8 @@ def test_intervals_pair_the_edges_of_an_excluded_set_with_a_gap():
 
 def test_nothing_excluded_gives_no_interval():
     table, counts = edges.excluded_intervals(
-        edges.exclusion_edges(lambda g: np.zeros(g.shape), np.array([1.0]), 1e-9, 1.0, THRESHOLD, 50), np.array([1.0]))
+        edges.exclusion_edges(lambda g: np.zeros(g.shape), np.array([1.0]), 1e-9, 1.0, THRESHOLD, 50), np.array([1.0])
+    )
     assert counts.tolist() == [0]
     assert table["g_low"].size == 0
 
@@ -46,8 +47,9 @@ def test_a_vector_like_strip_splits_the_exclusion_into_two_intervals_at_the_solv
     spectra = exclusion.SourceSpectra(masses, ((a, -2.0 * n0 / s[:, None], n0 / s[:, None] ** 2),))
     statistic = exclusion.Statistic("counting", THRESHOLD, {"source": 0.0}, "shared", n0, s_obs)
     g = np.geomspace(1e-9, 1.0, 80)
-    result = exclusion.analyse(statistic, {"source": spectra}, {"source": spectra}, g,
-                               {"g_min": 1e-9, "g_max": 1.0, "scan_points": 400})
+    result = exclusion.analyse(
+        statistic, {"source": spectra}, {"source": spectra}, g, {"g_min": 1e-9, "g_max": 1.0, "scan_points": 400}
+    )
     d = np.sqrt(THRESHOLD) * s_obs / n0
     u_edges = np.array([1.0 - np.sqrt(1.0 - d), 1.0 + np.sqrt(1.0 - d), 1.0 + np.sqrt(1.0 + d)])
     intervals = result.intervals

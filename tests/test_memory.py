@@ -44,8 +44,9 @@ def test_default_grid_stays_below_the_limit_and_3000_squared_warns(caplog):
     with caplog.at_level(logging.WARNING, logger="astrocevns.config"):
         cfg.check_config(large, root=ROOT)
     warned = [record.getMessage() for record in caplog.records]
-    assert any("a chi2 job needs an estimated" in message and "memory.warn_mb = 3000 MB" in message
-               for message in warned), warned
+    assert any(
+        "a chi2 job needs an estimated" in message and "memory.warn_mb = 3000 MB" in message for message in warned
+    ), warned
     raised = with_grid(3000, 3000)
     raised["memory"]["warn_mb"] = 20_000
     assert memory.memory_warnings(raised) == []
@@ -55,14 +56,18 @@ def test_a_grid_far_over_the_memory_stops_when_parsed_unless_the_limit_is_raised
     # 8000 x 8000: a chi2 job needs about 21 GB; it used to be a warning and the job died after two minutes
     huge = with_grid(8000, 8000)
     huge["memory"]["limit_mb"] = 16_000
-    with pytest.raises(cfg.ConfigError, match=r"config key memory.limit_mb: memory: a chi2 job needs an estimated "
-                                              r"\d+ MB on the 8000 x 8000 grid, more than memory.limit_mb = 16000 MB"):
+    with pytest.raises(
+        cfg.ConfigError,
+        match=r"config key memory.limit_mb: memory: a chi2 job needs an estimated "
+        r"\d+ MB on the 8000 x 8000 grid, more than memory.limit_mb = 16000 MB",
+    ):
         cfg.check_config(huge, root=ROOT)
     huge["memory"]["limit_mb"] = 100_000
     assert memory.memory_limit_errors(huge) == []
     # without memory.limit_mb: the memory of this machine (a 1e5 x 1e4 chi2 job needs about 1 TB)
     assert f"more than this machine's {memory.machine_memory_mb()} MB" in " ".join(
-        memory.memory_limit_errors(with_grid(100_000, 10_000)))
+        memory.memory_limit_errors(with_grid(100_000, 10_000))
+    )
 
 
 RECORDER = """
@@ -92,23 +97,46 @@ def test_estimates_match_measured_peaks(tmp_path):
     coefficients were not measured on; every job's peak (VmHWM, recorded as it exits) within FACTOR."""
     directory = copy_workflow(tmp_path / "run")
     n_g, n_m = 600, 300
-    (directory / "grid.yaml").write_text(yaml.safe_dump(
-        {"grid": {"g": {"min": 1.0e-7, "max": 1.0e-2, "n": n_g}, "m_MeV": {"min": 1.0e-2, "max": 1.0e4, "n": n_m}}}))
+    (directory / "grid.yaml").write_text(
+        yaml.safe_dump(
+            {"grid": {"g": {"min": 1.0e-7, "max": 1.0e-2, "n": n_g}, "m_MeV": {"min": 1.0e-2, "max": 1.0e4, "n": n_m}}}
+        )
+    )
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(RECORDER)
     peaks = tmp_path / "peaks.jsonl"
-    env = {**os.environ, "JOB_PEAKS": str(peaks),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
-    result = subprocess.run([sys.executable, "-m", "snakemake", "fig11", "results/core/vector.parquet", "--cores", "2",
-                             "--configfile", "config/config.yaml", "grid.yaml"], cwd=directory, env=env,
-                            capture_output=True, text=True, timeout=1800)
+    env = {
+        **os.environ,
+        "JOB_PEAKS": str(peaks),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")])),
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "fig11",
+            "results/core/vector.parquet",
+            "--cores",
+            "2",
+            "--configfile",
+            "config/config.yaml",
+            "grid.yaml",
+        ],
+        cwd=directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     bins = memory.detector_bins(CONFIG, "darwin")
     assert memory.detector_bins(CONFIG, "resnova3") == bins
     estimate = {
-        "spectra": memory.spectra_job_mb(n_m + len(CONFIG["report_masses_MeV"]), bins,
-                                         CONFIG["recoil_bins"]["nodes_per_bin"]),
+        "spectra": memory.spectra_job_mb(
+            n_m + len(CONFIG["report_masses_MeV"]), bins, CONFIG["recoil_bins"]["nodes_per_bin"]
+        ),
         "chi2": memory.chi2_job_mb(n_g, n_m, variants=2, bins_per_detector=[bins, bins]),  # RES-NOVA-3 + DARWIN
         "core": memory.core_job_mb(n_g, n_m, CONFIG["core"]["radii"], CONFIG["core"]["energy_grid_MeV"]["n"]),
         "figure": memory.figure_job_mb(n_g * n_m, grids=0),  # fig. 11 draws exact edges, no grid

@@ -36,9 +36,13 @@ def test_universal_models_have_the_papers_charges(xenon, lead):
 def test_b_minus_l_couples_to_baryon_number_with_the_opposite_sign_to_neutrinos(xenon):
     b_minus_l = MODELS["b_minus_l"]
     # the quark charges 1/3 give one unit per nucleon: Q_V = A; every neutrino has B - L = -1
-    from_quarks = models.from_config("x", {**CONFIG["models"]["b_minus_l"],
-                                           "charges": {"quarks": {"u": 1 / 3, "d": 1 / 3},
-                                                       "neutrinos": {"e": -1, "mu": -1, "tau": -1}}})
+    from_quarks = models.from_config(
+        "x",
+        {
+            **CONFIG["models"]["b_minus_l"],
+            "charges": {"quarks": {"u": 1 / 3, "d": 1 / 3}, "neutrinos": {"e": -1, "mu": -1, "tau": -1}},
+        },
+    )
     assert from_quarks.vector_charge(xenon.Z, xenon.N) == pytest.approx(xenon.A, rel=1e-14)
     assert b_minus_l.vector_charge(xenon.Z, xenon.N) == pytest.approx(xenon.A, rel=1e-14)
     assert b_minus_l.neutrino_charges == (-1.0, -1.0, -1.0) and b_minus_l.flavour_blind
@@ -51,8 +55,9 @@ def test_nucleon_vector_charges_of_a_proton_only_boson():
     assert models.nucleon_vector_charges(1.0, 0.0) == (2.0, 1.0)
 
 
-@pytest.mark.parametrize("name, sign", [("universal_vector", -1), ("b_minus_l", 1), ("b_minus_3l_mu", 1),
-                                        ("universal_scalar", 0)])
+@pytest.mark.parametrize(
+    "name, sign", [("universal_vector", -1), ("b_minus_l", 1), ("b_minus_3l_mu", 1), ("universal_scalar", 0)]
+)
 def test_interference_sign(name, sign, xenon):
     model = MODELS[name]
     assert model.interference_sign("mu", xenon.Z, xenon.N) == sign
@@ -139,9 +144,11 @@ def flavour_table(E, spectra):
 def sn_on_xenon(xenon):
     """A kernel of a supernova-like flux whose flavours differ in spectrum (nu_x hotter than nu_e)."""
     E = np.linspace(0.05, 150.0, 3000)
-    spectra = {"e": 2e10 * fluxes.pinched_spectrum(E, 11.0, 11.0**2 * 1.3),
-               "mu": 1e10 * fluxes.pinched_spectrum(E, 15.0, 15.0**2 * 1.3),
-               "tau": 1e10 * fluxes.pinched_spectrum(E, 15.0, 15.0**2 * 1.3)}
+    spectra = {
+        "e": 2e10 * fluxes.pinched_spectrum(E, 11.0, 11.0**2 * 1.3),
+        "mu": 1e10 * fluxes.pinched_spectrum(E, 15.0, 15.0**2 * 1.3),
+        "tau": 1e10 * fluxes.pinched_spectrum(E, 15.0, 15.0**2 * 1.3),
+    }
     detector = Detector("darwin", xenon, 40.0, 1.0, Efficiency.ideal())
     return rates.recoil_kernel(sources.flavour_fluences(flavour_table(E, spectra)), detector, 2.0, 100.0), detector
 
@@ -206,8 +213,9 @@ def test_b_minus_l_spectra_on_real_sources_never_fall_below_the_sm(monkeypatch):
 def test_a_model_without_nu_e_leaves_a_nu_e_source_unchanged(xenon):
     E = np.linspace(0.05, 60.0, 2000)
     only_e = flavour_table(E, {"e": 1e10 * fluxes.pinched_spectrum(E, 11.0, 11.0**2 * 1.3)})
-    kernel = rates.recoil_kernel(sources.flavour_fluences(only_e), Detector("d", xenon, 1.0, 1.0, Efficiency.ideal()),
-                                 2.0, 100.0)
+    kernel = rates.recoil_kernel(
+        sources.flavour_fluences(only_e), Detector("d", xenon, 1.0, 1.0, Efficiency.ideal()), 2.0, 100.0
+    )
     for name in ("l_mu_minus_l_tau", "b_minus_3l_mu", "b_minus_3l_tau"):
         assert np.array_equal(kernel.counts(MODELS[name], 1e-3, 1.0), kernel.sm_counts())
     assert np.all(kernel.counts(MODELS["b_minus_3l_e"], 1e-4, 1.0) > kernel.sm_counts())
@@ -226,8 +234,12 @@ def test_flavour_group_charges_weigh_each_flavour(sn_on_xenon):
 
 def test_flavour_dependent_model_needs_a_flavour_resolved_kernel(xenon):
     E = np.linspace(0.05, 60.0, 200)
-    kernel = rates.recoil_kernel(fluxes.PiecewiseLinearFluence(E, np.exp(-E / 10)),
-                                 Detector("d", xenon, 1.0, 1.0, Efficiency.ideal()), 2.0, 100.0)
+    kernel = rates.recoil_kernel(
+        fluxes.PiecewiseLinearFluence(E, np.exp(-E / 10)),
+        Detector("d", xenon, 1.0, 1.0, Efficiency.ideal()),
+        2.0,
+        100.0,
+    )
     with pytest.raises(ValueError, match="no flavour group 'mu'"):
         kernel.counts(MODELS["l_mu_minus_l_tau"], 1e-4, 1.0)
 
@@ -251,25 +263,38 @@ def with_model(entry, **changes):
 
 
 BAD_MODELS = {
-    "all couplings zero": ({"mediator": "vector", "charges": {"quarks": {"u": 0, "d": 0}, "neutrinos": {"e": 0}}},
-                           "models.custom.charges.neutrinos: every neutrino charge is zero"),
-    "no nuclear coupling": ({"mediator": "vector", "charges": {"quarks": {"u": 0, "d": 0}, "neutrinos": {"e": 1}}},
-                            "models.custom.charges: every quark and nucleon charge is zero"),
-    "unknown flavour": ({"mediator": "vector", "charges": {"quarks": {"u": 1, "d": 1}, "neutrinos": {"muon": 1}}},
-                        "models.custom.charges.neutrinos.muon: unknown flavour 'muon'"),
-    "unknown quark": ({"mediator": "vector", "charges": {"quarks": {"s": 1}, "neutrinos": {"e": 1}}},
-                      "models.custom.charges.quarks.s: unknown quark 's'"),
-    "scalar with kinetic mixing": ({"mediator": "scalar", "charges": {"neutrinos": {"mu": 1, "tau": -1},
-                                                                       "kinetic_mixing": True}},
-                                   "models.custom.charges.kinetic_mixing: a vector-only key in the scalar model"),
-    "scalar with vector quark charges": ({"mediator": "scalar", "charges": {"quarks": {"u": 2, "d": 1},
-                                                                             "neutrinos": {"e": 1}}},
-                                         "models.custom.charges.quarks: different u and d charges are vector-only"),
-    "divergent kinetic mixing": ({"mediator": "vector", "charges": {"neutrinos": {"mu": 1}, "kinetic_mixing": True}},
-                                 "models.custom.charges.kinetic_mixing: the one-loop mixing is finite only"),
-    "quarks and nucleons": ({"mediator": "vector", "charges": {"quarks": {"u": 1}, "nucleons": {"proton": 1},
-                                                                "neutrinos": {"e": 1}}},
-                            "models.custom.charges: give quarks or nucleons, not both"),
+    "all couplings zero": (
+        {"mediator": "vector", "charges": {"quarks": {"u": 0, "d": 0}, "neutrinos": {"e": 0}}},
+        "models.custom.charges.neutrinos: every neutrino charge is zero",
+    ),
+    "no nuclear coupling": (
+        {"mediator": "vector", "charges": {"quarks": {"u": 0, "d": 0}, "neutrinos": {"e": 1}}},
+        "models.custom.charges: every quark and nucleon charge is zero",
+    ),
+    "unknown flavour": (
+        {"mediator": "vector", "charges": {"quarks": {"u": 1, "d": 1}, "neutrinos": {"muon": 1}}},
+        "models.custom.charges.neutrinos.muon: unknown flavour 'muon'",
+    ),
+    "unknown quark": (
+        {"mediator": "vector", "charges": {"quarks": {"s": 1}, "neutrinos": {"e": 1}}},
+        "models.custom.charges.quarks.s: unknown quark 's'",
+    ),
+    "scalar with kinetic mixing": (
+        {"mediator": "scalar", "charges": {"neutrinos": {"mu": 1, "tau": -1}, "kinetic_mixing": True}},
+        "models.custom.charges.kinetic_mixing: a vector-only key in the scalar model",
+    ),
+    "scalar with vector quark charges": (
+        {"mediator": "scalar", "charges": {"quarks": {"u": 2, "d": 1}, "neutrinos": {"e": 1}}},
+        "models.custom.charges.quarks: different u and d charges are vector-only",
+    ),
+    "divergent kinetic mixing": (
+        {"mediator": "vector", "charges": {"neutrinos": {"mu": 1}, "kinetic_mixing": True}},
+        "models.custom.charges.kinetic_mixing: the one-loop mixing is finite only",
+    ),
+    "quarks and nucleons": (
+        {"mediator": "vector", "charges": {"quarks": {"u": 1}, "nucleons": {"proton": 1}, "neutrinos": {"e": 1}}},
+        "models.custom.charges: give quarks or nucleons, not both",
+    ),
 }
 
 
@@ -294,8 +319,15 @@ def test_unknown_model_in_models_computed_and_analyses():
 
 def test_shipped_config_passes_and_ships_the_requested_models():
     cfg.check_config(CONFIG, root=ROOT)
-    assert {"universal_vector", "universal_scalar", "b_minus_l", "b_minus_3l_e", "b_minus_3l_mu", "b_minus_3l_tau",
-            "l_mu_minus_l_tau"} <= set(CONFIG["models"])
+    assert {
+        "universal_vector",
+        "universal_scalar",
+        "b_minus_l",
+        "b_minus_3l_e",
+        "b_minus_3l_mu",
+        "b_minus_3l_tau",
+        "l_mu_minus_l_tau",
+    } <= set(CONFIG["models"])
     assert CONFIG["models_computed"] == ["universal_vector", "universal_scalar"]
     for analysis in ("solar/darwin", "solar/combined", "sn_cc/resnova3"):
         assert "b_minus_l" in CONFIG["analyses"][analysis]["models"]
@@ -303,11 +335,13 @@ def test_shipped_config_passes_and_ships_the_requested_models():
 
 def test_vector_strength_is_the_papers_for_q_v_equal_3a(xenon):
     assert rates.vector_strength_MeV2(3 * xenon.A, xenon.weak_charge) == pytest.approx(
-        xs.vector_strength_MeV2(xenon), rel=1e-15)
+        xs.vector_strength_MeV2(xenon), rel=1e-15
+    )
     # independent: sqrt(2) 3A / (G_F Q_w) with Q_w = N - Z (1 - 4 x 0.231)
     Q_w = (131.293 - 54) - 54 * (1 - 4 * 0.231)
     assert rates.vector_strength_MeV2(3 * 131.293, Q_w) == pytest.approx(
-        math.sqrt(2) * 3 * 131.293 / (1.1663787e-11 * Q_w), rel=1e-14)
+        math.sqrt(2) * 3 * 131.293 / (1.1663787e-11 * Q_w), rel=1e-14
+    )
     assert pytest.approx(1.1) == c.SCALAR_CHARGE_PER_PROTON - c.SCALAR_CHARGE_PER_NEUTRON
 
 

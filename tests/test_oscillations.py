@@ -80,9 +80,13 @@ def test_production_quadrature_is_converged():
         spec = SUN["production"][region]
         r, w = oscillations.production_quadrature(spec)
         r_fine, w_fine = oscillations.production_quadrature(spec, nodes=256)
-        coarse, fine = (oscillations.adiabatic_survival_probability(
-            E[:, None], oscillations.electron_density_per_cm3(x, SUN["electron_density"]), MIXING) @ weights
-            for x, weights in ((r, w), (r_fine, w_fine)))
+        coarse, fine = (
+            oscillations.adiabatic_survival_probability(
+                E[:, None], oscillations.electron_density_per_cm3(x, SUN["electron_density"]), MIXING
+            )
+            @ weights
+            for x, weights in ((r, w), (r_fine, w_fine))
+        )
         assert np.max(np.abs(coarse - fine)) < 1e-12
         # the weights integrate the normalised distribution: its mean radius against adaptive quadrature
         shape = production_shape(spec)

@@ -17,21 +17,32 @@ def run_config(**overlay):
     """config/config.yaml with config/test.yaml merged over it key by key (as Snakemake merges configfiles), an
     overlay on top, validated (schema defaults filled in)."""
     base = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
-    merged = variants.merged(variants.merged(base, yaml.safe_load((ROOT / "config" / "test.yaml").read_text())),
-                             overlay)
+    merged = variants.merged(
+        variants.merged(base, yaml.safe_load((ROOT / "config" / "test.yaml").read_text())), overlay
+    )
     return validation.validate(with_absolute_paths(merged, ROOT), ROOT)
 
 
 def build(cfg):
-    return plan.Plan(cfg, validation.load_figures(cfg, ROOT), validation.load_ledger(cfg, ROOT),
-                     check_variant=lambda name, overlay, merged: validation.check_variant(name, overlay, merged, ROOT))
+    return plan.Plan(
+        cfg,
+        validation.load_figures(cfg, ROOT),
+        validation.load_ledger(cfg, ROOT),
+        check_variant=lambda name, overlay, merged: validation.check_variant(name, overlay, merged, ROOT),
+    )
 
 
 @pytest.fixture(scope="module")
 def run_plan():
     """The test run, with two named variants: supernovae at 5 kpc, and a larger solar mixing angle."""
-    return build(run_config(variants={"near": {"sources": {"sn_cc": {"distance_kpc": 5.0}}},
-                                      "theta12": {"oscillations": {"sin2_theta12": 0.32}}}))
+    return build(
+        run_config(
+            variants={
+                "near": {"sources": {"sn_cc": {"distance_kpc": 5.0}}},
+                "theta12": {"oscillations": {"sin2_theta12": 0.32}},
+            }
+        )
+    )
 
 
 def families_reading(setup, source):
@@ -59,8 +70,11 @@ def test_a_scan_value_adds_only_the_jobs_of_its_analyses_that_its_key_changes(ru
     cfg = run_plan.base.config
     efficiencies = cfg["detectors"]["darwin"]["efficiencies"]
     added_models = [m for m in cfg["analyses"]["solar/darwin"]["models"] if m not in cfg["models_computed"]]
-    expected = {("chi2", "solar/darwin"), *(("chi2_model", m, "solar/darwin") for m in added_models),
-                *(("spectra", "solar", "darwin", e) for e in efficiencies)}
+    expected = {
+        ("chi2", "solar/darwin"),
+        *(("chi2_model", m, "solar/darwin") for m in added_models),
+        *(("spectra", "solar", "darwin", e) for e in efficiencies),
+    }
     assert set(run_plan.own_jobs("xenon_threshold-0.5")) == expected
     assert run_plan.jobs("xenon_threshold-0.5")[("fluxes", "solar")] == "results"
 
@@ -79,9 +93,11 @@ def test_a_supernova_distance_reruns_the_supernova_jobs_only(run_plan):
 def test_the_paths_a_variant_reads_are_where_its_jobs_run(run_plan):
     near = run_plan.setups["near"]
     assert run_plan.spectra_path(near, ("universal_vector", "sn_cc", "darwin", "ideal")).startswith(
-        "results/variants/near/spectra/universal_vector/sn_cc/")
+        "results/variants/near/spectra/universal_vector/sn_cc/"
+    )
     assert run_plan.spectra_path(near, ("universal_vector", "solar", "darwin", "ideal")).startswith(
-        "results/spectra/universal_vector/solar/")
+        "results/spectra/universal_vector/solar/"
+    )
     assert run_plan.chi2_root(near, "solar/darwin", "b_minus_l") == "results"
     assert run_plan.chi2_root(near, "sn_cc/darwin", "universal_vector") == "results/variants/near"
 
@@ -89,19 +105,25 @@ def test_the_paths_a_variant_reads_are_where_its_jobs_run(run_plan):
 def test_the_data_analyses_are_shared_unless_a_variant_changes_what_they_read(run_plan):
     """Both xenon data analyses read the solar fluence, whose flavours depend on the mixing angles: 'theta12'
     changes it, 'near' not; the COHERENT analyses read their own beam and stay shared."""
-    assert list(run_plan.data_releases) == ["xenonnt_2024", "xenonnt_s2only_2026", "coherent_csi_2021",
-                                            "coherent_lar_2020"]
+    assert list(run_plan.data_releases) == [
+        "xenonnt_2024",
+        "xenonnt_s2only_2026",
+        "coherent_csi_2021",
+        "coherent_lar_2020",
+    ]
     releases = ["xenonnt_2024", "xenonnt_s2only_2026"]
-    assert all(run_plan.data_analysis_shared(run_plan.setups["theta12"], r)
-               for r in ("coherent_csi_2021", "coherent_lar_2020"))
+    assert all(
+        run_plan.data_analysis_shared(run_plan.setups["theta12"], r) for r in ("coherent_csi_2021", "coherent_lar_2020")
+    )
     assert all(run_plan.data_analysis_shared(run_plan.setups["near"], r) for r in releases)
     assert not any(run_plan.data_analysis_shared(run_plan.setups["theta12"], r) for r in releases)
     data = "results/bounds/universal_vector/xenonnt_2024/xenonnt_2024.parquet"
     assert data in run_plan.analysis_tables(run_plan.setups["near"], "bounds")
     assert data not in run_plan.analysis_tables(run_plan.setups["theta12"], "bounds")
     warnings = run_plan.unshared_data_warnings()
-    assert len(warnings) == 1 and warnings[0].startswith("variant theta12: no rows of xenonnt_2024/xenonnt_2024, "
-                                                         "xenonnt_s2only_2026/xenonnt_s2only_2026")
+    assert len(warnings) == 1 and warnings[0].startswith(
+        "variant theta12: no rows of xenonnt_2024/xenonnt_2024, xenonnt_s2only_2026/xenonnt_s2only_2026"
+    )
 
 
 def test_a_data_release_declares_its_inputs_and_params(run_plan):
@@ -109,8 +131,9 @@ def test_a_data_release_declares_its_inputs_and_params(run_plan):
     assert list(inputs) == ["flux", "release"] and inputs["flux"] == "results/fluxes/solar.parquet"
     assert inputs["release"][-1] == "resources/xenonnt_2024/checksums.txt"
     params = run_plan.data_release_params("xenonnt_s2only_2026", "universal_vector")
-    assert set(params["targets"]) == {"Xe"} and params["exposure_yr"] == run_plan.config["sources"]["solar"][
-        "exposure_yr"]
+    assert (
+        set(params["targets"]) == {"Xe"} and params["exposure_yr"] == run_plan.config["sources"]["solar"]["exposure_yr"]
+    )
     assert "validation" not in params["xenonnt_s2only_2026"]  # the bounds do not depend on the validation settings
     assert "validation" in run_plan.data_release_params("xenonnt_s2only_2026")["xenonnt_s2only_2026"]
     # 200 + 1e-2 MB per point (the S2-only model's memory) on the 24 x 20 test grid
@@ -161,14 +184,23 @@ def test_combination_is_shared_only_where_every_member_is(run_plan):
     assert run_plan.data_family_shared(run_plan.setups["near"], "combined_data/combined_data")
 
 
-@pytest.mark.parametrize("section, message", [
-    ({"members": ["xenonnt_2024", "xenonnt_s2only_2026"], "shared_flux": {}},
-     "xenonnt_2024 and xenonnt_s2only_2026 both fit XENONnT SR0"),
-    ({"members": ["coherent_csi_2021", "xenon_9000"], "shared_flux": {}}, "'xenon_9000' is not a data analysis"),
-    ({"members": ["coherent_csi_2021", "xenonnt_2024"],
-      "shared_flux": {"sns": {"members": ["coherent_csi_2021", "coherent_lar_2020"], "sigma": 0.1}}},
-     "shared_flux.sns.members: 'coherent_lar_2020' is not among combined_data.members"),
-])
+@pytest.mark.parametrize(
+    "section, message",
+    [
+        (
+            {"members": ["xenonnt_2024", "xenonnt_s2only_2026"], "shared_flux": {}},
+            "xenonnt_2024 and xenonnt_s2only_2026 both fit XENONnT SR0",
+        ),
+        ({"members": ["coherent_csi_2021", "xenon_9000"], "shared_flux": {}}, "'xenon_9000' is not a data analysis"),
+        (
+            {
+                "members": ["coherent_csi_2021", "xenonnt_2024"],
+                "shared_flux": {"sns": {"members": ["coherent_csi_2021", "coherent_lar_2020"], "sigma": 0.1}},
+            },
+            "shared_flux.sns.members: 'coherent_lar_2020' is not among combined_data.members",
+        ),
+    ],
+)
 def test_a_bad_combination_is_named(section, message):
     with pytest.raises(ConfigError, match=message):
         run_config(combined_data=section)

@@ -5,8 +5,9 @@ import pytest
 from astrocevns import plotting
 
 
-@pytest.mark.parametrize("value, label", [(1e-5, "10⁻⁵"), (1.0, "10⁰"), (1e3, "10³"), (1e-12, "10⁻¹²"),
-                                          (0.1 * (1 + 1e-12), "10⁻¹")])
+@pytest.mark.parametrize(
+    "value, label", [(1e-5, "10⁻⁵"), (1.0, "10⁰"), (1e3, "10³"), (1e-12, "10⁻¹²"), (0.1 * (1 + 1e-12), "10⁻¹")]
+)
 def test_decade_tick_labels_in_superscripts(value, label):
     assert plotting.decade_label(value) == label
 
@@ -46,21 +47,33 @@ def test_figure_data_rows_carry_the_colour_map_value(tmp_path):
     data.add("line", "scalar", [1.0], [3e-5])
     data.write_csv(tmp_path / "fig.csv")
     assert (tmp_path / "fig.csv").read_text().splitlines() == [
-        "layer,panel,line,edge,x,y,value", '"map","scalar",0,,1,1e-05,0.5', '"map","scalar",0,,2,2e-05,1.5',
-        '"line","scalar",0,,1,3e-05,']
+        "layer,panel,line,edge,x,y,value",
+        '"map","scalar",0,,1,1e-05,0.5',
+        '"map","scalar",0,,2,2e-05,1.5',
+        '"line","scalar",0,,1,3e-05,',
+    ]
 
 
-@pytest.mark.parametrize("name, label", [
-    ("atmospheric/combined-xenon1t_nr", "atmospheric, RES-NOVA-3 + DARWIN, XENON1T efficiency"),
-    ("sn_marginalised/darwin", "SN, marginalised, DARWIN"), ("sn_cc/resnova3", "CC-SN (27 M☉), RES-NOVA-3"),
-    ("coherent_csi/coherent_csi", "coherent_csi, coherent_csi")])
+@pytest.mark.parametrize(
+    "name, label",
+    [
+        ("atmospheric/combined-xenon1t_nr", "atmospheric, RES-NOVA-3 + DARWIN, XENON1T efficiency"),
+        ("sn_marginalised/darwin", "SN, marginalised, DARWIN"),
+        ("sn_cc/resnova3", "CC-SN (27 M☉), RES-NOVA-3"),
+        ("coherent_csi/coherent_csi", "coherent_csi, coherent_csi"),
+    ],
+)
 def test_scan_legends_name_analyses_readably(name, label):
     assert plotting.analysis_label(name) == label
 
 
 def test_scan_panels_in_a_stable_order():
     assert plotting.model_order(["b_minus_l", "axion", "universal_scalar", "universal_vector", "b_minus_l"]) == [
-        "universal_vector", "universal_scalar", "b_minus_l", "axion"]
+        "universal_vector",
+        "universal_scalar",
+        "b_minus_l",
+        "axion",
+    ]
 
 
 def test_scan_point_without_a_ratio_is_logged_not_silently_dropped(caplog):
@@ -68,9 +81,15 @@ def test_scan_point_without_a_ratio_is_logged_not_silently_dropped(caplog):
 
     import pandas as pd
 
-    table = pd.DataFrame({"value": [1.0, 2.0, 1.0, 2.0], "analysis": ["solar/combined"] * 4,
-                          "model": ["universal_vector"] * 4, "m_MeV": [1.0, 1.0, 10.0, 10.0],
-                          "ratio_to_base": [1.0, float("nan"), 1.0, 0.9]})
+    table = pd.DataFrame(
+        {
+            "value": [1.0, 2.0, 1.0, 2.0],
+            "analysis": ["solar/combined"] * 4,
+            "model": ["universal_vector"] * 4,
+            "m_MeV": [1.0, 1.0, 10.0, 10.0],
+            "ratio_to_base": [1.0, float("nan"), 1.0, 0.9],
+        }
+    )
     scan = {"name": "exposure", "values": [1.0, 2.0], "base_values": [1.0], "label": "exposure [yr]"}
     with caplog.at_level(logging.WARNING):
         fig = plotting.scan_figure(table, scan, logging.getLogger("scan"))
@@ -83,8 +102,15 @@ def test_expected_band_shades_the_16_to_84_percent_quantiles_of_its_analysis_and
     import numpy as np
     import pandas as pd
 
-    bands = pd.DataFrame({"analysis": ["solar/combined"] * 2 + ["sn_cc/combined"], "model": ["universal_vector"] * 3,
-                          "m_MeV": [10.0, 1.0, 1.0], "q16": [2.0, 1.0, 5.0], "q84": [4.0, 3.0, 6.0]})
+    bands = pd.DataFrame(
+        {
+            "analysis": ["solar/combined"] * 2 + ["sn_cc/combined"],
+            "model": ["universal_vector"] * 3,
+            "m_MeV": [10.0, 1.0, 1.0],
+            "q16": [2.0, 1.0, 5.0],
+            "q84": [4.0, 3.0, 6.0],
+        }
+    )
     layer = {"analysis": "solar/combined", "colour": "pink", "label": "solar: expected"}
     data = plotting.FigureData()
     fig, ax = plt.subplots()

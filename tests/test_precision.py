@@ -39,8 +39,10 @@ def exact_profiled_chi2(counts, sm, sigma):
                 break
         else:
             raise RuntimeError("Newton's method did not converge")
-        terms = [2 * u * ni if si == 0 else 2 * (u * ni - si + si * mp.log(si / (u * ni)))
-                 for ni, si in zip(n, s, strict=True)]
+        terms = [
+            2 * u * ni if si == 0 else 2 * (u * ni - si + si * mp.log(si / (u * ni)))
+            for ni, si in zip(n, s, strict=True)
+        ]
         return mp.fsum(terms) + (u - 1) ** 2 / variance, u
 
 
@@ -52,8 +54,7 @@ def random_case(rng, rows):
         sm[0][rng.integers(sm[0].size)] = 0.0
     scale = 10 ** rng.uniform(-4, 30, (rows, 1))
     distortion = rng.choice([1e-3, 0.1, 1.0])
-    counts = [(s + 1e-3 * s.max()) * scale * np.exp(distortion * rng.standard_normal((rows, s.size)))
-              for s in sm]
+    counts = [(s + 1e-3 * s.max()) * scale * np.exp(distortion * rng.standard_normal((rows, s.size))) for s in sm]
     return counts, sm, 10 ** rng.uniform(-2, 0.5)
 
 
@@ -120,8 +121,9 @@ def test_bound_is_empty_exactly_where_the_exact_chi2_never_crosses():
         shape = sm * np.exp(rng.uniform(0.005, 0.05) * rng.standard_normal(sm.size))  # the g^4 term's spectrum
         with mp.workdps(DIGITS):
             s, w = [mp.mpf(float(v)) for v in sm], [mp.mpf(float(v)) for v in shape]
-            plateau_shape = 2 * mp.fsum(si * mp.log((si / mp.fsum(s)) / (wi / mp.fsum(w)))
-                                        for si, wi in zip(s, w, strict=True))
+            plateau_shape = 2 * mp.fsum(
+                si * mp.log((si / mp.fsum(s)) / (wi / mp.fsum(w))) for si, wi in zip(s, w, strict=True)
+            )
         sigma = float((threshold * rng.uniform(0.85, 1.15) - plateau_shape) ** -0.5)
         c4 = shape * 10 ** rng.uniform(20, 30)
         c2 = 1.8 * np.sqrt(sm * c4) * rng.uniform(-1, 1, sm.size)  # interference that never drives N below 0
@@ -150,8 +152,11 @@ def test_bound_is_empty_exactly_where_the_exact_chi2_never_crosses():
 def test_precision_guard_at_huge_counts():
     # 1e-13 x 4.6e11 events = 1 % of the threshold 4.61: below it the chi2 resolves the threshold, above it not
     statistics.check_precision(4.0e11, 4.61)
-    with pytest.raises(ValueError, match=r"1e\+16 Standard-Model events: the chi-square is accurate to 1e\+03 "
-                                         r"\(1e-13 per event\), more than 1% of the threshold delta chi2 = 4.61"):
+    with pytest.raises(
+        ValueError,
+        match=r"1e\+16 Standard-Model events: the chi-square is accurate to 1e\+03 "
+        r"\(1e-13 per event\), more than 1% of the threshold delta chi2 = 4.61",
+    ):
         statistics.check_precision(1.0e16, 4.61)
 
 
@@ -161,8 +166,10 @@ def test_a_chi2_job_of_huge_counts_stops_naming_the_analysis():
 
     masses = np.array([1.0, 10.0])
     a = np.full((2, 3), 1e8)
-    spectra = {True: {"solar": exclusion.SourceSpectra(masses, ((a, 1e10 * a, 0 * a),))},
-               False: {"solar": exclusion.SourceSpectra(masses, ((a, 1e10 * a, 0 * a),))}}
+    spectra = {
+        True: {"solar": exclusion.SourceSpectra(masses, ((a, 1e10 * a, 0 * a),))},
+        False: {"solar": exclusion.SourceSpectra(masses, ((a, 1e10 * a, 0 * a),))},
+    }
     statistic = exclusion.Statistic("asimov_poisson", 4.61, {"solar": 0.1})
     scan = {"g_min": 1e-9, "g_max": 1.0, "scan_points": 30, "edge_scan_points": 20}
     variant = {"name": "solar/darwin", "members": [("darwin", "ideal")]}

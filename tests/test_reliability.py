@@ -34,8 +34,14 @@ def uninterrupted(tmp_path_factory):
 def test_killed_run_resumes_to_identical_tables(uninterrupted, tmp_path):
     directory = copy_workflow(tmp_path)
     command = snakemake_command(*TARGETS, "--cores", "2", *TEST_CONFIG)
-    process = subprocess.Popen(command, cwd=directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True, env=environment_without_slurm(directory))
+    process = subprocess.Popen(
+        command,
+        cwd=directory,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=environment_without_slurm(directory),
+    )
     deadline = time.time() + 300
     while time.time() < deadline and len(list((directory / "results").glob("spectra/*/*/*/*.parquet"))) < 10:
         time.sleep(0.2)
@@ -93,13 +99,22 @@ def test_corrupt_intermediate_table_is_named_and_regenerated(uninterrupted, tmp_
 
 
 PARSE_CASES = {
-    "NaN in the config": ("config/config.yaml", lambda c: c["sources"]["sn_cc"].update(distance_kpc=float("nan")),
-                          "config key sources.sn_cc.distance_kpc: nan is not a finite number"),
-    "efficiency of zeros": ("resources/detectors/xenon1t_nr_efficiency.csv", "E_r_keV,efficiency\n0,0\n50,0\n100,0\n",
-                            "config key efficiencies.xenon1t_nr: resources/detectors/xenon1t_nr_efficiency.csv: "
-                            "efficiency is zero everywhere"),
-    "mistyped first row": ("resources/solar/8B_spectrum.csv", "0.O,0\n1,2\n17,0\n",
-                           "8B_spectrum.csv, line 1: non-numeric value '0.O'"),
+    "NaN in the config": (
+        "config/config.yaml",
+        lambda c: c["sources"]["sn_cc"].update(distance_kpc=float("nan")),
+        "config key sources.sn_cc.distance_kpc: nan is not a finite number",
+    ),
+    "efficiency of zeros": (
+        "resources/detectors/xenon1t_nr_efficiency.csv",
+        "E_r_keV,efficiency\n0,0\n50,0\n100,0\n",
+        "config key efficiencies.xenon1t_nr: resources/detectors/xenon1t_nr_efficiency.csv: "
+        "efficiency is zero everywhere",
+    ),
+    "mistyped first row": (
+        "resources/solar/8B_spectrum.csv",
+        "0.O,0\n1,2\n17,0\n",
+        "8B_spectrum.csv, line 1: non-numeric value '0.O'",
+    ),
 }
 
 

@@ -183,9 +183,25 @@ def test_toys_split_over_ten_slurm_jobs_merge_to_the_table_of_one_local_job(slur
     (cluster / "config/toys.yaml").write_text(TOYS_OVERLAY.format(per_chunk=1000, chunks=10))
     started = time.time()
     result = subprocess.run(
-        [os.sys.executable, "-m", "snakemake", target, "--profile", "profiles/slurm", *TEST_CONFIG, "config/toys.yaml",
-         "--slurm-init-seconds-before-status-checks", "2", "--seconds-between-status-checks", "2"],
-        cwd=cluster, env=env, capture_output=True, text=True, timeout=900,
+        [
+            os.sys.executable,
+            "-m",
+            "snakemake",
+            target,
+            "--profile",
+            "profiles/slurm",
+            *TEST_CONFIG,
+            "config/toys.yaml",
+            "--slurm-init-seconds-before-status-checks",
+            "2",
+            "--seconds-between-status-checks",
+            "2",
+        ],
+        cwd=cluster,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]

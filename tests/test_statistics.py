@@ -151,8 +151,9 @@ def test_prior_inside_the_sum_over_detectors_is_a_narrower_prior(sn_kernels):
     both = ["resnova3", "darwin"]
     spectra = {"sn_cc": source_spectra(sn_kernels, "sn_cc", both, "vector")}
     shared = exclusion.evaluate(exclusion.Statistic("asimov_poisson", 4.61, {"sn_cc": 0.25}), spectra, G)[0]
-    inside = exclusion.evaluate(exclusion.Statistic("asimov_poisson", 4.61, {"sn_cc": 0.25}, "per_detector"),
-                                spectra, G)[0]
+    inside = exclusion.evaluate(
+        exclusion.Statistic("asimov_poisson", 4.61, {"sn_cc": 0.25}, "per_detector"), spectra, G
+    )[0]
     by_hand = statistics.profiled_chi2(spectra["sn_cc"].counts(G), spectra["sn_cc"].sm_counts(), 0.25 / np.sqrt(2))[0]
     np.testing.assert_allclose(inside, by_hand, rtol=1e-12)
     assert np.all(inside >= shared - 1e-9 * (1 + shared))
@@ -163,8 +164,10 @@ def test_resnova3_dominates_supernova_bound_at_low_mass(sn_kernels):
     g = np.geomspace(1e-7, 1e-3, 400)[:, None]
     m = np.array([[1.0]])
     threshold = statistics.delta_chi2(0.9, 2)
-    first = {d: g[np.argmax(chi2_for(sn_kernels, "sn_cc", [d], "scalar", g, m)[:, 0] > threshold), 0]
-             for d in ("resnova3", "darwin")}
+    first = {
+        d: g[np.argmax(chi2_for(sn_kernels, "sn_cc", [d], "scalar", g, m)[:, 0] > threshold), 0]
+        for d in ("resnova3", "darwin")
+    }
     assert first["resnova3"] < first["darwin"]
 
 

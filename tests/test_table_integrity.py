@@ -19,10 +19,15 @@ def sample_table(rows=50):
     rng = np.random.default_rng(1)
     g_min = rng.random(rows)
     valid = rng.random(rows) > 0.2
-    return {"g": rng.random(rows), "chi2": rng.exponential(5.0, rows), "on_grid": rng.random(rows) > 0.5,
-            "line": np.arange(rows), "g_min": columnar.to_arrow(g_min, valid=valid),
-            "mediator": np.array(["vector", "scalar"] * (rows // 2)),
-            "source": columnar.categorical(rng.integers(0, 2, rows), ["sn_cc", "sn_failed"])}
+    return {
+        "g": rng.random(rows),
+        "chi2": rng.exponential(5.0, rows),
+        "on_grid": rng.random(rows) > 0.5,
+        "line": np.arange(rows),
+        "g_min": columnar.to_arrow(g_min, valid=valid),
+        "mediator": np.array(["vector", "scalar"] * (rows // 2)),
+        "source": columnar.categorical(rng.integers(0, 2, rows), ["sn_cc", "sn_failed"]),
+    }
 
 
 @pytest.fixture
@@ -127,8 +132,9 @@ def test_checksum_does_not_depend_on_chunking_or_row_groups(tmp_path, name):
     assert checksums.column_checksum(pieces) == whole
     table = pa.table({name: column})
     path = tmp_path / "groups.parquet"
-    pq.write_table(table.replace_schema_metadata({checksums.METADATA_KEY: checksums.table_checksum(table)}), path,
-                   row_group_size=9)
+    pq.write_table(
+        table.replace_schema_metadata({checksums.METADATA_KEY: checksums.table_checksum(table)}), path, row_group_size=9
+    )
     io.verify_table(path)
 
 
@@ -141,6 +147,7 @@ def test_checksum_sees_every_kind_of_change():
 
 
 # --- verify a results folder ---------------------------------------------------------------------------
+
 
 def png_bytes():
     def chunk(kind, data):
@@ -165,8 +172,13 @@ def results(tmp_path):
     (root / "figures" / "fig1.png").write_bytes(png_bytes())
     (root / "figures" / "fig2.png").write_bytes(png_bytes()[:-6])
     (root / "figures" / "fig2.pdf").write_bytes(b"%PDF-1.4\n...\n%%EOF\n")
-    for name in ("tables/bounds.csv", "tables/event_counts.csv", "figures/fig1.png", "figures/fig2.png",
-                 "figures/fig2.pdf"):
+    for name in (
+        "tables/bounds.csv",
+        "tables/event_counts.csv",
+        "figures/fig1.png",
+        "figures/fig2.png",
+        "figures/fig2.pdf",
+    ):
         checksums.record_file_checksums(root / name)  # as the jobs write them
     return root
 
@@ -175,9 +187,16 @@ def test_verify_lists_exactly_the_bad_files(results):
     expected = [str(results / "tables" / "bounds.csv"), str(results / "tables" / "core_bounds.csv")]
     checked, problems = verify.verify_results(results, expected)
     assert checked == 9
-    assert sorted(problems) == sorted(str(results / p) for p in (
-        "spectra/truncated.parquet", "spectra/tampered.parquet", "tables/event_counts.csv", "figures/fig2.png",
-        "tables/core_bounds.csv"))
+    assert sorted(problems) == sorted(
+        str(results / p)
+        for p in (
+            "spectra/truncated.parquet",
+            "spectra/tampered.parquet",
+            "tables/event_counts.csv",
+            "figures/fig2.png",
+            "tables/core_bounds.csv",
+        )
+    )
     assert problems[str(results / "tables" / "core_bounds.csv")] == "missing"
     assert "rows instead of" in problems[str(results / "spectra" / "tampered.parquet")]
     summary = verify.report(checked, problems)
@@ -193,30 +212,43 @@ def test_verify_command_line(results, capsys):
     assert "4 files checked: all sound" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("name, edit", [
-    ("tables/bounds.csv", lambda text: text.replace(b"2e-5", b"3e-5")),  # a number edited by hand, still well formed
-    ("figures/fig1.png", lambda data: data[:20] + bytes([data[20] ^ 1]) + data[21:]),  # one bit flipped
-    ("figures/fig2.pdf", lambda data: data.replace(b"...", b"..,")),
-])
+@pytest.mark.parametrize(
+    "name, edit",
+    [
+        (
+            "tables/bounds.csv",
+            lambda text: text.replace(b"2e-5", b"3e-5"),
+        ),  # a number edited by hand, still well formed
+        ("figures/fig1.png", lambda data: data[:20] + bytes([data[20] ^ 1]) + data[21:]),  # one bit flipped
+        ("figures/fig2.pdf", lambda data: data.replace(b"...", b"..,")),
+    ],
+)
 def test_verify_names_a_final_output_that_no_longer_matches_its_checksum(results, name, edit):
     path = results / name
     path.write_bytes(edit(path.read_bytes()))
     problems = verify.verify_results(results)[1]
-    assert problems[str(path)] == (f"does not match its checksum ({path.name}.sha256): edited or damaged after its "
-                                   "job wrote it")
+    assert problems[str(path)] == (
+        f"does not match its checksum ({path.name}.sha256): edited or damaged after its job wrote it"
+    )
 
 
 def test_a_final_output_without_its_checksum_file_is_named(results):
     (results / "tables" / "bounds.csv.sha256").unlink()
     assert verify.verify_results(results)[1][str(results / "tables" / "bounds.csv")] == (
-        "no recorded checksum (bounds.csv.sha256 is missing)")
+        "no recorded checksum (bounds.csv.sha256 is missing)"
+    )
 
 
 def test_a_downstream_job_refuses_an_edited_table(results):
     path = results / "tables" / "bounds.csv"
     assert io.read_csv(path).g_min.tolist() == [2e-5]
     path.write_text(path.read_text().replace("2e-5", "1e-9"))
-    with pytest.raises(io.TableError, match=re.escape(f"{path}: does not match its checksum (bounds.csv.sha256): "
-                                                      f"edited or damaged after its job wrote it; regenerate it with "
-                                                      f"`snakemake --forcerun {path}`")):
+    with pytest.raises(
+        io.TableError,
+        match=re.escape(
+            f"{path}: does not match its checksum (bounds.csv.sha256): "
+            f"edited or damaged after its job wrote it; regenerate it with "
+            f"`snakemake --forcerun {path}`"
+        ),
+    ):
         io.read_csv(path)

@@ -21,8 +21,9 @@ SIGMA_SOLAR = 0.10
 def solar_darwin():
     """The solar neutrinos in DARWIN (40 t, 1 yr, 1 keV; about 3400 SM events) of the default configuration."""
     fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"]))
-    (detector,) = cfg.detector_parts("darwin", CONFIG["detectors"]["darwin"], CONFIG["targets"], CONFIG["form_factor"],
-                                     Efficiency.ideal())
+    (detector,) = cfg.detector_parts(
+        "darwin", CONFIG["detectors"]["darwin"], CONFIG["targets"], CONFIG["form_factor"], Efficiency.ideal()
+    )
     return rates.recoil_kernel(fluence, detector, **CONFIG["recoil_bins"])
 
 
@@ -49,8 +50,9 @@ def test_asimov_data_give_the_bisected_bound(solar_darwin, mediator):
     on_axis = toys.expected_g_min(p, G_AXIS, T2, None, 0, data=p.coefficients[0][:, None, :])[:, 0]
 
     def chi2(g):
-        return statistics.profiled_chi2([rates.counts_from_polynomial(p.coefficients, g)], [p.coefficients[0][0]],
-                                        SIGMA_SOLAR)[0]
+        return statistics.profiled_chi2(
+            [rates.counts_from_polynomial(p.coefficients, g)], [p.coefficients[0][0]], SIGMA_SOLAR
+        )[0]
 
     bisected = bounds.smallest_excluded_coupling(chi2, 1e-9, 1.0, T2, 400)
     assert on_axis == pytest.approx(bisected, rel=5e-3)

@@ -23,20 +23,30 @@ def test_overlay_merges_mappings_and_replaces_values():
 
 
 def test_scan_expands_into_one_variant_per_value():
-    scan = {"keys": ["detectors.darwin.threshold_keV", "detectors.xenonnt.threshold_keV"], "values": [0.3, 1.0],
-            "analyses": ["solar/darwin"], "report_masses_MeV": [1.0]}
+    scan = {
+        "keys": ["detectors.darwin.threshold_keV", "detectors.xenonnt.threshold_keV"],
+        "values": [0.3, 1.0],
+        "analyses": ["solar/darwin"],
+        "report_masses_MeV": [1.0],
+    }
     expanded = variants.scan_variants({"thr": scan}, BASE)
     assert list(expanded) == ["thr-0.3", "thr-1"]
     assert expanded["thr-0.3"] == {"detectors": {"darwin": {"threshold_keV": 0.3}, "xenonnt": {"threshold_keV": 0.3}}}
 
 
-@pytest.mark.parametrize("scan, message", [
-    ({"keys": ["detectors.darwin.threshold"], "values": [1.0]}, "scans.s.keys: 'detectors.darwin.threshold' is not"),
-    ({"keys": ["detectors.darwin"], "values": [1.0]}, "is a section, not a value"),
-    ({"keys": ["detectors.darwin.threshold_keV"], "values": []}, "scans.s.values: the list of values is empty"),
-    ({"keys": ["detectors.darwin.threshold_keV"], "values": ["low"]}, "scans.s.values: 'low' is a str"),
-    ({"keys": ["statistics.pull_prior"], "values": [1.0]}, "1.0 is a float, but statistics.pull_prior holds a str"),
-])
+@pytest.mark.parametrize(
+    "scan, message",
+    [
+        (
+            {"keys": ["detectors.darwin.threshold"], "values": [1.0]},
+            "scans.s.keys: 'detectors.darwin.threshold' is not",
+        ),
+        ({"keys": ["detectors.darwin"], "values": [1.0]}, "is a section, not a value"),
+        ({"keys": ["detectors.darwin.threshold_keV"], "values": []}, "scans.s.values: the list of values is empty"),
+        ({"keys": ["detectors.darwin.threshold_keV"], "values": ["low"]}, "scans.s.values: 'low' is a str"),
+        ({"keys": ["statistics.pull_prior"], "values": [1.0]}, "1.0 is a float, but statistics.pull_prior holds a str"),
+    ],
+)
 def test_bad_scans_name_the_key(scan, message):
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(".", r"\.")):
         variants.scan_variants({"s": {**scan, "analyses": ["solar/darwin"], "report_masses_MeV": [1.0]}}, BASE)
@@ -55,8 +65,15 @@ def test_job_resolves_to_the_first_configuration_with_the_same_identity():
 
 
 def bounds(g_min):
-    return pd.DataFrame({"analysis": ["solar/darwin", "solar/darwin-xenon1t_nr", "sn_cc/resnova3"],
-                         "model": "universal_vector", "mediator": "vector", "m_MeV": 1.0, "g_min": g_min})
+    return pd.DataFrame(
+        {
+            "analysis": ["solar/darwin", "solar/darwin-xenon1t_nr", "sn_cc/resnova3"],
+            "model": "universal_vector",
+            "mediator": "vector",
+            "m_MeV": 1.0,
+            "g_min": g_min,
+        }
+    )
 
 
 def test_scan_table_ratios_to_the_base():
@@ -70,8 +87,12 @@ def test_scan_table_ratios_to_the_base():
 
 def test_claim_verdicts_from_their_bands():
     claim = claims.Claim("k", "sec. I", "words", True, "config", {}, (0.35, 0.65), (0.2, 0.8))
-    assert [claim.verdict(v) for v in (0.5, 0.25, 0.9, math.nan)] == ["holds", "partly", "does not hold",
-                                                                       "not measurable"]
+    assert [claim.verdict(v) for v in (0.5, 0.25, 0.9, math.nan)] == [
+        "holds",
+        "partly",
+        "does not hold",
+        "not measurable",
+    ]
     assert claim.shortfall(0.5) == "" and claim.shortfall(1.3) == "x2 (above the band edge 0.65)"
 
 
@@ -95,8 +116,14 @@ def test_counting_best_fit_does_not_depend_on_the_grid():
 
 
 def test_claim_improvement_is_the_largest_over_the_named_masses():
-    bounds_table = pd.DataFrame({"analysis": ["a", "a", "a", "c", "c", "c"], "model": ["v"] * 6,
-                                 "m_MeV": [0.1, 1.0, 10.0] * 2, "g_min": [1.0, 2.0, 1.0, 2.0, 2.5, 10.0]})
+    bounds_table = pd.DataFrame(
+        {
+            "analysis": ["a", "a", "a", "c", "c", "c"],
+            "model": ["v"] * 6,
+            "m_MeV": [0.1, 1.0, 10.0] * 2,
+            "g_min": [1.0, 2.0, 1.0, 2.0, 2.5, 10.0],
+        }
+    )
     results = claims.Results(bounds_table, pd.DataFrame(), {}, {})
     low = {"numerator": "a", "denominator": "c", "model": "v", "masses_MeV": [0.1, 1.0]}
     # 1 - 1/2 at 0.1 MeV and 1 - 2/2.5 at 1 MeV: up to 50 %; the 10 MeV point (90 %) lies outside the range
@@ -106,12 +133,16 @@ def test_claim_improvement_is_the_largest_over_the_named_masses():
     assert claims.claims_table(results, [claim]).verdict.tolist() == ["holds"]
 
 
-
-
 def test_method_rows_compare_the_paper_method_with_its_alternative():
-    base = pd.DataFrame({"analysis": ["x/x", "x/x", "x-alt/x", "x-alt/x", "sn/c"], "model": ["v"] * 5,
-                         "mediator": ["vector"] * 5, "m_MeV": [0.1, 10.0, 0.1, 10.0, 0.1],
-                         "g_min": [2.0, 3.0, 1.0, 4.0, 9.0]})
+    base = pd.DataFrame(
+        {
+            "analysis": ["x/x", "x/x", "x-alt/x", "x-alt/x", "sn/c"],
+            "model": ["v"] * 5,
+            "mediator": ["vector"] * 5,
+            "m_MeV": [0.1, 10.0, 0.1, 10.0, 0.1],
+            "g_min": [2.0, 3.0, 1.0, 4.0, 9.0],
+        }
+    )
     table = comparisons.method_table({"x-alt/x": "x/x"}, base)
     assert table.variant.unique().tolist() == ["method-x-alt/x"] and (table.table == "method").all()
     assert table.ratio.tolist() == [2.0, 0.75]  # g_min(paper's method) / g_min(alternative), mass by mass
@@ -129,10 +160,13 @@ def scan_over(values, keys=("detectors.darwin.threshold_keV",)):
     return {"keys": list(keys), "values": values, "analyses": ["solar/darwin"], "report_masses_MeV": [1.0]}
 
 
-@pytest.mark.parametrize("values, message", [
-    ([0.5, 1, 1.0], "scans.thr.values: 1 and 1.0 both give the variant 'thr-1'; list each value once"),
-    ([0.5, 0.5], "scans.thr.values: 0.5 and 0.5 both give the variant 'thr-0.5'"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ([0.5, 1, 1.0], "scans.thr.values: 1 and 1.0 both give the variant 'thr-1'; list each value once"),
+        ([0.5, 0.5], "scans.thr.values: 0.5 and 0.5 both give the variant 'thr-0.5'"),
+    ],
+)
 def test_scan_values_that_give_one_name_are_refused(values, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         variants.scan_variants({"thr": scan_over(values)}, BASE)
@@ -153,8 +187,9 @@ def test_a_named_variant_and_a_scan_value_cannot_share_a_name():
 def test_two_scans_cannot_give_one_name():
     # value 1 of scan 'x-' and value -1 of scan 'x' are both 'x--1'
     scans = {name: variants.scan_variants({name: scan_over([value])}, BASE) for name, value in (("x-", 1), ("x", -1))}
-    with pytest.raises(ConfigError, match=re.escape("config key scans.x: the variant name 'x--1' is also given by "
-                                                    "scans.x-")):
+    with pytest.raises(
+        ConfigError, match=re.escape("config key scans.x: the variant name 'x--1' is also given by scans.x-")
+    ):
         variants.one_namespace({f"scans.{name}": names for name, names in scans.items()})
     variants.one_namespace({"variants": {"a": {}}, "scans.x": scans["x"]})  # distinct names pass
 

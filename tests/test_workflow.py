@@ -71,8 +71,17 @@ def test_scan_value_computes_only_what_its_key_changes(finished_run):
 def test_scan_tables_and_figures(finished_run):
     directory, _ = finished_run
     table = pd.read_csv(directory / "results/tables/scans/xenon_threshold.csv")
-    assert list(table.columns) == ["value", "keys", "analysis", "model", "mediator", "m_MeV", "g_min", "g_min_base",
-                                   "ratio_to_base"]
+    assert list(table.columns) == [
+        "value",
+        "keys",
+        "analysis",
+        "model",
+        "mediator",
+        "m_MeV",
+        "g_min",
+        "g_min_base",
+        "ratio_to_base",
+    ]
     assert set(table.value) == {0.5, 1.0} and set(table.analysis) == {"solar/darwin", "solar/darwin-xenon1t_nr"}
     at_base = table[table.value == 1.0]
     assert (at_base.ratio_to_base == 1.0).all()  # the base value's variant is the base configuration
@@ -86,8 +95,14 @@ def test_deviation_ledger(finished_run):
     table = pd.read_csv(directory / "results/tables/deviations.csv")
     paper = yaml.safe_load((directory / "config/paper_literal.yaml").read_text())
     keys = {key for keys in table["keys"] for key in keys.split()}
-    assert {"core.cross_section", "core.diffusion_time", "core.scatterings", "core.nucleon_charges",
-            "sources.sn_failed.t_max_s", "statistics.pull_prior"} <= keys
+    assert {
+        "core.cross_section",
+        "core.diffusion_time",
+        "core.scatterings",
+        "core.nucleon_charges",
+        "sources.sn_failed.t_max_s",
+        "statistics.pull_prior",
+    } <= keys
     assert set(table.variant) >= {"paper-all", "paper-sources.sn_failed.t_max_s"}
     assert paper["sources"]["sn_failed"]["t_max_s"] == 0.2
     t_max = table[(table.variant == "paper-sources.sn_failed.t_max_s") & (table.table == "bounds")]
@@ -101,8 +116,17 @@ def test_deviation_ledger(finished_run):
 def test_claims_table(finished_run):
     directory, _ = finished_run
     table = pd.read_csv(directory / "results/tables/claims.csv")
-    assert list(table.columns) == ["key", "section", "words", "quoted", "measure", "value", "holds_within", "verdict",
-                                   "shortfall"]
+    assert list(table.columns) == [
+        "key",
+        "section",
+        "words",
+        "quoted",
+        "measure",
+        "value",
+        "holds_within",
+        "verdict",
+        "shortfall",
+    ]
     assert set(table.verdict) <= {"holds", "partly", "does not hold", "not measurable"}
     assert len(table) >= 40 and {"coherent_b_minus_l_sn", "coherent_scalar_sn", "sigma_atm_50_vector"} <= set(table.key)
     # the small test scan has no 0.3 keV value
@@ -115,14 +139,17 @@ def test_unchanged_variant_writes_the_base_tables(finished_run):
     directory, _ = finished_run
     (directory / "unchanged.yaml").write_text("variants:\n  unchanged: {}\n")
     outputs = planned_outputs(directory, "unchanged.yaml")
-    assert outputs and all(p.startswith("results/variants/unchanged/tables/") or p.startswith("results/tables/")
-                           or p == "" for p in outputs), outputs
+    assert outputs and all(
+        p.startswith("results/variants/unchanged/tables/") or p.startswith("results/tables/") or p == ""
+        for p in outputs
+    ), outputs
     targets = [f"results/variants/unchanged/tables/{name}.csv" for name in ("bounds", "event_counts", "core_bounds")]
     result = run_snakemake(directory, *targets, "--cores", "2", *TEST_CONFIG, "unchanged.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
     for name in ("bounds", "event_counts", "core_bounds"):
         assert (directory / f"results/variants/unchanged/tables/{name}.csv").read_bytes() == (
-            directory / f"results/tables/{name}.csv").read_bytes()
+            directory / f"results/tables/{name}.csv"
+        ).read_bytes()
 
 
 def test_new_scan_value_plans_only_its_jobs(finished_run):
@@ -132,18 +159,44 @@ def test_new_scan_value_plans_only_its_jobs(finished_run):
     new = {p for p in outputs if p.startswith("results/variants/")}
     assert new and all(p.startswith("results/variants/xenon_threshold-2/") for p in new)
     assert all("/darwin/" in p or "/xenonnt/" in p for p in new if "/kernels/" in p)
-    assert outputs - new <= {"results/tables/scans/xenon_threshold.csv", "results/figures/scans/xenon_threshold.pdf",
-                             "results/figures/scans/xenon_threshold.png", "results/tables/claims.csv",
-                             "results/tables/scans/xenon_threshold.html", "results/tables/claims.html"}
+    assert outputs - new <= {
+        "results/tables/scans/xenon_threshold.csv",
+        "results/figures/scans/xenon_threshold.pdf",
+        "results/figures/scans/xenon_threshold.png",
+        "results/tables/claims.csv",
+        "results/tables/scans/xenon_threshold.html",
+        "results/tables/claims.html",
+    }
 
 
 FIGURE_LAYERS = {  # the layers each summary figure's caption names (fig. 8: the vector summary)
-    8: {"XENON1T S2 (1 t yr)", "XENONnT 2024 (data)", "solar + atmospheric, RES-NOVA-3 + DARWIN",
-        "SN, marginalised, RES-NOVA-3 + DARWIN", "SN core, τ = 10 s", "SN core, τ = 100 s"},
-    9: {"COHERENT CsI 2017", "COHERENT Ar 2020", "XENON1T S2 (1 t yr)", "solar + atmospheric, RES-NOVA-3 + DARWIN",
-        "solar, universal g × √3 (the paper's mapping)", "SN core, τ = 10 s (g × √3)", "Beam dump", "ν − l"},
-    10: {"COHERENT CsI 2017", "XENON1T S2 (1 t yr)", "XENONnT 2024 (data)", "SN, marginalised, RES-NOVA-3 + DARWIN",
-         "SN core, τ = 10 s", "SN core, N = 1 (νₑ)", "SN core, N = 1 (νₓ)"},
+    8: {
+        "XENON1T S2 (1 t yr)",
+        "XENONnT 2024 (data)",
+        "solar + atmospheric, RES-NOVA-3 + DARWIN",
+        "SN, marginalised, RES-NOVA-3 + DARWIN",
+        "SN core, τ = 10 s",
+        "SN core, τ = 100 s",
+    },
+    9: {
+        "COHERENT CsI 2017",
+        "COHERENT Ar 2020",
+        "XENON1T S2 (1 t yr)",
+        "solar + atmospheric, RES-NOVA-3 + DARWIN",
+        "solar, universal g × √3 (the paper's mapping)",
+        "SN core, τ = 10 s (g × √3)",
+        "Beam dump",
+        "ν − l",
+    },
+    10: {
+        "COHERENT CsI 2017",
+        "XENON1T S2 (1 t yr)",
+        "XENONnT 2024 (data)",
+        "SN, marginalised, RES-NOVA-3 + DARWIN",
+        "SN core, τ = 10 s",
+        "SN core, N = 1 (νₑ)",
+        "SN core, N = 1 (νₓ)",
+    },
 }
 CSV_COLUMNS = ["layer", "panel", "line", "edge", "x", "y", "value"]
 
@@ -174,8 +227,12 @@ def test_figure_data_layers_are_the_legend_texts_and_panels_in_config_order(fini
     mediators = list(dict.fromkeys(config["models"][m]["mediator"] for m in config["models_computed"]))
     if description["kind"] == "bounds":
         labels = [entry["label"] for entry in description["layers"]]
-        external = {line.split(":", 1)[1].strip() for path in (directory / "resources/external_limits").glob("*.csv")
-                    for line in path.read_text().splitlines() if line.startswith("# name:")}
+        external = {
+            line.split(":", 1)[1].strip()
+            for path in (directory / "resources/external_limits").glob("*.csv")
+            for line in path.read_text().splitlines()
+            if line.startswith("# name:")
+        }
         assert set(layers) <= set(labels) | external
         required = {e["label"] for e in description["layers"] if not e.get("optional") and "model" not in e}
         assert required <= set(layers)
@@ -212,8 +269,17 @@ def test_intervals_table_agrees_with_the_bounds(finished_run):
     directory, _ = finished_run
     intervals = pd.read_csv(directory / "results/tables/intervals.csv")
     bounds = pd.read_csv(directory / "results/tables/bounds.csv").set_index(["analysis", "model", "m_MeV"])
-    assert list(intervals.columns)[:9] == ["analysis", "model", "mediator", "coupling", "m_MeV", "interval", "g_low",
-                                           "g_high", "to_range_end"]
+    assert list(intervals.columns)[:9] == [
+        "analysis",
+        "model",
+        "mediator",
+        "coupling",
+        "m_MeV",
+        "interval",
+        "g_low",
+        "g_high",
+        "to_range_end",
+    ]
     grouped = intervals.groupby(["analysis", "model", "m_MeV"])
     counts = grouped.size()
     assert (bounds.n_intervals[bounds.n_intervals > 0] == counts.reindex(bounds.index[bounds.n_intervals > 0])).all()
@@ -224,11 +290,27 @@ def test_intervals_table_agrees_with_the_bounds(finished_run):
 def test_bounds_table(finished_run):
     directory, _ = finished_run
     table = pd.read_csv(directory / "results/tables/bounds.csv")
-    assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min", "below_range",
-                                   "n_intervals"]
+    assert list(table.columns) == [
+        "analysis",
+        "model",
+        "mediator",
+        "coupling",
+        "m_MeV",
+        "g_min",
+        "below_range",
+        "n_intervals",
+    ]
     assert not table.below_range.any()  # every bound of the test configuration lies inside [bounds.g_min, g_max]
-    required = {"sn_cc/combined", "sn_cc/resnova3", "sn_cc/darwin", "sn_failed/combined",
-                "sn_marginalised/combined", "solar/combined", "solar/darwin", "atmospheric/combined"}
+    required = {
+        "sn_cc/combined",
+        "sn_cc/resnova3",
+        "sn_cc/darwin",
+        "sn_failed/combined",
+        "sn_marginalised/combined",
+        "solar/combined",
+        "solar/darwin",
+        "atmospheric/combined",
+    }
     assert required <= set(table.analysis)
     assert sorted(table.m_MeV.unique()) == [0.1, 1.0, 10.0, 100.0, 1000.0]
     # two universal models x 46 analyses (the XENON1T S1+S2 method among them), and B-L for 12 of them (their
@@ -340,12 +422,29 @@ def test_solar_flux_change_reruns_only_solar_jobs(finished_run):
     try:
         table.write_bytes(original + b"# edited\n")
         outputs = planned_outputs(directory)
-        per_source = {p for p in outputs if p.startswith(("results/fluxes/", "results/kernels/", "results/spectra/",
-                                                          "results/chi2/", "results/contours/", "results/rates/"))}
+        per_source = {
+            p
+            for p in outputs
+            if p.startswith(
+                (
+                    "results/fluxes/",
+                    "results/kernels/",
+                    "results/spectra/",
+                    "results/chi2/",
+                    "results/contours/",
+                    "results/rates/",
+                )
+            )
+        }
         # every solar analysis reruns, including the XENON1T and XENONnT data bounds, which count solar neutrinos
         # and their combination (the test configuration's holds XENONnT 2024)
-        data = ("xenon1t/xenon1t.", "/xenon1t-s1s2/xenon1t.", "/xenonnt_2024.", "/xenonnt_s2only_2026.",
-                "/combined_data.")
+        data = (
+            "xenon1t/xenon1t.",
+            "/xenon1t-s1s2/xenon1t.",
+            "/xenonnt_2024.",
+            "/xenonnt_s2only_2026.",
+            "/combined_data.",
+        )
         assert per_source and all("solar" in p or any(name in p for name in data) for p in per_source)
         assert "results/fluxes/solar.parquet" in outputs
     finally:

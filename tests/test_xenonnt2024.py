@@ -125,8 +125,9 @@ def test_a_modified_file_is_named(tmp_path):
 
 
 def test_a_truncated_template_file_is_named(tmp_path):
-    directory = corrupted_copy(tmp_path, lambda d: (d / "templates.h5").write_bytes(
-        (SUBSET / "templates.h5").read_bytes()[:5000]))
+    directory = corrupted_copy(
+        tmp_path, lambda d: (d / "templates.h5").write_bytes((SUBSET / "templates.h5").read_bytes()[:5000])
+    )
     with pytest.raises(io.InputError, match=r"templates\.h5: not a readable HDF5 file"):
         read_release(directory)
 
@@ -177,8 +178,10 @@ def test_shifted_yield_by_hand():
 
 def test_multilinear_is_exact_for_multilinear_functions():
     axes = (np.array([0.5, 1.0, 2.5, 5.0]), np.arange(1.0, 6.0), np.array([1.0, 3.0, 10.0]))
+
     def f(x, y, z):
         return np.stack([1 + 2 * x - y + 0.5 * x * y * z, x * z - 3 * y * z], axis=-1)
+
     grid = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1)
     values = f(grid[..., 0], grid[..., 1], grid[..., 2])
     points = np.random.default_rng(1).uniform([0.5, 1.0, 1.0], [5.0, 5.0, 10.0], size=(50, 3))
@@ -202,9 +205,13 @@ def test_response_quadrature_accuracy(release, solar_kernel, response):
     fine_kernel = recast.cevns_kernel(fluence, xenon, fine.nodes_keV)
     light = np.array([0.01])
     for coarse, precise, tolerance in (
-            (response.templates(solar_kernel.sm_counts()), fine.templates(fine_kernel.sm_counts()), 1e-4),
-            (response.templates(solar_kernel.coupling_polynomial("vector", light)[2][0]),
-             fine.templates(fine_kernel.coupling_polynomial("vector", light)[2][0]), 3e-4)):
+        (response.templates(solar_kernel.sm_counts()), fine.templates(fine_kernel.sm_counts()), 1e-4),
+        (
+            response.templates(solar_kernel.coupling_polynomial("vector", light)[2][0]),
+            fine.templates(fine_kernel.coupling_polynomial("vector", light)[2][0]),
+            3e-4,
+        ),
+    ):
         relevant = precise > 1e-3 * precise.sum(axis=-1, keepdims=True)
         assert np.max(np.abs(coarse / precise - 1.0)[relevant]) < tolerance
 
@@ -243,8 +250,7 @@ def test_sm_8b_normalisation_is_the_flux_ratio(release, model, response):
     nothing else (same cross section and form factor), to 0.2 %."""
     table = sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"])
     positive = table["E_nu_MeV"] > 0
-    only_8b = fluxes.PiecewiseLinearFluence(table["E_nu_MeV"][positive],
-                                            table[sources.fluence_column("8B")][positive])
+    only_8b = fluxes.PiecewiseLinearFluence(table["E_nu_MeV"][positive], table[sources.fluence_column("8B")][positive])
     xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
     E, cumulative = release.b8_spectrum
     nodes, weights = recoil_nodes(np.array([E[0], 1.0, 2.0, 4.0, E[-1]]), 48)
@@ -290,21 +296,36 @@ def test_minimise_agrees_with_scipy_on_products_and_limits():
     totals = per_problem.sum(axis=1) * 1.3
     nominal, width = np.array([1.0, 1.0, 1.0, 1.0]), np.array([0.25, 0.05, 0.1, 1.0])
     lower, upper = np.array([0.5, 0.0, 0.0, 0.0]), np.array([1.5, 100.0, 100.0, 100.0])
-    components = [likelihood.Component((0, 1), per_problem, totals),
-                  likelihood.Component((2,), shared[0], shared[0].sum() * 1.2),
-                  likelihood.Component((3,), shared[1], shared[1].sum() * 1.1)]
+    components = [
+        likelihood.Component((0, 1), per_problem, totals),
+        likelihood.Component((2,), shared[0], shared[0].sum() * 1.2),
+        likelihood.Component((3,), shared[1], shared[1].sum() * 1.1),
+    ]
     deviance, theta = likelihood.minimise(observed, components, likelihood.Parameters(nominal, width, lower, upper))
     for p in range(per_problem.shape[0]):
+
         def D(x, p=p):
             mu = x[0] * x[1] * per_problem[p] + x[2] * shared[0] + x[3] * shared[1]
             total = x[0] * x[1] * totals[p] + x[2] * shared[0].sum() * 1.2 + x[3] * shared[1].sum() * 1.1
             if np.any(mu <= 0.0):
                 return 1e12
-            return 2 * (total - observed.sum() + np.sum(observed * np.log(observed / mu))) + \
-                np.sum(((x - nominal) / width) ** 2)
-        best = min((minimize(D, start, method="L-BFGS-B", bounds=list(zip(lower, upper, strict=True)),
-                             options={"ftol": 1e-15, "gtol": 1e-12}) for start in (nominal, theta[p])),
-                   key=lambda r: r.fun)
+            return 2 * (total - observed.sum() + np.sum(observed * np.log(observed / mu))) + np.sum(
+                ((x - nominal) / width) ** 2
+            )
+
+        best = min(
+            (
+                minimize(
+                    D,
+                    start,
+                    method="L-BFGS-B",
+                    bounds=list(zip(lower, upper, strict=True)),
+                    options={"ftol": 1e-15, "gtol": 1e-12},
+                )
+                for start in (nominal, theta[p])
+            ),
+            key=lambda r: r.fun,
+        )
         assert deviance[p] == pytest.approx(best.fun, abs=1e-7)
     assert theta[-1, 0] == 0.5  # the largest template pushes the efficiency to its lower limit
 
@@ -312,6 +333,7 @@ def test_minimise_agrees_with_scipy_on_products_and_limits():
 def test_model_likelihood_against_an_explicit_one(release, model):
     """Eq. M1 at nominal yields over all 81 bins of both runs, written out and minimised by SciPy."""
     names, parameters = model.parameters(with_signal=False)
+
     def D(x):
         eps, b8, ac0, ac1, er, nr = x
         total = 0.0
@@ -320,8 +342,14 @@ def test_model_likelihood_against_an_explicit_one(release, model):
             n = run.observed
             total += 2 * np.sum(mu - n + np.where(n > 0, n * np.log(np.where(n > 0, n, 1) / mu), 0.0))
         return total + np.sum(((x - parameters.nominal) / parameters.width) ** 2)
-    expected = minimize(D, parameters.nominal, method="L-BFGS-B", options={"ftol": 1e-15, "gtol": 1e-12},
-                        bounds=list(zip(parameters.lower, parameters.upper, strict=True)))
+
+    expected = minimize(
+        D,
+        parameters.nominal,
+        method="L-BFGS-B",
+        options={"ftol": 1e-15, "gtol": 1e-12},
+        bounds=list(zip(parameters.lower, parameters.upper, strict=True)),
+    )
     nominal_model = ReleaseModel(release, yields="nominal")
     deviance, _ = nominal_model.profile(nominal_model.release_templates("b8"))
     assert deviance[0] == pytest.approx(expected.fun, abs=1e-6)
@@ -374,8 +402,10 @@ def test_best_fit_is_found_by_minimisation_not_on_the_grid(model, response, sola
     masses = np.array([0.3, 1.0, 300.0])
     templates = recast.coupling_templates(model, response, solar_kernel.coupling_polynomial("vector", masses))
     fine = recast.profiled_deviance(model, templates, np.geomspace(1e-6, 1e-3, 4001)[:, None], np.arange(3)).min()
-    best = [recast.test_statistic_grid(model, templates, np.geomspace(1e-7, 1e-2, n), np.arange(3), SEARCH)[1]
-            for n in (24, 200)]
+    best = [
+        recast.test_statistic_grid(model, templates, np.geomspace(1e-7, 1e-2, n), np.arange(3), SEARCH)[1]
+        for n in (24, 200)
+    ]
     assert best[0] == pytest.approx(best[1], abs=1e-9)
     assert fine - 1e-3 < best[0] <= fine + 1e-9  # at or below the scan of 4001 couplings
 
@@ -395,9 +425,21 @@ def test_si_wimp_limit_reproduces_the_published_one(release, model, response, ma
 def test_official_templates_give_the_asymptotic_limit(release, model, release_dir, mass_GeV, low, high):
     """The likelihood alone: with the release's simulated WIMP templates, the published limit times the
     asymptotic factor of the release."""
-    official = np.array([[[release_template(release_dir, f"wimp_si/template_XENONnT_{run}_wimp_si_{mass_GeV:g}_"
-                                                          f"cevns_tly_{ly:.1f}_tqy_{qy:.1f}.h5")
-                           for qy in range(-3, 4)] for ly in range(-3, 4)] for run in RUNS])
+    official = np.array(
+        [
+            [
+                [
+                    release_template(
+                        release_dir,
+                        f"wimp_si/template_XENONnT_{run}_wimp_si_{mass_GeV:g}_cevns_tly_{ly:.1f}_tqy_{qy:.1f}.h5",
+                    )
+                    for qy in range(-3, 4)
+                ]
+                for ly in range(-3, 4)
+            ]
+            for run in RUNS
+        ]
+    )
     limit = recast.si_upper_limit(model, model.anchored(official), ASYMPTOTIC_90) * 1e-45
     assert low < limit / published_limit(release, mass_GeV) < high
 
@@ -420,16 +462,25 @@ def test_rule_writes_tables_like_the_other_analyses(tmp_path):
     directory = copy_workflow(tmp_path / "workflow")
     models = ("universal_vector", "universal_scalar")
     targets = [f"results/bounds/{m}/xenonnt_2024/xenonnt_2024.parquet" for m in models]
-    result = run_snakemake(directory, *targets, "results/bounds/universal_vector/xenon1t/xenon1t.parquet",
-                           "--cores", "2", *TEST_CONFIG)
+    result = run_snakemake(
+        directory, *targets, "results/bounds/universal_vector/xenon1t/xenon1t.parquet", "--cores", "2", *TEST_CONFIG
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     reference, _ = io.read_parquet(directory / "results/bounds/universal_vector/xenon1t/xenon1t.parquet")
     test_config = yaml.safe_load((directory / "config/test.yaml").read_text())
     for model in models:
         table, meta = io.read_parquet(directory / f"results/bounds/{model}/xenonnt_2024/xenonnt_2024.parquet")
         assert list(table.columns) == list(reference.columns)
-        assert list(table.columns) == ["analysis", "model", "mediator", "coupling", "m_MeV", "g_min", "below_range",
-                                       "n_intervals"]
+        assert list(table.columns) == [
+            "analysis",
+            "model",
+            "mediator",
+            "coupling",
+            "m_MeV",
+            "g_min",
+            "below_range",
+            "n_intervals",
+        ]
         intervals, _ = io.read_parquet(directory / f"results/intervals/{model}/xenonnt_2024/xenonnt_2024.parquet")
         assert intervals.groupby("m_MeV").size().tolist() == table.n_intervals.tolist()
         assert intervals.groupby("m_MeV").g_low.min().tolist() == pytest.approx(table.g_min.tolist(), rel=1e-6)

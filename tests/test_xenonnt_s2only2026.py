@@ -66,8 +66,12 @@ def release_template(directory, name):
 
 def official_6_gev(directory):
     """The release's 6 GeV SI-WIMP templates at 1e-45 cm^2, shape (run, t_qy anchor, cS2 bin)."""
-    return np.array([[release_template(directory, f"template_XENONnT_{run}_wimp_si_6_tqy_{t}_1d.h5")
-                      for t in range(-3, 4)] for run in RUNS])
+    return np.array(
+        [
+            [release_template(directory, f"template_XENONnT_{run}_wimp_si_6_tqy_{t}_1d.h5") for t in range(-3, 4)]
+            for run in RUNS
+        ]
+    )
 
 
 def wimp_signal(model, response, mass_GeV):
@@ -114,9 +118,14 @@ def test_subset_sizes(release):
 
 def test_nominal_backgrounds_are_the_releases(model, release):
     """Template totals x exposures: the release's table of expected events at nominal nuisances (its README)."""
-    per_run = {name: model.placed(np.array([getattr(run, name) if getattr(run, name) is not None else np.zeros(7)
-                                            for run in release.runs])).reshape(3, 7).sum(axis=1)
-               for name in ("de", "ae")}
+    per_run = {
+        name: model.placed(
+            np.array([getattr(run, name) if getattr(run, name) is not None else np.zeros(7) for run in release.runs])
+        )
+        .reshape(3, 7)
+        .sum(axis=1)
+        for name in ("de", "ae")
+    }
     cevns = model.release_cevns().at_events[3].reshape(3, 7).sum(axis=1)
     cathode = model.placed(np.array([run.cathode[3] for run in release.runs])).reshape(3, 7).sum(axis=1)
     assert cevns == pytest.approx([20.57, 29.44, 32.31], abs=0.006)
@@ -149,8 +158,9 @@ def test_a_modified_file_is_named(tmp_path):
 
 
 def test_a_truncated_template_file_is_named(tmp_path):
-    directory = corrupted_copy(tmp_path, lambda d: (d / "templates.h5").write_bytes(
-        (SUBSET / "templates.h5").read_bytes()[:5000]))
+    directory = corrupted_copy(
+        tmp_path, lambda d: (d / "templates.h5").write_bytes((SUBSET / "templates.h5").read_bytes()[:5000])
+    )
     with pytest.raises(io.InputError, match=r"templates\.h5: not a readable HDF5 file"):
         read_release(directory)
 
@@ -197,8 +207,9 @@ def test_response_of_a_flat_spectrum_is_the_trapezoid_of_the_matrices(release, r
 def test_response_quadrature_accuracy(release, solar_kernel, response):
     """The SM solar CEvNS template with 8 nodes per interval against 32: below 1e-5 in every bin."""
     fine = build_response(release, 32)
-    fine_kernel = recasting.cevns_kernel(solar_kernel_fluence(), cfg.nucleus("Xe", CONFIG["targets"]["Xe"],
-                                                                               CONFIG["form_factor"]), fine.nodes_keV)
+    fine_kernel = recasting.cevns_kernel(
+        solar_kernel_fluence(), cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"]), fine.nodes_keV
+    )
     coarse = response.templates(solar_kernel.sm_counts())
     exact = fine.templates(fine_kernel.sm_counts())
     assert np.max(np.abs(coarse / exact - 1.0)) < 1e-5
@@ -240,9 +251,14 @@ def explicit_deviance(release, x):
         with np.errstate(divide="ignore"):  # a minimiser's trial step may empty a bin: D = infinity there
             value += 2 * np.sum(mu - n + n * np.log(n / mu))
     p = release.parameters
-    names = ([f"signal_efficiency_{r}" for r in RUNS] + ["cevns_rate_multiplier"]
-             + [f"cathode_{r}_rate_multiplier" for r in RUNS] + [f"de_{r}_rate_multiplier" for r in RUNS]
-             + ["ae_sr0_rate_multiplier", "ae_sr1_rate_multiplier", "t_qy"] + [f"t_sys_{r}" for r in RUNS])
+    names = (
+        [f"signal_efficiency_{r}" for r in RUNS]
+        + ["cevns_rate_multiplier"]
+        + [f"cathode_{r}_rate_multiplier" for r in RUNS]
+        + [f"de_{r}_rate_multiplier" for r in RUNS]
+        + ["ae_sr0_rate_multiplier", "ae_sr1_rate_multiplier", "t_qy"]
+        + [f"t_sys_{r}" for r in RUNS]
+    )
     pulls = [((v - p[n].nominal) / p[n].uncertainty) ** 2 for n, v in zip(names, x, strict=True)]
     return value + sum(pulls), names
 
@@ -255,13 +271,19 @@ def test_background_fit_is_the_releases_and_the_minimum(release, model):
     values = dict(zip(best["names"], best["theta"][0], strict=True))
     assert [values[f"cathode_{r}_rate_multiplier"] for r in RUNS] == pytest.approx([1.000, 1.099, 0.895], abs=6e-4)
     assert [best[name][0] for name in model.shapes] == pytest.approx([-0.413, -0.625, -0.117, -1.166], abs=6e-4)
-    x = np.array([values[n] for n in explicit_deviance(release, np.zeros(16))[1][:12]]
-                 + [best[name][0] for name in model.shapes])
+    x = np.array(
+        [values[n] for n in explicit_deviance(release, np.zeros(16))[1][:12]] + [best[name][0] for name in model.shapes]
+    )
     assert explicit_deviance(release, x)[0] == pytest.approx(deviance[0], abs=1e-8)
     names = explicit_deviance(release, x)[1]
     limits = [(release.parameters[n].lower, release.parameters[n].upper) for n in names]
-    result = minimize(lambda y: explicit_deviance(release, y)[0], x, method="L-BFGS-B", bounds=limits,
-                      options={"ftol": 1e-15, "gtol": 1e-10})
+    result = minimize(
+        lambda y: explicit_deviance(release, y)[0],
+        x,
+        method="L-BFGS-B",
+        bounds=limits,
+        options={"ftol": 1e-15, "gtol": 1e-10},
+    )
     assert result.fun > deviance[0] - 1e-6
 
 
@@ -273,12 +295,21 @@ def test_descent_over_segments_finds_the_exhaustive_minimum(model, response, sol
     source = templates.at_couplings(g, np.searchsorted(masses, mass))
     descent = model.profile(source)[0]
     n = model.n_segments
-    exhaustive = np.min([model.at_segments(source, np.array([a, b, c, d])) for a in range(n) for b in range(n)
-                         for c in range(n) for d in range(n)], axis=0)
+    exhaustive = np.min(
+        [
+            model.at_segments(source, np.array([a, b, c, d]))
+            for a in range(n)
+            for b in range(n)
+            for c in range(n)
+            for d in range(n)
+        ],
+        axis=0,
+    )
     np.testing.assert_allclose(descent, exhaustive, atol=1e-6)
 
 
 # --- validation ------------------------------------------------------------------------------------
+
 
 # The release: the asymptotic limit of its example notebook (threshold chi2(1).ppf(0.9)) is offered as a
 # conservative approximation of its toy-MC intervals; at 6 GeV it is 2.979e-45 cm2 against the published
@@ -287,8 +318,10 @@ def test_descent_over_segments_finds_the_exhaustive_minimum(model, response, sol
 # required within 5 %.
 @pytest.mark.parametrize("mass_GeV", [8.0, 9.0, 10.0, 12.0])
 def test_si_wimp_limit_reproduces_the_published_one(release, model, response, mass_GeV):
-    limit = recasting.upper_limit(model, model.release_cevns(), wimp_signal(model, response, mass_GeV),
-                                  ASYMPTOTIC_90) * 1e-45
+    limit = (
+        recasting.upper_limit(model, model.release_cevns(), wimp_signal(model, response, mass_GeV), ASYMPTOTIC_90)
+        * 1e-45
+    )
     assert limit / published(release, "power_constrained_limit_cm2", mass_GeV) == pytest.approx(1.0, abs=0.05)
 
 
@@ -296,8 +329,10 @@ def test_si_wimp_limit_reproduces_the_published_one(release, model, response, ma
 def test_power_constraint_gives_the_published_limit(release, model, response, mass_GeV):
     """At 4-6 GeV the published limit is the -1 sigma sensitivity (the power constraint): the asymptotic limit lies
     below it (at 6 GeV by 3 %, as the release's own notebook's), so the constrained limit is the published one."""
-    limit = recasting.upper_limit(model, model.release_cevns(), wimp_signal(model, response, mass_GeV),
-                                  ASYMPTOTIC_90) * 1e-45
+    limit = (
+        recasting.upper_limit(model, model.release_cevns(), wimp_signal(model, response, mass_GeV), ASYMPTOTIC_90)
+        * 1e-45
+    )
     floor = published(release, "minus_1_sigma_sensitivity_cm2", mass_GeV)
     assert floor == pytest.approx(published(release, "power_constrained_limit_cm2", mass_GeV), rel=1e-12)
     assert 0.7 < limit / floor < 1.0
@@ -358,8 +393,14 @@ def test_test_statistic_vanishes_at_the_best_fit_and_grows_with_the_coupling(mod
 def test_rule_writes_tables_like_the_other_analyses(tmp_path):
     directory = copy_workflow(tmp_path / "workflow")
     models = ("universal_vector", "b_minus_l")
-    result = run_snakemake(directory, *(f"results/bounds/{m}/{ANALYSIS}.parquet" for m in models),
-                           "results/bounds/universal_vector/xenon1t/xenon1t.parquet", "--cores", "2", *TEST_CONFIG)
+    result = run_snakemake(
+        directory,
+        *(f"results/bounds/{m}/{ANALYSIS}.parquet" for m in models),
+        "results/bounds/universal_vector/xenon1t/xenon1t.parquet",
+        "--cores",
+        "2",
+        *TEST_CONFIG,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     reference, _ = io.read_parquet(directory / "results/bounds/universal_vector/xenon1t/xenon1t.parquet")
     test_config = yaml.safe_load((directory / "config/test.yaml").read_text())

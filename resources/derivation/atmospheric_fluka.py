@@ -60,9 +60,7 @@ def main():
         coefficients = fit_log_flux(e_ref, flux_ref)
         flux_out = flux(OUTPUT_GRID, coefficients)
         mask = e_ref <= FIT_EMAX
-        max_dev, rms_dev = common.relative_deviation(
-            flux(e_ref[mask], coefficients), flux_ref[mask]
-        )
+        max_dev, rms_dev = common.relative_deviation(flux(e_ref[mask], coefficients), flux_ref[mask])
         e_fine = np.geomspace(e_ref[0], e_ref[-1], 4001)
         integral_table = np.trapezoid(flux_out, OUTPUT_GRID)
         integral_ref_range = np.trapezoid(flux(e_fine, coefficients), e_fine)

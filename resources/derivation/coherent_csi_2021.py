@@ -29,15 +29,27 @@ from scipy.optimize import least_squares
 
 from astrocevns.coherent_csi2021 import timing
 
-RELEASE = ("COHERENT CsI[Na] 2021 data release (ancillary files of arXiv:2110.07730) as copied into GitHub "
-           "philippeller/Newtrinos.jl, commit 653141ba (2025-07-25), src/experiments/coherent/coherent_2020/csi/; "
-           "licence as stated: Newtrinos.jl MIT, the data files state none (cite arXiv:2110.07730)")
-CITATION = ("D. Akimov et al. (COHERENT), Measurement of the Coherent Elastic Neutrino-Nucleus Scattering Cross "
-            "Section on CsI by COHERENT, Phys. Rev. Lett. 129, 081801 (2022), arXiv:2110.07730")
+RELEASE = (
+    "COHERENT CsI[Na] 2021 data release (ancillary files of arXiv:2110.07730) as copied into GitHub "
+    "philippeller/Newtrinos.jl, commit 653141ba (2025-07-25), src/experiments/coherent/coherent_2020/csi/; "
+    "licence as stated: Newtrinos.jl MIT, the data files state none (cite arXiv:2110.07730)"
+)
+CITATION = (
+    "D. Akimov et al. (COHERENT), Measurement of the Coherent Elastic Neutrino-Nucleus Scattering Cross "
+    "Section on CsI by COHERENT, Phys. Rev. Lett. 129, 081801 (2022), arXiv:2110.07730"
+)
 COMMAND = "python resources/derivation/coherent_csi_2021.py ../shared/reference"
 OUTPUT = common.RESOURCES / "coherent_csi_2021"
-SOURCES = ("dataBeamOnC.txt", "dataBeamOnAC.txt", "brnPE.txt", "brnTrec.txt", "ninPE.txt", "ninTrec.txt",
-           "effCoefficients.txt", "scintRespCoefficients.txt")
+SOURCES = (
+    "dataBeamOnC.txt",
+    "dataBeamOnAC.txt",
+    "brnPE.txt",
+    "brnTrec.txt",
+    "ninPE.txt",
+    "ninTrec.txt",
+    "effCoefficients.txt",
+    "scintRespCoefficients.txt",
+)
 FILES = ("events.csv", "neutron_energy_pdfs.csv", "neutron_time_pdfs.csv", "response_curves.csv", "parameters.csv")
 PE_EDGES = np.array([0.0, 8.0, 12.0, 16.0, 20.0, 24.0, 32.0, 40.0, 50.0, 60.0])
 """Reconstructed-energy bins [PE] of the likelihood: 4 PE wide where the efficiency rises and the CEvNS
@@ -124,37 +136,71 @@ def write_events(reference):
         inside = (pe < ROI_PE) & (t >= 0.0) & (t < ROI_US)
         counts[window] = np.histogram2d(pe[inside], t[inside], bins=(PE_EDGES, TIME_EDGES_US))[0].astype(int)
         summary.append(f"{window} {counts[window].sum()} of {pe.size}")
-    rows = [[i, j, number(PE_EDGES[i]), number(PE_EDGES[i + 1]), number(TIME_EDGES_US[j]), number(TIME_EDGES_US[j + 1]),
-             int(counts["coincident"][i, j]), int(counts["anticoincident"][i, j])]
-            for i in range(PE_EDGES.size - 1) for j in range(TIME_EDGES_US.size - 1)]
-    write_csv("events.csv", header(
-        "Selected beam-on events of COHERENT CsI[Na] 2021 in the CEvNS region of interest per (PE, trec) bin.",
-        "pe_bin, t_bin, pe_low, pe_high, t_low_us, t_high_us, coincident, anticoincident",
-        ["Binned from dataBeamOnC.txt (coincident window) and dataBeamOnAC.txt (anti-coincident window: the "
-         "steady-state background sample) with numpy.histogram2d; region of interest PE < 60, 0 <= trec < 6 us."]),
-        ["pe_bin", "t_bin", "pe_low", "pe_high", "t_low_us", "t_high_us", "coincident", "anticoincident"], rows)
+    rows = [
+        [
+            i,
+            j,
+            number(PE_EDGES[i]),
+            number(PE_EDGES[i + 1]),
+            number(TIME_EDGES_US[j]),
+            number(TIME_EDGES_US[j + 1]),
+            int(counts["coincident"][i, j]),
+            int(counts["anticoincident"][i, j]),
+        ]
+        for i in range(PE_EDGES.size - 1)
+        for j in range(TIME_EDGES_US.size - 1)
+    ]
+    write_csv(
+        "events.csv",
+        header(
+            "Selected beam-on events of COHERENT CsI[Na] 2021 in the CEvNS region of interest per (PE, trec) bin.",
+            "pe_bin, t_bin, pe_low, pe_high, t_low_us, t_high_us, coincident, anticoincident",
+            [
+                "Binned from dataBeamOnC.txt (coincident window) and dataBeamOnAC.txt (anti-coincident window: the "
+                "steady-state background sample) with numpy.histogram2d; region of interest PE < 60, 0 <= trec < 6 us."
+            ],
+        ),
+        ["pe_bin", "t_bin", "pe_low", "pe_high", "t_low_us", "t_high_us", "coincident", "anticoincident"],
+        rows,
+    )
     return ", ".join(summary)
 
 
 def write_neutron_pdfs(reference):
     pe_centres, t_centres = np.arange(250) + 0.5, np.round(np.arange(650) * 0.01 - 0.245, 3)
-    pdfs = {(kind, axis): read_pdf(reference / f"{kind}{file}", centres)
-            for kind in ("brn", "nin") for axis, file, centres in (("pe", "PE.txt", pe_centres),
-                                                                    ("t", "Trec.txt", t_centres))}
+    pdfs = {
+        (kind, axis): read_pdf(reference / f"{kind}{file}", centres)
+        for kind in ("brn", "nin")
+        for axis, file, centres in (("pe", "PE.txt", pe_centres), ("t", "Trec.txt", t_centres))
+    }
     keep_pe = pe_centres < ROI_PE
-    write_csv("neutron_energy_pdfs.csv", header(
-        "BRN and NIN densities in reconstructed energy (1-PE bins), values unchanged, bins below 60 PE.",
-        "pe_low, pe_high, brn, nin (not unit-normalised, as released)", ["From brnPE.txt and ninPE.txt."]),
+    write_csv(
+        "neutron_energy_pdfs.csv",
+        header(
+            "BRN and NIN densities in reconstructed energy (1-PE bins), values unchanged, bins below 60 PE.",
+            "pe_low, pe_high, brn, nin (not unit-normalised, as released)",
+            ["From brnPE.txt and ninPE.txt."],
+        ),
         ["pe_low", "pe_high", "brn", "nin"],
-        [[number(c - 0.5), number(c + 0.5), number(b), number(n)] for c, b, n in
-         zip(pe_centres[keep_pe], pdfs["brn", "pe"][keep_pe], pdfs["nin", "pe"][keep_pe], strict=True)])
+        [
+            [number(c - 0.5), number(c + 0.5), number(b), number(n)]
+            for c, b, n in zip(pe_centres[keep_pe], pdfs["brn", "pe"][keep_pe], pdfs["nin", "pe"][keep_pe], strict=True)
+        ],
+    )
     keep_t = (t_centres > 0.0) & (t_centres < ROI_US)
-    write_csv("neutron_time_pdfs.csv", header(
-        "BRN and NIN densities in recoil time (0.01-us bins), values unchanged, bins from 0 to 6 us.",
-        "t_low_us, t_high_us, brn, nin (not unit-normalised, as released)", ["From brnTrec.txt and ninTrec.txt."]),
+    write_csv(
+        "neutron_time_pdfs.csv",
+        header(
+            "BRN and NIN densities in recoil time (0.01-us bins), values unchanged, bins from 0 to 6 us.",
+            "t_low_us, t_high_us, brn, nin (not unit-normalised, as released)",
+            ["From brnTrec.txt and ninTrec.txt."],
+        ),
         ["t_low_us", "t_high_us", "brn", "nin"],
-        [[number(round(c - 0.005, 2)), number(round(c + 0.005, 2)), number(b), number(n)] for c, b, n in
-         zip(t_centres[keep_t], pdfs["brn", "t"][keep_t], pdfs["nin", "t"][keep_t], strict=True)])
+        [
+            [number(round(c - 0.005, 2)), number(round(c + 0.005, 2)), number(b), number(n)]
+            for c, b, n in zip(t_centres[keep_t], pdfs["brn", "t"][keep_t], pdfs["nin", "t"][keep_t], strict=True)
+        ],
+    )
     return pdfs["nin", "t"]
 
 
@@ -163,68 +209,126 @@ def write_response_curves(reference):
     quenching = read_coefficients(reference / "scintRespCoefficients.txt", 5)
     rows = [["efficiency", v, *map(number, c)] for v, c in zip(EFFICIENCY_VARIANTS, efficiency, strict=True)]
     rows += [["quenching", v, *map(number, c)] for v, c in zip(QUENCHING_VARIANTS, quenching, strict=True)]
-    write_csv("response_curves.csv", header(
-        "Energy efficiency and scintillation response of COHERENT CsI[Na] 2021 with their systematic variants.",
-        "curve, variant, a, b, c, d",
-        ["efficiency: eff(x) = a / (1 + exp(-b (x - c))) + d, x = reconstructed energy [PE] (effCoefficients.txt; "
-         "both variants are labelled '+1 sigma' there: 'plus' is the one with the lower midpoint c, i.e. the "
-         "higher efficiency, 'minus' the other).",
-         "quenching: Eee(x) = a x + b x^2 + c x^3 + d x^4, x = recoil energy [MeVnr], Eee [MeVee] "
-         "(scintRespCoefficients.txt: nominal, systematic model 0 +-1 sigma, systematic model 1 +-1 sigma)."]),
-        ["curve", "variant", "a", "b", "c", "d"], rows)
+    write_csv(
+        "response_curves.csv",
+        header(
+            "Energy efficiency and scintillation response of COHERENT CsI[Na] 2021 with their systematic variants.",
+            "curve, variant, a, b, c, d",
+            [
+                "efficiency: eff(x) = a / (1 + exp(-b (x - c))) + d, x = reconstructed energy [PE] "
+                "(effCoefficients.txt; "
+                "both variants are labelled '+1 sigma' there: 'plus' is the one with the lower midpoint c, i.e. the "
+                "higher efficiency, 'minus' the other).",
+                "quenching: Eee(x) = a x + b x^2 + c x^3 + d x^4, x = recoil energy [MeVnr], Eee [MeVee] "
+                "(scintRespCoefficients.txt: nominal, systematic model 0 +-1 sigma, systematic model 1 +-1 sigma).",
+            ],
+        ),
+        ["curve", "variant", "a", "b", "c", "d"],
+        rows,
+    )
 
 
 def write_parameters(nin_time):
     mean_us, width_us, residual, slope = fit_pot_trace(nin_time)
-    print(f"POT trace fitted to the NIN timing: mean {mean_us:.4f} us, width {width_us:.4f} us; largest residual "
-          f"{residual:.2%} of the peak; tail slope {slope:.4f} /us (1/tau_mu = {1 / timing.MUON_LIFETIME_US:.4f})")
-    trace = (f"fitted to ninTrec.txt with the delayed-neutrino timing (resources/derivation/coherent_csi_2021.py: "
-             f"largest residual {residual:.1%} of the peak)")
+    print(
+        f"POT trace fitted to the NIN timing: mean {mean_us:.4f} us, width {width_us:.4f} us; largest residual "
+        f"{residual:.2%} of the peak; tail slope {slope:.4f} /us (1/tau_mu = {1 / timing.MUON_LIFETIME_US:.4f})"
+    )
+    trace = (
+        f"fitted to ninTrec.txt with the delayed-neutrino timing (resources/derivation/coherent_csi_2021.py: "
+        f"largest residual {residual:.1%} of the peak)"
+    )
     third_party = "as used by public third-party recasts of this release; not in its files"
     rows = [
         ["detector_mass_kg", 14.6, None, None, None, "CsI[Na] mass, arXiv:2110.07730"],
-        ["resolution_a_keVee", 0.0749, None, None, None,
-         "gamma-distributed PE: shape 1 + b, rate a (1 + b) with a = resolution_a_keVee / Eee (mean Eee / 0.0749 "
-         "= 13.35 PE per keVee); as in the release's description used by the Newtrinos.jl wrapper"],
+        [
+            "resolution_a_keVee",
+            0.0749,
+            None,
+            None,
+            None,
+            "gamma-distributed PE: shape 1 + b, rate a (1 + b) with a = resolution_a_keVee / Eee (mean Eee / 0.0749 "
+            "= 13.35 PE per keVee); as in the release's description used by the Newtrinos.jl wrapper",
+        ],
         ["resolution_b_per_keVee", 9.56, None, None, None, "b = resolution_b_per_keVee x Eee; same source"],
         ["pot_trace_mean_us", round(mean_us, 4), None, None, None, trace],
         ["pot_trace_width_us", round(width_us, 4), None, None, None, trace],
         ["timing_efficiency_onset_us", 0.52, None, None, None, f"eff_T = 1 before, then exponential; {third_party}"],
-        ["timing_efficiency_slope_per_us", 0.0494, None, None, None,
-         f"eff_T = exp(-slope (t - onset)); {third_party}; the AC events' time profile agrees (tests)"],
-        ["brn_events", 18.4, 0.25 * 18.4, 0.0, 5 * 18.4,
-         f"BRN events in the region of interest, 25 % prior; {third_party}"],
-        ["nin_events", 5.6, 0.36 * 5.6, 0.0, 5 * 5.6,
-         f"NIN events in the region of interest, 36 % prior; {third_party}"],
+        [
+            "timing_efficiency_slope_per_us",
+            0.0494,
+            None,
+            None,
+            None,
+            f"eff_T = exp(-slope (t - onset)); {third_party}; the AC events' time profile agrees (tests)",
+        ],
+        [
+            "brn_events",
+            18.4,
+            0.25 * 18.4,
+            0.0,
+            5 * 18.4,
+            f"BRN events in the region of interest, 25 % prior; {third_party}",
+        ],
+        [
+            "nin_events",
+            5.6,
+            0.36 * 5.6,
+            0.0,
+            5 * 5.6,
+            f"NIN events in the region of interest, 36 % prior; {third_party}",
+        ],
     ]
-    write_csv("parameters.csv", header(
-        "Detector, timing and background numbers of the COHERENT CsI[Na] 2021 analysis.",
-        "parameter, nominal, uncertainty (Gaussian constraint width; empty: none), fit_min, fit_max (empty: fixed), "
-        "source", ["The data files carry none of these numbers: each row names its source."]),
+    write_csv(
+        "parameters.csv",
+        header(
+            "Detector, timing and background numbers of the COHERENT CsI[Na] 2021 analysis.",
+            "parameter, nominal, uncertainty (Gaussian constraint width; empty: none), fit_min, "
+            "fit_max (empty: fixed), "
+            "source",
+            ["The data files carry none of these numbers: each row names its source."],
+        ),
         ["parameter", "nominal", "uncertainty", "fit_min", "fit_max", "source"],
-        [[name, number(v), number(u), number(lo), number(hi), source] for name, v, u, lo, hi, source in rows])
+        [[name, number(v), number(u), number(lo), number(hi), source] for name, v, u, lo, hi, source in rows],
+    )
 
 
 def write_readme(reference, summary):
     checksums = "\n".join(f"| `{name}` | `{sha256(reference / name)}` |" for name in SOURCES)
-    files = "\n".join(["| file | content (release source) |", "|---|---|",
-                        *(f"| `{name}` | {content} |" for name, content in FILE_TABLE)])
+    files = "\n".join(
+        [
+            "| file | content (release source) |",
+            "|---|---|",
+            *(f"| `{name}` | {content} |" for name, content in FILE_TABLE),
+        ]
+    )
     text = README.format(summary=summary, checksums=checksums, command=COMMAND, files=files)
     (OUTPUT / "README.md").write_text(text, encoding="utf-8")
     print(f"wrote {OUTPUT / 'README.md'}")
 
 
 FILE_TABLE = (
-    ("events.csv", "selected beam-on events per (PE, trec) bin in the CEvNS region of interest PE < 60, "
-                   "0 <= trec < 6 us: 9 PE x 13 time bins, coincident (C) and anti-coincident (AC) windows "
-                   "(`dataBeamOnC.txt`, `dataBeamOnAC.txt`)"),
+    (
+        "events.csv",
+        "selected beam-on events per (PE, trec) bin in the CEvNS region of interest PE < 60, "
+        "0 <= trec < 6 us: 9 PE x 13 time bins, coincident (C) and anti-coincident (AC) windows "
+        "(`dataBeamOnC.txt`, `dataBeamOnAC.txt`)",
+    ),
     ("neutron_energy_pdfs.csv", "BRN and NIN densities in 1-PE bins below 60 PE, unchanged (`brnPE.txt`, `ninPE.txt`)"),
-    ("neutron_time_pdfs.csv", "BRN and NIN densities in 0.01-us bins from 0 to 6 us, unchanged (`brnTrec.txt`, "
-                              "`ninTrec.txt`)"),
-    ("response_curves.csv", "efficiency (nominal, +-1 sigma) and scintillation-response (nominal, models 0 and 1 at "
-                            "+-1 sigma) coefficients, unchanged (`effCoefficients.txt`, `scintRespCoefficients.txt`)"),
-    ("parameters.csv", "detector mass, energy resolution, POT trace (fitted here to the NIN timing), timing "
-                       "efficiency, BRN and NIN predictions: each row names its source"),
+    (
+        "neutron_time_pdfs.csv",
+        "BRN and NIN densities in 0.01-us bins from 0 to 6 us, unchanged (`brnTrec.txt`, `ninTrec.txt`)",
+    ),
+    (
+        "response_curves.csv",
+        "efficiency (nominal, +-1 sigma) and scintillation-response (nominal, models 0 and 1 at "
+        "+-1 sigma) coefficients, unchanged (`effCoefficients.txt`, `scintRespCoefficients.txt`)",
+    ),
+    (
+        "parameters.csv",
+        "detector mass, energy resolution, POT trace (fitted here to the NIN timing), timing "
+        "efficiency, BRN and NIN predictions: each row names its source",
+    ),
     ("checksums.txt", "SHA-256 of each file above: the workflow refuses a file that differs"),
 )
 

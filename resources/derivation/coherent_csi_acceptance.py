@@ -42,8 +42,12 @@ def main():
         " data release arXiv:1804.09459 (doi:10.5281/zenodo.1228631).",
         f"Regenerate (from the repository root): {COMMAND}",
     ]
-    common.write_table(common.RESOURCES / "detectors" / "coherent_csi_acceptance.csv", header,
-                       ["E_r_keV", "efficiency"], [OUTPUT_GRID, acceptance(OUTPUT_GRID)])
+    common.write_table(
+        common.RESOURCES / "detectors" / "coherent_csi_acceptance.csv",
+        header,
+        ["E_r_keV", "efficiency"],
+        [OUTPUT_GRID, acceptance(OUTPUT_GRID)],
+    )
 
 
 if __name__ == "__main__":

@@ -25,12 +25,16 @@ import common
 import numpy as np
 import yaml
 
-RELEASE = ("COHERENT Collaboration data release from the first detection of CEvNS on argon, Analysis A "
-           "(arXiv:2006.12659; Zenodo record 3903810, version 1.0, 2020-06-22, DOI 10.5281/zenodo.3903810; "
-           "licence: the files state none, the record's licence applies; copy via GitHub philippeller/Newtrinos.jl "
-           "commit 653141ba, MIT, files byte-identical to the record by md5)")
-CITATION = ("D. Akimov et al. (COHERENT), First Measurement of Coherent Elastic Neutrino-Nucleus Scattering on Argon, "
-            "Phys. Rev. Lett. 126, 012002 (2021), arXiv:2003.10630; data release arXiv:2006.12659")
+RELEASE = (
+    "COHERENT Collaboration data release from the first detection of CEvNS on argon, Analysis A "
+    "(arXiv:2006.12659; Zenodo record 3903810, version 1.0, 2020-06-22, DOI 10.5281/zenodo.3903810; "
+    "licence: the files state none, the record's licence applies; copy via GitHub philippeller/Newtrinos.jl "
+    "commit 653141ba, MIT, files byte-identical to the record by md5)"
+)
+CITATION = (
+    "D. Akimov et al. (COHERENT), First Measurement of Coherent Elastic Neutrino-Nucleus Scattering on Argon, "
+    "Phys. Rev. Lett. 126, 012002 (2021), arXiv:2003.10630; data release arXiv:2006.12659"
+)
 COMMAND = "python resources/derivation/coherent_lar_2020.py ../shared/reference"
 OUTPUT = common.RESOURCES / "coherent_lar_2020"
 FILES = ("pdfs.csv", "efficiency.csv", "parameters.csv")
@@ -101,14 +105,19 @@ def write_pdfs(reference):
         if len(rows) != N_BINS or [row[:3] for row in rows] != centres:
             raise ValueError(f"{PDF_COLUMNS[column]}: not the 960 bins of cevnspdf.txt in its order")
     rows = [[*centres[k], *(tables[column][k][3] for column in PDF_COLUMNS)] for k in range(N_BINS)]
-    common.write_release_csv(OUTPUT / "pdfs.csv", header(
-        "COHERENT CENNS-10 Analysis A: observed and expected counts per (energy, F90, time) bin for 6.12 GWh "
-        "(13.8e22 POT).",
-        "energy_keVee, f90, time_us (bin centres: 10 keVee bins 0-120 keVee, 0.05 bins 0.5-0.9, 0.5 us bins "
-        "-0.1-4.9 us), observed, then the expected counts of each PDF",
-        [f"{column}: {name}" for column, name in PDF_COLUMNS.items()]
-        + ["Rows ordered energy-major, then F90, then time, as in the release; values as the release writes them."]),
-        ["energy_keVee", "f90", "time_us", *PDF_COLUMNS], rows)
+    common.write_release_csv(
+        OUTPUT / "pdfs.csv",
+        header(
+            "COHERENT CENNS-10 Analysis A: observed and expected counts per (energy, F90, time) bin for 6.12 GWh "
+            "(13.8e22 POT).",
+            "energy_keVee, f90, time_us (bin centres: 10 keVee bins 0-120 keVee, 0.05 bins 0.5-0.9, 0.5 us bins "
+            "-0.1-4.9 us), observed, then the expected counts of each PDF",
+            [f"{column}: {name}" for column, name in PDF_COLUMNS.items()]
+            + ["Rows ordered energy-major, then F90, then time, as in the release; values as the release writes them."],
+        ),
+        ["energy_keVee", "f90", "time_us", *PDF_COLUMNS],
+        rows,
+    )
     return {column: float(np.sum([float(row[3]) for row in rows_])) for column, rows_ in tables.items()}
 
 
@@ -116,10 +125,16 @@ def write_efficiency(reference):
     rows = rows_of(reference / EFFICIENCY, 3)
     if np.any(np.diff([float(row[0]) for row in rows]) <= 0):
         raise ValueError(f"{EFFICIENCY}: energies not increasing")
-    common.write_release_csv(OUTPUT / "efficiency.csv", header(
-        "COHERENT CENNS-10 Analysis A acceptance efficiency.", "energy_keVee (bin centre), energy_keVnr (the "
-        "release's conversion), efficiency", [f"From {EFFICIENCY}, values as the release writes them."]),
-        ["energy_keVee", "energy_keVnr", "efficiency"], rows)
+    common.write_release_csv(
+        OUTPUT / "efficiency.csv",
+        header(
+            "COHERENT CENNS-10 Analysis A acceptance efficiency.",
+            "energy_keVee (bin centre), energy_keVnr (the release's conversion), efficiency",
+            [f"From {EFFICIENCY}, values as the release writes them."],
+        ),
+        ["energy_keVee", "energy_keVnr", "efficiency"],
+        rows,
+    )
 
 
 YAML_PARAMETERS = {  # parameters.csv name: (YAML key, sub-parameter or None)
@@ -153,12 +168,20 @@ def write_parameters(reference):
         width = entry.get("uncertainty", entry.get("uncertainty_stat"))
         width = "" if width in (None, "negligible") else common.exact_number(width)
         rows.append([name, common.exact_number(entry["value"]), width, str(entry.get("units", "none"))])
-    common.write_release_csv(OUTPUT / "parameters.csv", header(
-        "COHERENT CENNS-10 Analysis A parameters (LArParametersAnlA.yaml).",
-        "parameter, value, uncertainty (empty: negligible), units",
-        ["quenching: QF = a + b T, T in keVnr; resolution: sigma/E = a / sqrt(E[keVee]); POT trace: Gaussian of mean a "
-         "and width b; *_prediction: normalisations before the fit, *_best_fit: after it (cevns: stat. + syst.)."]),
-        ["parameter", "value", "uncertainty", "units"], rows)
+    common.write_release_csv(
+        OUTPUT / "parameters.csv",
+        header(
+            "COHERENT CENNS-10 Analysis A parameters (LArParametersAnlA.yaml).",
+            "parameter, value, uncertainty (empty: negligible), units",
+            [
+                "quenching: QF = a + b T, T in keVnr; resolution: sigma/E = a / sqrt(E[keVee]); "
+                "POT trace: Gaussian of mean a "
+                "and width b; *_prediction: normalisations before the fit, *_best_fit: after it (cevns: stat. + syst.)."
+            ],
+        ),
+        ["parameter", "value", "uncertainty", "units"],
+        rows,
+    )
 
 
 def main():

@@ -195,8 +195,12 @@ def write_table(path, header_lines, column_names, columns):
 
 def write_solar_spectrum(name, header_lines, energies, spectrum, tail_emin, tail_ratios):
     """Write ``solar/<name>_spectrum.csv`` (E_nu_MeV, spectrum_per_MeV) and print the tail ratios."""
-    write_table(RESOURCES / "solar" / f"{name}_spectrum.csv", header_lines, ["E_nu_MeV", "spectrum_per_MeV"],
-                [energies, spectrum])
+    write_table(
+        RESOURCES / "solar" / f"{name}_spectrum.csv",
+        header_lines,
+        ["E_nu_MeV", "spectrum_per_MeV"],
+        [energies, spectrum],
+    )
     for e_min, ratio in zip(tail_emin, tail_ratios, strict=False):
         print(f"tail ratio Emin={e_min:.0f} MeV: {ratio:.4f}")
 
@@ -209,8 +213,14 @@ def exact_number(value):
 def release_header(what, columns, extra, source, citation, command):
     """The '#' header lines of a table derived from a data release: what, columns, notes, source, citation and
     the regeneration command."""
-    return [what, f"Columns: {columns}.", *extra, f"Source: {source}.", f"Citation: {citation}.",
-            f"Regenerate (from the repository root): {command}"]
+    return [
+        what,
+        f"Columns: {columns}.",
+        *extra,
+        f"Source: {source}.",
+        f"Citation: {citation}.",
+        f"Regenerate (from the repository root): {command}",
+    ]
 
 
 def write_release_csv(path, header_lines, names, rows):

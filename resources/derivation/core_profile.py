@@ -93,12 +93,7 @@ def log_temperature(r, a, b, r_a, w_a, d, r_b, w_b, p, r_t):
     -------
     numpy.ndarray
     """
-    return (
-        a
-        + b * logistic((r - r_a) / w_a)
-        - d * logistic((r - r_b) / w_b)
-        - p * np.log1p((r / r_t) ** 2)
-    )
+    return a + b * logistic((r - r_a) / w_a) - d * logistic((r - r_b) / w_b) - p * np.log1p((r / r_t) ** 2)
 
 
 def electron_fraction(r, y_0, d_1, r_1, w_1, d_2, r_2, w_2, d_3, r_3, w_3):
@@ -115,12 +110,7 @@ def electron_fraction(r, y_0, d_1, r_1, w_1, d_2, r_2, w_2, d_3, r_3, w_3):
     -------
     numpy.ndarray
     """
-    return (
-        y_0
-        - d_1 * logistic((r - r_1) / w_1)
-        - d_2 * logistic((r - r_2) / w_2)
-        + d_3 * logistic((r - r_3) / w_3)
-    )
+    return y_0 - d_1 * logistic((r - r_1) / w_1) - d_2 * logistic((r - r_2) / w_2) + d_3 * logistic((r - r_3) / w_3)
 
 
 def chemical_potential(r, mu_inf, a_1, r_1, w_1, a_2, r_2, w_2):
@@ -143,16 +133,11 @@ def chemical_potential(r, mu_inf, a_1, r_1, w_1, a_2, r_2, w_2):
 
 # name, model, quantity transform of the reference, inverse transform, residual kind, initial guess
 FITS = [
-    ("log10 rho", log10_density, np.log10, lambda y: 10.0**y, "rel",
-     [14.8, 1.0, 10.0, 2.0, 4.0, 20.0, 2.0, 1.0]),
-    ("ln T", log_temperature, np.log, np.exp, "rel",
-     [3.0, 0.8, 7.0, 1.0, 1.5, 13.0, 2.0, 0.7, 10.0]),
-    ("Y_e", electron_fraction, None, None, "abs",
-     [0.22, 0.08, 8.0, 0.5, 0.08, 14.0, 2.0, 0.47, 23.0, 1.5]),
-    ("mu_nu", chemical_potential, None, None, "abs",
-     [-0.7, 150.0, 8.0, 1.0, 10.0, 17.0, 1.0]),
-    ("mu_e", chemical_potential, None, None, "abs",
-     [0.0, 130.0, 8.0, 1.0, 140.0, 16.0, 2.0]),
+    ("log10 rho", log10_density, np.log10, lambda y: 10.0**y, "rel", [14.8, 1.0, 10.0, 2.0, 4.0, 20.0, 2.0, 1.0]),
+    ("ln T", log_temperature, np.log, np.exp, "rel", [3.0, 0.8, 7.0, 1.0, 1.5, 13.0, 2.0, 0.7, 10.0]),
+    ("Y_e", electron_fraction, None, None, "abs", [0.22, 0.08, 8.0, 0.5, 0.08, 14.0, 2.0, 0.47, 23.0, 1.5]),
+    ("mu_nu", chemical_potential, None, None, "abs", [-0.7, 150.0, 8.0, 1.0, 10.0, 17.0, 1.0]),
+    ("mu_e", chemical_potential, None, None, "abs", [0.0, 130.0, 8.0, 1.0, 140.0, 16.0, 2.0]),
 ]
 REFERENCE_COLUMNS = [COL_RHO, COL_T, COL_YE, COL_MUNU, COL_MUE]
 
@@ -171,10 +156,7 @@ def load_profile(path):
         Array of shape (rows, 25).
     """
     with open(path, encoding="utf-8") as handle:
-        rows = [
-            line for line in handle
-            if line.strip() and not line.lstrip().startswith("#") and "=" not in line
-        ]
+        rows = [line for line in handle if line.strip() and not line.lstrip().startswith("#") and "=" not in line]
     data = np.loadtxt(rows, ndmin=2)
     if data.shape[1] != N_COLUMNS:
         raise ValueError(f"{path}: expected {N_COLUMNS} columns, found {data.shape[1]}")

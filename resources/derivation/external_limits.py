@@ -46,7 +46,7 @@ REGIONS = {
         },
         "what": "electron and proton beam-dump searches for the decay of the boson to e+ e-",
         "method": "recast of the experiments with Darkcast (P. Ilten, Y. Soreq, M. Williams, W. Xue, JHEP 06 (2018)"
-                  " 004, arXiv:1801.04847)",
+        " 004, arXiv:1801.04847)",
     },
     "b_minus_l_nu_lepton": {
         "name": "\u03bd \u2212 l",
@@ -73,8 +73,12 @@ def sample_masses(outlines):
     """log10 m of the samples: every vertex mass, replaced by two masses just below and above it where an
     outline has a vertical side there or begins or ends (so that the merged outline keeps those sides)."""
     vertices = np.unique(np.concatenate([x for x, _ in outlines]))
-    sides = np.concatenate([np.concatenate([x[np.isclose(x, np.roll(x, -1), rtol=0, atol=1e-12)], [x.min(), x.max()]])
-                            for x, _ in outlines])
+    sides = np.concatenate(
+        [
+            np.concatenate([x[np.isclose(x, np.roll(x, -1), rtol=0, atol=1e-12)], [x.min(), x.max()]])
+            for x, _ in outlines
+        ]
+    )
     split = np.isin(vertices, sides)
     step = np.log10(1.0 + SIDE_STEP)
     return np.unique(np.concatenate([vertices[~split], vertices[split] - step, vertices[split] + step]))
@@ -137,23 +141,32 @@ def main():
         experiments = ", ".join(region["experiments"])
         header = [
             f"name: {region['name']}",
-            ("citation: M. Bauer, P. Foldenauer, J. Jaeckel, JHEP 07 (2018) 094, arXiv:1803.05466 "
-             "(ref. [117] of the paper, drawn in its fig. 9)"),
+            (
+                "citation: M. Bauer, P. Foldenauer, J. Jaeckel, JHEP 07 (2018) 094, arXiv:1803.05466 "
+                "(ref. [117] of the paper, drawn in its fig. 9)"
+            ),
             "mediator: vector",
             "convention: g_BL",
             "region: closed",
-            (f"what: excluded region of a U(1)_B-L boson from {region['what']}: the union of {experiments}, "
-             f"cut at g_BL = {CEILING_G_BL:g} (the excluded regions continue above)"),
+            (
+                f"what: excluded region of a U(1)_B-L boson from {region['what']}: the union of {experiments}, "
+                f"cut at g_BL = {CEILING_G_BL:g} (the excluded regions continue above)"
+            ),
             f"origin: {ORIGIN}{', '.join(files)}; {region['method']}",
             f"paper: {'; '.join(f'{key}: {value}' for key, value in region['experiments'].items())}",
-            ("licence: MIT License, Copyright (c) 2020 Felix Kling and Sebastian Trojanowski (FORESEE); the full "
-             "permission notice is in resources/external_limits/README.md"),
-            ("derivation: union of the closed outlines at every vertex mass, joined by "
-             "astrocevns.edges.outline_rings; regenerate (from the repository root): "
-             "python resources/derivation/external_limits.py"),
+            (
+                "licence: MIT License, Copyright (c) 2020 Felix Kling and Sebastian Trojanowski (FORESEE); the full "
+                "permission notice is in resources/external_limits/README.md"
+            ),
+            (
+                "derivation: union of the closed outlines at every vertex mass, joined by "
+                "astrocevns.edges.outline_rings; regenerate (from the repository root): "
+                "python resources/derivation/external_limits.py"
+            ),
         ]
-        common.write_table(common.RESOURCES / "external_limits" / f"{name}.csv", header, ["m_MeV", "coupling"],
-                           [m_MeV, g_BL])
+        common.write_table(
+            common.RESOURCES / "external_limits" / f"{name}.csv", header, ["m_MeV", "coupling"], [m_MeV, g_BL]
+        )
 
 
 if __name__ == "__main__":

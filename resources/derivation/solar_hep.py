@@ -35,9 +35,7 @@ def spectrum(e_nu):
     -------
     numpy.ndarray
     """
-    psi = common.allowed_neutrino_shape(
-        e_nu, E_ENDPOINT + common.M_E, Z_DAUGHTER, MASS_NUMBER
-    )
+    psi = common.allowed_neutrino_shape(e_nu, E_ENDPOINT + common.M_E, Z_DAUGHTER, MASS_NUMBER)
     return psi / np.trapezoid(psi, e_nu)
 
 
@@ -50,8 +48,7 @@ def main():
     window = (e_ref >= 1.0) & (e_ref <= 18.0)
     max_dev, rms_dev = common.relative_deviation(psi_at_ref[window], psi_ref[window])
     ratios = [
-        common.tail_integral(OUTPUT_GRID, psi_out, e_min)
-        / common.tail_integral(e_ref, psi_ref, e_min)
+        common.tail_integral(OUTPUT_GRID, psi_out, e_min) / common.tail_integral(e_ref, psi_ref, e_min)
         for e_min in TAIL_EMIN
     ]
 

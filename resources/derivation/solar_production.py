@@ -53,23 +53,33 @@ def main(path):
     inside = r < DENSITY_FIT_MAX_RADIUS
     density = least_squares(lambda q: np.log(stretched_exponential(q, r[inside]) / n_e[inside]), [100.0, 0.17, 1.5])
     deviation = np.max(np.abs(stretched_exponential(density.x, r[inside]) / n_e[inside] - 1.0))
-    print(f"electron_density: {{central_NA_per_cm3: {density.x[0]:.5g}, scale_radius: {density.x[1]:.5g}, "
-          f"exponent: {density.x[2]:.5g}}}   # max |rel. dev.| {deviation:.3f} for r < {DENSITY_FIT_MAX_RADIUS}")
+    print(
+        f"electron_density: {{central_NA_per_cm3: {density.x[0]:.5g}, scale_radius: {density.x[1]:.5g}, "
+        f"exponent: {density.x[2]:.5g}}}   # max |rel. dev.| {deviation:.3f} for r < {DENSITY_FIT_MAX_RADIUS}"
+    )
     mixing = oscillations.MixingParameters.from_config(yaml.safe_load(CONFIG.read_text())["oscillations"])
-    sun = {"electron_density": dict(zip(("central_NA_per_cm3", "scale_radius", "exponent"), density.x, strict=True)),
-           "production": {}}
+    sun = {
+        "electron_density": dict(zip(("central_NA_per_cm3", "scale_radius", "exponent"), density.x, strict=True)),
+        "production": {},
+    }
     for region, column in COLUMNS.items():
         cdf = np.cumsum(table[:, column]) / table[:, column].sum()
         fit = least_squares(lambda q, cdf=cdf: production_cdf(q, r) - cdf, [0.05, 2.0])
         sun["production"][region] = {"scale_radius": fit.x[0], "exponent": fit.x[1]}
         E_MeV = np.geomspace(0.3, 20.0, 60)
         weights = table[:, column] / table[:, column].sum()
-        exact = oscillations.adiabatic_survival_probability(E_MeV[:, None], n_e[None, :] * constants.AVOGADRO_PER_MOL,
-                                                            mixing) @ weights
+        exact = (
+            oscillations.adiabatic_survival_probability(
+                E_MeV[:, None], n_e[None, :] * constants.AVOGADRO_PER_MOL, mixing
+            )
+            @ weights
+        )
         fitted = oscillations.solar_survival_probability(E_MeV, mixing, sun, region)
-        print(f"{region}: {{scale_radius: {fit.x[0]:.5g}, exponent: {fit.x[1]:.5g}}}   # max |CDF dev.| "
-              f"{np.max(np.abs(fit.fun)):.4f}; P_ee(0.3-20 MeV) within {np.max(np.abs(fitted - exact)):.1e} "
-              "of the table's average")
+        print(
+            f"{region}: {{scale_radius: {fit.x[0]:.5g}, exponent: {fit.x[1]:.5g}}}   # max |CDF dev.| "
+            f"{np.max(np.abs(fit.fun)):.4f}; P_ee(0.3-20 MeV) within {np.max(np.abs(fitted - exact)):.1e} "
+            "of the table's average"
+        )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,10 @@ import numpy as np
 
 RELEASE = "xenon1t_s2only_2019"
 COMMIT = "5a364bc8709f2561e5a013ddea6993a5a7c8e313"
-CITATION = ("E. Aprile et al. (XENON), Phys. Rev. Lett. 123, 251801 (2019), arXiv:1907.11485; data release "
-            f"github.com/XENON1T/s2only_data_release at {COMMIT}, licence 'other-open' (cite the paper)")
+CITATION = (
+    "E. Aprile et al. (XENON), Phys. Rev. Lett. 123, 251801 (2019), arXiv:1907.11485; data release "
+    f"github.com/XENON1T/s2only_data_release at {COMMIT}, licence 'other-open' (cite the paper)"
+)
 COMMAND = "python resources/derivation/xenon1t_s2only.py ../shared/reference"
 
 

@@ -30,10 +30,14 @@ import h5py
 import numpy as np
 import yaml
 
-RELEASE = ("XENONnT S2-only data release (GitHub XENONnT/s2_only_data_release, commit dd00e045, 2026-04-21; "
-           "licence as stated in its .zenodo.json: MIT)")
-CITATION = "E. Aprile et al. (XENON), Light Dark Matter Search with 7.8 Tonne-Year of Ionization-Only Data in " \
-           "XENONnT, arXiv:2601.11296 (2026)"
+RELEASE = (
+    "XENONnT S2-only data release (GitHub XENONnT/s2_only_data_release, commit dd00e045, 2026-04-21; "
+    "licence as stated in its .zenodo.json: MIT)"
+)
+CITATION = (
+    "E. Aprile et al. (XENON), Light Dark Matter Search with 7.8 Tonne-Year of Ionization-Only Data in "
+    "XENONnT, arXiv:2601.11296 (2026)"
+)
 COMMAND = "python resources/derivation/xenonnt_s2only_2026.py ../shared/reference"
 OUTPUT = common.RESOURCES / "xenonnt_s2only_2026"
 SCIENCE_RUNS = ("sr0", "sr1", "sr2")
@@ -69,8 +73,9 @@ def science_run(reference, run, group):
     """Write one science run's response and templates into ``group``; returns a short summary."""
     templates = reference / "data" / "templates"
     prefix = f"science_roi_background_{run}_template"
-    energies, response = zip(*(read_response(reference / "response" / f"response_nr_tqy_{t}_{run}.csv")
-                               for t in ANCHORS), strict=True)
+    energies, response = zip(
+        *(read_response(reference / "response" / f"response_nr_tqy_{t}_{run}.csv") for t in ANCHORS), strict=True
+    )
     if any(not np.array_equal(e, energies[0]) for e in energies):
         raise ValueError(f"{run}: the response files do not share one energy grid")
     datasets = {
@@ -82,24 +87,30 @@ def science_run(reference, run, group):
     if run != "sr2":  # the statistical model has no ae source in SR2
         datasets["ae"] = read_template(templates / f"{prefix}_ae_1d.h5")
     for name, values in datasets.items():
-        group.create_dataset(name, data=values, track_times=False, compression="gzip", compression_opts=9,
-                             shuffle=True)
-    summary = ", ".join(f"{name} {values[3].sum() if values.ndim == 2 else values.sum():.4f}"
-                        for name, values in datasets.items() if name != "response")
+        group.create_dataset(name, data=values, track_times=False, compression="gzip", compression_opts=9, shuffle=True)
+    summary = ", ".join(
+        f"{name} {values[3].sum() if values.ndim == 2 else values.sum():.4f}"
+        for name, values in datasets.items()
+        if name != "response"
+    )
     return energies[0], f"{run}: {summary} events per tonne-year at t = 0"
 
 
 def write_templates(reference):
     path = OUTPUT / "templates.h5"
     with h5py.File(path, "w") as handle:
-        handle.attrs["provenance"] = "\n".join([
-            "XENONnT S2-only light-DM search (SR0-SR2): response matrices and templates, values unchanged from "
-            "the release's response/*.csv and data/templates/*_1d.h5.", f"Release: {RELEASE}.",
-            f"Citation: {CITATION}.",
-            "Units: events per cS2 bin per tonne-year (the livetime parameters are exposures in t yr); response: "
-            "per unit recoil rate (1 event per t yr) at energy_keV, axes (t_qy anchor, energy, cS2 bin).",
-            "cevns: axes (t_qy anchor, cS2 bin); cathode: axes (t_sys anchor, cS2 bin); de, ae: cS2 bin.",
-            f"Regenerate (from the repository root): {COMMAND}"])
+        handle.attrs["provenance"] = "\n".join(
+            [
+                "XENONnT S2-only light-DM search (SR0-SR2): response matrices and templates, values unchanged from "
+                "the release's response/*.csv and data/templates/*_1d.h5.",
+                f"Release: {RELEASE}.",
+                f"Citation: {CITATION}.",
+                "Units: events per cS2 bin per tonne-year (the livetime parameters are exposures in t yr); response: "
+                "per unit recoil rate (1 event per t yr) at energy_keV, axes (t_qy anchor, energy, cS2 bin).",
+                "cevns: axes (t_qy anchor, cS2 bin); cathode: axes (t_sys anchor, cS2 bin); de, ae: cS2 bin.",
+                f"Regenerate (from the repository root): {COMMAND}",
+            ]
+        )
         handle.create_dataset("cs2_edges_PE", data=CS2_EDGES_PE, track_times=False)
         handle.create_dataset("anchors", data=np.array(ANCHORS, dtype=float), track_times=False)
         results = [science_run(reference, run, handle.create_group(run)) for run in SCIENCE_RUNS]
@@ -129,15 +140,24 @@ def write_observed(reference):
         if np.any((cs2 < CS2_EDGES_PE[0]) | (cs2 > CS2_EDGES_PE[-1])):
             raise ValueError(f"{run}: an event lies outside the analysis space")
         counts = np.histogram(cs2, bins=CS2_EDGES_PE)[0]
-        rows += [[run, i, number(lo), number(hi), int(n)]
-                 for i, (lo, hi, n) in enumerate(zip(CS2_EDGES_PE[:-1], CS2_EDGES_PE[1:], counts, strict=True))]
+        rows += [
+            [run, i, number(lo), number(hi), int(n)]
+            for i, (lo, hi, n) in enumerate(zip(CS2_EDGES_PE[:-1], CS2_EDGES_PE[1:], counts, strict=True))
+        ]
         totals.append(f"{run} {counts.sum()}")
-    write_csv("observed.csv", header(
-        "Unblinded events of the XENONnT S2-only light-DM search per science run and cS2 bin.",
-        "science_run, cs2_bin, cs2_low_PE, cs2_high_PE, events",
-        ["Binned from the release's data/real_data.pkl (cs2_wo_elifecorr) with numpy.histogram on the "
-         "analysis space of s2_only_statistical_model.yaml (7 bins of 60 PE, 80-500 PE)."]),
-        ["science_run", "cs2_bin", "cs2_low_PE", "cs2_high_PE", "events"], rows)
+    write_csv(
+        "observed.csv",
+        header(
+            "Unblinded events of the XENONnT S2-only light-DM search per science run and cS2 bin.",
+            "science_run, cs2_bin, cs2_low_PE, cs2_high_PE, events",
+            [
+                "Binned from the release's data/real_data.pkl (cs2_wo_elifecorr) with numpy.histogram on the "
+                "analysis space of s2_only_statistical_model.yaml (7 bins of 60 PE, 80-500 PE)."
+            ],
+        ),
+        ["science_run", "cs2_bin", "cs2_low_PE", "cs2_high_PE", "events"],
+        rows,
+    )
     return ", ".join(totals)
 
 
@@ -155,19 +175,31 @@ def write_parameters(reference):
         limits = entry.get("fit_limits") if entry.get("fittable", True) else None
         if entry.get("uncertainty") is not None and entry.get("relative_uncertainty") and entry["nominal_value"] != 1:
             raise ValueError(f"{name}: relative uncertainty with nominal value {entry['nominal_value']} != 1")
-        rows.append([name, number(float(entry["nominal_value"])),
-                     number(None if entry.get("uncertainty") is None else float(entry["uncertainty"])),
-                     number(None if limits is None else float(limits[0])),
-                     number(None if limits is None else float(limits[1]))])
-    write_csv("parameters.csv", header(
-        "Parameters of the XENONnT S2-only statistical model (s2_only_statistical_model.yaml).",
-        "parameter, nominal, uncertainty (Gaussian constraint width; empty: unconstrained), fit_min, fit_max "
-        "(empty: fixed)",
-        ["livetime_srN: exposures [t yr] multiplying every template of the science run.",
-         "In run N: signal and cevns x signal_efficiency_srN (cevns also x cevns_rate_multiplier, shared by the "
-         "runs); cathode x cathode_srN_rate_multiplier at shape t_sys_srN; de, ae x their own multiplier.",
-         "t_qy: charge-yield shape of signal and cevns (all runs); t_sys_srN: cathode shape; anchors -3..3."]),
-        ["parameter", "nominal", "uncertainty", "fit_min", "fit_max"], rows)
+        rows.append(
+            [
+                name,
+                number(float(entry["nominal_value"])),
+                number(None if entry.get("uncertainty") is None else float(entry["uncertainty"])),
+                number(None if limits is None else float(limits[0])),
+                number(None if limits is None else float(limits[1])),
+            ]
+        )
+    write_csv(
+        "parameters.csv",
+        header(
+            "Parameters of the XENONnT S2-only statistical model (s2_only_statistical_model.yaml).",
+            "parameter, nominal, uncertainty (Gaussian constraint width; empty: unconstrained), fit_min, fit_max "
+            "(empty: fixed)",
+            [
+                "livetime_srN: exposures [t yr] multiplying every template of the science run.",
+                "In run N: signal and cevns x signal_efficiency_srN (cevns also x cevns_rate_multiplier, shared by the "
+                "runs); cathode x cathode_srN_rate_multiplier at shape t_sys_srN; de, ae x their own multiplier.",
+                "t_qy: charge-yield shape of signal and cevns (all runs); t_sys_srN: cathode shape; anchors -3..3.",
+            ],
+        ),
+        ["parameter", "nominal", "uncertainty", "fit_min", "fit_max"],
+        rows,
+    )
 
 
 def write_si_limits(reference):
@@ -178,15 +210,21 @@ def write_si_limits(reference):
         sensitivity = {float(r["wimp_mass"]): r for r in csv.DictReader(handle)}
     if set(published) != set(sensitivity):
         raise ValueError("the limit and sensitivity files list different masses")
-    rows = [[number(m), number(published[m]), number(float(sensitivity[m]["median"])),
-             number(float(sensitivity[m]["dl"]))] for m in sorted(published)]
-    write_csv("si_limits.csv", header(
-        "Published 90 % CL spin-independent WIMP-nucleon limit of the XENONnT S2-only search (its fig. 4).",
-        "wimp_mass_GeV, power_constrained_limit_cm2 (toy-MC intervals, power-constrained at the -1 sigma "
-        "sensitivity), median_sensitivity_cm2, minus_1_sigma_sensitivity_cm2",
-        ["From limits/XENONnT_SR012_s2_only_wimp_si_after_pcl_limit.csv and ..._wimp_si_sensitivity.csv."]),
+    rows = [
+        [number(m), number(published[m]), number(float(sensitivity[m]["median"])), number(float(sensitivity[m]["dl"]))]
+        for m in sorted(published)
+    ]
+    write_csv(
+        "si_limits.csv",
+        header(
+            "Published 90 % CL spin-independent WIMP-nucleon limit of the XENONnT S2-only search (its fig. 4).",
+            "wimp_mass_GeV, power_constrained_limit_cm2 (toy-MC intervals, power-constrained at the -1 sigma "
+            "sensitivity), median_sensitivity_cm2, minus_1_sigma_sensitivity_cm2",
+            ["From limits/XENONnT_SR012_s2_only_wimp_si_after_pcl_limit.csv and ..._wimp_si_sensitivity.csv."],
+        ),
         ["wimp_mass_GeV", "power_constrained_limit_cm2", "median_sensitivity_cm2", "minus_1_sigma_sensitivity_cm2"],
-        rows)
+        rows,
+    )
 
 
 def main():

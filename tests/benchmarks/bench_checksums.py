@@ -30,10 +30,14 @@ def chi2_table(n_g=1000, n_m=1000, variants=2):
     rng = np.random.default_rng(0)
     rows = n_g * n_m * variants
     g, m = np.geomspace(1e-7, 1e-2, n_g), np.geomspace(1e-2, 1e4, n_m)
-    return {"analysis": columnar.categorical(np.repeat(np.arange(variants), n_g * n_m), ["a/combined", "a/combined-x"]),
-            "g": np.tile(np.repeat(g, n_m), variants), "m_MeV": np.tile(np.tile(m, n_g), variants),
-            "chi2": rng.exponential(5.0, rows), "pull": rng.uniform(-1.0, 0.5, rows),
-            "source": columnar.categorical(rng.integers(0, 2, rows), ["sn_cc", "sn_failed"])}
+    return {
+        "analysis": columnar.categorical(np.repeat(np.arange(variants), n_g * n_m), ["a/combined", "a/combined-x"]),
+        "g": np.tile(np.repeat(g, n_m), variants),
+        "m_MeV": np.tile(np.tile(m, n_g), variants),
+        "chi2": rng.exponential(5.0, rows),
+        "pull": rng.uniform(-1.0, 0.5, rows),
+        "source": columnar.categorical(rng.integers(0, 2, rows), ["sn_cc", "sn_failed"]),
+    }
 
 
 def main():
@@ -42,15 +46,19 @@ def main():
     drawn = ["analysis", "g", "m_MeV", "chi2"]
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "chi2.parquet"
-        steps = {"write_parquet": lambda: io.write_parquet(table, path, {}),
-                 "read_columns, all": lambda: io.read_columns(path),
-                 "read_columns, 4 drawn": lambda: io.read_columns(path, columns=drawn)}
+        steps = {
+            "write_parquet": lambda: io.write_parquet(table, path, {}),
+            "read_columns, all": lambda: io.read_columns(path),
+            "read_columns, 4 drawn": lambda: io.read_columns(path, columns=drawn),
+        }
         timings = {"checksums alone": (best_of(lambda: checksums.table_checksum(arrow)), None)}
         recorded = checksums.table_checksum(arrow)  # written without being computed again, so the file stays valid
         for name, step in steps.items():
             with_checksums = best_of(step)
-            with mock.patch.object(checksums, "table_checksum", lambda _: recorded), \
-                    mock.patch.object(checksums, "mismatches", lambda *_: []):
+            with (
+                mock.patch.object(checksums, "table_checksum", lambda _: recorded),
+                mock.patch.object(checksums, "mismatches", lambda *_: []),
+            ):
                 timings[name] = (with_checksums, best_of(step))
         size_mb = path.stat().st_size / 1e6
     print(f"{arrow.num_rows} rows, {arrow.nbytes / 1e6:.0f} MB in memory, {size_mb:.0f} MB on disk")

@@ -64,17 +64,22 @@ def main():
             continue
         analysis = recasting.release_analysis(name)
         model, response = analysis.statistical_model(config[name])
-        templates = recasting.coupling_templates(model, response,
-                                                 coefficients(name, analysis, config, masses, response))
+        templates = recasting.coupling_templates(
+            model, response, coefficients(name, analysis, config, masses, response)
+        )
         for label, scale in (("own flux prior", None), ("flux scale fixed", flux_scale)):
             started = time.perf_counter()
             for start in range(0, g.size, 20000):
                 rows = slice(start, start + 20000)
-                model.profile(templates.at_couplings(g[rows], mass_index[rows]),
-                              **({} if scale is None else {"flux_scale": scale[rows]}))
+                model.profile(
+                    templates.at_couplings(g[rows], mass_index[rows]),
+                    **({} if scale is None else {"flux_scale": scale[rows]}),
+                )
             elapsed = time.perf_counter() - started
-            print(f"{name}, {label}: {1e3 * elapsed / g.size:.4f} ms per problem ({g.size} problems in "
-                  f"{elapsed:.2f} s)", flush=True)
+            print(
+                f"{name}, {label}: {1e3 * elapsed / g.size:.4f} ms per problem ({g.size} problems in {elapsed:.2f} s)",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench_workflow import ROOT, benchmark_rows, copy_repository, snakemake
 
-EMPTY_JOB = '''
+EMPTY_JOB = """
 _read = (dict(snakemake.input.items()), dict(snakemake.params.items()), dict(snakemake.wildcards.items()))
 for _log in snakemake.log:
     _Path(_log).write_text("empty job\\n")
@@ -35,17 +35,25 @@ for _output in snakemake.output:
     for _suffix in ("", ".sha256"):
         if (REFERENCE / (_output + _suffix)).is_file():
             _shutil.copyfile(REFERENCE / (_output + _suffix), _output + _suffix)
-'''
+"""
 
 
 def empty_twin(script, reference):
     """The text of the empty twin of the rule script ``script``, copying outputs from the run in ``reference``."""
     tree = ast.parse(script.read_text())
-    imports = [ast.get_source_segment(script.read_text(), node) for node in tree.body
-               if isinstance(node, (ast.Import, ast.ImportFrom))]
-    preamble = ["# The empty twin of a rule script (tests/benchmarks/bench_startup.py): the same imports,",
-                "# the Snakemake object read, the outputs copied from a finished run.", "import shutil as _shutil",
-                "from pathlib import Path as _Path", *imports, f"REFERENCE = _Path({str(reference)!r})"]
+    imports = [
+        ast.get_source_segment(script.read_text(), node)
+        for node in tree.body
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+    ]
+    preamble = [
+        "# The empty twin of a rule script (tests/benchmarks/bench_startup.py): the same imports,",
+        "# the Snakemake object read, the outputs copied from a finished run.",
+        "import shutil as _shutil",
+        "from pathlib import Path as _Path",
+        *imports,
+        f"REFERENCE = _Path({str(reference)!r})",
+    ]
     return "\n".join(preamble) + "\n" + EMPTY_JOB
 
 
@@ -87,26 +95,80 @@ def table(real, empty):
     for rule, (wall, cpu) in real.items():
         empty_wall, empty_cpu = empty.get(rule, ([float("nan")], [float("nan")]))
         means = [statistics.fmean(x) for x in (wall, empty_wall, cpu, empty_cpu)]
-        rows.append((rule, len(wall), means[0], means[1], 1.0 - means[1] / means[0], means[2], means[3],
-                     1.0 - means[3] / means[2], sum(wall), means[1] * len(wall)))
+        rows.append(
+            (
+                rule,
+                len(wall),
+                means[0],
+                means[1],
+                1.0 - means[1] / means[0],
+                means[2],
+                means[3],
+                1.0 - means[3] / means[2],
+                sum(wall),
+                means[1] * len(wall),
+            )
+        )
     rows.sort(key=lambda row: -row[8])
     jobs = sum(row[1] for row in rows)
     sums = [sum(row[k] * row[1] for row in rows) for k in (2, 3, 5, 6)]
-    rows.append(("all rules", jobs, sums[0] / jobs, sums[1] / jobs, 1.0 - sums[1] / sums[0], sums[2] / jobs,
-                 sums[3] / jobs, 1.0 - sums[3] / sums[2], sums[0], sums[1]))
+    rows.append(
+        (
+            "all rules",
+            jobs,
+            sums[0] / jobs,
+            sums[1] / jobs,
+            1.0 - sums[1] / sums[0],
+            sums[2] / jobs,
+            sums[3] / jobs,
+            1.0 - sums[3] / sums[2],
+            sums[0],
+            sums[1],
+        )
+    )
     return rows
 
 
-HEADER = ("rule", "jobs", "mean wall [s]", "start-up wall [s]", "work share (wall)", "mean CPU [s]",
-          "start-up CPU [s]", "work share (CPU)", "summed wall [s]", "summed start-up [s]")
-COLUMNS = ("rule", "jobs", "mean_wall_s", "startup_wall_s", "work_share_wall", "mean_cpu_s", "startup_cpu_s",
-           "work_share_cpu", "summed_wall_s", "summed_startup_wall_s")
+HEADER = (
+    "rule",
+    "jobs",
+    "mean wall [s]",
+    "start-up wall [s]",
+    "work share (wall)",
+    "mean CPU [s]",
+    "start-up CPU [s]",
+    "work share (CPU)",
+    "summed wall [s]",
+    "summed start-up [s]",
+)
+COLUMNS = (
+    "rule",
+    "jobs",
+    "mean_wall_s",
+    "startup_wall_s",
+    "work_share_wall",
+    "mean_cpu_s",
+    "startup_cpu_s",
+    "work_share_cpu",
+    "summed_wall_s",
+    "summed_startup_wall_s",
+)
 
 
 def formatted(row):
     rule, jobs, wall, startup, share, cpu, startup_cpu, share_cpu, total, startups = row
-    return [rule, str(jobs), f"{wall:.2f}", f"{startup:.2f}", f"{100 * share:.0f} %", f"{cpu:.2f}",
-            f"{startup_cpu:.2f}", f"{100 * share_cpu:.0f} %", f"{total:.1f}", f"{startups:.1f}"]
+    return [
+        rule,
+        str(jobs),
+        f"{wall:.2f}",
+        f"{startup:.2f}",
+        f"{100 * share:.0f} %",
+        f"{cpu:.2f}",
+        f"{startup_cpu:.2f}",
+        f"{100 * share_cpu:.0f} %",
+        f"{total:.1f}",
+        f"{startups:.1f}",
+    ]
 
 
 def write(rows, prefix, runs, loads):
@@ -118,14 +180,19 @@ def write(rows, prefix, runs, loads):
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         writer.writerows([row[0], row[1], *(f"{x:.4g}" for x in row[2:])] for row in rows)
-    lines = ["<!-- written by tests/benchmarks/bench_startup.py; do not edit -->", "",
-             "Start-up against work per rule, default configuration, `snakemake --cores 2` "
-             f"({timed}load average {loads}). "
-             "Start-up: the mean time of an empty job of the rule (the same imports, the Snakemake object read, the "
-             "outputs copied); work share: 1 - start-up / mean job time, of the wall time and of the CPU time "
-             "(Snakemake's `benchmark:` files; the CPU time depends less on what else the machine runs). A share "
-             "near or below 0 means the job is start-up within the noise of the measurement.", "",
-             "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines = [
+        "<!-- written by tests/benchmarks/bench_startup.py; do not edit -->",
+        "",
+        "Start-up against work per rule, default configuration, `snakemake --cores 2` "
+        f"({timed}load average {loads}). "
+        "Start-up: the mean time of an empty job of the rule (the same imports, the Snakemake object read, the "
+        "outputs copied); work share: 1 - start-up / mean job time, of the wall time and of the CPU time "
+        "(Snakemake's `benchmark:` files; the CPU time depends less on what else the machine runs). A share "
+        "near or below 0 means the job is start-up within the noise of the measurement.",
+        "",
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "---|" * len(HEADER),
+    ]
     lines += ["| " + " | ".join(formatted(row)) + " |" for row in rows]
     prefix.with_suffix(".md").write_text("\n".join(lines) + "\n")
 
@@ -135,8 +202,12 @@ def main():
     parser.add_argument("--run", type=Path, help="a finished default run (a copy of the repository) to measure")
     parser.add_argument("--keep", type=Path, help="keep the run of empty jobs here")
     parser.add_argument("--empty", type=Path, help="a finished run of empty jobs (from --keep) instead of a new one")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "generated" / "startup",
-                        help="prefix of the CSV and Markdown tables")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "docs" / "generated" / "startup",
+        help="prefix of the CSV and Markdown tables",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         if args.run is None:
@@ -161,8 +232,14 @@ def main():
     for row in rows:
         print("  ".join(f"{cell:>14}" for cell in formatted(row)))
     measured_here = args.run is None or args.empty is None
-    write(rows, args.out, runs, " - ".join(f"{load:.1f}" for load in loads) + " on 2 cores" if measured_here
-          else "not recorded: both runs given by --run and --empty")
+    write(
+        rows,
+        args.out,
+        runs,
+        " - ".join(f"{load:.1f}" for load in loads) + " on 2 cores"
+        if measured_here
+        else "not recorded: both runs given by --run and --empty",
+    )
     print(f"written: {args.out.with_suffix('.csv')}, {args.out.with_suffix('.md')}")
 
 

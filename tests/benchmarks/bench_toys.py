@@ -35,15 +35,17 @@ def main():
     parser.add_argument("--toys", type=int, default=20000, help="toys per mass (in chunks of 2000)")
     arguments = parser.parse_args()
     config = cfg.with_absolute_paths(yaml.safe_load((ROOT / "config/config.yaml").read_text()), ROOT)
-    (detector,) = cfg.detector_parts("darwin", config["detectors"]["darwin"], config["targets"],
-                                     config["form_factor"], Efficiency.ideal())
+    (detector,) = cfg.detector_parts(
+        "darwin", config["detectors"]["darwin"], config["targets"], config["form_factor"], Efficiency.ideal()
+    )
     kernels = {}
     for source in ("solar", "sn_cc"):
         fluence = sources.total_fluence(sources.source_table(config["sources"][source], config["oscillations"]))
         kernels[source] = rates.recoil_kernel(fluence, detector, **config["recoil_bins"])
     masses = np.asarray(config["report_masses_MeV"], dtype=float)
-    g = grids.log_axis({"min": config["bounds"]["g_min"], "max": config["bounds"]["g_max"],
-                        "n": config["toys"]["g_points"]})
+    g = grids.log_axis(
+        {"min": config["bounds"]["g_min"], "max": config["bounds"]["g_max"], "n": config["toys"]["g_points"]}
+    )
     threshold = statistics.delta_chi2(0.9, 2)
     chunk = 2000
     for source, mediator in ((s, m) for s in kernels for m in ("vector", "scalar")):
@@ -54,8 +56,10 @@ def main():
             toys.expected_g_min(prediction, g, threshold, toys.generator(0, mediator, index), chunk)
         elapsed = time.perf_counter() - started
         done = masses.size * chunk * max(arguments.toys // chunk, 1)
-        print(f"{source}, {mediator}: {done} toy-exclusions ({masses.size} masses, {g.size} couplings, "
-              f"{prediction.coefficients[0].shape[1]} bins) in {elapsed:.2f} s")
+        print(
+            f"{source}, {mediator}: {done} toy-exclusions ({masses.size} masses, {g.size} couplings, "
+            f"{prediction.coefficients[0].shape[1]} bins) in {elapsed:.2f} s"
+        )
         print(f"toy-exclusions per second per core: {done / elapsed:.3g}")
     grid_m = grids.log_axis(config["grid"]["m_MeV"])[::10]
     sigma = config["statistics"]["normalisation_uncertainty"]["solar"]
@@ -64,8 +68,10 @@ def main():
     started = time.perf_counter()
     toys.hypothesis_statistics(hypothesis, 7.8e-6, profile, g, toys.generator(1), chunk)
     elapsed = time.perf_counter() - started
-    print(f"Neyman toys (q with 1 and 2 dof, profiled over {grid_m.size} masses x {g.size} couplings): "
-          f"{chunk / elapsed:.3g} toys per second per core")
+    print(
+        f"Neyman toys (q with 1 and 2 dof, profiled over {grid_m.size} masses x {g.size} couplings): "
+        f"{chunk / elapsed:.3g} toys per second per core"
+    )
 
 
 if __name__ == "__main__":

@@ -50,9 +50,13 @@ def snakemake(directory, *extra, quiet=True):
     """Run `snakemake --cores 2 all` in ``directory`` with the copy's own library: (wall time [s], its output)."""
     library = os.pathsep.join([str(directory / "workflow" / "lib"), *filter(None, [os.environ.get("PYTHONPATH")])])
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *(["--quiet"] if quiet else []),
-                             "all", *extra], cwd=directory, capture_output=True, text=True,
-                            env={**os.environ, "PYTHONPATH": library})
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *(["--quiet"] if quiet else []), "all", *extra],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": library},
+    )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"snakemake failed in {directory}:\n{result.stderr[-3000:]}")
@@ -64,8 +68,11 @@ def timed_run(directory, *extra):
     benchmark file the run (re)wrote."""
     started = time.time()
     elapsed, _ = snakemake(directory, *extra)
-    ran = Counter(rule_of(path.relative_to(directory / "benchmarks"))
-                  for path in (directory / "benchmarks").rglob("*.tsv") if path.stat().st_mtime >= started - 1.0)
+    ran = Counter(
+        rule_of(path.relative_to(directory / "benchmarks"))
+        for path in (directory / "benchmarks").rglob("*.tsv")
+        if path.stat().st_mtime >= started - 1.0
+    )
     return elapsed, dict(ran)
 
 
@@ -115,8 +122,10 @@ def report(name, seconds, target, jobs=None):
         print(f"{name:<36} {seconds:8.1f} s{'':<35}{count}")
         return True
     verdict = seconds <= target
-    print(f"{name:<36} {seconds:8.1f} s   target {target:6.1f} s   ratio {seconds / target:5.2f}   "
-          f"{'PASS' if verdict else 'FAIL'}{count}")
+    print(
+        f"{name:<36} {seconds:8.1f} s   target {target:6.1f} s   ratio {seconds / target:5.2f}   "
+        f"{'PASS' if verdict else 'FAIL'}{count}"
+    )
     return verdict
 
 
@@ -129,14 +138,15 @@ def add_scan_value(directory):
     path = directory / "config" / "config.yaml"
     config = path.read_text()
     values = re.search(r"values: \[0.3, 0.5, 0.7, 1.0, 1.5, 2.0\]", config)
-    path.write_text(config[: values.start()] + "values: [0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0]" + config[values.end():])
+    path.write_text(config[: values.start()] + "values: [0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0]" + config[values.end() :])
 
 
 def time_pytest():
     """Wall time of the README's `pytest` (the fast tier) in the repository."""
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True
+    )
     elapsed = time.perf_counter() - start
     print(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:])
     return elapsed, result.returncode == 0
@@ -181,7 +191,8 @@ def main():
         if not args.no_large:
             large = copy_repository(Path(scratch) / "large")
             (large / "large.yaml").write_text(
-                "grid:\n  g: {min: 1.0e-7, max: 1.0e-2, n: 1000}\n  m_MeV: {min: 1.0e-2, max: 1.0e+4, n: 1000}\n")
+                "grid:\n  g: {min: 1.0e-7, max: 1.0e-2, n: 1000}\n  m_MeV: {min: 1.0e-2, max: 1.0e+4, n: 1000}\n"
+            )
             seconds, jobs = timed_run(large, "--configfile", "config/config.yaml", "large.yaml")
             verdicts.append(report("1000 x 1000 grid, clean", seconds, 5 * clean, jobs))
             memory["1000 x 1000"] = peaks_by_rule(large)
@@ -190,8 +201,10 @@ def main():
             for rule, (n, longest, peak) in sorted(peaks.items()):
                 verdict = peak <= MEMORY_LIMIT_MB
                 verdicts.append(verdict)
-                print(f"  {rule:<22} {n:4d} jobs   longest {longest:6.2f} s   {peak:8.0f} MB   "
-                      f"{'PASS' if verdict else 'FAIL'} (<= {MEMORY_LIMIT_MB:.0f} MB)")
+                print(
+                    f"  {rule:<22} {n:4d} jobs   longest {longest:6.2f} s   {peak:8.0f} MB   "
+                    f"{'PASS' if verdict else 'FAIL'} (<= {MEMORY_LIMIT_MB:.0f} MB)"
+                )
     if not args.no_pytest:
         seconds, passed = time_pytest()
         verdicts.append(report("README's pytest (fast tier)", seconds, 150.0) and passed)

@@ -33,8 +33,11 @@ VOLATILE_METADATA = {"astrocevns_version", "pandas", "astrocevns_checksum"}
 
 def tables_in(directory):
     """{relative path: path} of the CSV and Parquet files under ``directory``."""
-    return {path.relative_to(directory).as_posix(): path for pattern in ("*.csv", "*.parquet")
-            for path in directory.rglob(pattern)}
+    return {
+        path.relative_to(directory).as_posix(): path
+        for pattern in ("*.csv", "*.parquet")
+        for path in directory.rglob(pattern)
+    }
 
 
 def last_digit_unit(text):
@@ -84,13 +87,18 @@ def column_differences(name, x, y, rtol):
         v = np.asarray(y.fill_null(0.0).to_numpy(zero_copy_only=False), dtype=float)
         finite = np.isfinite(u) & np.isfinite(v)
         scale = np.max(np.abs(u[finite]), initial=0.0)
-        close = np.where(finite, np.abs(u - v) <= rtol * np.maximum(np.abs(u), np.abs(v)) + rtol * scale,
-                         (u == v) | (np.isnan(u) & np.isnan(v)))
+        close = np.where(
+            finite,
+            np.abs(u - v) <= rtol * np.maximum(np.abs(u), np.abs(v)) + rtol * scale,
+            (u == v) | (np.isnan(u) & np.isnan(v)),
+        )
         if close.all():
             return []
         worst = int(np.argmax(np.where(finite, np.abs(u - v) / np.maximum(np.abs(u) + np.abs(v), 1e-300), np.inf)))
-        return [f"column {name}: {np.count_nonzero(~close)} of {u.size} values differ, e.g. row {worst}: "
-                f"{u[worst]!r} against {v[worst]!r}"]
+        return [
+            f"column {name}: {np.count_nonzero(~close)} of {u.size} values differ, e.g. row {worst}: "
+            f"{u[worst]!r} against {v[worst]!r}"
+        ]
     if not x.equals(y):
         changed = [i for i, (p, q) in enumerate(zip(x.to_pylist(), y.to_pylist(), strict=True)) if p != q]
         return [f"column {name}: {len(changed)} values differ, e.g. row {changed[0]}"]
@@ -106,12 +114,18 @@ def parquet_differences(a, b, rtol):
         return [f"{table_a.num_rows} rows against {table_b.num_rows}"], []
     problems = []
     for name in table_a.column_names:
-        problems += column_differences(name, table_a.column(name).combine_chunks(),
-                                       table_b.column(name).combine_chunks(), rtol)
-    meta_a, meta_b = ({k.decode(): v.decode() for k, v in (t.schema.metadata or {}).items()
-                       if k.decode() not in VOLATILE_METADATA} for t in (table_a, table_b))
-    metadata = [f"metadata {key}: {meta_a.get(key)!r} against {meta_b.get(key)!r}"
-                for key in sorted(set(meta_a) | set(meta_b)) if meta_a.get(key) != meta_b.get(key)]
+        problems += column_differences(
+            name, table_a.column(name).combine_chunks(), table_b.column(name).combine_chunks(), rtol
+        )
+    meta_a, meta_b = (
+        {k.decode(): v.decode() for k, v in (t.schema.metadata or {}).items() if k.decode() not in VOLATILE_METADATA}
+        for t in (table_a, table_b)
+    )
+    metadata = [
+        f"metadata {key}: {meta_a.get(key)!r} against {meta_b.get(key)!r}"
+        for key in sorted(set(meta_a) | set(meta_b))
+        if meta_a.get(key) != meta_b.get(key)
+    ]
     return problems, metadata
 
 
@@ -139,8 +153,10 @@ def main():
         for line in problems + (metadata if not args.quiet else []):
             print(f"{name}: {line}")
     compared = len(set(first) & set(second))
-    print(f"{compared} tables compared (rtol {args.rtol:g}): {len(failed)} differ or are missing, "
-          f"{metadata_changed} with other metadata")
+    print(
+        f"{compared} tables compared (rtol {args.rtol:g}): {len(failed)} differ or are missing, "
+        f"{metadata_changed} with other metadata"
+    )
     return 1 if failed else 0
 
 

@@ -47,8 +47,9 @@ for model, chi2_path, contours_path, edges_path, bounds_path, intervals_path in 
     spectra = exclusion.family_spectra(
         variants, sources, lambda key, name=name: io.read_columns(paths[(name, *key)])[0]
     )
-    chi2, lines, edges, found, intervals = exclusion.analyse_family(statistic, variants, spectra, g, spec["bounds"],
-                                                                    log)
+    chi2, lines, edges, found, intervals = exclusion.analyse_family(
+        statistic, variants, spectra, g, spec["bounds"], log
+    )
     for table in (chi2, lines, edges):
         table["analysis"] = columnar.categorical(table["analysis"], names)
     chi2["source"] = columnar.categorical(chi2["source"], sources)
@@ -64,8 +65,11 @@ for model, chi2_path, contours_path, edges_path, bounds_path, intervals_path in 
         "n_intervals": found["n_intervals"],
     }
     labels = {"model": name, "mediator": model["mediator"], "coupling": model["coupling"]}
-    intervals = {"analysis": np.asarray(names)[intervals.pop("analysis")],
-                 **{column: np.full(intervals["m_MeV"].size, value) for column, value in labels.items()}, **intervals}
+    intervals = {
+        "analysis": np.asarray(names)[intervals.pop("analysis")],
+        **{column: np.full(intervals["m_MeV"].size, value) for column, value in labels.items()},
+        **intervals,
+    }
     meta = {
         "family": snakemake.wildcards.family,
         "model": name,
@@ -76,6 +80,11 @@ for model, chi2_path, contours_path, edges_path, bounds_path, intervals_path in 
         "inputs_hash": io.content_hash(spec, name, *snakemake.input),
     }
     edges["edge"] = columnar.categorical((edges["edge"] == "upper").astype(int), ["lower", "upper"])
-    for table, path in ((chi2, chi2_path), (lines, contours_path), (edges, edges_path), (found, bounds_path),
-                        (intervals, intervals_path)):
+    for table, path in (
+        (chi2, chi2_path),
+        (lines, contours_path),
+        (edges, edges_path),
+        (found, bounds_path),
+        (intervals, intervals_path),
+    ):
         io.write_parquet(table, path, meta)

@@ -1,7 +1,6 @@
 """Rule claims: the paper's quantitative claims (config/claims.yaml), each measured on the results and given a
 verdict."""
 
-
 from astrocevns import claims, io, logs
 
 log = logs.to_file(snakemake.log[0])
@@ -10,8 +9,9 @@ rates = {}
 for path in snakemake.input.rates:
     table, meta = io.read_parquet(path)
     rates[meta["source"]] = table
-results = claims.Results(io.read_csv(snakemake.input.bounds), io.read_csv(snakemake.input.core_bounds), scans, rates,
-                         snakemake.params.config)
+results = claims.Results(
+    io.read_csv(snakemake.input.bounds), io.read_csv(snakemake.input.core_bounds), scans, rates, snakemake.params.config
+)
 table = claims.claims_table(results, claims.load_claims(snakemake.input.claims))
 io.write_csv(table, snakemake.output[0], "%.4g")
 for row in table.itertuples():

@@ -24,8 +24,16 @@ for member, member_spec in spec["members"].items():
 log.info("%s: %s combined; flux groups %s", entry["name"], ", ".join(datasets), spec["shared_flux"])
 
 model, templates = combination.combine(datasets, spec["shared_flux"])
-result = recasting.exclusion(model, templates, grids.log_axis(spec["grid_g"]), masses, report, threshold,
-                             spec["bounds"])
+result = recasting.exclusion(
+    model, templates, grids.log_axis(spec["grid_g"]), masses, report, threshold, spec["bounds"]
+)
 recasting.log_summary(log, entry["name"], result, threshold)
-recasting.write_tables(result, "combined_data/combined_data", entry, threshold, spec["statistics"]["dof"],
-                       snakemake.output, {"inputs_hash": io.content_hash(spec, *snakemake.input)})
+recasting.write_tables(
+    result,
+    "combined_data/combined_data",
+    entry,
+    threshold,
+    spec["statistics"]["dof"],
+    snakemake.output,
+    {"inputs_hash": io.content_hash(spec, *snakemake.input)},
+)

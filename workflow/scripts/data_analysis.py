@@ -15,12 +15,21 @@ entry = spec["model"]
 name = entry["name"]
 threshold = statistics.delta_chi2(spec["statistics"]["cl"], spec["statistics"]["dof"])
 masses, report = grids.log_axis(spec["masses"]["grid"]), np.asarray(spec["masses"]["report"], dtype=float)
-analysis, model, response, templates = recasting.dataset(release_name, spec, snakemake.input,
-                                                         np.concatenate([masses, report]))
+analysis, model, response, templates = recasting.dataset(
+    release_name, spec, snakemake.input, np.concatenate([masses, report])
+)
 analysis.log_expectation(log, model, templates)
 
-result = recasting.exclusion(model, templates, grids.log_axis(spec["grid_g"]), masses, report, threshold,
-                             spec["bounds"])
+result = recasting.exclusion(
+    model, templates, grids.log_axis(spec["grid_g"]), masses, report, threshold, spec["bounds"]
+)
 recasting.log_summary(log, name, result, threshold)
-recasting.write_tables(result, analysis.ANALYSIS, entry, threshold, spec["statistics"]["dof"], snakemake.output,
-                       {"inputs_hash": io.content_hash(spec, *snakemake.input)})
+recasting.write_tables(
+    result,
+    analysis.ANALYSIS,
+    entry,
+    threshold,
+    spec["statistics"]["dof"],
+    snakemake.output,
+    {"inputs_hash": io.content_hash(spec, *snakemake.input)},
+)

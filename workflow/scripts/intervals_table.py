@@ -11,5 +11,8 @@ columns = ["analysis", "model", "mediator", "coupling", "m_MeV", "interval", "g_
 columns += [c for c in ("best_fit_g", "best_fit_m_MeV", "q_sm", "z_sm") if c in table]
 table = table.sort_values(["analysis", "model", "m_MeV", "interval"])[columns]
 io.write_csv(table, snakemake.output[0])
-log.info("%d intervals; %d (analysis, model, mass) with more than one", len(table),
-         int((table.groupby(["analysis", "model", "m_MeV"]).size() > 1).sum()))
+log.info(
+    "%d intervals; %d (analysis, model, mass) with more than one",
+    len(table),
+    int((table.groupby(["analysis", "model", "m_MeV"]).size() > 1).sum()),
+)

@@ -14,15 +14,43 @@ frames = []
 for target in spec["targets"]:
     nucleus = config.nucleus(target, spec["target_specs"][target], spec["form_factor"])
     per_ton = rates.differential_rate_kernel(fluence, Detector(target, nucleus, 1.0, 0.0, Efficiency.ideal()), E_r_keV)
-    frames.append(pd.DataFrame({"target": target, "mediator": "sm", "g": 0.0, "m_MeV": 0.0, "E_r_keV": E_r_keV,
-                                "rate_per_keV_t": per_ton.sm_counts()}))
+    frames.append(
+        pd.DataFrame(
+            {
+                "target": target,
+                "mediator": "sm",
+                "g": 0.0,
+                "m_MeV": 0.0,
+                "E_r_keV": E_r_keV,
+                "rate_per_keV_t": per_ton.sm_counts(),
+            }
+        )
+    )
     for curve in spec["curves"]:
         for mediator in spec["mediators"]:
             rate = per_ton.counts(mediator, curve["g"], curve["m_MeV"])
-            frames.append(pd.DataFrame({"target": target, "mediator": mediator, "g": curve["g"],
-                                        "m_MeV": curve["m_MeV"], "E_r_keV": E_r_keV, "rate_per_keV_t": rate}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "target": target,
+                        "mediator": mediator,
+                        "g": curve["g"],
+                        "m_MeV": curve["m_MeV"],
+                        "E_r_keV": E_r_keV,
+                        "rate_per_keV_t": rate,
+                    }
+                )
+            )
 table = pd.concat(frames, ignore_index=True)
-log.info("%s: %d rows for %d targets and %d curves", snakemake.wildcards.source, len(table),
-         len(spec["targets"]), len(spec["curves"]))
-io.write_parquet(table, snakemake.output[0],
-                 {"source": snakemake.wildcards.source, "inputs_hash": io.content_hash(spec, *snakemake.input)})
+log.info(
+    "%s: %d rows for %d targets and %d curves",
+    snakemake.wildcards.source,
+    len(table),
+    len(spec["targets"]),
+    len(spec["curves"]),
+)
+io.write_parquet(
+    table,
+    snakemake.output[0],
+    {"source": snakemake.wildcards.source, "inputs_hash": io.content_hash(spec, *snakemake.input)},
+)

@@ -1,6 +1,5 @@
 """Rule scan_figure: g_min relative to the base configuration against the scanned value."""
 
-
 from astrocevns import io, logs, plotting
 
 log = logs.to_file(snakemake.log[0])

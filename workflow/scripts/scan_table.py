@@ -1,6 +1,5 @@
 """Rule scan_table: g_min of a scan's analyses at its report masses for every value, and the ratio to the base."""
 
-
 from astrocevns import comparisons, io, logs
 
 log = logs.to_file(snakemake.log[0])

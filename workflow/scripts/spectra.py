@@ -16,12 +16,21 @@ else:
 parts = config.detector_parts(wc.detector, spec["detector"], spec["targets"], spec["form_factor"], efficiency)
 kernel = rates.recoil_kernel(sources.flavour_fluences(flux_table), parts, **spec["recoil_bins"])
 sm_events = float(kernel.sm_counts().sum())
-log.info("%s on %s (%s): %d bins, %.6g SM events", wc.source, wc.detector, wc.efficiency,
-         kernel.sm_counts().size, sm_events)
-meta = {"source": wc.source, "detector": wc.detector, "efficiency": wc.efficiency,
-        "target": spec["detector"]["target"], "threshold_keV": repr(parts[0].threshold_keV)}
-io.write_parquet(rates.kernel_frame(kernel), snakemake.output.kernel,
-                 {**meta, "sm_events": repr(sm_events), "inputs_hash": io.content_hash(spec, *snakemake.input)})
+log.info(
+    "%s on %s (%s): %d bins, %.6g SM events", wc.source, wc.detector, wc.efficiency, kernel.sm_counts().size, sm_events
+)
+meta = {
+    "source": wc.source,
+    "detector": wc.detector,
+    "efficiency": wc.efficiency,
+    "target": spec["detector"]["target"],
+    "threshold_keV": repr(parts[0].threshold_keV),
+}
+io.write_parquet(
+    rates.kernel_frame(kernel),
+    snakemake.output.kernel,
+    {**meta, "sm_events": repr(sm_events), "inputs_hash": io.content_hash(spec, *snakemake.input)},
+)
 
 grid = grids.log_axis(masses["grid"])
 report = np.asarray(masses["report"], dtype=float)
@@ -30,5 +39,14 @@ for (name, entry), path in zip(snakemake.params.models, snakemake.output.spectra
     model = models.from_config(name, entry)
     table = rates.spectrum_frame(kernel, model, np.concatenate([grid, report]), on_grid)
     log.info("%s (%s): %d masses x %d bins", name, model.mediator, grid.size + report.size, kernel.sm_counts().size)
-    io.write_parquet(table, path, {**meta, "model": name, "mediator": model.mediator, "coupling": model.coupling_name,
-                                   "inputs_hash": io.content_hash(spec, masses, entry, *snakemake.input)})
+    io.write_parquet(
+        table,
+        path,
+        {
+            **meta,
+            "model": name,
+            "mediator": model.mediator,
+            "coupling": model.coupling_name,
+            "inputs_hash": io.content_hash(spec, masses, entry, *snakemake.input),
+        },
+    )

@@ -26,8 +26,9 @@ rows = []
 
 threshold = statistics.delta_chi2(spec["statistics"]["cl"], 1)  # the release: asymptotic, one degree of freedom
 for mass, published in zip(release.si_limits["wimp_mass_GeV"], release.si_limits["upper_limit_cm2"], strict=True):
-    rate = wimps.wimp_rate_per_t_yr_keV(response.nodes_keV, mass, REFERENCE_CROSS_SECTION_CM2,
-                                        settings["validation"]["halo"])
+    rate = wimps.wimp_rate_per_t_yr_keV(
+        response.nodes_keV, mass, REFERENCE_CROSS_SECTION_CM2, settings["validation"]["halo"]
+    )
     signal = model.anchored(response.templates(rate))
     limit = recast.si_upper_limit(model, signal, threshold) * REFERENCE_CROSS_SECTION_CM2
     rows.append((f"SI WIMP limit at {mass:g} GeV [cm2]", limit, published))
@@ -47,8 +48,9 @@ energy = table["E_nu_MeV"] > 0.0
 only_8b = PiecewiseLinearFluence(table["E_nu_MeV"][energy], table[sources.fluence_column("8B")][energy])
 nodes, weights = recoil_nodes(np.array([E_keV[0], 1.0, 2.0, 4.0, E_keV[-1]]), 48)
 rate = recasting.cevns_kernel(only_8b, xenon, nodes).sm_counts() / spec["exposure_yr"]
-rows.append((f"8B CEvNS rate {E_keV[0]:g}-{E_keV[-1]:g} keV [1/(t yr)]", np.sum(weights * rate),
-             cumulative[-1] - cumulative[0]))
+rows.append(
+    (f"8B CEvNS rate {E_keV[0]:g}-{E_keV[-1]:g} keV [1/(t yr)]", np.sum(weights * rate), cumulative[-1] - cumulative[0])
+)
 
 frame = pd.DataFrame(rows, columns=["quantity", "workflow", "release"])
 frame["ratio"] = frame["workflow"] / frame["release"]

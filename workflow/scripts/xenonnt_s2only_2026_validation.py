@@ -26,16 +26,24 @@ rows = []
 
 threshold = statistics.delta_chi2(spec["statistics"]["cl"], 1)  # the release: asymptotic, one degree of freedom
 limits = release.si_limits
-for mass, published, floor in zip(limits["wimp_mass_GeV"], limits["power_constrained_limit_cm2"],
-                                  limits["minus_1_sigma_sensitivity_cm2"], strict=True):
-    rate = wimps.wimp_rate_per_t_yr_keV(response.nodes_keV, mass, REFERENCE_CROSS_SECTION_CM2,
-                                        settings["validation"]["halo"])
+for mass, published, floor in zip(
+    limits["wimp_mass_GeV"], limits["power_constrained_limit_cm2"], limits["minus_1_sigma_sensitivity_cm2"], strict=True
+):
+    rate = wimps.wimp_rate_per_t_yr_keV(
+        response.nodes_keV, mass, REFERENCE_CROSS_SECTION_CM2, settings["validation"]["halo"]
+    )
     signal = model.anchored(response.templates(rate))
     limit = recasting.upper_limit(model, release_cevns, signal, threshold) * REFERENCE_CROSS_SECTION_CM2
     rows.append((f"SI WIMP limit at {mass:g} GeV, asymptotic [cm2]", limit, published))
     rows.append((f"SI WIMP limit at {mass:g} GeV, power-constrained [cm2]", max(limit, floor), published))
-    log.info("%g GeV: %.4g cm2 (power-constrained %.4g), published %.4g cm2 (ratio %.3f)", mass, limit,
-             max(limit, floor), published, max(limit, floor) / published)
+    log.info(
+        "%g GeV: %.4g cm2 (power-constrained %.4g), published %.4g cm2 (ratio %.3f)",
+        mass,
+        limit,
+        max(limit, floor),
+        published,
+        max(limit, floor) / published,
+    )
 
 table, _ = io.read_columns(snakemake.input.flux)
 kernel = recasting.cevns_kernel(sources.total_fluence(table), xenon, response.nodes_keV)

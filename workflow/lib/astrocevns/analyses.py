@@ -38,8 +38,9 @@ class Analysis:
         return dict(self.sigma_by_source)[source]
 
 
-def expand_analyses(analyses: Mapping[str, Mapping], detectors: Mapping[str, Mapping],
-                    normalisation_uncertainty: Mapping[str, float]) -> dict[str, Analysis]:
+def expand_analyses(
+    analyses: Mapping[str, Mapping], detectors: Mapping[str, Mapping], normalisation_uncertainty: Mapping[str, float]
+) -> dict[str, Analysis]:
     """All analyses of the config, efficiency variants included, as {name: Analysis}.
 
     Parameters
@@ -55,8 +56,14 @@ def expand_analyses(analyses: Mapping[str, Mapping], detectors: Mapping[str, Map
     expanded = {}
     for name, spec in analyses.items():
         sigma = tuple(
-            (source, float(spec["normalisation_uncertainty"] if "normalisation_uncertainty" in spec
-                           else normalisation_uncertainty[source]))
+            (
+                source,
+                float(
+                    spec["normalisation_uncertainty"]
+                    if "normalisation_uncertainty" in spec
+                    else normalisation_uncertainty[source]
+                ),
+            )
             for source in spec["sources"]
         )
         statistic = dict(spec.get("statistic", ASIMOV))

@@ -7,8 +7,14 @@ from collections.abc import Callable
 import numpy as np
 
 
-def smallest_excluded_coupling(chi2_of_g: Callable[[np.ndarray], np.ndarray], g_min: float, g_max: float,
-                               threshold: float, scan_points: int = 400, bisections: int = 40) -> np.ndarray:
+def smallest_excluded_coupling(
+    chi2_of_g: Callable[[np.ndarray], np.ndarray],
+    g_min: float,
+    g_max: float,
+    threshold: float,
+    scan_points: int = 400,
+    bisections: int = 40,
+) -> np.ndarray:
     """Smallest g in [g_min, g_max] with chi2(g) > threshold, for several masses at once.
 
     Parameters
@@ -51,8 +57,9 @@ def smallest_excluded_coupling(chi2_of_g: Callable[[np.ndarray], np.ndarray], g_
     return np.where(found & (first > 0), np.exp(log_hi), np.nan)
 
 
-def excluded_below_range(chi2_of_g: Callable[[np.ndarray], np.ndarray], g_min: float, threshold: float,
-                         masses: int) -> np.ndarray:
+def excluded_below_range(
+    chi2_of_g: Callable[[np.ndarray], np.ndarray], g_min: float, threshold: float, masses: int
+) -> np.ndarray:
     """Whether chi2 already exceeds ``threshold`` at the scan's lower end ``g_min``, for each of ``masses`` masses.
 
     There the smallest excluded coupling lies below the scanned range (e.g. charges of 1e6, an exposure of

@@ -46,16 +46,17 @@ def _validity(chunk):
     if chunk.null_count == 0:
         return np.ones(len(chunk), dtype=np.uint8)
     bits = np.frombuffer(chunk.buffers()[0], dtype=np.uint8)
-    return np.unpackbits(bits, count=chunk.offset + len(chunk), bitorder="little")[chunk.offset:]
+    return np.unpackbits(bits, count=chunk.offset + len(chunk), bitorder="little")[chunk.offset :]
 
 
 def _string_parts(chunk):
     """(lengths as int64, the concatenated UTF-8 bytes) of a string chunk, from its Arrow buffers."""
     width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-    offsets = np.frombuffer(chunk.buffers()[1], dtype=width, count=len(chunk) + 1,
-                            offset=chunk.offset * np.dtype(width).itemsize)
+    offsets = np.frombuffer(
+        chunk.buffers()[1], dtype=width, count=len(chunk) + 1, offset=chunk.offset * np.dtype(width).itemsize
+    )
     data = chunk.buffers()[2]
-    payload = b"" if data is None else data.to_pybytes()[offsets[0]:offsets[-1]]
+    payload = b"" if data is None else data.to_pybytes()[offsets[0] : offsets[-1]]
     return np.diff(offsets).astype("<i8"), payload
 
 

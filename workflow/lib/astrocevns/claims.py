@@ -65,8 +65,9 @@ class Results:
     def g_min(self, analysis: str | Sequence[str], model: str, m_MeV: float) -> float:
         """g_min of an analysis (or the tightest of several) for a model at a report mass; NaN if none."""
         names = [analysis] if isinstance(analysis, str) else list(analysis)
-        rows = self.bounds[self.bounds.analysis.isin(names) & (self.bounds.model == model)
-                           & np.isclose(self.bounds.m_MeV, m_MeV)]
+        rows = self.bounds[
+            self.bounds.analysis.isin(names) & (self.bounds.model == model) & np.isclose(self.bounds.m_MeV, m_MeV)
+        ]
         if rows.empty:
             raise KeyError(f"no bound of {analysis} for {model} at {m_MeV:g} MeV")
         return float(np.nanmin(rows.g_min)) if rows.g_min.notna().any() else float("nan")
@@ -97,8 +98,13 @@ def _g_ratio(results, p, numerator, denominator, what):
 
 
 def bound_ratio(results: Results, p: Mapping) -> tuple[float, str]:
-    return _g_ratio(results, p, (p["numerator"], p["model"]), (p["denominator"], p["model"]),
-                    f"g_min({_label(p['numerator'])}) / g_min({_label(p['denominator'])}), {p['model']}")
+    return _g_ratio(
+        results,
+        p,
+        (p["numerator"], p["model"]),
+        (p["denominator"], p["model"]),
+        f"g_min({_label(p['numerator'])}) / g_min({_label(p['denominator'])}), {p['model']}",
+    )
 
 
 def improvement(results: Results, p: Mapping) -> tuple[float, str]:
@@ -107,8 +113,13 @@ def improvement(results: Results, p: Mapping) -> tuple[float, str]:
 
 
 def model_ratio(results: Results, p: Mapping) -> tuple[float, str]:
-    return _g_ratio(results, p, (p["analysis"], p["model"]), (p["analysis"], p["against"]),
-                    f"g_min({p['model']}) / g_min({p['against']}), {_label(p['analysis'])}")
+    return _g_ratio(
+        results,
+        p,
+        (p["analysis"], p["model"]),
+        (p["analysis"], p["against"]),
+        f"g_min({p['model']}) / g_min({p['against']}), {_label(p['analysis'])}",
+    )
 
 
 def mass_slope(results: Results, p: Mapping) -> tuple[float, str]:
@@ -122,7 +133,8 @@ def mass_slope(results: Results, p: Mapping) -> tuple[float, str]:
 def flatness(results: Results, p: Mapping) -> tuple[float, str]:
     masses, values = _per_mass(results, p, lambda m: results.g_min(p["analysis"], p["model"], m))
     return float(np.nanmax(values) / np.nanmin(values)), (
-        f"max / min of g_min over m = {', '.join(f'{m:g}' for m in masses)} MeV, {_label(p['analysis'])}, {p['model']}")
+        f"max / min of g_min over m = {', '.join(f'{m:g}' for m in masses)} MeV, {_label(p['analysis'])}, {p['model']}"
+    )
 
 
 def spread(results: Results, p: Mapping) -> tuple[float, str]:
@@ -137,19 +149,25 @@ def spread(results: Results, p: Mapping) -> tuple[float, str]:
 
 def scan_gain(results: Results, p: Mapping) -> tuple[float, str]:
     table = results.scans[p["scan"]]
-    rows = table[np.isclose(table.value.astype(float), p["value"]) & (table.model == p["model"])
-                 & table.analysis.isin(p["analyses"])]
+    rows = table[
+        np.isclose(table.value.astype(float), p["value"])
+        & (table.model == p["model"])
+        & table.analysis.isin(p["analyses"])
+    ]
     if rows.empty:
         raise ValueError(f"the {p['scan']} scan has no value {p['value']} for {p['model']}")
     best = rows.loc[rows.ratio_to_base.idxmin()]
-    return float(1.0 - best.ratio_to_base), (f"1 - g_min({p['scan']} = {p['value']:g}) / g_min(base), largest over "
-                                            f"{', '.join(p['analyses'])}, {p['model']}: {best.analysis} at "
-                                            f"m = {best.m_MeV:g} MeV")
+    return float(1.0 - best.ratio_to_base), (
+        f"1 - g_min({p['scan']} = {p['value']:g}) / g_min(base), largest over "
+        f"{', '.join(p['analyses'])}, {p['model']}: {best.analysis} at "
+        f"m = {best.m_MeV:g} MeV"
+    )
 
 
 def _core_g(results, criterion, mediator, m_MeV):
-    rows = results.core_bounds[(results.core_bounds.criterion == criterion)
-                               & (results.core_bounds.mediator == mediator)]
+    rows = results.core_bounds[
+        (results.core_bounds.criterion == criterion) & (results.core_bounds.mediator == mediator)
+    ]
     if rows.empty:
         raise KeyError(f"no core line {criterion} for {mediator}")
     return float(np.interp(np.log(m_MeV), np.log(rows.m_MeV), rows.g, left=np.nan, right=np.nan))
@@ -170,8 +188,11 @@ def core_line(results: Results, p: Mapping) -> tuple[float, str]:
     value, where = _reduced(masses, values, p["reduce"])
     what = f"core line {p['criterion']} ({p['mediator']})"
     if against is not None:
-        other = (f"g_min({_label(against['analysis'])}, {against['model']})" if against.get("analysis") else
-                 f"core line {against.get('criterion', p['criterion'])} ({against.get('mediator', p['mediator'])})")
+        other = (
+            f"g_min({_label(against['analysis'])}, {against['model']})"
+            if against.get("analysis")
+            else f"core line {against.get('criterion', p['criterion'])} ({against.get('mediator', p['mediator'])})"
+        )
         what = f"g of {what} / {other}"
     return value, f"{what}, {where}"
 
@@ -187,9 +208,12 @@ def _sm_events(results, source, target, above_keV):
 def events_ratio(results: Results, p: Mapping) -> tuple[float, str]:
     a, b = p["numerator"], p["denominator"]  # each {source, target}
     value = _sm_events(results, a["source"], a["target"], p["above_keV"]) / _sm_events(
-        results, b["source"], b["target"], p["above_keV"])
-    return value, (f"SM events per tonne above {p['above_keV']:g} keV: {a['source']} on {a['target']} / "
-                   f"{b['source']} on {b['target']}")
+        results, b["source"], b["target"], p["above_keV"]
+    )
+    return value, (
+        f"SM events per tonne above {p['above_keV']:g} keV: {a['source']} on {a['target']} / "
+        f"{b['source']} on {b['target']}"
+    )
 
 
 def rate_ratio(results: Results, p: Mapping) -> tuple[float, str]:
@@ -207,8 +231,10 @@ def rate_ratio(results: Results, p: Mapping) -> tuple[float, str]:
         ratios.append(REDUCERS[p["reduce"]](ratio))
         labels.append(f"g = {g:g}, m = {m:g} MeV")
     index = int(np.argmin(ratios) if p["reduce"] == "min" else np.argmax(ratios))
-    return float(ratios[index]), (f"{p['reduce']} of {p['mediator']} / SM rate, {p['source']} on {p['target']} above "
-                                  f"{p['above_keV']:g} keV, over the curves of the rate figure: {labels[index]}")
+    return float(ratios[index]), (
+        f"{p['reduce']} of {p['mediator']} / SM rate, {p['source']} on {p['target']} above "
+        f"{p['above_keV']:g} keV, over the curves of the rate figure: {labels[index]}"
+    )
 
 
 def _end_keV(results, source, target):
@@ -224,7 +250,8 @@ def recoil_end(results: Results, p: Mapping) -> tuple[float, str]:
     if "against" not in p:
         return end, f"recoil energy below which 99.9 % of the SM events of {p['source']} on {p['target']} lie [keV]"
     return end / _end_keV(results, p["source"], p["against"]), (
-        f"99.9 % recoil end point of {p['source']}: {p['target']} / {p['against']}")
+        f"99.9 % recoil end point of {p['source']}: {p['target']} / {p['against']}"
+    )
 
 
 def config_value(results: Results, p: Mapping) -> tuple[float, str]:
@@ -240,9 +267,18 @@ def config_value(results: Results, p: Mapping) -> tuple[float, str]:
 
 
 MEASURES: dict[str, Callable[[Results, Mapping], tuple[float, str]]] = {
-    "bound_ratio": bound_ratio, "improvement": improvement, "model_ratio": model_ratio, "mass_slope": mass_slope,
-    "flatness": flatness, "spread": spread, "scan_gain": scan_gain, "core_line": core_line,
-    "events_ratio": events_ratio, "rate_ratio": rate_ratio, "recoil_end": recoil_end, "config": config_value,
+    "bound_ratio": bound_ratio,
+    "improvement": improvement,
+    "model_ratio": model_ratio,
+    "mass_slope": mass_slope,
+    "flatness": flatness,
+    "spread": spread,
+    "scan_gain": scan_gain,
+    "core_line": core_line,
+    "events_ratio": events_ratio,
+    "rate_ratio": rate_ratio,
+    "recoil_end": recoil_end,
+    "config": config_value,
 }
 
 
@@ -306,10 +342,19 @@ def load_claims(path: str | Path) -> list[Claim]:
                 raise ValueError(f"{path}: claim {key!r}: no 'holds' band")
         elif not entry.get("reason"):
             raise ValueError(f"{path}: claim {key!r}: a claim that is not measurable gives its reason")
-        claims.append(Claim(key, entry["section"], " ".join(entry["words"].split()), bool(entry["quoted"]), measure,
-                            entry.get("parameters", {}), _band(entry, "holds", key),
-                            _band(entry, "partly", key) if "partly" in entry else _band(entry, "holds", key),
-                            entry.get("reason", "")))
+        claims.append(
+            Claim(
+                key,
+                entry["section"],
+                " ".join(entry["words"].split()),
+                bool(entry["quoted"]),
+                measure,
+                entry.get("parameters", {}),
+                _band(entry, "holds", key),
+                _band(entry, "partly", key) if "partly" in entry else _band(entry, "holds", key),
+                entry.get("reason", ""),
+            )
+        )
     return claims
 
 
@@ -324,8 +369,17 @@ def claims_table(results: Results, claims: Sequence[Claim]) -> pd.DataFrame:
                 value, what = MEASURES[claim.measure](results, claim.parameters)
             except (KeyError, IndexError, ValueError) as error:  # a table the claim needs lacks a row
                 value, what = float("nan"), f"not measurable with this configuration ({error})"
-        rows.append({"key": claim.key, "section": claim.section, "words": claim.words, "quoted": claim.quoted,
-                     "measure": what, "value": value,
-                     "holds_within": "" if np.isnan(claim.holds[0]) else f"[{claim.holds[0]:g}, {claim.holds[1]:g}]",
-                     "verdict": claim.verdict(value), "shortfall": claim.shortfall(value)})
+        rows.append(
+            {
+                "key": claim.key,
+                "section": claim.section,
+                "words": claim.words,
+                "quoted": claim.quoted,
+                "measure": what,
+                "value": value,
+                "holds_within": "" if np.isnan(claim.holds[0]) else f"[{claim.holds[0]:g}, {claim.holds[1]:g}]",
+                "verdict": claim.verdict(value),
+                "shortfall": claim.shortfall(value),
+            }
+        )
     return pd.DataFrame(rows)

@@ -40,8 +40,9 @@ def to_arrow(values: npt.ArrayLike | pa.Array, valid: npt.ArrayLike | None = Non
         encoded = [str(v).encode() for v in values]
         offsets = np.zeros(len(encoded) + 1, dtype=np.int32)
         np.cumsum([len(e) for e in encoded], out=offsets[1:])
-        return pa.Array.from_buffers(pa.string(), len(encoded),
-                                     [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
+        return pa.Array.from_buffers(
+            pa.string(), len(encoded), [validity, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+        )
     return pa.array(values, mask=None if valid is None else ~np.asarray(valid, dtype=bool))
 
 
@@ -78,5 +79,5 @@ def _chunk_to_numpy(chunk):
     data = chunk.buffers()[1]
     if dtype.kind == "b":
         bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), count=chunk.offset + len(chunk), bitorder="little")
-        return bits[chunk.offset:].astype(bool)
+        return bits[chunk.offset :].astype(bool)
     return np.frombuffer(data, dtype=dtype, count=len(chunk), offset=chunk.offset * dtype.itemsize)

@@ -108,8 +108,13 @@ class Combination:
                 seen[member] = name
         self.alone = [name for name in self.models if name not in seen]
 
-    def profile(self, cevns: CombinedAt, signal: Any = None, signal_multiplier: npt.ArrayLike | None = None,
-                flux_scale: npt.ArrayLike | None = None) -> tuple[np.ndarray, dict[str, dict[str, np.ndarray]]]:
+    def profile(
+        self,
+        cevns: CombinedAt,
+        signal: Any = None,
+        signal_multiplier: npt.ArrayLike | None = None,
+        flux_scale: npt.ArrayLike | None = None,
+    ) -> tuple[np.ndarray, dict[str, dict[str, np.ndarray]]]:
         """D of eq. C1 for the P problems of ``cevns`` (e.g. ``CombinedTemplates.at_couplings``).
 
         Returns
@@ -128,10 +133,12 @@ class Combination:
             total += parts[name]
         scales = {}
         for name, group in self.groups.items():
+
             def members_at(rows: np.ndarray, f: np.ndarray, group: FluxGroup = group) -> np.ndarray:
                 """D_i at the flux scales f of the problems ``rows``, shape (n_members, rows.size)."""
-                return np.array([self.models[m].profile(cevns.members[m].take(rows), flux_scale=f)[0]
-                                 for m in group.members])
+                return np.array(
+                    [self.models[m].profile(cevns.members[m].take(rows), flux_scale=f)[0] for m in group.members]
+                )
 
             f, value, member_values = minimise_flux(members_at, cevns.n_problems, group.sigma)
             scales[name] = f
@@ -140,8 +147,9 @@ class Combination:
         return total, {"flux_scale": scales, "deviance": parts}
 
 
-def combine(datasets: Mapping[str, tuple[Any, CouplingTemplates]],
-            groups: Mapping[str, FluxGroup | Mapping[str, Any]]) -> tuple[Combination, CombinedTemplates]:
+def combine(
+    datasets: Mapping[str, tuple[Any, CouplingTemplates]], groups: Mapping[str, FluxGroup | Mapping[str, Any]]
+) -> tuple[Combination, CombinedTemplates]:
     """The statistical model (eq. C1) and the templates of a combination, for :func:`astrocevns.recasting.exclusion`.
 
     Parameters
@@ -161,14 +169,17 @@ def combine(datasets: Mapping[str, tuple[Any, CouplingTemplates]],
     for _, templates in datasets.values():
         summed = templates.total.reshape(3, templates.total.shape[1], -1).sum(axis=2)
         totals.append(summed / summed[0])
-    flux_groups = {name: group if isinstance(group, FluxGroup)
-                   else FluxGroup(tuple(group["members"]), float(group["sigma"])) for name, group in groups.items()}
+    flux_groups = {
+        name: group if isinstance(group, FluxGroup) else FluxGroup(tuple(group["members"]), float(group["sigma"]))
+        for name, group in groups.items()
+    }
     combined = CombinedTemplates({name: t for name, (_, t) in datasets.items()}, np.stack(totals, axis=-1))
     return Combination({name: model for name, (model, _) in datasets.items()}, flux_groups), combined
 
 
-def minimise_flux(members_at: Callable[[np.ndarray, np.ndarray], np.ndarray], n_problems: int,
-                  sigma: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def minimise_flux(
+    members_at: Callable[[np.ndarray, np.ndarray], np.ndarray], n_problems: int, sigma: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """min over f > 0 of h(f) = sum_i D_i(f) + ((f - 1) / sigma)^2 for every problem (the bracket of C1).
 
     The search runs in u = ln f (a scale: a bracket narrows relative to f, also where the data pull f far below 1):
@@ -192,6 +203,7 @@ def minimise_flux(members_at: Callable[[np.ndarray, np.ndarray], np.ndarray], n_
     members : ndarray, shape (n_members, P)
         The D_i there.
     """
+
     def h(rows: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         f = np.exp(u)
         parts = members_at(rows, f)
@@ -219,8 +231,11 @@ def _widen(h, x, fx, px):
         if rows.size == 0:
             break
         up = up[rows]
-        new = np.where(up, x[rows, 2] + 1.618 * (x[rows, 2] - x[rows, 1]),
-                       np.maximum(x[rows, 0] - 1.618 * (x[rows, 1] - x[rows, 0]), LOG_MIN_SCALE))
+        new = np.where(
+            up,
+            x[rows, 2] + 1.618 * (x[rows, 2] - x[rows, 1]),
+            np.maximum(x[rows, 0] - 1.618 * (x[rows, 1] - x[rows, 0]), LOG_MIN_SCALE),
+        )
         value, parts = h(rows, new)
         x[rows], fx[rows] = _shifted(x[rows], new, up), _shifted(fx[rows], value, up)
         px[:, rows] = np.moveaxis(_shifted(np.moveaxis(px[:, rows], 0, -2), parts.T[..., None], up), -2, 0)
@@ -231,8 +246,9 @@ def _shifted(triple, new, up):
     """(b, c, new) where ``up``, else (new, a, b), of triples (..., 3) with ``new`` (...) or (..., k, 1)."""
     new = np.reshape(new, triple[..., :1].shape) if np.ndim(new) < triple.ndim else new
     up = np.reshape(up, (-1,) + (1,) * (triple.ndim - 1))
-    return np.where(up, np.concatenate([triple[..., 1:], new], axis=-1),
-                    np.concatenate([new, triple[..., :-1]], axis=-1))
+    return np.where(
+        up, np.concatenate([triple[..., 1:], new], axis=-1), np.concatenate([new, triple[..., :-1]], axis=-1)
+    )
 
 
 def _brent(h, x, fx, px, tolerance):
@@ -258,8 +274,7 @@ def _brent(h, x, fx, px, tolerance):
             vertex = B - 0.5 * numerator / denominator
         larger_right = (C - B) > (B - A)
         golden = np.where(larger_right, B + GOLDEN * (C - B), B - GOLDEN * (B - A))
-        trusted = (np.isfinite(vertex) & (vertex > A) & (vertex < C)
-                   & (np.abs(vertex - B) < 0.5 * before[active]))
+        trusted = np.isfinite(vertex) & (vertex > A) & (vertex < C) & (np.abs(vertex - B) < 0.5 * before[active])
         new = np.where(trusted, vertex, golden)
         # never closer to b than a tenth of the tolerance (no information there)
         nudge = 0.1 * tolerance

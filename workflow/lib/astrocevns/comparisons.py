@@ -22,8 +22,12 @@ def _ratio(table: pd.DataFrame, value: str, base_value: str) -> pd.Series:
         return table[value] / table[base_value]
 
 
-def scan_table(bounds_by_value: Sequence[tuple[object, pd.DataFrame]], base: pd.DataFrame,
-               analyses: Sequence[str], masses_MeV: Sequence[float]) -> pd.DataFrame:
+def scan_table(
+    bounds_by_value: Sequence[tuple[object, pd.DataFrame]],
+    base: pd.DataFrame,
+    analyses: Sequence[str],
+    masses_MeV: Sequence[float],
+) -> pd.DataFrame:
     """One row per (value, analysis, mediator, mass): g_min and its ratio to the base configuration.
 
     Parameters
@@ -32,6 +36,7 @@ def scan_table(bounds_by_value: Sequence[tuple[object, pd.DataFrame]], base: pd.
     base : the base configuration's bounds table
     analyses, masses_MeV : the rows kept (an analysis keeps its efficiency variants, e.g. ``-xenon1t_nr``)
     """
+
     def kept(table: pd.DataFrame) -> pd.DataFrame:
         family = table["analysis"].str.replace(r"-[a-z0-9_]+$", "", regex=True)
         selected = (table["analysis"].isin(analyses) | family.isin(analyses)) & table["m_MeV"].isin(masses_MeV)
@@ -43,14 +48,19 @@ def scan_table(bounds_by_value: Sequence[tuple[object, pd.DataFrame]], base: pd.
         part.insert(0, "value", json.dumps(value) if isinstance(value, list | dict) else value)
         rows.append(part)
     result = pd.concat(rows, ignore_index=True).merge(
-        kept(base)[BOUND_KEYS + ["g_min"]].rename(columns={"g_min": "g_min_base"}), on=BOUND_KEYS, how="left")
+        kept(base)[BOUND_KEYS + ["g_min"]].rename(columns={"g_min": "g_min_base"}), on=BOUND_KEYS, how="left"
+    )
     result["ratio_to_base"] = _ratio(result, "g_min", "g_min_base")
     return result
 
 
-def deviation_table(ledger: Mapping[str, Mapping], bounds: Mapping[str, pd.DataFrame],
-                    core_bounds: Mapping[str, pd.DataFrame], base_bounds: pd.DataFrame,
-                    base_core: pd.DataFrame) -> pd.DataFrame:
+def deviation_table(
+    ledger: Mapping[str, Mapping],
+    bounds: Mapping[str, pd.DataFrame],
+    core_bounds: Mapping[str, pd.DataFrame],
+    base_bounds: pd.DataFrame,
+    base_core: pd.DataFrame,
+) -> pd.DataFrame:
     """The deviation ledger: for every paper-literal variant, each bound and core line against the default.
 
     Parameters
@@ -74,17 +84,46 @@ def deviation_table(ledger: Mapping[str, Mapping], bounds: Mapping[str, pd.DataF
             "default_value": "; ".join(f"{json.dumps(spec['defaults'][k])}" for k in spec["keys"]),
         }
         merged_bounds = bounds[variant].merge(base_bounds, on=BOUND_KEYS, suffixes=("_paper", "_default"))
-        part = pd.DataFrame({**described, "table": "bounds", "analysis": merged_bounds["analysis"],
-                             "model": merged_bounds["model"], "m_MeV": merged_bounds["m_MeV"],
-                             "default": merged_bounds["g_min_default"], "paper": merged_bounds["g_min_paper"]})
+        part = pd.DataFrame(
+            {
+                **described,
+                "table": "bounds",
+                "analysis": merged_bounds["analysis"],
+                "model": merged_bounds["model"],
+                "m_MeV": merged_bounds["m_MeV"],
+                "default": merged_bounds["g_min_default"],
+                "paper": merged_bounds["g_min_paper"],
+            }
+        )
         merged_core = core_bounds[variant].merge(base_core, on=CORE_KEYS, suffixes=("_paper", "_default"))
-        core = pd.DataFrame({**described, "table": "core_bounds", "analysis": merged_core["criterion"],
-                             "model": merged_core["mediator"], "m_MeV": merged_core["m_MeV"],
-                             "default": merged_core["g_default"], "paper": merged_core["g_paper"]})
+        core = pd.DataFrame(
+            {
+                **described,
+                "table": "core_bounds",
+                "analysis": merged_core["criterion"],
+                "model": merged_core["mediator"],
+                "m_MeV": merged_core["m_MeV"],
+                "default": merged_core["g_default"],
+                "paper": merged_core["g_paper"],
+            }
+        )
         parts += [part, core]
     if not parts:
-        return pd.DataFrame(columns=["variant", "keys", "paper_value", "default_value", "table", "analysis",
-                                     "model", "m_MeV", "default", "paper", "ratio"])
+        return pd.DataFrame(
+            columns=[
+                "variant",
+                "keys",
+                "paper_value",
+                "default_value",
+                "table",
+                "analysis",
+                "model",
+                "m_MeV",
+                "default",
+                "paper",
+                "ratio",
+            ]
+        )
     table = pd.concat(parts, ignore_index=True)
     table["ratio"] = _ratio(table, "paper", "default")
     return table
@@ -98,14 +137,27 @@ def method_table(methods: Mapping[str, str], base_bounds: pd.DataFrame) -> pd.Da
     for alternative, paper in methods.items():
         merged = base_bounds[base_bounds.analysis == paper].merge(
             base_bounds[base_bounds.analysis == alternative].drop(columns="analysis"),
-            on=[key for key in BOUND_KEYS if key != "analysis"], suffixes=("_paper", "_alternative"))
+            on=[key for key in BOUND_KEYS if key != "analysis"],
+            suffixes=("_paper", "_alternative"),
+        )
         if merged.empty:
             raise ValueError(f"deviation_ledger.methods: no common bounds of {alternative!r} and {paper!r}")
-        parts.append(pd.DataFrame({"variant": f"method-{alternative}", "keys": f"analyses.{alternative}",
-                                   "paper_value": json.dumps(paper), "default_value": json.dumps(alternative),
-                                   "table": "method", "analysis": paper, "model": merged["model"],
-                                   "m_MeV": merged["m_MeV"], "default": merged["g_min_alternative"],
-                                   "paper": merged["g_min_paper"]}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "variant": f"method-{alternative}",
+                    "keys": f"analyses.{alternative}",
+                    "paper_value": json.dumps(paper),
+                    "default_value": json.dumps(alternative),
+                    "table": "method",
+                    "analysis": paper,
+                    "model": merged["model"],
+                    "m_MeV": merged["m_MeV"],
+                    "default": merged["g_min_alternative"],
+                    "paper": merged["g_min_paper"],
+                }
+            )
+        )
     table = pd.concat(parts, ignore_index=True)
     table["ratio"] = _ratio(table, "paper", "default")
     return table

@@ -63,8 +63,11 @@ def check_keys(node, where: str = "config", key: str = "") -> None:
         for name, value in node.items():
             dotted = f"{key}.{name}" if key else str(name)
             if not isinstance(name, str):
-                hint = (f"YAML reads an unquoted {YAML_11_BOOLEANS[name]} as the boolean {name}"
-                        if isinstance(name, bool) else f"YAML reads it as a {type(name).__name__}")
+                hint = (
+                    f"YAML reads an unquoted {YAML_11_BOOLEANS[name]} as the boolean {name}"
+                    if isinstance(name, bool)
+                    else f"YAML reads it as a {type(name).__name__}"
+                )
                 prefix = "config key" if where == "config" else f"{where}: key"
                 raise ConfigError(f"{prefix} {dotted}: the key {name!r} is not a string ({hint}); quote the key")
             check_keys(value, where, dotted)
@@ -180,8 +183,16 @@ def _check_detectors(config, efficiencies):
 SOLAR_END_POINT_MEV = 18.8
 """The highest energy of any solar neutrino: the hep end point, 18.77 MeV (Bahcall, Neutrino Astrophysics, 1989)."""
 
-SSM_FLUX_PER_CM2_S = {"pp": 5.98e10, "pep": 1.44e8, "hep": 7.98e3, "7Be": 4.93e9, "8B": 5.46e6, "13N": 2.78e8,
-                      "15O": 2.05e8, "17F": 5.29e6}
+SSM_FLUX_PER_CM2_S = {
+    "pp": 5.98e10,
+    "pep": 1.44e8,
+    "hep": 7.98e3,
+    "7Be": 4.93e9,
+    "8B": 5.46e6,
+    "13N": 2.78e8,
+    "15O": 2.05e8,
+    "17F": 5.29e6,
+}
 """Solar neutrino fluxes at the Earth of the B16-GS98 standard solar model (Vinyoles et al. 2017) [cm^-2 s^-1].
 A component produced in a region of one of these names must lie within a factor ``SSM_FLUX_FACTOR`` of it;
 any solar component below their sum, 6.5e10."""
@@ -192,8 +203,10 @@ MAX_NEUTRINO_ENERGY_MEV = 1.0e4
 """Plausibility limit of a tabulated neutrino energy [MeV]: coherence is lost far below 10 GeV (the sub-GeV
 atmospheric flux ends at 1 GeV); a table beyond it is most likely in keV."""
 
-SUPERNOVA_LIMITS = {"luminosity": ("luminosity_foe_per_s", 1.0e5, "foe/s"),
-                    "mean energy": ("mean_energy_MeV", 100.0, "MeV")}
+SUPERNOVA_LIMITS = {
+    "luminosity": ("luminosity_foe_per_s", 1.0e5, "foe/s"),
+    "mean energy": ("mean_energy_MeV", 100.0, "MeV"),
+}
 """Plausibility limits of a Garching time series, {quantity: (its LuminosityHistory field, limit, unit)}: mean
 energies of supernova neutrinos are 5-40 MeV, the peak luminosity of one species a few hundred foe/s (1 foe =
 1e51 erg); above these the file is in other units (keV, erg/s)."""
@@ -203,9 +216,11 @@ def _check_garching_units(path, key, history):
     for quantity, (field, limit, unit) in SUPERNOVA_LIMITS.items():
         largest = float(np.max(getattr(history, field)))
         if largest > limit:
-            raise ConfigError(f"config key {key}: {path}: the largest {quantity} is {largest:.4g} {unit}, above the "
-                              f"plausible {limit:g} {unit}; is the file in other units (the Garching format: t [s], "
-                              "L [foe/s], <E> [MeV], <E^2> [MeV^2])?")
+            raise ConfigError(
+                f"config key {key}: {path}: the largest {quantity} is {largest:.4g} {unit}, above the "
+                f"plausible {limit:g} {unit}; is the file in other units (the Garching format: t [s], "
+                "L [foe/s], <E> [MeV], <E^2> [MeV^2])?"
+            )
 
 
 def _check_spectrum_units(name, component, spec, E_MeV, value):
@@ -213,11 +228,16 @@ def _check_spectrum_units(name, component, spec, E_MeV, value):
     key = f"config key sources.{name}.components.{component}"
     end_MeV = E_MeV[np.flatnonzero(value > 0)[-1]]
     solar = "solar_msw" in spec
-    limit, why = (SOLAR_END_POINT_MEV, "the hep end point, the highest of any solar neutrino") if solar else (
-        MAX_NEUTRINO_ENERGY_MEV, "a plausible CEvNS source")
+    limit, why = (
+        (SOLAR_END_POINT_MEV, "the hep end point, the highest of any solar neutrino")
+        if solar
+        else (MAX_NEUTRINO_ENERGY_MEV, "a plausible CEvNS source")
+    )
     if end_MeV > limit:
-        raise ConfigError(f"{key}.file: {spec['file']}: the spectrum extends to {end_MeV:.6g} MeV, beyond "
-                          f"{limit:g} MeV ({why}); are the energies in keV instead of MeV?")
+        raise ConfigError(
+            f"{key}.file: {spec['file']}: the spectrum extends to {end_MeV:.6g} MeV, beyond "
+            f"{limit:g} MeV ({why}); are the energies in keV instead of MeV?"
+        )
     if not solar:
         return
     total = spec.get("total_flux_per_cm2_s", float(np.trapezoid(value, E_MeV)))
@@ -230,8 +250,10 @@ def _check_spectrum_units(name, component, spec, E_MeV, value):
         lo, hi = 1.0 / SSM_FLUX_FACTOR, SSM_FLUX_FACTOR
         what = f"{SSM_FLUX_FACTOR:g} x from the standard-solar-model {spec['solar_msw']} flux"
     if not lo * expected <= total <= hi * expected:
-        raise ConfigError(f"{key}.{where}: {total:.4g} cm^-2 s^-1 is more than {what} ({expected:.3g} cm^-2 s^-1, "
-                          "B16-GS98); is it per m^2 instead of per cm^2?")
+        raise ConfigError(
+            f"{key}.{where}: {total:.4g} cm^-2 s^-1 is more than {what} ({expected:.3g} cm^-2 s^-1, "
+            "B16-GS98); is it per m^2 instead of per cm^2?"
+        )
 
 
 def _check_sources(config, root):
@@ -387,8 +409,10 @@ def _check_free_maps(config):
     sources = config["sources"]
     for name in config["statistics"]["normalisation_uncertainty"]:
         if name not in sources:
-            raise ConfigError(f"config key statistics.normalisation_uncertainty.{name}: unknown source {name!r}; "
-                              f"known: {', '.join(sources)}")
+            raise ConfigError(
+                f"config key statistics.normalisation_uncertainty.{name}: unknown source {name!r}; "
+                f"known: {', '.join(sources)}"
+            )
 
 
 def _check_analyses(config, max_energy, efficiencies, root):
@@ -506,8 +530,9 @@ def composition(targets: Mapping[str, Mapping], name: str) -> dict[str, float]:
     return targets[name].get("composition", {name: 1})
 
 
-def detector_parts(name: str, spec: Mapping, targets: Mapping[str, Mapping], form_factor: Mapping,
-                   efficiency: Efficiency) -> list[Detector]:
+def detector_parts(
+    name: str, spec: Mapping, targets: Mapping[str, Mapping], form_factor: Mapping, efficiency: Efficiency
+) -> list[Detector]:
     """One :class:`Detector` per nucleus of a ``detectors`` entry's target, each with its share of the mass.
 
     For a compound of n_k atoms of mass number A_k per formula unit, element k holds the mass

@@ -26,12 +26,14 @@ def exclusion_contours(m_MeV: np.ndarray, g: np.ndarray, chi2: np.ndarray, thres
     """
     finite_cap = 10.0 * threshold + 1.0
     z = np.minimum(np.where(np.isfinite(chi2), chi2, finite_cap), finite_cap)
-    generator = contourpy.contour_generator(
-        np.log10(m_MeV), np.log10(g), z, line_type=contourpy.LineType.Separate
-    )
+    generator = contourpy.contour_generator(np.log10(m_MeV), np.log10(g), z, line_type=contourpy.LineType.Separate)
     lines = cast(list[np.ndarray], generator.lines(threshold))  # LineType.Separate: a list of (n, 2) arrays
     index = np.concatenate([np.full(len(line), k) for k, line in enumerate(lines)]) if lines else np.zeros(0, int)
     closed = np.array([bool(np.allclose(line[0], line[-1])) for line in lines], dtype=np.bool_)
     points = np.concatenate(lines) if lines else np.zeros((0, 2))
-    return {"line": index.astype(np.int64), "closed": closed[index] if lines else np.zeros(0, bool),
-            "m_MeV": 10 ** points[:, 0], "g": 10 ** points[:, 1]}
+    return {
+        "line": index.astype(np.int64),
+        "closed": closed[index] if lines else np.zeros(0, bool),
+        "m_MeV": 10 ** points[:, 0],
+        "g": 10 ** points[:, 1],
+    }

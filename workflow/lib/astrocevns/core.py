@@ -102,8 +102,10 @@ def nucleons(charges: str) -> tuple[Nucleon, ...]:
         axial = c.G_A_NUCLEON
     else:
         raise ValueError(f"core.nucleon_charges: {charges!r} is not one of paper_literal, physical")
-    return tuple(Nucleon(Nucleus(name, 1.0, Z, 0.0, 0.0, weak_charge_override=vector[name]), axial)
-                 for name, Z in (("n", 0), ("p", 1)))
+    return tuple(
+        Nucleon(Nucleus(name, 1.0, Z, 0.0, 0.0, weak_charge_override=vector[name]), axial)
+        for name, Z in (("n", 0), ("p", 1))
+    )
 
 
 @dataclass(frozen=True)
@@ -123,9 +125,14 @@ class CoreProfile:
         beyond the tabulated range (a profile that starts at 0.5 km is continued inwards to r = 0)."""
         r = np.linspace(r_min_km, r_max_km, n)
         at = lambda values: np.interp(r, self.radius_km, values)  # noqa: E731
-        return CoreProfile(r, np.exp(at(np.log(self.density_g_cm3))), at(self.temperature_MeV),
-                           at(self.electron_fraction), at(self.nue_chemical_potential_MeV),
-                           at(self.electron_chemical_potential_MeV))
+        return CoreProfile(
+            r,
+            np.exp(at(np.log(self.density_g_cm3))),
+            at(self.temperature_MeV),
+            at(self.electron_fraction),
+            at(self.nue_chemical_potential_MeV),
+            at(self.electron_chemical_potential_MeV),
+        )
 
     def nucleon_densities_per_cm3(self) -> tuple[np.ndarray, np.ndarray]:
         """(n_n, n_p) = rho (1 - Y_e) / u, rho Y_e / u (free nucleons)."""
@@ -192,9 +199,14 @@ def sm_nucleon_cross_section_cm2(E_MeV: npt.ArrayLike, nucleon: Nucleon, cross_s
     return xs.sm_prefactor_cm2_per_MeV(unit) * (Q_V**2 * (even - odd) + Q_A**2 * (even + odd))
 
 
-def nucleon_cross_section_polynomial(E_MeV: npt.ArrayLike, mediator_mass_MeV: npt.ArrayLike, nucleon: Nucleon,
-                                     mediator: str, cross_section: str = "transport",
-                                     nodes: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def nucleon_cross_section_polynomial(
+    E_MeV: npt.ArrayLike,
+    mediator_mass_MeV: npt.ArrayLike,
+    nucleon: Nucleon,
+    mediator: str,
+    cross_section: str = "transport",
+    nodes: int = 64,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(s0, s1, s2) [cm^2] with sigma(E; g, m) = s0 + s1 g^2 + s2 g^4 for a free nucleon.
 
     s0 (shape (n_E,)) is :func:`sm_nucleon_cross_section_cm2`; s1, s2 (shape (n_m, n_E)) are the
@@ -228,8 +240,9 @@ def nucleon_cross_section_polynomial(E_MeV: npt.ArrayLike, mediator_mass_MeV: np
     raise ValueError(f"unknown mediator {mediator!r}")
 
 
-def charged_current_cross_section_cm2(E_MeV: npt.ArrayLike, antineutrino: bool, T_MeV: np.ndarray,
-                                      mu_e_MeV: np.ndarray) -> np.ndarray:
+def charged_current_cross_section_cm2(
+    E_MeV: npt.ArrayLike, antineutrino: bool, T_MeV: np.ndarray, mu_e_MeV: np.ndarray
+) -> np.ndarray:
     """nu_e n -> e- p or anti-nu_e p -> e+ n: G_F^2 cos^2 theta_C (1 + 3 g_A^2) / pi E_e p_e (1 - f_e).
 
     E_e = E_nu + Delta (nu_e) or E_nu - Delta (anti-nu_e), nucleon recoil neglected (Bruenn 1985,
@@ -240,8 +253,14 @@ def charged_current_cross_section_cm2(E_MeV: npt.ArrayLike, antineutrino: bool, 
     delta = c.NEUTRON_PROTON_MASS_DIFFERENCE_MEV
     E_e = E - delta if antineutrino else E + delta
     p_e = np.sqrt(np.clip(E_e**2 - c.ELECTRON_MASS_MEV**2, 0.0, None))
-    sigma = (c.G_F_PER_MEV2**2 * c.COS2_THETA_C * (1.0 + 3.0 * c.G_A_NUCLEON**2) / np.pi
-             * np.where(E_e > c.ELECTRON_MASS_MEV, E_e * p_e, 0.0) * c.HBARC2_CM2_MEV2)
+    sigma = (
+        c.G_F_PER_MEV2**2
+        * c.COS2_THETA_C
+        * (1.0 + 3.0 * c.G_A_NUCLEON**2)
+        / np.pi
+        * np.where(E_e > c.ELECTRON_MASS_MEV, E_e * p_e, 0.0)
+        * c.HBARC2_CM2_MEV2
+    )
     if antineutrino:
         return np.broadcast_to(sigma, (len(T_MeV), E.size))
     return sigma[None, :] * (1.0 - fermi_dirac((E_e[None, :] - mu_e_MeV[:, None]) / T_MeV[:, None]))
@@ -265,8 +284,9 @@ def _absorption_per_cm(shell, species, E_MeV, spectrum):
         return np.zeros(shell.radius_km.size)
     antineutrino = species == "nuebar"
     n_n, n_p = shell.nucleon_densities_per_cm3()
-    sigma = charged_current_cross_section_cm2(E_MeV, antineutrino, shell.temperature_MeV,
-                                              shell.electron_chemical_potential_MeV)
+    sigma = charged_current_cross_section_cm2(
+        E_MeV, antineutrino, shell.temperature_MeV, shell.electron_chemical_potential_MeV
+    )
     return (n_p if antineutrino else n_n) * np.sum(spectrum * sigma, axis=-1)
 
 
@@ -274,15 +294,23 @@ def _opacity_polynomial(shell, species, E_MeV, neutron_xs, proton_xs):
     """(k0, k1, k2) of eq. 12 from the nucleon polynomials of :func:`nucleon_cross_section_polynomial`."""
     n_n, n_p = shell.nucleon_densities_per_cm3()
     spectrum = _spectral_weights(shell, species, E_MeV)
-    k0 = (n_n * (spectrum @ neutron_xs[0]) + n_p * (spectrum @ proton_xs[0])
-          + _absorption_per_cm(shell, species, E_MeV, spectrum))
+    k0 = (
+        n_n * (spectrum @ neutron_xs[0])
+        + n_p * (spectrum @ proton_xs[0])
+        + _absorption_per_cm(shell, species, E_MeV, spectrum)
+    )
     k1, k2 = (n_n[:, None] * (spectrum @ neutron_xs[k].T) + n_p[:, None] * (spectrum @ proton_xs[k].T) for k in (1, 2))
     return k0, k1, k2
 
 
-def inverse_mean_free_path(shell: CoreProfile, species: str, mediator: str, mediator_mass_MeV: npt.ArrayLike,
-                           E_MeV: np.ndarray,
-                           recipe: CoreRecipe = CoreRecipe()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def inverse_mean_free_path(
+    shell: CoreProfile,
+    species: str,
+    mediator: str,
+    mediator_mass_MeV: npt.ArrayLike,
+    E_MeV: np.ndarray,
+    recipe: CoreRecipe = CoreRecipe(),
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """1/lambda [1/cm] of ``species`` (nue, nuebar, nux) at each radius of ``shell`` as a polynomial in g^2 (eq. 12).
 
     Returns (k0, k1, k2): k0 shape (n_r,) (SM: NC on n and p, CC absorption for nu_e and anti-nu_e),
@@ -292,20 +320,25 @@ def inverse_mean_free_path(shell: CoreProfile, species: str, mediator: str, medi
     """
     m = np.atleast_1d(np.asarray(mediator_mass_MeV, dtype=float))
     neutron, proton = nucleons(recipe.nucleon_charges)
-    polynomials = [nucleon_cross_section_polynomial(E_MeV, m, nucleon, mediator, recipe.cross_section)
-                   for nucleon in (neutron, proton)]
+    polynomials = [
+        nucleon_cross_section_polynomial(E_MeV, m, nucleon, mediator, recipe.cross_section)
+        for nucleon in (neutron, proton)
+    ]
     return _opacity_polynomial(shell, species, E_MeV, *polynomials)
 
 
-def sm_inverse_mean_free_path(shell: CoreProfile, species: str, E_MeV: np.ndarray,
-                              recipe: CoreRecipe = CoreRecipe()) -> np.ndarray:
+def sm_inverse_mean_free_path(
+    shell: CoreProfile, species: str, E_MeV: np.ndarray, recipe: CoreRecipe = CoreRecipe()
+) -> np.ndarray:
     """Standard-Model 1/lambda [1/cm] of ``species`` at each radius of ``shell`` (eq. 12 with g = 0)."""
     neutron, proton = nucleons(recipe.nucleon_charges)
     spectrum = _spectral_weights(shell, species, E_MeV)
     n_n, n_p = shell.nucleon_densities_per_cm3()
-    return (n_n * (spectrum @ sm_nucleon_cross_section_cm2(E_MeV, neutron, recipe.cross_section))
-            + n_p * (spectrum @ sm_nucleon_cross_section_cm2(E_MeV, proton, recipe.cross_section))
-            + _absorption_per_cm(shell, species, E_MeV, spectrum))
+    return (
+        n_n * (spectrum @ sm_nucleon_cross_section_cm2(E_MeV, neutron, recipe.cross_section))
+        + n_p * (spectrum @ sm_nucleon_cross_section_cm2(E_MeV, proton, recipe.cross_section))
+        + _absorption_per_cm(shell, species, E_MeV, spectrum)
+    )
 
 
 def diffusion_weight_s(r_cm: npt.ArrayLike, R1_cm: float, diffusion_time: str) -> np.ndarray:
@@ -335,14 +368,23 @@ def degeneracy_radius_km(profile: CoreProfile, eta: float = 1.0) -> float:
     degeneracy = profile.nue_chemical_potential_MeV / profile.temperature_MeV
     below = np.flatnonzero(degeneracy <= eta)
     if below.size == 0 or below[0] == 0:
-        raise ValueError(f"core.R1_km: mu_nu_e / T = {degeneracy[0]:.3g} at the centre and "
-                         f"{degeneracy.min():.3g} at least: it never falls through {eta:g}")
+        raise ValueError(
+            f"core.R1_km: mu_nu_e / T = {degeneracy[0]:.3g} at the centre and "
+            f"{degeneracy.min():.3g} at least: it never falls through {eta:g}"
+        )
     i = below[0]
     return float(np.interp(eta, degeneracy[[i, i - 1]], profile.radius_km[[i, i - 1]]))
 
 
-def neutrinosphere_radius_km(profile: CoreProfile, species: str, E_MeV: np.ndarray, recipe: CoreRecipe = CoreRecipe(),
-                             inner_km: float = 0.0, optical_depth: float = 2.0 / 3.0, n_radii: int = 2400) -> float:
+def neutrinosphere_radius_km(
+    profile: CoreProfile,
+    species: str,
+    E_MeV: np.ndarray,
+    recipe: CoreRecipe = CoreRecipe(),
+    inner_km: float = 0.0,
+    optical_depth: float = 2.0 / 3.0,
+    n_radii: int = 2400,
+) -> float:
     """Radius where the SM optical depth int_r^{R_out} dr / lambda, from the profile's outer edge
     R_out inwards, reaches ``optical_depth``: the neutrinosphere of ``species``.
 
@@ -355,8 +397,10 @@ def neutrinosphere_radius_km(profile: CoreProfile, species: str, E_MeV: np.ndarr
     steps = 0.5 * (k[1:] + k[:-1]) * np.diff(r_cm)
     depth = np.concatenate([np.cumsum(steps[::-1])[::-1], [0.0]])
     if depth[0] < optical_depth:
-        raise ValueError(f"core.R2_km: the {species} optical depth from {shell.radius_km[-1]:g} km in to "
-                         f"{inner_km:g} km is {depth[0]:.3g}, below {optical_depth:.3g}: no neutrinosphere")
+        raise ValueError(
+            f"core.R2_km: the {species} optical depth from {shell.radius_km[-1]:g} km in to "
+            f"{inner_km:g} km is {depth[0]:.3g}, below {optical_depth:.3g}: no neutrinosphere"
+        )
     outside = np.flatnonzero(depth < optical_depth)[0]
     return float(np.interp(optical_depth, depth[[outside, outside - 1]], shell.radius_km[[outside, outside - 1]]))
 
@@ -372,8 +416,9 @@ class DiffusionRegion:
         return self.R2_km[species] if isinstance(self.R2_km, Mapping) else self.R2_km
 
 
-def diffusion_region(profile: CoreProfile, R1: float | str, R2: float | str, E_MeV: np.ndarray,
-                     recipe: CoreRecipe = CoreRecipe()) -> DiffusionRegion:
+def diffusion_region(
+    profile: CoreProfile, R1: float | str, R2: float | str, E_MeV: np.ndarray, recipe: CoreRecipe = CoreRecipe()
+) -> DiffusionRegion:
     """R1 and R2 as configured: a radius [km] inside the profile, ``eta_1`` (R1 where mu_nu_e / T = 1)
     or ``neutrinosphere`` (R2 of each species where its optical depth from outside reaches 2/3).
 
@@ -383,8 +428,10 @@ def diffusion_region(profile: CoreProfile, R1: float | str, R2: float | str, E_M
         if isinstance(value, str) and value != keyword:
             raise ValueError(f"core.{key}: {value!r} is neither a radius nor {keyword}")
         if not isinstance(value, str) and not profile.radius_km[0] <= value <= profile.radius_km[-1]:
-            raise ValueError(f"core.{key}: {value} km is not inside the profile "
-                             f"({profile.radius_km[0]:.3g}..{profile.radius_km[-1]:.3g} km)")
+            raise ValueError(
+                f"core.{key}: {value} km is not inside the profile "
+                f"({profile.radius_km[0]:.3g}..{profile.radius_km[-1]:.3g} km)"
+            )
     if not isinstance(R1, str) and not isinstance(R2, str) and R1 >= R2:
         raise ValueError(f"core: R1_km = {R1} must be below R2_km = {R2}")
     inner = degeneracy_radius_km(profile) if R1 == "eta_1" else float(R1)
@@ -396,8 +443,9 @@ def diffusion_region(profile: CoreProfile, R1: float | str, R2: float | str, E_M
     region = DiffusionRegion(inner, outer)
     for species in SPECIES:
         if not region.outer_km(species) > inner:
-            raise ValueError(f"core.R2_km: R2 = {region.outer_km(species):.4g} km ({species}) is not above "
-                             f"R1 = {inner:.4g} km")
+            raise ValueError(
+                f"core.R2_km: R2 = {region.outer_km(species):.4g} km ({species}) is not above R1 = {inner:.4g} km"
+            )
     return region
 
 
@@ -418,8 +466,14 @@ class CorePolynomials:
 
     def at(self, index: int | slice | np.ndarray) -> CorePolynomials:
         """The polynomials at a subset of the masses (an index or slice into ``mass_MeV``)."""
-        return CorePolynomials(self.mass_MeV[index], self.tau0_s, self.tau1_s[index], self.tau2_s[index],
-                               {s: n[index] for s, n in self.scattering_coefficients.items()}, self.scattering_power)
+        return CorePolynomials(
+            self.mass_MeV[index],
+            self.tau0_s,
+            self.tau1_s[index],
+            self.tau2_s[index],
+            {s: n[index] for s, n in self.scattering_coefficients.items()},
+            self.scattering_power,
+        )
 
     def diffusion_time_s(self, coupling: npt.ArrayLike) -> np.ndarray:
         g2 = np.asarray(coupling, dtype=float) ** 2
@@ -430,10 +484,16 @@ class CorePolynomials:
         return g**self.scattering_power * self.scattering_coefficients[species]
 
 
-def core_polynomials(profile: CoreProfile, mediator: str, mediator_mass_MeV: npt.ArrayLike, region: DiffusionRegion,
-                     E_MeV: np.ndarray,
-                     recipe: CoreRecipe = CoreRecipe(), n_radii: int = 200,
-                     masses_per_block: int = 64) -> CorePolynomials:
+def core_polynomials(
+    profile: CoreProfile,
+    mediator: str,
+    mediator_mass_MeV: npt.ArrayLike,
+    region: DiffusionRegion,
+    E_MeV: np.ndarray,
+    recipe: CoreRecipe = CoreRecipe(),
+    n_radii: int = 200,
+    masses_per_block: int = 64,
+) -> CorePolynomials:
     """Diffusion time (eq. 13, nu_e and anti-nu_e averaged) and LNC-scalar scatterings (eq. 14, nu_e and nu_x).
 
     Parameters
@@ -452,19 +512,31 @@ def core_polynomials(profile: CoreProfile, mediator: str, mediator_mass_MeV: npt
         Masses evaluated together (memory grows as n_radii x n_E x masses_per_block).
     """
     m = np.atleast_1d(np.asarray(mediator_mass_MeV, dtype=float))
-    blocks = [_core_block(profile, mediator, m[i:i + masses_per_block], region, E_MeV, recipe, n_radii)
-              for i in range(0, m.size, masses_per_block)]
-    counts = {species: np.concatenate([b.scattering_coefficients[species] for b in blocks])
-              for species in blocks[0].scattering_coefficients}
-    return CorePolynomials(m, blocks[0].tau0_s, np.concatenate([b.tau1_s for b in blocks]),
-                           np.concatenate([b.tau2_s for b in blocks]), counts, recipe.scattering_power)
+    blocks = [
+        _core_block(profile, mediator, m[i : i + masses_per_block], region, E_MeV, recipe, n_radii)
+        for i in range(0, m.size, masses_per_block)
+    ]
+    counts = {
+        species: np.concatenate([b.scattering_coefficients[species] for b in blocks])
+        for species in blocks[0].scattering_coefficients
+    }
+    return CorePolynomials(
+        m,
+        blocks[0].tau0_s,
+        np.concatenate([b.tau1_s for b in blocks]),
+        np.concatenate([b.tau2_s for b in blocks]),
+        counts,
+        recipe.scattering_power,
+    )
 
 
 def _core_block(profile, mediator, m, region, E_MeV, recipe, n_radii):
     """:func:`core_polynomials` for one block of masses."""
     neutron, proton = nucleons(recipe.nucleon_charges)
-    polynomials = [nucleon_cross_section_polynomial(E_MeV, m, nucleon, mediator, recipe.cross_section)
-                   for nucleon in (neutron, proton)]
+    polynomials = [
+        nucleon_cross_section_polynomial(E_MeV, m, nucleon, mediator, recipe.cross_section)
+        for nucleon in (neutron, proton)
+    ]
     tau = [0.0, np.zeros_like(m), np.zeros_like(m)]
     for species in DIFFUSING_SPECIES:
         shell = profile.between(region.R1_km, region.outer_km(species), n_radii)
@@ -476,8 +548,13 @@ def _core_block(profile, mediator, m, region, E_MeV, recipe, n_radii):
         tau[2] += np.trapezoid(weight[:, None] * k2, r_cm, axis=0) / len(DIFFUSING_SPECIES)
     counts = {}
     if mediator == "scalar":  # every scalar scattering flips the helicity: total, not transport, cross sections
-        scalar = polynomials if recipe.cross_section == "total" else [
-            nucleon_cross_section_polynomial(E_MeV, m, nucleon, "scalar", "total") for nucleon in (neutron, proton)]
+        scalar = (
+            polynomials
+            if recipe.cross_section == "total"
+            else [
+                nucleon_cross_section_polynomial(E_MeV, m, nucleon, "scalar", "total") for nucleon in (neutron, proton)
+            ]
+        )
         for species in COOLING_SPECIES:
             inner = 0.0 if recipe.scatterings == "paper_eq14" else region.R1_km
             shell = profile.between(inner, region.outer_km(species), n_radii)

@@ -53,8 +53,9 @@ def sm_cross_section(E_nu_MeV: npt.ArrayLike, E_r_MeV: npt.ArrayLike, nucleus: N
     )
 
 
-def recoil_propagator_MeV2(E_r_MeV: npt.ArrayLike, mediator_mass_MeV: npt.ArrayLike,
-                           target_mass_MeV: float) -> np.ndarray:
+def recoil_propagator_MeV2(
+    E_r_MeV: npt.ArrayLike, mediator_mass_MeV: npt.ArrayLike, target_mass_MeV: float
+) -> np.ndarray:
     """Mediator propagator denominator 2 m_T E_r + m^2 [MeV^2] (eqs. 6 and 10)."""
     return 2.0 * target_mass_MeV * np.asarray(E_r_MeV, dtype=float) + np.asarray(mediator_mass_MeV, dtype=float) ** 2
 
@@ -67,16 +68,22 @@ def vector_strength_MeV2(nucleus: Nucleus) -> float:
     return np.sqrt(2.0) * nucleus.vector_charge / (c.G_F_PER_MEV2 * nucleus.weak_charge)
 
 
-def vector_to_sm_ratio(E_r_MeV: npt.ArrayLike, coupling: npt.ArrayLike, mediator_mass_MeV: npt.ArrayLike,
-                       nucleus: Nucleus) -> np.ndarray:
+def vector_to_sm_ratio(
+    E_r_MeV: npt.ArrayLike, coupling: npt.ArrayLike, mediator_mass_MeV: npt.ArrayLike, nucleus: Nucleus
+) -> np.ndarray:
     """dsigma_Z'/dsigma_SM = (2 xi / Q_w)^2 (eqs. 5-6); independent of E_nu."""
     g2 = np.asarray(coupling, dtype=float) ** 2
     propagator = recoil_propagator_MeV2(E_r_MeV, mediator_mass_MeV, nucleus.mass_MeV)
     return (1.0 - g2 * vector_strength_MeV2(nucleus) / propagator) ** 2
 
 
-def vector_cross_section(E_nu_MeV: npt.ArrayLike, E_r_MeV: npt.ArrayLike, coupling: npt.ArrayLike,
-                         mediator_mass_MeV: npt.ArrayLike, nucleus: Nucleus) -> np.ndarray:
+def vector_cross_section(
+    E_nu_MeV: npt.ArrayLike,
+    E_r_MeV: npt.ArrayLike,
+    coupling: npt.ArrayLike,
+    mediator_mass_MeV: npt.ArrayLike,
+    nucleus: Nucleus,
+) -> np.ndarray:
     """SM plus vector Z' dsigma/dE_r [cm^2/MeV] (eqs. 5-6): G_F^2 m_T/pi |xi|^2 (1 - m_T E_r/2E^2) F^2."""
     return sm_cross_section(E_nu_MeV, E_r_MeV, nucleus) * vector_to_sm_ratio(
         E_r_MeV, coupling, mediator_mass_MeV, nucleus
@@ -107,8 +114,13 @@ def scalar_prefactor_cm2_MeV2(E_r_MeV: npt.ArrayLike, nucleus: Nucleus) -> np.nd
     )
 
 
-def scalar_extra_cross_section(E_nu_MeV: npt.ArrayLike, E_r_MeV: npt.ArrayLike, coupling: npt.ArrayLike,
-                               mediator_mass_MeV: npt.ArrayLike, nucleus: Nucleus) -> np.ndarray:
+def scalar_extra_cross_section(
+    E_nu_MeV: npt.ArrayLike,
+    E_r_MeV: npt.ArrayLike,
+    coupling: npt.ArrayLike,
+    mediator_mass_MeV: npt.ArrayLike,
+    nucleus: Nucleus,
+) -> np.ndarray:
     """Scalar term (g^2 Q_s)^2 m_T^2 E_r F^2 / (4 pi E_nu^2 (2 E_r m_T + m^2)^2) [cm^2/MeV] (eq. 10)."""
     E_nu = np.asarray(E_nu_MeV, dtype=float)
     E_r = np.asarray(E_r_MeV, dtype=float)
@@ -119,8 +131,13 @@ def scalar_extra_cross_section(E_nu_MeV: npt.ArrayLike, E_r_MeV: npt.ArrayLike, 
     return np.where(allowed, value, 0.0)
 
 
-def scalar_cross_section(E_nu_MeV: npt.ArrayLike, E_r_MeV: npt.ArrayLike, coupling: npt.ArrayLike,
-                         mediator_mass_MeV: npt.ArrayLike, nucleus: Nucleus) -> np.ndarray:
+def scalar_cross_section(
+    E_nu_MeV: npt.ArrayLike,
+    E_r_MeV: npt.ArrayLike,
+    coupling: npt.ArrayLike,
+    mediator_mass_MeV: npt.ArrayLike,
+    nucleus: Nucleus,
+) -> np.ndarray:
     """SM plus scalar dsigma/dE_r [cm^2/MeV] (eq. 9): no interference, so never below the SM."""
     return sm_cross_section(E_nu_MeV, E_r_MeV, nucleus) + scalar_extra_cross_section(
         E_nu_MeV, E_r_MeV, coupling, mediator_mass_MeV, nucleus

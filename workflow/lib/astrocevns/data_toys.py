@@ -37,8 +37,15 @@ CHUNK = 20000
 """Problems per profile call."""
 
 
-def draw(model: Any, response: Any, coefficients: Sequence[npt.ArrayLike], g: float, mass_index: int,
-         rng: np.random.Generator, n_toys: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def draw(
+    model: Any,
+    response: Any,
+    coefficients: Sequence[npt.ArrayLike],
+    g: float,
+    mass_index: int,
+    rng: np.random.Generator,
+    n_toys: int,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Toys of the hypothesis (g, mass ``mass_index`` of ``coefficients``) at the data's conditional fit there.
 
     Parameters
@@ -64,8 +71,9 @@ def draw(model: Any, response: Any, coefficients: Sequence[npt.ArrayLike], g: fl
     _, best = binned.profile(cevns)
     mu = binned.expectation(cevns, best)[0].reshape(len(binned.event_bins), -1)
     counts = rng.poisson(mu, (n_toys, *mu.shape)).astype(float)
-    auxiliary = {name: rng.normal(centre[0], width, n_toys) for name, (centre, width)
-                 in binned.constraints(best).items()}
+    auxiliary = {
+        name: rng.normal(centre[0], width, n_toys) for name, (centre, width) in binned.constraints(best).items()
+    }
     return counts, auxiliary
 
 
@@ -92,7 +100,8 @@ def best_fits(toys: Any, templates: Any, n_toys: int, mass_index: npt.ArrayLike,
     rows, columns = np.nonzero(relevant)
     toy = np.repeat(every, rows.size)
     scan[toy, np.tile(rows, n_toys), np.tile(columns, n_toys)] = deviance(
-        toys, templates, toy, np.tile(search[rows], n_toys), np.tile(mass_index[columns], n_toys))
+        toys, templates, toy, np.tile(search[rows], n_toys), np.tile(mass_index[columns], n_toys)
+    )
     least = np.argmin(scan, axis=1)  # (n_toys, n_masses)
     value = np.take_along_axis(scan, least[:, None, :], axis=1)[:, 0]
     log_g = np.log(search)
@@ -101,15 +110,23 @@ def best_fits(toys: Any, templates: Any, n_toys: int, mass_index: npt.ArrayLike,
     if t.size:
         k = least[t, j]
         masses = mass_index[j]
-        _, refined = recasting.golden_section(lambda x: deviance(toys, templates, t, np.exp(x), masses),
-                                              log_g[k - 1], log_g[k + 1], GOLDEN_ITERATIONS)
+        _, refined = recasting.golden_section(
+            lambda x: deviance(toys, templates, t, np.exp(x), masses), log_g[k - 1], log_g[k + 1], GOLDEN_ITERATIONS
+        )
         value[t, j] = np.minimum(value[t, j], refined)
     return np.minimum(value, standard_model[:, None])
 
 
-def toy_statistics(model: Any, response: Any, coefficients: Sequence[npt.ArrayLike], g: float,
-                    counts: np.ndarray, auxiliary: dict[str, np.ndarray], search: np.ndarray,
-                    n_profile: int) -> tuple[np.ndarray, np.ndarray]:
+def toy_statistics(
+    model: Any,
+    response: Any,
+    coefficients: Sequence[npt.ArrayLike],
+    g: float,
+    counts: np.ndarray,
+    auxiliary: dict[str, np.ndarray],
+    search: np.ndarray,
+    n_profile: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """q_1 and q_2 of eq. T1 of the toys (``counts``, ``auxiliary`` of :func:`draw`) of the hypothesis g at mass 0
     of ``coefficients``, the 2-dof minimum over its masses 0..n_profile - 1 (the hypothesis mass included)."""
     toys = model.with_data(counts, auxiliary)
@@ -120,8 +137,9 @@ def toy_statistics(model: Any, response: Any, coefficients: Sequence[npt.ArrayLi
     return at - least[:, 0], at - least.min(axis=1)
 
 
-def observed_statistics(model: Any, templates: Any, g: np.ndarray, n_profile: int,
-                        search: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def observed_statistics(
+    model: Any, templates: Any, g: np.ndarray, n_profile: int, search: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """q_1 and q_2 of eq. T1 of the data at the couplings ``g`` (mass 0 of ``templates``), their best fits as the
     data analysis finds them (:func:`astrocevns.recasting.best_fit`, the Standard Model included)."""
     at = recasting.profiled_deviance(model, templates, g, 0)

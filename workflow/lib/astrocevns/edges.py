@@ -51,7 +51,7 @@ def _scan(chi2_of_g, log_g, n_masses, block):
     """chi2 on the log-uniform scan, shape (scan points, masses), ``block`` couplings at a time."""
     parts = []
     for start in range(0, log_g.size, block):
-        couplings = np.repeat(np.exp(log_g[start:start + block, None]), n_masses, axis=1)
+        couplings = np.repeat(np.exp(log_g[start : start + block, None]), n_masses, axis=1)
         chi2 = np.asarray(chi2_of_g(couplings), dtype=float)
         if chi2.shape != couplings.shape:
             raise ValueError(f"chi2_of_g returned shape {chi2.shape} for couplings of shape {couplings.shape}")
@@ -97,8 +97,12 @@ def _hidden_extrema(chi2_of_g, chi2, log_g, threshold):
         lo = np.where(left, lo, inner_lo)
         new = np.where(left, hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo))
         f_new = sign * _evaluate_points(chi2_of_g, column, new, n_masses)
-        inner_lo, inner_hi, f_lo, f_hi = (np.where(left, new, inner_hi), np.where(left, inner_lo, new),
-                                          np.where(left, f_new, f_hi), np.where(left, f_lo, f_new))
+        inner_lo, inner_hi, f_lo, f_hi = (
+            np.where(left, new, inner_hi),
+            np.where(left, inner_lo, new),
+            np.where(left, f_new, f_hi),
+            np.where(left, f_lo, f_new),
+        )
     extremum = np.where(f_lo < f_hi, inner_lo, inner_hi)
     value = sign * np.minimum(f_lo, f_hi)
     crosses = np.where(sign > 0, value <= threshold, value > threshold)
@@ -117,8 +121,16 @@ def _bisect(chi2_of_g, column, lo, hi, excluded_lo, threshold, rtol, n_masses):
     return 0.5 * (lo + hi)
 
 
-def exclusion_edges(chi2_of_g: Callable[[np.ndarray], np.ndarray], m_MeV: np.ndarray, g_min: float, g_max: float,
-                    threshold: float, scan_points: int = 400, rtol: float = 1e-10, block: int = 64) -> dict:
+def exclusion_edges(
+    chi2_of_g: Callable[[np.ndarray], np.ndarray],
+    m_MeV: np.ndarray,
+    g_min: float,
+    g_max: float,
+    threshold: float,
+    scan_points: int = 400,
+    rtol: float = 1e-10,
+    block: int = 64,
+) -> dict:
     """Every edge in g of the excluded set chi2(g, m) > threshold, at each mass of ``m_MeV``.
 
     A log-uniform scan of ``scan_points`` couplings in [g_min, g_max] brackets each crossing of the
@@ -190,8 +202,13 @@ def exclusion_edges(chi2_of_g: Callable[[np.ndarray], np.ndarray], m_MeV: np.nda
     interval = lowers_so_far - before_mass - 1
     g = np.exp(log_edge)
     g[~crossing & is_lower], g[~crossing & ~is_lower] = g_min, g_max  # exact ends, free of exp(log()) round-off
-    return {"m_MeV": masses[column], "g": g, "edge": np.where(is_lower, *EDGE_KINDS),
-            "interval": interval.astype(np.int64), "crossing": crossing}
+    return {
+        "m_MeV": masses[column],
+        "g": g,
+        "edge": np.where(is_lower, *EDGE_KINDS),
+        "interval": interval.astype(np.int64),
+        "crossing": crossing,
+    }
 
 
 def excluded_intervals(edge_table: dict, m_MeV: np.ndarray) -> tuple[dict, np.ndarray]:
@@ -209,9 +226,13 @@ def excluded_intervals(edge_table: dict, m_MeV: np.ndarray) -> tuple[dict, np.nd
     m_edge = np.asarray(edge_table["m_MeV"], dtype=float)
     lower = np.asarray(edge_table["edge"]) == "lower"
     upper = ~lower
-    intervals = {"m_MeV": m_edge[lower], "interval": np.asarray(edge_table["interval"])[lower],
-                 "g_low": np.asarray(edge_table["g"])[lower], "g_high": np.asarray(edge_table["g"])[upper],
-                 "to_range_end": ~np.asarray(edge_table["crossing"])[upper]}
+    intervals = {
+        "m_MeV": m_edge[lower],
+        "interval": np.asarray(edge_table["interval"])[lower],
+        "g_low": np.asarray(edge_table["g"])[lower],
+        "g_high": np.asarray(edge_table["g"])[upper],
+        "to_range_end": ~np.asarray(edge_table["crossing"])[upper],
+    }
     masses = np.asarray(m_MeV, dtype=float)
     counts = (intervals["m_MeV"][None, :] == masses[:, None]).sum(axis=1)
     return intervals, counts.astype(np.int64)
@@ -293,8 +314,10 @@ class _Outline:
 
     def join(self, left: Sequence[int], right: Sequence[int], m_half: float) -> None:
         """Link the edges ``left`` at one mass (node indices in order of g) to the edges ``right`` at the next."""
-        steps = _align(*([self.log_g[n] for n in side] for side in (left, right)),
-                       *([self.limit[n] != 0 for n in side] for side in (left, right)))
+        steps = _align(
+            *([self.log_g[n] for n in side] for side in (left, right)),
+            *([self.limit[n] != 0 for n in side] for side in (left, right)),
+        )
         # ln g of each step half-way between the masses: matched edges there bound the closing tips
         joins = [0.5 * (self.log_g[left[s[1]]] + self.log_g[right[s[2]]]) if s[0] == "match" else None for s in steps]
         for index, (kind, *position) in enumerate(steps):
@@ -306,7 +329,7 @@ class _Outline:
                     self.link(right[j], left[i])
                 continue
             floor = max([v for v in joins[:index] if v is not None], default=-np.inf)
-            ceiling = min([v for v in joins[index + 1:] if v is not None], default=np.inf)
+            ceiling = min([v for v in joins[index + 1 :] if v is not None], default=np.inf)
             side, k = (left, position[0]) if kind == "left" else (right, position[0])
             below, above = side[k], side[k + 1]
             tip = self.tip(m_half, below, above, floor, ceiling)
@@ -378,9 +401,12 @@ def outline_rings(edges: Mapping[str, np.ndarray], m_MeV: np.ndarray) -> dict:
             walk.append(node)
             node = outline.next[node]
     order = np.asarray(walk, dtype=np.int64)
-    return {"ring": np.asarray(ring, dtype=np.int64), "m_MeV": np.asarray(outline.m, dtype=float)[order],
-            "g": np.exp(np.asarray(outline.log_g, dtype=float)[order]),
-            "stroke": np.asarray([outline.stroke[node] for node in order], dtype=bool)}
+    return {
+        "ring": np.asarray(ring, dtype=np.int64),
+        "m_MeV": np.asarray(outline.m, dtype=float)[order],
+        "g": np.exp(np.asarray(outline.log_g, dtype=float)[order]),
+        "stroke": np.asarray([outline.stroke[node] for node in order], dtype=bool),
+    }
 
 
 def boundary_lines(rings: dict) -> dict:
@@ -413,5 +439,9 @@ def boundary_lines(rings: dict) -> dict:
                 run = []
     sizes = [len(rows) for rows in lines]
     rows = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
-    return {"line": np.repeat(np.arange(len(lines), dtype=np.int64), sizes),
-            "closed": np.repeat(np.asarray(closed, dtype=bool), sizes), "m_MeV": m[rows], "g": g[rows]}
+    return {
+        "line": np.repeat(np.arange(len(lines), dtype=np.int64), sizes),
+        "closed": np.repeat(np.asarray(closed, dtype=bool), sizes),
+        "m_MeV": m[rows],
+        "g": g[rows],
+    }

@@ -106,8 +106,9 @@ class Statistic:
         return sigma / np.sqrt(n_detectors) if self.pull_prior == "per_detector" else sigma
 
 
-def evaluate(statistic: Statistic, spectra: Mapping[str, SourceSpectra],
-             coupling: np.ndarray | float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def evaluate(
+    statistic: Statistic, spectra: Mapping[str, SourceSpectra], coupling: np.ndarray | float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(test statistic, best pull, index of the best source) at couplings broadcasting against the masses.
 
     Excluded where the statistic exceeds ``statistic.threshold`` (for ``counting`` once its best fit
@@ -116,16 +117,23 @@ def evaluate(statistic: Statistic, spectra: Mapping[str, SourceSpectra],
     sources = list(statistic.sigma_by_source)
     if statistic.kind == "counting":
         source = sources[0]
-        chi2, pull = statistics.counting_chi2(spectra[source].total_counts(coupling), statistic.observed_events,
-                                              statistic.observed_uncertainty, statistic.sigma_by_source[source])
+        chi2, pull = statistics.counting_chi2(
+            spectra[source].total_counts(coupling),
+            statistic.observed_events,
+            statistic.observed_uncertainty,
+            statistic.sigma_by_source[source],
+        )
         return chi2, pull, np.zeros(chi2.shape, dtype=int)
     if statistic.kind == "event_ceiling":
         counts = spectra[sources[0]].total_counts(coupling)
         zeros = np.zeros(counts.shape)
         return statistics.ceiling_statistic(counts, statistic.max_events, statistic.threshold), zeros, zeros.astype(int)
     results = [
-        statistics.profiled_chi2(spectra[source].counts(coupling), spectra[source].sm_counts(),
-                                 statistic.sigma(source, len(spectra[source].detectors)))
+        statistics.profiled_chi2(
+            spectra[source].counts(coupling),
+            spectra[source].sm_counts(),
+            statistic.sigma(source, len(spectra[source].detectors)),
+        )
         for source in sources
     ]
     chi2 = np.stack([result[0] for result in results])
@@ -134,16 +142,18 @@ def evaluate(statistic: Statistic, spectra: Mapping[str, SourceSpectra],
     return chi2.min(axis=0), pull, best
 
 
-def evaluate_on_grid(statistic: Statistic, spectra: Mapping[str, SourceSpectra], g: np.ndarray,
-                     rows: int = 64) -> tuple[np.ndarray, ...]:
+def evaluate_on_grid(
+    statistic: Statistic, spectra: Mapping[str, SourceSpectra], g: np.ndarray, rows: int = 64
+) -> tuple[np.ndarray, ...]:
     """:func:`evaluate` on the whole grid (shape (n_g, n_masses)), ``rows`` couplings at a time so that
     the memory of large grids stays bounded."""
-    parts = [evaluate(statistic, spectra, g[start:start + rows, None]) for start in range(0, g.size, rows)]
+    parts = [evaluate(statistic, spectra, g[start : start + rows, None]) for start in range(0, g.size, rows)]
     return tuple(np.concatenate(part) for part in zip(*parts, strict=True))
 
 
-def best_fit_reference(statistic: Statistic, spectra: Mapping[str, SourceSpectra], chi2_grid: np.ndarray,
-                       g: np.ndarray | None = None) -> float:
+def best_fit_reference(
+    statistic: Statistic, spectra: Mapping[str, SourceSpectra], chi2_grid: np.ndarray, g: np.ndarray | None = None
+) -> float:
     """The statistic of the best fit that a counting analysis measures delta chi2 from (0 otherwise).
 
     The counting chi2 (N_obs - N)^2 / (s^2 + sigma^2 N^2) is smallest, zero, where the prediction N equals
@@ -177,8 +187,13 @@ class AnalysisResult:
         return float(np.mean(self.grid["chi2"] > threshold))
 
 
-def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
-            report_spectra: Mapping[str, SourceSpectra], g: np.ndarray, scan: Mapping[str, float]) -> AnalysisResult:
+def analyse(
+    statistic: Statistic,
+    grid_spectra: Mapping[str, SourceSpectra],
+    report_spectra: Mapping[str, SourceSpectra],
+    g: np.ndarray,
+    scan: Mapping[str, float],
+) -> AnalysisResult:
     """Chi2 grid, exclusion contours and smallest excluded couplings of one analysis.
 
     Parameters
@@ -211,8 +226,13 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
     chi2, pull, best = evaluate_on_grid(statistic, grid_spectra, g)
     reference = best_fit_reference(statistic, grid_spectra, chi2, g)
     chi2 = chi2 - reference
-    grid = {"g": np.repeat(g, masses.size), "m_MeV": np.tile(masses, g.size), "chi2": chi2.ravel(),
-            "pull": pull.ravel(), "source": best.ravel()}
+    grid = {
+        "g": np.repeat(g, masses.size),
+        "m_MeV": np.tile(masses, g.size),
+        "chi2": chi2.ravel(),
+        "pull": pull.ravel(),
+        "source": best.ravel(),
+    }
     lines = contours.exclusion_contours(masses, g, chi2, statistic.threshold)
 
     def grid_chi2(coupling: np.ndarray) -> np.ndarray:
@@ -221,28 +241,40 @@ def analyse(statistic: Statistic, grid_spectra: Mapping[str, SourceSpectra],
     def report_chi2(coupling: np.ndarray) -> np.ndarray:
         return evaluate(statistic, report_spectra, coupling)[0] - reference
 
-    found = edges.exclusion_edges(grid_chi2, masses, g[0], g[-1], statistic.threshold,
-                                  int(scan.get("edge_scan_points", 60)))
-    g_min = bounds.smallest_excluded_coupling(report_chi2, scan["g_min"], scan["g_max"], statistic.threshold,
-                                              int(scan["scan_points"]))
+    found = edges.exclusion_edges(
+        grid_chi2, masses, g[0], g[-1], statistic.threshold, int(scan.get("edge_scan_points", 60))
+    )
+    g_min = bounds.smallest_excluded_coupling(
+        report_chi2, scan["g_min"], scan["g_max"], statistic.threshold, int(scan["scan_points"])
+    )
     below = bounds.excluded_below_range(report_chi2, scan["g_min"], statistic.threshold, report_masses.size)
     intervals, n_intervals = edges.excluded_intervals(
-        edges.exclusion_edges(report_chi2, report_masses, scan["g_min"], scan["g_max"], statistic.threshold,
-                              int(scan["scan_points"])), report_masses)
-    return AnalysisResult(grid, lines, found,
-                          {"m_MeV": report_masses, "g_min": g_min, "below_range": below, "n_intervals": n_intervals},
-                          intervals)
+        edges.exclusion_edges(
+            report_chi2, report_masses, scan["g_min"], scan["g_max"], statistic.threshold, int(scan["scan_points"])
+        ),
+        report_masses,
+    )
+    return AnalysisResult(
+        grid,
+        lines,
+        found,
+        {"m_MeV": report_masses, "g_min": g_min, "below_range": below, "n_intervals": n_intervals},
+        intervals,
+    )
 
 
 def stack(tables: Sequence[Table]) -> Table:
     """Tables one after another, with the index of the table of each row in an ``analysis`` column."""
     rows = [len(table["m_MeV"]) for table in tables]
-    return {"analysis": np.repeat(np.arange(len(tables)), rows),
-            **{column: np.concatenate([table[column] for table in tables]) for column in tables[0]}}
+    return {
+        "analysis": np.repeat(np.arange(len(tables)), rows),
+        **{column: np.concatenate([table[column] for table in tables]) for column in tables[0]},
+    }
 
 
-def family_spectra(variants: Sequence[Mapping], sources: Sequence[str],
-                   read: Callable[[tuple], Mapping[str, np.ndarray]]) -> list[dict[bool, dict[str, SourceSpectra]]]:
+def family_spectra(
+    variants: Sequence[Mapping], sources: Sequence[str], read: Callable[[tuple], Mapping[str, np.ndarray]]
+) -> list[dict[bool, dict[str, SourceSpectra]]]:
     """The spectra of each variant of a family: [{on_grid: {source: SourceSpectra}}], variant by variant.
 
     ``variants`` are {name, members: [(detector, efficiency), ...]}; ``read((source, detector, efficiency))``
@@ -257,15 +289,24 @@ def family_spectra(variants: Sequence[Mapping], sources: Sequence[str],
 
     result = []
     for variant in variants:
-        per_source = {source: join_detectors([split_table((source, *member)) for member in variant["members"]])
-                      for source in sources}
-        result.append({on_grid: {source: per_source[source][on_grid] for source in sources}
-                       for on_grid in (True, False)})
+        per_source = {
+            source: join_detectors([split_table((source, *member)) for member in variant["members"]])
+            for source in sources
+        }
+        result.append(
+            {on_grid: {source: per_source[source][on_grid] for source in sources} for on_grid in (True, False)}
+        )
     return result
 
 
-def analyse_family(statistic: Statistic, variants: Sequence[Mapping], spectra: Sequence[Mapping], g: np.ndarray,
-                   scan: Mapping[str, float], log: logging.Logger | None = None) -> tuple[Table, ...]:
+def analyse_family(
+    statistic: Statistic,
+    variants: Sequence[Mapping],
+    spectra: Sequence[Mapping],
+    g: np.ndarray,
+    scan: Mapping[str, float],
+    log: logging.Logger | None = None,
+) -> tuple[Table, ...]:
     """The stacked chi2, contour, edge, bounds and interval tables of a family's variants (``analysis``: variant
     index).
 
@@ -282,10 +323,16 @@ def analyse_family(statistic: Statistic, variants: Sequence[Mapping], spectra: S
                     raise ValueError(f"analysis {variant['name']}, source {source}: {error}") from None
         result = analyse(statistic, variant_spectra[True], variant_spectra[False], g, scan)
         first_points = np.unique(result.contours["line"], return_index=True)[1]
-        log.info("%s: %.1f %% of the grid excluded at delta chi2 > %.3f; %d contour lines (%d closed); "
-                 "g_min at %s MeV = %s", variant["name"], 100 * result.excluded_fraction(statistic.threshold),
-                 statistic.threshold, first_points.size, int(result.contours["closed"][first_points].sum()),
-                 result.bounds["m_MeV"].tolist(), np.round(result.bounds["g_min"], 9).tolist())
+        log.info(
+            "%s: %.1f %% of the grid excluded at delta chi2 > %.3f; %d contour lines (%d closed); g_min at %s MeV = %s",
+            variant["name"],
+            100 * result.excluded_fraction(statistic.threshold),
+            statistic.threshold,
+            first_points.size,
+            int(result.contours["closed"][first_points].sum()),
+            result.bounds["m_MeV"].tolist(),
+            np.round(result.bounds["g_min"], 9).tolist(),
+        )
         results.append(result)
     tables = ("grid", "contours", "edges", "bounds", "intervals")
     return tuple(stack([getattr(result, table) for result in results]) for table in tables)

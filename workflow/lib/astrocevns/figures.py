@@ -48,9 +48,13 @@ def drawn_layers(description: Mapping, analyses: Iterable[str]) -> list[Mapping]
     """The layers that will be drawn: all but the optional ones whose analysis the config does not define."""
     known = set(analyses)
     return [
-        layer for layer in description.get("layers", [])
-        if not (layer.get("optional") and layer["type"] in ("region", "band")
-                and not {layer["analysis"], layer.get("variant", layer["analysis"])} <= known)
+        layer
+        for layer in description.get("layers", [])
+        if not (
+            layer.get("optional")
+            and layer["type"] in ("region", "band")
+            and not {layer["analysis"], layer.get("variant", layer["analysis"])} <= known
+        )
     ]
 
 
@@ -88,8 +92,10 @@ def check_figures(descriptions: Mapping[str, Mapping], config: Mapping, analyses
         key = f"figure {name} (config/figures.yaml)"
         for number, layer in enumerate(description.get("layers", []), start=1):
             if "colour" in layer and not is_color_like(layer["colour"]):
-                raise ConfigError(f"{key}, layer {number} ({layer['label']!r}): colour {layer['colour']!r} is not a "
-                                  "matplotlib colour (a name such as 'navy', 'tab:blue', or '#1f77b4')")
+                raise ConfigError(
+                    f"{key}, layer {number} ({layer['label']!r}): colour {layer['colour']!r} is not a "
+                    "matplotlib colour (a name such as 'navy', 'tab:blue', or '#1f77b4')"
+                )
         if description["panels"] != "all":
             unknown = [m for m in description["panels"] if m not in config["models"]]
             if unknown:
@@ -104,8 +110,10 @@ def check_figures(descriptions: Mapping[str, Mapping], config: Mapping, analyses
                 raise ConfigError(f"{key}: unknown source {source!r}; known: {sorted(config['sources'])}")
         lists = config.get("external_limits", {})
         if "external_limits" in description and description["external_limits"] not in lists:
-            raise ConfigError(f"{key}: external_limits {description['external_limits']!r} is not a list of the "
-                              f"config's external_limits; known: {sorted(k for k in lists if k != 'directory')}")
+            raise ConfigError(
+                f"{key}: external_limits {description['external_limits']!r} is not a list of the "
+                f"config's external_limits; known: {sorted(k for k in lists if k != 'directory')}"
+            )
         for number, layer in enumerate(description.get("layers", []), start=1):
             if layer["type"] not in ("region", "band") or layer.get("optional"):
                 continue

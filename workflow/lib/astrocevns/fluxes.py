@@ -78,8 +78,9 @@ def total_neutrino_number(history: LuminosityHistory, t_max_s: float) -> float:
     return np.trapezoid(h.number_rate_per_s(), h.time_s)
 
 
-def supernova_fluence(E_MeV: npt.ArrayLike, history: LuminosityHistory, t_max_s: float, distance_kpc: float,
-                      time_chunk: int = 512) -> np.ndarray:
+def supernova_fluence(
+    E_MeV: npt.ArrayLike, history: LuminosityHistory, t_max_s: float, distance_kpc: float, time_chunk: int = 512
+) -> np.ndarray:
     """Time-integrated fluence dN/dE [cm^-2 MeV^-1] of one species at distance D (eq. 17).
 
     integral over 0 <= t_pb <= t_max of L(t)/<E>(t) f(E, t) / (4 pi D^2), trapezoidal in t on the
@@ -95,9 +96,7 @@ def supernova_fluence(E_MeV: npt.ArrayLike, history: LuminosityHistory, t_max_s:
     fluence = np.zeros_like(E)
     for start in range(0, h.time_s.size, time_chunk):
         block = slice(start, start + time_chunk)
-        spectra = pinched_spectrum(
-            E[None, :], h.mean_energy_MeV[block, None], h.mean_sq_energy_MeV2[block, None]
-        )
+        spectra = pinched_spectrum(E[None, :], h.mean_energy_MeV[block, None], h.mean_sq_energy_MeV2[block, None])
         fluence += weights[block] @ spectra
     distance_cm = distance_kpc * c.CM_PER_KPC
     return fluence / (c.FOUR_PI * distance_cm**2)
@@ -112,8 +111,10 @@ def normalised_to(E_MeV: npt.ArrayLike, spectrum: npt.ArrayLike, total: float) -
 def on_common_grid(tables: Sequence[tuple[npt.ArrayLike, npt.ArrayLike]]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Put several (E_MeV, values) tables on the union of their grids; zero outside each table."""
     E = np.unique(np.concatenate([np.asarray(E_k, dtype=float) for E_k, _ in tables]))
-    return E, [np.interp(E, np.asarray(E_k, dtype=float), np.asarray(v_k, dtype=float), left=0.0, right=0.0)
-               for E_k, v_k in tables]
+    return E, [
+        np.interp(E, np.asarray(E_k, dtype=float), np.asarray(v_k, dtype=float), left=0.0, right=0.0)
+        for E_k, v_k in tables
+    ]
 
 
 @dataclass(frozen=True)
@@ -201,9 +202,13 @@ def pion_decay_at_rest_grid(points: int, half_width_MeV: float = PROMPT_LINE_HAL
     return np.union1d(michel, line)
 
 
-def pion_decay_at_rest_fluence(E_MeV: npt.ArrayLike, protons_on_target: float, neutrinos_per_proton: float,
-                               baseline_m: float,
-                               half_width_MeV: float = PROMPT_LINE_HALF_WIDTH_MEV) -> dict[str, np.ndarray]:
+def pion_decay_at_rest_fluence(
+    E_MeV: npt.ArrayLike,
+    protons_on_target: float,
+    neutrinos_per_proton: float,
+    baseline_m: float,
+    half_width_MeV: float = PROMPT_LINE_HALF_WIDTH_MEV,
+) -> dict[str, np.ndarray]:
     """Fluence [cm^-2 MeV^-1] of each pi-DAR flavour at distance ``baseline_m`` from an isotropic source.
 
     Each flavour (prompt nu_mu, delayed nu_e and anti-nu_mu) carries ``neutrinos_per_proton`` x
@@ -211,5 +216,8 @@ def pion_decay_at_rest_fluence(E_MeV: npt.ArrayLike, protons_on_target: float, n
     """
     per_cm2 = protons_on_target * neutrinos_per_proton / (c.FOUR_PI * (baseline_m * c.CM_PER_M) ** 2)
     michel = michel_spectra(E_MeV)
-    return {"numu": per_cm2 * prompt_line(E_MeV, half_width_MeV),
-            "nue": per_cm2 * michel["nue"], "numubar": per_cm2 * michel["numubar"]}
+    return {
+        "numu": per_cm2 * prompt_line(E_MeV, half_width_MeV),
+        "nue": per_cm2 * michel["nue"],
+        "numubar": per_cm2 * michel["numubar"],
+    }

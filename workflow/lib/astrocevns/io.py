@@ -44,7 +44,7 @@ def _text_lines(path):
     try:
         return raw.decode("utf-8-sig").splitlines()
     except UnicodeDecodeError as error:
-        line_no = raw[:error.start].count(b"\n") + 1
+        line_no = raw[: error.start].count(b"\n") + 1
         raise InputError(f"{path}, line {line_no}: not UTF-8 text (byte {raw[error.start]:#04x})") from None
 
 
@@ -205,8 +205,9 @@ def read_csv(path: str | Path, **options: Any) -> pd.DataFrame:
     return pd.read_csv(path, **options)
 
 
-def write_parquet(table: pd.DataFrame | Mapping[str, npt.ArrayLike | pa.Array], path: str | Path,
-                  metadata: Mapping[str, object]) -> None:
+def write_parquet(
+    table: pd.DataFrame | Mapping[str, npt.ArrayLike | pa.Array], path: str | Path, metadata: Mapping[str, object]
+) -> None:
     """Write a table to Parquet with key/value metadata (package version and checksums added); deterministic.
 
     ``table`` is a pandas DataFrame or a mapping of column name to array (NumPy or pyarrow); the
@@ -223,8 +224,11 @@ def write_parquet(table: pd.DataFrame | Mapping[str, npt.ArrayLike | pa.Array], 
     for name, column in zip(arrow.column_names, arrow.columns, strict=True):
         if pa.types.is_floating(column.type) and column.null_count == 0 and np.isnan(columnar.to_numpy(column)).any():
             raise ValueError(f"{path}: refusing to write NaN in column {name!r}")
-    meta = {"astrocevns_version": __version__, **{k: str(v) for k, v in metadata.items()},
-            checksums.METADATA_KEY: checksums.table_checksum(arrow)}
+    meta = {
+        "astrocevns_version": __version__,
+        **{k: str(v) for k, v in metadata.items()},
+        checksums.METADATA_KEY: checksums.table_checksum(arrow),
+    }
     existing = arrow.schema.metadata or {}
     arrow = arrow.replace_schema_metadata({**existing, **{k.encode(): v.encode() for k, v in meta.items()}})
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -239,8 +243,10 @@ class TableError(InputError):
 
     def __init__(self, path, problem):
         self.path, self.problem = str(path), problem
-        super().__init__(f"{path}: {problem}; regenerate it with `snakemake --forcerun {path}` "
-                         "(or delete it and run snakemake again)")
+        super().__init__(
+            f"{path}: {problem}; regenerate it with `snakemake --forcerun {path}` "
+            "(or delete it and run snakemake again)"
+        )
 
 
 def _decoded_metadata(schema):
@@ -292,12 +298,14 @@ def read_parquet(path: str | Path, columns: Sequence[str] | None = None) -> tupl
     return table.to_pandas(), _decoded_metadata(table.schema)
 
 
-def read_columns(path: str | os.PathLike[str],
-                 columns: Sequence[str] | None = None) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+def read_columns(
+    path: str | os.PathLike[str], columns: Sequence[str] | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Read a Parquet table as {column: NumPy array} and its metadata, without loading pandas."""
     table = _read_table(path, columns)
-    return {name: columnar.to_numpy(column) for name, column in zip(table.column_names, table.columns, strict=True)}, \
-        _decoded_metadata(table.schema)
+    return {
+        name: columnar.to_numpy(column) for name, column in zip(table.column_names, table.columns, strict=True)
+    }, _decoded_metadata(table.schema)
 
 
 def read_metadata(path: str | Path) -> dict[str, str]:
@@ -316,8 +324,14 @@ def verify_table(path: str | Path) -> None:
     _read_table(path, None, require_checksum=True)
 
 
-CORE_TABLE_COLUMNS = ("r_km", "density_g_cm3", "temperature_MeV", "electron_fraction",
-                      "nue_chemical_potential_MeV", "electron_chemical_potential_MeV")
+CORE_TABLE_COLUMNS = (
+    "r_km",
+    "density_g_cm3",
+    "temperature_MeV",
+    "electron_fraction",
+    "nue_chemical_potential_MeV",
+    "electron_chemical_potential_MeV",
+)
 GARCHING_CORE_COLUMNS = {"radius": 1e-5, "density": 1.0, "temperature": 1.0, "Y_e": 1.0, "mu_nu": 1.0, "mu_e": 1.0}
 """Columns of a Garching hydro profile the core stage reads (in CoreProfile order), with unit factors (cm -> km)."""
 
@@ -351,8 +365,11 @@ def read_core_profile(path: str | Path) -> CoreProfile:
     else:
         lines = _text_lines(path)
         n_columns, positions = _garching_core_columns(path, lines)
-        rows = [(no, line) for no, line in enumerate(lines, start=1)
-                if line.strip() and not line.startswith("#") and "=" not in line]
+        rows = [
+            (no, line)
+            for no, line in enumerate(lines, start=1)
+            if line.strip() and not line.startswith("#") and "=" not in line
+        ]
         values = []
         for no, line in rows:
             fields = line.split()

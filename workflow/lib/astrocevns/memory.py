@@ -95,10 +95,18 @@ def largest_jobs_mb(config: Mapping, figure_grids: int = FIGURE_GRIDS) -> dict[s
     analyses = expand_analyses(config["analyses"], config["detectors"], sigmas)
     core = config["core"]
     return {
-        "spectra": max(spectra_job_mb(n_m + len(config["report_masses_MeV"]), detector_bins(config, detector),
-                                      config["recoil_bins"]["nodes_per_bin"]) for detector in config["detectors"]),
-        "chi2": max(chi2_job_mb(n_g, n_m, len(family), [detector_bins(config, d) for d, _ in family[0].members])
-                    for family in families(analyses).values()),
+        "spectra": max(
+            spectra_job_mb(
+                n_m + len(config["report_masses_MeV"]),
+                detector_bins(config, detector),
+                config["recoil_bins"]["nodes_per_bin"],
+            )
+            for detector in config["detectors"]
+        ),
+        "chi2": max(
+            chi2_job_mb(n_g, n_m, len(family), [detector_bins(config, d) for d, _ in family[0].members])
+            for family in families(analyses).values()
+        ),
         "core": core_job_mb(n_g, n_m, core["radii"], core["energy_grid_MeV"]["n"]),
         "figure": figure_job_mb(n_g * n_m, figure_grids),
     }
@@ -116,16 +124,22 @@ def memory_limit_errors(config: Mapping, figure_grids: int = FIGURE_GRIDS) -> li
     where = f"memory.limit_mb = {limit} MB" if limit else f"this machine's {machine_memory_mb()} MB"
     limit = limit or machine_memory_mb()
     n_g, n_m = config["grid"]["g"]["n"], config["grid"]["m_MeV"]["n"]
-    return [f"memory: a {rule} job needs an estimated {mb} MB on the {n_g} x {n_m} grid, more than {where}; "
-            "reduce grid.g.n or grid.m_MeV.n, or set memory.limit_mb to the memory the jobs will have (e.g. the "
-            "nodes of a cluster)"
-            for rule, mb in largest_jobs_mb(config, figure_grids).items() if mb > limit]
+    return [
+        f"memory: a {rule} job needs an estimated {mb} MB on the {n_g} x {n_m} grid, more than {where}; "
+        "reduce grid.g.n or grid.m_MeV.n, or set memory.limit_mb to the memory the jobs will have (e.g. the "
+        "nodes of a cluster)"
+        for rule, mb in largest_jobs_mb(config, figure_grids).items()
+        if mb > limit
+    ]
 
 
 def memory_warnings(config: Mapping, figure_grids: int = FIGURE_GRIDS) -> list[str]:
     """One message per grid rule whose largest job is estimated above ``memory.warn_mb``."""
     limit = config["memory"]["warn_mb"]
     n_g, n_m = config["grid"]["g"]["n"], config["grid"]["m_MeV"]["n"]
-    return [f"memory: a {rule} job needs an estimated {mb} MB on the {n_g} x {n_m} grid, above memory.warn_mb = "
-            f"{limit} MB; reduce grid.g.n or grid.m_MeV.n, or raise memory.warn_mb (and the jobs' mem_mb on a cluster)"
-            for rule, mb in largest_jobs_mb(config, figure_grids).items() if mb > limit]
+    return [
+        f"memory: a {rule} job needs an estimated {mb} MB on the {n_g} x {n_m} grid, above memory.warn_mb = "
+        f"{limit} MB; reduce grid.g.n or grid.m_MeV.n, or raise memory.warn_mb (and the jobs' mem_mb on a cluster)"
+        for rule, mb in largest_jobs_mb(config, figure_grids).items()
+        if mb > limit
+    ]

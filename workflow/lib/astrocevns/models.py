@@ -105,8 +105,9 @@ class Model:
             return {ALL_FLAVOURS: self.neutrino_charges[0]}
         return {f: q for f, q in zip(FLAVOURS, self.neutrino_charges, strict=True) if q != 0.0}
 
-    def vector_charge(self, Z: npt.ArrayLike, N: npt.ArrayLike,
-                      momentum_transfer_sq_MeV2: npt.ArrayLike = 0.0) -> np.ndarray:
+    def vector_charge(
+        self, Z: npt.ArrayLike, N: npt.ArrayLike, momentum_transfer_sq_MeV2: npt.ArrayLike = 0.0
+    ) -> np.ndarray:
         """Q_V of a nucleus (Z protons, N neutrons) in units of g_X, at Q^2 = 2 m_T E_r [MeV^2].
 
         Q_V = q_p Z + q_n N, plus the kinetic-mixing charge of the protons when the model has it.
@@ -125,8 +126,9 @@ class Model:
             raise ValueError(f"model {self.name!r} is a vector: it has no scalar charge")
         return self.proton_charge * np.asarray(Z, dtype=float) + self.neutron_charge * np.asarray(N, dtype=float)
 
-    def interference_sign(self, flavour: str, Z: npt.ArrayLike, N: npt.ArrayLike,
-                          momentum_transfer_sq_MeV2: npt.ArrayLike = 0.0) -> np.ndarray:
+    def interference_sign(
+        self, flavour: str, Z: npt.ArrayLike, N: npt.ArrayLike, momentum_transfer_sq_MeV2: npt.ArrayLike = 0.0
+    ) -> np.ndarray:
         """+1 where the new amplitude adds to the SM one for ``flavour`` on this nucleus, -1 where it subtracts
         (the rate then vanishes at some g), 0 without interference (a scalar, or no coupling).
 
@@ -149,8 +151,9 @@ def universal_scalar_nucleon_charges(quark: float) -> tuple[float, float]:
     return c.SCALAR_CHARGE_PER_PROTON * quark, c.SCALAR_CHARGE_PER_NEUTRON * quark
 
 
-def lepton_loop_integral(mass_MeV: float, momentum_transfer_sq_MeV2: npt.ArrayLike,
-                         nodes: int = KINETIC_MIXING_NODES) -> np.ndarray:
+def lepton_loop_integral(
+    mass_MeV: float, momentum_transfer_sq_MeV2: npt.ArrayLike, nodes: int = KINETIC_MIXING_NODES
+) -> np.ndarray:
     """int_0^1 x (1 - x) ln((m^2 + x (1 - x) Q^2) / MeV^2) dx, the Feynman-parameter integral of one lepton loop.
 
     Gauss-Legendre in x; broadcasts over ``momentum_transfer_sq_MeV2`` (Q^2 = -q^2 >= 0, space-like).
@@ -161,8 +164,9 @@ def lepton_loop_integral(mass_MeV: float, momentum_transfer_sq_MeV2: npt.ArrayLi
     return np.sum(w * x * (1.0 - x) * np.log(mass_MeV**2 + x * (1.0 - x) * Q2), axis=-1)
 
 
-def kinetic_mixing_proton_charge(lepton_charges: Sequence[float],
-                                 momentum_transfer_sq_MeV2: npt.ArrayLike = 0.0) -> np.ndarray:
+def kinetic_mixing_proton_charge(
+    lepton_charges: Sequence[float], momentum_transfer_sq_MeV2: npt.ArrayLike = 0.0
+) -> np.ndarray:
     """Charge of the proton under the new force, in units of g_X, induced by charged-lepton loops.
 
     The loop of each charged lepton l (electric charge -1, new charge q_l, equal to its neutrino's)
@@ -186,10 +190,14 @@ def kinetic_mixing_proton_charge(lepton_charges: Sequence[float],
     """
     charges = np.asarray(lepton_charges, dtype=float)
     if not np.isclose(charges.sum(), 0.0, atol=1e-12):
-        raise ValueError(f"the kinetic-mixing loop is finite only for lepton charges summing to zero, "
-                         f"not to {charges.sum():g}")
-    loops = sum(q * lepton_loop_integral(CHARGED_LEPTON_MASSES_MEV[f], momentum_transfer_sq_MeV2)
-                for f, q in zip(FLAVOURS, charges, strict=True) if q != 0.0)
+        raise ValueError(
+            f"the kinetic-mixing loop is finite only for lepton charges summing to zero, not to {charges.sum():g}"
+        )
+    loops = sum(
+        q * lepton_loop_integral(CHARGED_LEPTON_MASSES_MEV[f], momentum_transfer_sq_MeV2)
+        for f, q in zip(FLAVOURS, charges, strict=True)
+        if q != 0.0
+    )
     return -2.0 * c.FINE_STRUCTURE_CONSTANT / np.pi * loops
 
 
@@ -212,15 +220,34 @@ def from_config(name: str, entry: dict) -> Model:
         else:
             proton, neutron = universal_scalar_nucleon_charges(up)
     coupling = entry["coupling"]
-    return Model(name, entry["mediator"], neutrinos, proton, neutron, bool(charges.get("kinetic_mixing", False)),
-                 coupling["name"], coupling["latex"], entry["citation"])
+    return Model(
+        name,
+        entry["mediator"],
+        neutrinos,
+        proton,
+        neutron,
+        bool(charges.get("kinetic_mixing", False)),
+        coupling["name"],
+        coupling["latex"],
+        entry["citation"],
+    )
 
 
 PAPER_MODELS = {
-    "vector": Model("universal_vector", "vector", (1.0, 1.0, 1.0), *nucleon_vector_charges(1.0, 1.0),
-                    citation="arXiv:2010.14545, eqs. 5-6: g = sqrt(g_nu g_q) > 0"),
-    "scalar": Model("universal_scalar", "scalar", (1.0, 1.0, 1.0), *universal_scalar_nucleon_charges(1.0),
-                    citation="arXiv:2010.14545, eqs. 9-10: g = sqrt(g_nu g_q)"),
+    "vector": Model(
+        "universal_vector",
+        "vector",
+        (1.0, 1.0, 1.0),
+        *nucleon_vector_charges(1.0, 1.0),
+        citation="arXiv:2010.14545, eqs. 5-6: g = sqrt(g_nu g_q) > 0",
+    ),
+    "scalar": Model(
+        "universal_scalar",
+        "scalar",
+        (1.0, 1.0, 1.0),
+        *universal_scalar_nucleon_charges(1.0),
+        citation="arXiv:2010.14545, eqs. 9-10: g = sqrt(g_nu g_q)",
+    ),
 }
 """The paper's models: one coupling g to every quark and neutrino (the config's universal_vector, universal_scalar)."""
 

@@ -83,8 +83,9 @@ class Nucleus:
         )
 
 
-def helm_form_factor(Q_per_fm: npt.ArrayLike, A: float, radius_coefficient_fm: float = 1.2,
-                     skin_thickness_fm: float = 0.5) -> np.ndarray:
+def helm_form_factor(
+    Q_per_fm: npt.ArrayLike, A: float, radius_coefficient_fm: float = 1.2, skin_thickness_fm: float = 0.5
+) -> np.ndarray:
     """Helm form factor F = 3 j1(Q R0)/(Q R0) exp(-Q^2 s^2 / 2) (eq. 3).
 
     Parameters

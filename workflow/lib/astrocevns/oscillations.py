@@ -59,14 +59,21 @@ def matter_potential_MeV(electron_density_per_cm3: npt.ArrayLike) -> np.ndarray:
     return np.sqrt(2.0) * c.G_F_PER_MEV2 * np.asarray(electron_density_per_cm3, dtype=float) * hbarc3_cm3_MeV3
 
 
-def adiabatic_survival_probability(E_MeV: npt.ArrayLike, electron_density_per_cm3: npt.ArrayLike,
-                                   mixing: MixingParameters) -> np.ndarray:
+def adiabatic_survival_probability(
+    E_MeV: npt.ArrayLike, electron_density_per_cm3: npt.ArrayLike, mixing: MixingParameters
+) -> np.ndarray:
     """P_ee of a nu_e of energy E produced at electron density n_e (module docstring). Broadcasts."""
     cos2_13 = 1.0 - mixing.sin2_theta13
     cos_2theta = 1.0 - 2.0 * mixing.sin2_theta12
     sin_2theta_sq = 1.0 - cos_2theta**2
-    beta = (2.0 * matter_potential_MeV(electron_density_per_cm3) * cos2_13 * np.asarray(E_MeV, dtype=float)
-            * c.EV2_PER_MEV2 / mixing.dm2_21_eV2)
+    beta = (
+        2.0
+        * matter_potential_MeV(electron_density_per_cm3)
+        * cos2_13
+        * np.asarray(E_MeV, dtype=float)
+        * c.EV2_PER_MEV2
+        / mixing.dm2_21_eV2
+    )
     cos_2theta_matter = (cos_2theta - beta) / np.sqrt((cos_2theta - beta) ** 2 + sin_2theta_sq)
     return cos2_13**2 * 0.5 * (1.0 + cos_2theta * cos_2theta_matter) + mixing.sin2_theta13**2
 
@@ -77,8 +84,7 @@ def electron_density_per_cm3(radius: npt.ArrayLike, spec: Mapping[str, float]) -
     return spec["central_NA_per_cm3"] * c.AVOGADRO_PER_MOL * np.exp(-((r / spec["scale_radius"]) ** spec["exponent"]))
 
 
-def production_quadrature(spec: Mapping[str, float],
-                          nodes: int = PRODUCTION_NODES) -> tuple[np.ndarray, np.ndarray]:
+def production_quadrature(spec: Mapping[str, float], nodes: int = PRODUCTION_NODES) -> tuple[np.ndarray, np.ndarray]:
     """Radii [solar radii] and weights (summing to 1) of dN/dr propto r^2 exp(-(r / r_0)^k) (``spec``: one region)."""
     r_0, k = spec["scale_radius"], spec["exponent"]
     r_max = r_0 * PRODUCTION_TAIL ** (1.0 / k)
@@ -88,8 +94,9 @@ def production_quadrature(spec: Mapping[str, float],
     return r, weights / weights.sum()
 
 
-def solar_survival_probability(E_MeV: npt.ArrayLike, mixing: MixingParameters, sun: Mapping[str, Mapping],
-                               region: str) -> np.ndarray:
+def solar_survival_probability(
+    E_MeV: npt.ArrayLike, mixing: MixingParameters, sun: Mapping[str, Mapping], region: str
+) -> np.ndarray:
     """P_ee(E) of the solar nu_e of production region ``region`` (e.g. '8B'), averaged over where they are produced.
 
     Parameters
@@ -108,8 +115,9 @@ def solar_survival_probability(E_MeV: npt.ArrayLike, mixing: MixingParameters, s
     return adiabatic_survival_probability(E[..., None], n_e, mixing) @ weights
 
 
-def solar_flavour_fractions(E_MeV: npt.ArrayLike, mixing: MixingParameters, sun: Mapping[str, Mapping],
-                            region: str) -> dict[str, np.ndarray]:
+def solar_flavour_fractions(
+    E_MeV: npt.ArrayLike, mixing: MixingParameters, sun: Mapping[str, Mapping], region: str
+) -> dict[str, np.ndarray]:
     """{flavour: fraction} of the solar neutrinos of ``region`` arriving as each flavour at energies E_MeV.
 
     nu_e: the averaged P_ee; nu_mu and nu_tau: (1 - P_ee) cos^2 theta_23 and (1 - P_ee) sin^2 theta_23.

@@ -58,9 +58,15 @@ class Setup:
         The tables it writes (:data:`ALL_TABLES`, :data:`SCAN_TABLES`, :data:`LEDGER_TABLES`).
     """
 
-    def __init__(self, name: str, cfg: dict, descriptions: Mapping[str, Mapping],
-                 analyses: Sequence[str] | None = None, with_figures: bool = False,
-                 tables: Sequence[str] = ALL_TABLES) -> None:
+    def __init__(
+        self,
+        name: str,
+        cfg: dict,
+        descriptions: Mapping[str, Mapping],
+        analyses: Sequence[str] | None = None,
+        with_figures: bool = False,
+        tables: Sequence[str] = ALL_TABLES,
+    ) -> None:
         self.name, self.config, self.tables = name, cfg, tuple(tables)
         self.root = BASE if not name else f"{BASE}/variants/{name}"
         self.sources = sorted(cfg["sources"])
@@ -69,7 +75,8 @@ class Setup:
         self.mediators = list(dict.fromkeys(cfg["models"][model]["mediator"] for model in self.models))  # their types
         expanded = expand_analyses(cfg["analyses"], cfg["detectors"], cfg["statistics"]["normalisation_uncertainty"])
         self.analyses: dict[str, Analysis] = {
-            n: a for n, a in expanded.items() if analyses is None or a.family in analyses}
+            n: a for n, a in expanded.items() if analyses is None or a.family in analyses
+        }
         self.families = families(self.analyses)
         # models an analysis adds to those of every analysis (its 'models'): one chi2_model job each
         self.extra_models = {
@@ -145,12 +152,14 @@ def kernel_spec(cfg: Mapping, detector: str) -> Any:
     """Only what the kernel of one detector depends on (besides the flux and the efficiency table)."""
     spec = cfg["detectors"][detector]
     targets = cfg["targets"]
-    return plain({
-        "detector": spec,
-        "targets": {name: targets[name] for name in {spec["target"], *composition(targets, spec["target"])}},
-        "form_factor": cfg["form_factor"],
-        "recoil_bins": cfg["recoil_bins"],
-    })
+    return plain(
+        {
+            "detector": spec,
+            "targets": {name: targets[name] for name in {spec["target"], *composition(targets, spec["target"])}},
+            "form_factor": cfg["form_factor"],
+            "recoil_bins": cfg["recoil_bins"],
+        }
+    )
 
 
 def mass_spec(cfg: Mapping) -> Any:
@@ -162,8 +171,14 @@ def efficiency_path(cfg: Mapping, efficiency: str) -> str | None:
 
 
 def core_spec(cfg: Mapping) -> Any:
-    return plain({"core": cfg["core"], "grid": cfg["grid"], "report_masses_MeV": cfg["report_masses_MeV"],
-                  "bounds": cfg["bounds"]})
+    return plain(
+        {
+            "core": cfg["core"],
+            "grid": cfg["grid"],
+            "report_masses_MeV": cfg["report_masses_MeV"],
+            "bounds": cfg["bounds"],
+        }
+    )
 
 
 def rates_spec(cfg: Mapping, source: str) -> Any:
@@ -171,14 +186,16 @@ def rates_spec(cfg: Mapping, source: str) -> Any:
     figures_config = cfg["figures"]
     targets = sorted(set(figures_config["rate_targets"]) | {figures_config["regime_target"]})
     regime = figures_config["regime_curves"] if source == figures_config["regime_source"] else []
-    return plain({
-        "targets": targets,
-        "target_specs": {t: cfg["targets"][t] for t in targets},
-        "form_factor": cfg["form_factor"],
-        "recoil_keV": figures_config["recoil_keV"],
-        "curves": figures_config["rate_curves"] + regime,
-        "mediators": list(dict.fromkeys(cfg["models"][model]["mediator"] for model in cfg["models_computed"])),
-    })
+    return plain(
+        {
+            "targets": targets,
+            "target_specs": {t: cfg["targets"][t] for t in targets},
+            "form_factor": cfg["form_factor"],
+            "recoil_keV": figures_config["recoil_keV"],
+            "curves": figures_config["rate_curves"] + regime,
+            "mediators": list(dict.fromkeys(cfg["models"][model]["mediator"] for model in cfg["models_computed"])),
+        }
+    )
 
 
 def grid_points(cfg: Mapping) -> int:
@@ -202,8 +219,13 @@ class Plan:
         :class:`astrocevns.errors.ConfigError`); :func:`astrocevns.validation.check_variant` in the workflow.
     """
 
-    def __init__(self, config: dict, descriptions: Mapping[str, Mapping], ledger: Mapping[str, dict],
-                 check_variant: Callable[[str, Mapping, dict], None] | None = None) -> None:
+    def __init__(
+        self,
+        config: dict,
+        descriptions: Mapping[str, Mapping],
+        ledger: Mapping[str, dict],
+        check_variant: Callable[[str, Mapping, dict], None] | None = None,
+    ) -> None:
         self.config, self.descriptions, self.ledger = config, descriptions, dict(ledger)
         self._check_variant = check_variant
         self.base = Setup("", config, descriptions, with_figures=True)
@@ -216,13 +238,17 @@ class Plan:
         """The ``combined_data`` section (rule combined_data), or empty."""
         self.data_families = self.data_analyses + ([COMBINED_FAMILY] if self.combination else [])
         """The families of real data: every data analysis and their combination; figures may draw them."""
-        self.scans = {name: {**scan, "variants": variants.scan_variants({name: scan}, config)}
-                      for name, scan in config["scans"].items()}
-        variants.one_namespace({
-            "variants": config["variants"],
-            **{f"scans.{name}": scan["variants"] for name, scan in self.scans.items()},
-            f"deviation_ledger.overlay ({config['deviation_ledger']['overlay']})": self.ledger,
-        })
+        self.scans = {
+            name: {**scan, "variants": variants.scan_variants({name: scan}, config)}
+            for name, scan in config["scans"].items()
+        }
+        variants.one_namespace(
+            {
+                "variants": config["variants"],
+                **{f"scans.{name}": scan["variants"] for name, scan in self.scans.items()},
+                f"deviation_ledger.overlay ({config['deviation_ledger']['overlay']})": self.ledger,
+            }
+        )
         self.setups: dict[str, Setup] = {"": self.base}
         for name, overlay in config["variants"].items():
             self.setups[name] = self._variant(name, overlay)
@@ -234,8 +260,9 @@ class Plan:
         self.names = list(self.setups)
         self._roots: dict[tuple, str] = {}
 
-    def _variant(self, name: str, overlay: Mapping, analyses: Sequence[str] | None = None,
-                 tables: Sequence[str] = ALL_TABLES) -> Setup:
+    def _variant(
+        self, name: str, overlay: Mapping, analyses: Sequence[str] | None = None, tables: Sequence[str] = ALL_TABLES
+    ) -> Setup:
         """The Setup of a variant: the overlay merged onto the base config, validated like the base."""
         cfg = variants.merged(self.config, overlay)
         if analyses is not None:  # a scan computes its analyses only
@@ -245,8 +272,9 @@ class Plan:
         setup = Setup(name, cfg, self.descriptions, analyses, tables=tables, with_figures=analyses is None)
         added = sorted(set(setup.panel_models()) - set(self.spectra_models))
         if added:
-            raise ConfigError(f"variant {name}: analyses add models {added} that the base configuration does not "
-                              "compute")
+            raise ConfigError(
+                f"variant {name}: analyses add models {added} that the base configuration does not compute"
+            )
         return setup
 
     def setup_of_root(self, root: str) -> Setup:
@@ -263,8 +291,15 @@ class Plan:
         cfg = self.setups[name].config
         if source not in cfg["sources"] or detector not in cfg["detectors"]:
             return None
-        return variants.identity([flux_spec(cfg, source), kernel_spec(cfg, detector), mass_spec(cfg),
-                                  efficiency_path(cfg, efficiency), self.spectra_models_spec(cfg)])
+        return variants.identity(
+            [
+                flux_spec(cfg, source),
+                kernel_spec(cfg, detector),
+                mass_spec(cfg),
+                efficiency_path(cfg, efficiency),
+                self.spectra_models_spec(cfg),
+            ]
+        )
 
     def family_spec(self, name: str, family: str, models: Sequence[str]) -> Any:
         """Only what the chi-squares of one family for ``models`` depend on (its variants differ only in their
@@ -274,25 +309,36 @@ class Plan:
         analyses = setup.families[family]
         analysis = analyses[0]
         ceiling = analysis.statistic["kind"] == "event_ceiling"
-        return plain({
-            "statistic": analysis.statistic,
-            "spectra_keys": [list(key) for key in setup.family_spectra_keys(family, models)],
-            "ceiling_detector": cfg["detectors"][analysis.members[0][0]] if ceiling else None,
-            "models": [{"name": model, "mediator": cfg["models"][model]["mediator"],
-                        "coupling": cfg["models"][model]["coupling"]["name"]} for model in models],
-            "sources": list(analysis.sources),
-            "variants": [{"name": variant.name, "members": [list(m) for m in variant.members]} for variant in analyses],
-            "sigma": dict(analysis.sigma_by_source),
-            "grid_g": cfg["grid"]["g"],
-            "statistics": {
-                "cl": cfg["statistics"]["cl"],
-                "dof": cfg["statistics"]["dof"],
-                # where the prior goes matters only where detectors share a pull
-                "pull_prior": cfg["statistics"]["pull_prior"] if any(len(a.members) > 1 for a in analyses)
-                else "shared",
-            },
-            "bounds": cfg["bounds"],
-        })
+        return plain(
+            {
+                "statistic": analysis.statistic,
+                "spectra_keys": [list(key) for key in setup.family_spectra_keys(family, models)],
+                "ceiling_detector": cfg["detectors"][analysis.members[0][0]] if ceiling else None,
+                "models": [
+                    {
+                        "name": model,
+                        "mediator": cfg["models"][model]["mediator"],
+                        "coupling": cfg["models"][model]["coupling"]["name"],
+                    }
+                    for model in models
+                ],
+                "sources": list(analysis.sources),
+                "variants": [
+                    {"name": variant.name, "members": [list(m) for m in variant.members]} for variant in analyses
+                ],
+                "sigma": dict(analysis.sigma_by_source),
+                "grid_g": cfg["grid"]["g"],
+                "statistics": {
+                    "cl": cfg["statistics"]["cl"],
+                    "dof": cfg["statistics"]["dof"],
+                    # where the prior goes matters only where detectors share a pull
+                    "pull_prior": cfg["statistics"]["pull_prior"]
+                    if any(len(a.members) > 1 for a in analyses)
+                    else "shared",
+                },
+                "bounds": cfg["bounds"],
+            }
+        )
 
     def family_identity(self, name: str, family: str, *models: str) -> str | None:
         setup = self.setups[name]
@@ -375,8 +421,12 @@ class Plan:
     def analysis_tables(self, setup: Setup, kind: str) -> list[str]:
         """The ``kind`` tables (bounds, intervals) of every family of a configuration, for every model it computes
         for the family, and those of the data analyses it shares with the base."""
-        data = [f"{BASE}/{kind}/{model}/{family}.parquet" for family in self.data_families
-                if self.data_family_shared(setup, family) for model in self.spectra_models]
+        data = [
+            f"{BASE}/{kind}/{model}/{family}.parquet"
+            for family in self.data_families
+            if self.data_family_shared(setup, family)
+            for model in self.spectra_models
+        ]
         return [
             f"{self.chi2_root(setup, family, model)}/{kind}/{model}/{family}.parquet"
             for family in setup.families
@@ -424,14 +474,19 @@ class Plan:
             return None
         needs = recasting.release_analysis(release).WORKFLOW
         source = needs.source(cfg[release])
-        return variants.identity([
-            cfg[release],
-            {name: cfg["targets"].get(name) for name in needs.target_names(cfg[release], cfg["targets"])},
-            cfg["form_factor"], cfg["grid"], cfg["bounds"], cfg["report_masses_MeV"],
-            {"cl": cfg["statistics"]["cl"], "dof": cfg["statistics"]["dof"]},
-            flux_spec(cfg, source) if source else None,
-            [cfg["models"][model] for model in self.spectra_models],
-        ])
+        return variants.identity(
+            [
+                cfg[release],
+                {name: cfg["targets"].get(name) for name in needs.target_names(cfg[release], cfg["targets"])},
+                cfg["form_factor"],
+                cfg["grid"],
+                cfg["bounds"],
+                cfg["report_masses_MeV"],
+                {"cl": cfg["statistics"]["cl"], "dof": cfg["statistics"]["dof"]},
+                flux_spec(cfg, source) if source else None,
+                [cfg["models"][model] for model in self.spectra_models],
+            ]
+        )
 
     def data_analysis_shared(self, setup: Setup, release: str) -> bool:
         """Whether a configuration's data analysis ``release`` is the base's: it runs for the base configuration
@@ -444,24 +499,30 @@ class Plan:
         if family != COMBINED_FAMILY:
             return self.data_analysis_shared(setup, family.split("/")[0])
         return (setup.config.get(COMBINED) or {}) == self.combination and all(
-            self.data_analysis_shared(setup, member) for member in self.combination["members"])
+            self.data_analysis_shared(setup, member) for member in self.combination["members"]
+        )
 
     def combined_inputs(self) -> dict[str, Any]:
         """The input files of rule combined_data: those of every member, named ``<member>__<input>``."""
-        return {f"{member}__{key}": value for member in self.combination["members"]
-                for key, value in self.data_release_inputs(member).items()}
+        return {
+            f"{member}__{key}": value
+            for member in self.combination["members"]
+            for key, value in self.data_release_inputs(member).items()
+        }
 
     def combined_params(self, model: str) -> Any:
         """What the combination of ``model`` depends on: every member's params (:meth:`data_release_params`),
         the flux groups and the grid, bounds and statistics shared by all."""
         members = {member: self.data_release_params(member, model) for member in self.combination["members"]}
         first = next(iter(members.values()))
-        return plain({
-            "members": members,
-            "inputs": {member: sorted(self.data_release_inputs(member)) for member in members},
-            "shared_flux": self.combination["shared_flux"],
-            **{key: first[key] for key in ("grid_g", "bounds", "masses", "statistics", "model")},
-        })
+        return plain(
+            {
+                "members": members,
+                "inputs": {member: sorted(self.data_release_inputs(member)) for member in members},
+                "shared_flux": self.combination["shared_flux"],
+                **{key: first[key] for key in ("grid_g", "bounds", "masses", "statistics", "model")},
+            }
+        )
 
     def combined_memory_mb(self) -> int:
         """Memory of a combination job [MB]: every member's templates and likelihood at once."""
@@ -498,15 +559,21 @@ class Plan:
         if validation:
             return plain(common)
         spec = cfg["models"][model]
-        return plain({
-            **common,
-            "grid_g": cfg["grid"]["g"],
-            "bounds": cfg["bounds"],
-            "masses": {"grid": cfg["grid"]["m_MeV"], "report": cfg["report_masses_MeV"]},
-            "statistics": {k: cfg["statistics"][k] for k in ("cl", "dof")},
-            "model": {"name": model, "definition": spec, "mediator": spec["mediator"],
-                      "coupling": spec["coupling"]["name"]},
-        })
+        return plain(
+            {
+                **common,
+                "grid_g": cfg["grid"]["g"],
+                "bounds": cfg["bounds"],
+                "masses": {"grid": cfg["grid"]["m_MeV"], "report": cfg["report_masses_MeV"]},
+                "statistics": {k: cfg["statistics"][k] for k in ("cl", "dof")},
+                "model": {
+                    "name": model,
+                    "definition": spec,
+                    "mediator": spec["mediator"],
+                    "coupling": spec["coupling"]["name"],
+                },
+            }
+        )
 
     def data_memory_mb(self, release: str) -> int:
         """Memory of a data-analysis job [MB], by the release's own model of it."""
@@ -520,11 +587,13 @@ class Plan:
         """A message for every named variant whose bounds.csv and figures leave data analyses out."""
         messages = []
         for name in self.config["variants"]:
-            left_out = [family for family in self.data_families
-                        if not self.data_family_shared(self.setups[name], family)]
+            left_out = [
+                family for family in self.data_families if not self.data_family_shared(self.setups[name], family)
+            ]
             if left_out:
                 messages.append(
                     f"variant {name}: no rows of {', '.join(left_out)} in its bounds.csv and figures: the data "
                     "analyses run for the base configuration only, and the variant changes what they depend on "
-                    "(grid, bounds, report masses, statistics, their source, their target or the models)")
+                    "(grid, bounds, report masses, statistics, their source, their target or the models)"
+                )
         return messages

@@ -34,9 +34,21 @@ if TYPE_CHECKING:
     from matplotlib.path import Path as MplPath
 
 PALETTE = {  # the colours the descriptions name; any matplotlib colour is accepted too
-    "orange": "#e66101", "blue": "#2c7bb6", "green": "#1a9641", "grey": "#636363", "purple": "#7b3294",
-    "black": "#000000", "navy": "#08306b", "cyan": "#17becf", "yellow": "#e6b400", "red": "#d7191c",
-    "pink": "#e7298a", "beige": "#c8ad7f", "brown": "#8c510a", "teal": "#01665e", "lightgreen": "#7fcd7f",
+    "orange": "#e66101",
+    "blue": "#2c7bb6",
+    "green": "#1a9641",
+    "grey": "#636363",
+    "purple": "#7b3294",
+    "black": "#000000",
+    "navy": "#08306b",
+    "cyan": "#17becf",
+    "yellow": "#e6b400",
+    "red": "#d7191c",
+    "pink": "#e7298a",
+    "beige": "#c8ad7f",
+    "brown": "#8c510a",
+    "teal": "#01665e",
+    "lightgreen": "#7fcd7f",
     "plum": "#c994c7",
 }
 SOURCE_LABELS = {  # legends in plain Unicode: mathtext would be parsed at every draw
@@ -65,8 +77,15 @@ class FigureData:
     def __init__(self):
         self.parts = []
 
-    def add(self, layer: str, panel: str, x: npt.ArrayLike, y: npt.ArrayLike, line: int = 0,
-            value: npt.ArrayLike | None = None) -> None:
+    def add(
+        self,
+        layer: str,
+        panel: str,
+        x: npt.ArrayLike,
+        y: npt.ArrayLike,
+        line: int = 0,
+        value: npt.ArrayLike | None = None,
+    ) -> None:
         x, y = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
         values = np.full(x.size, np.nan) if value is None else np.asarray(value, dtype=float).ravel()
         self.parts.append((layer, panel, np.full(x.size, line), np.full(x.size, ""), x, y, values))
@@ -74,17 +93,35 @@ class FigureData:
     def add_polylines(self, layer: str, panel: str, lines: Mapping[str, np.ndarray], y_scale: float = 1.0) -> None:
         """The polylines of :func:`astrocevns.contours.exclusion_contours` (one ``line`` index each)."""
         size = len(lines["line"])
-        self.parts.append((layer, panel, lines["line"], np.full(size, ""), lines["m_MeV"], lines["g"] * y_scale,
-                           np.full(size, np.nan)))
+        self.parts.append(
+            (
+                layer,
+                panel,
+                lines["line"],
+                np.full(size, ""),
+                lines["m_MeV"],
+                lines["g"] * y_scale,
+                np.full(size, np.nan),
+            )
+        )
 
-    def add_edges(self, layer: str, panel: str, found: Mapping[str, np.ndarray], y_scale: float = 1.0,
-                  line_offset: int = 0) -> None:
+    def add_edges(
+        self, layer: str, panel: str, found: Mapping[str, np.ndarray], y_scale: float = 1.0, line_offset: int = 0
+    ) -> None:
         """The exact edges of a region (:func:`astrocevns.edges.exclusion_edges`): ``line`` is the index of the
         excluded interval at each mass (plus ``line_offset``) and ``edge`` says lower or upper."""
         size = len(found["m_MeV"])
-        self.parts.append((layer, panel, np.asarray(found["interval"]) + line_offset,
-                           np.asarray(found["edge"], dtype=str), found["m_MeV"], np.asarray(found["g"]) * y_scale,
-                           np.full(size, np.nan)))
+        self.parts.append(
+            (
+                layer,
+                panel,
+                np.asarray(found["interval"]) + line_offset,
+                np.asarray(found["edge"], dtype=str),
+                found["m_MeV"],
+                np.asarray(found["g"]) * y_scale,
+                np.full(size, np.nan),
+            )
+        )
 
     def write_csv(self, path: str | os.PathLike[str]) -> None:
         with open(path, "w", encoding="utf-8") as stream:
@@ -115,12 +152,14 @@ def apply_style() -> None:
     )
 
 
-def panels(ncols: int, nrows: int = 1, width: float = 3.4, height: float = 3.0,
-           **kwargs: Any) -> tuple[Figure, np.ndarray]:
+def panels(
+    ncols: int, nrows: int = 1, width: float = 3.4, height: float = 3.0, **kwargs: Any
+) -> tuple[Figure, np.ndarray]:
     """A figure with a grid of panels of the given size each [inches]."""
     apply_style()
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False,
-                             layout="constrained", **kwargs)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False, layout="constrained", **kwargs
+    )
     return fig, axes
 
 
@@ -189,14 +228,28 @@ def region_style(layer: Mapping) -> dict[str, Any]:
 def legend_handle(style: Mapping[str, Any], label: str) -> Patch | Line2D:
     """The legend entry of a region drawn in ``style`` (:func:`region_style`): what the figure shows."""
     if not style["patch"]:
-        return Line2D([], [], color=style["colour"], linestyle=style["linestyle"], linewidth=style["linewidth"],
-                      label=label)
-    return Patch(facecolor=style["face"], hatch=style["hatch"], edgecolor=style["colour"],
-                 linestyle=style["linestyle"], linewidth=style["linewidth"], label=label)
+        return Line2D(
+            [], [], color=style["colour"], linestyle=style["linestyle"], linewidth=style["linewidth"], label=label
+        )
+    return Patch(
+        facecolor=style["face"],
+        hatch=style["hatch"],
+        edgecolor=style["colour"],
+        linestyle=style["linestyle"],
+        linewidth=style["linewidth"],
+        label=label,
+    )
 
 
-def region(ax: Axes, data: FigureData, layer: Mapping, panel: str, found: Mapping[str, np.ndarray], masses: np.ndarray,
-           y_scale: float = 1.0) -> Patch | Line2D:
+def region(
+    ax: Axes,
+    data: FigureData,
+    layer: Mapping,
+    panel: str,
+    found: Mapping[str, np.ndarray],
+    masses: np.ndarray,
+    y_scale: float = 1.0,
+) -> Patch | Line2D:
     """Draw the excluded region of an analysis from its exact edges in g at every grid mass (a table of
     :func:`astrocevns.edges.exclusion_edges`) in the layer's style (:func:`region_style`); returns a legend handle.
 
@@ -209,13 +262,22 @@ def region(ax: Axes, data: FigureData, layer: Mapping, panel: str, found: Mappin
     style = region_style(layer)
     path = ring_path(rings, y_scale)
     if path is not None and style["patch"]:
-        ax.add_patch(PathPatch(path, facecolor=style["face"], hatch=style["hatch"], edgecolor=style["colour"],
-                               linewidth=0.0, zorder=2))
+        ax.add_patch(
+            PathPatch(
+                path, facecolor=style["face"], hatch=style["hatch"], edgecolor=style["colour"], linewidth=0.0, zorder=2
+            )
+        )
     lines = edges.boundary_lines(rings)
     for index in np.unique(lines["line"]):
         rows = lines["line"] == index
-        ax.plot(lines["m_MeV"][rows], lines["g"][rows] * y_scale, color=style["colour"],
-                linestyle=style["linestyle"], linewidth=style["linewidth"], zorder=3)
+        ax.plot(
+            lines["m_MeV"][rows],
+            lines["g"][rows] * y_scale,
+            color=style["colour"],
+            linestyle=style["linestyle"],
+            linewidth=style["linewidth"],
+            zorder=3,
+        )
     data.add_edges(layer["label"], panel, found, y_scale)
     return legend_handle(style, layer["label"])
 
@@ -235,16 +297,26 @@ def ring_path(rings: Mapping[str, np.ndarray], y_scale: float = 1.0, reverse: bo
     return Path(np.concatenate(vertices), codes) if vertices else None
 
 
-def band(ax: Axes, data: FigureData, layer: Mapping, panel: str, ideal: Mapping[str, np.ndarray],
-         reduced: Mapping[str, np.ndarray], masses: np.ndarray, y_scale: float = 1.0) -> Patch:
+def band(
+    ax: Axes,
+    data: FigureData,
+    layer: Mapping,
+    panel: str,
+    ideal: Mapping[str, np.ndarray],
+    reduced: Mapping[str, np.ndarray],
+    masses: np.ndarray,
+    y_scale: float = 1.0,
+) -> Patch:
     """Shade where an analysis and its variant disagree (e.g. the efficiency band of figs. 5 and 7), from the
     exact edges of both: the variant's outlines reversed cancel the analysis's under the non-zero fill rule,
     leaving the region one excludes and the other does not."""
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path
 
-    parts = [ring_path(edges.outline_rings(ideal, masses), y_scale),
-             ring_path(edges.outline_rings(reduced, masses), y_scale, reverse=True)]
+    parts = [
+        ring_path(edges.outline_rings(ideal, masses), y_scale),
+        ring_path(edges.outline_rings(reduced, masses), y_scale, reverse=True),
+    ]
     present = [part for part in parts if part is not None]
     face = to_rgba(colour(layer["colour"]), BAND_ALPHA)
     if present:
@@ -254,8 +326,9 @@ def band(ax: Axes, data: FigureData, layer: Mapping, panel: str, ideal: Mapping[
     return Patch(facecolor=face, edgecolor="none", label=layer["label"])
 
 
-def expected_band(ax: Axes, data: FigureData, layer: Mapping, model: str, bands: pd.DataFrame | None,
-                  y_scale: float = 1.0):
+def expected_band(
+    ax: Axes, data: FigureData, layer: Mapping, model: str, bands: pd.DataFrame | None, y_scale: float = 1.0
+):
     """The +-1 sigma band (16-84 % quantiles of the toys' g_min, results/tables/expected_bands.csv) of an
     analysis and model against the mass, shaded; None where the table has no rows for them."""
     if bands is None:
@@ -265,17 +338,27 @@ def expected_band(ax: Axes, data: FigureData, layer: Mapping, model: str, bands:
         return None
     m, low, high = rows.m_MeV.to_numpy(), y_scale * rows.q16.to_numpy(), y_scale * rows.q84.to_numpy()
     data.add(layer["label"], model, np.concatenate([m, m[::-1]]), np.concatenate([low, high[::-1]]))
-    return ax.fill_between(m, low, high, facecolor=colour(layer["colour"]), edgecolor="none", alpha=0.45, zorder=1.8,
-                           label=layer["label"])
+    return ax.fill_between(
+        m, low, high, facecolor=colour(layer["colour"]), edgecolor="none", alpha=0.45, zorder=1.8, label=layer["label"]
+    )
 
 
-def level_line(ax: Axes, data: FigureData, layer: Mapping, panel: str, frame: Mapping[str, np.ndarray],
-               y_scale: float = 1.0) -> Line2D:
+def level_line(
+    ax: Axes, data: FigureData, layer: Mapping, panel: str, frame: Mapping[str, np.ndarray], y_scale: float = 1.0
+) -> Line2D:
     """The line where a quantity of the supernova-core table (tau_s, ...) reaches the layer's level."""
     m, g, values = grid_of(frame, layer["quantity"])
     shade, linestyle = colour(layer["colour"]), LINESTYLES[layer["style"]]
-    ax.contour(m, g * y_scale, values, levels=[layer["level"]], colors=[shade], linestyles=[linestyle],
-               linewidths=1.6, zorder=4)
+    ax.contour(
+        m,
+        g * y_scale,
+        values,
+        levels=[layer["level"]],
+        colors=[shade],
+        linestyles=[linestyle],
+        linewidths=1.6,
+        zorder=4,
+    )
     data.add_polylines(layer["label"], panel, contours.exclusion_contours(m, g, values, layer["level"]), y_scale)
     return Line2D([], [], color=shade, linestyle=linestyle, label=layer["label"])
 
@@ -296,8 +379,9 @@ def decimated(frame: Mapping[str, np.ndarray], points: int = MAP_POINTS) -> Mapp
     return {column: np.asarray(values)[rows] for column, values in frame.items()}
 
 
-def read_edge_tables(paths: Iterable[str | os.PathLike[str]],
-                     analyses: Collection[str]) -> dict[tuple[str, str], dict[str, np.ndarray]]:
+def read_edge_tables(
+    paths: Iterable[str | os.PathLike[str]], analyses: Collection[str]
+) -> dict[tuple[str, str], dict[str, np.ndarray]]:
     """{(model, analysis): exact-edge table} of the ``analyses`` found in the family edge tables at ``paths``."""
     tables = {}
     for path in paths:
@@ -310,8 +394,9 @@ def read_edge_tables(paths: Iterable[str | os.PathLike[str]],
     return tables
 
 
-def external_curves(paths: Sequence[str | os.PathLike[str]], listed: Iterable[str],
-                    log: logging.Logger) -> list[tuple[str, str, str, str, np.ndarray, np.ndarray]]:
+def external_curves(
+    paths: Sequence[str | os.PathLike[str]], listed: Iterable[str], log: logging.Logger
+) -> list[tuple[str, str, str, str, np.ndarray, np.ndarray]]:
     """(file name, label, mediator, region kind, m_MeV, g) of the external-bound files among ``paths``; logs the
     listed ones absent. The region kind (lower, upper, closed) says which side of the curve is excluded."""
     curves = []
@@ -331,8 +416,18 @@ EXTERNAL_STYLE = {"colour": "grey", "style": "fill"}
 """An external bound the description gives no style for (``external_styles``)."""
 
 
-def external_region(ax: Axes, data: FigureData, label: str, kind: str, m: np.ndarray, g: npt.ArrayLike,
-                    layer_style: Mapping, panel: str, y_scale: float, top: float) -> Patch | Line2D:
+def external_region(
+    ax: Axes,
+    data: FigureData,
+    label: str,
+    kind: str,
+    m: np.ndarray,
+    g: npt.ArrayLike,
+    layer_style: Mapping,
+    panel: str,
+    y_scale: float,
+    top: float,
+) -> Patch | Line2D:
     """An excluded region of another experiment: inside a closed outline, or above (lower edge) or below
     (upper edge) a curve, in a region style of its own (:func:`region_style`, the description's
     ``external_styles``), under the projected regions."""
@@ -344,8 +439,15 @@ def external_region(ax: Axes, data: FigureData, label: str, kind: str, m: np.nda
         edge = top if kind == "lower" else y.min() * 1e-3
         x_fill, y_fill = np.r_[m, m[::-1]], np.r_[y, np.full(m.size, edge)]
     if style["patch"]:
-        ax.fill(x_fill, y_fill, facecolor=style["face"], hatch=style["hatch"], edgecolor=style["colour"],
-                linewidth=0.0, zorder=1)
+        ax.fill(
+            x_fill,
+            y_fill,
+            facecolor=style["face"],
+            hatch=style["hatch"],
+            edgecolor=style["colour"],
+            linewidth=0.0,
+            zorder=1,
+        )
     outline_x, outline_y = (np.r_[m, m[:1]], np.r_[y, y[:1]]) if kind == "closed" else (m, y)
     ax.plot(outline_x, outline_y, color=style["colour"], linestyle=style["linestyle"], linewidth=1.0, zorder=1.5)
     data.add(label, panel, m, y)
@@ -360,16 +462,25 @@ def unique_handles(handles: Iterable[Patch | Line2D]) -> list[Patch | Line2D]:
     return list(first.values())
 
 
-def draw_layer(ax: Axes, data: FigureData, layer: Mapping, model: str, found: Mapping, core: Mapping | None,
-               masses: np.ndarray) -> Patch | Line2D:
+def draw_layer(
+    ax: Axes, data: FigureData, layer: Mapping, model: str, found: Mapping, core: Mapping | None, masses: np.ndarray
+) -> Patch | Line2D:
     """One layer of a bound figure on ``ax`` (a region, an efficiency band or a core line); its legend handle."""
     source_model = layer.get("model", model)
     y_scale = float(couplings.to_model(1.0, layer["rescale"])) if "rescale" in layer else 1.0
     if layer["type"] == "region":
         return region(ax, data, layer, model, found[source_model, layer["analysis"]], masses, y_scale)
     if layer["type"] == "band":
-        return band(ax, data, layer, model, found[source_model, layer["analysis"]],
-                    found[source_model, layer["variant"]], masses, y_scale)
+        return band(
+            ax,
+            data,
+            layer,
+            model,
+            found[source_model, layer["analysis"]],
+            found[source_model, layer["variant"]],
+            masses,
+            y_scale,
+        )
     if core is None:
         raise ValueError(f"layer {layer['label']!r}: no core table of the panel's mediator")
     return level_line(ax, data, layer, model, core, y_scale)
@@ -400,8 +511,9 @@ class FigureTables:
     bands: pd.DataFrame | None = None
 
 
-def read_tables(description: Mapping, params: Mapping, inputs: Mapping[str, Sequence],
-                log: logging.Logger) -> FigureTables:
+def read_tables(
+    description: Mapping, params: Mapping, inputs: Mapping[str, Sequence], log: logging.Logger
+) -> FigureTables:
     """Every table a figure of ``description`` draws, from its inputs (the rule's named input lists)."""
     kind = description["kind"]
     if kind == "core":
@@ -416,8 +528,9 @@ def read_tables(description: Mapping, params: Mapping, inputs: Mapping[str, Sequ
     )
 
 
-def bound_figure(description: Mapping, params: Mapping, tables: FigureTables, data: FigureData,
-                 log: logging.Logger) -> Figure:
+def bound_figure(
+    description: Mapping, params: Mapping, tables: FigureTables, data: FigureData, log: logging.Logger
+) -> Figure:
     """One panel per model with the layers of the description, in order (figs. 5-11): regions and efficiency
     bands from their exact edges (no chi2 grid is read, so a figure's memory does not grow with the grid), core
     lines, external curves."""
@@ -437,36 +550,57 @@ def bound_figure(description: Mapping, params: Mapping, tables: FigureTables, da
             source_model = layer.get("model", model)
             if layer["type"] in ("region", "band") and (source_model, layer["analysis"]) not in found:
                 if layer["analysis"] in drawn:
-                    log.info("layer %r not drawn for %s: the analysis does not compute model %s", layer["label"],
-                             model, source_model)
+                    log.info(
+                        "layer %r not drawn for %s: the analysis does not compute model %s",
+                        layer["label"],
+                        model,
+                        source_model,
+                    )
                 continue
             if layer["type"] == "expected":
                 handle = expected_band(ax, data, layer, source_model, bands) if params.get("expected_bands") else None
                 if handle is None and params.get("expected_bands"):
-                    log.info("layer %r not drawn for %s: no toys of this analysis and model (toys.expected)",
-                             layer["label"], source_model)
+                    log.info(
+                        "layer %r not drawn for %s: no toys of this analysis and model (toys.expected)",
+                        layer["label"],
+                        source_model,
+                    )
                 handles += [handle] if handle is not None else []
                 continue
             handles.append(draw_layer(ax, data, layer, model, found, cores.get(mediator), masses))
         if "inset" in description:
             inset = ax.inset_axes(description["inset"]["position"])
             for layer in layers:
-                if layer["type"] == "core" or (layer["type"] != "expected"
-                                               and (layer.get("model", model), layer["analysis"]) in found):
+                if layer["type"] == "core" or (
+                    layer["type"] != "expected" and (layer.get("model", model), layer["analysis"]) in found
+                ):
                     draw_layer(inset, FigureData(), layer, model, found, cores.get(mediator), masses)
             decade_log_axes(inset)
             inset.set_xlim(*description["inset"]["m_MeV"])
             inset.set_ylim(*description["inset"]["g"])
             inset.tick_params(labelsize=5, labelbottom=False, labelleft=False, labelright=True)
-            inset.set_title(f"m = {description['inset']['m_MeV'][0]:g}-{description['inset']['m_MeV'][1]:g} MeV",
-                            fontsize=6, pad=2)
+            inset.set_title(
+                f"m = {description['inset']['m_MeV'][0]:g}-{description['inset']['m_MeV'][1]:g} MeV", fontsize=6, pad=2
+            )
             ax.indicate_inset_zoom(inset, edgecolor="k", linewidth=0.6)
         top = params["grid"]["g"]["max"]
         styles = description.get("external_styles", {})
         for name, label, curve_mediator, kind, m, g in curves:
             if curve_mediator == mediator:  # external curves are read in g, drawn in the panel's coupling
-                handles.append(external_region(ax, data, label, kind, m, g, styles.get(name, EXTERNAL_STYLE), model,
-                                               couplings.MODEL_PER_G.get(coupling["name"], 1.0), top))
+                handles.append(
+                    external_region(
+                        ax,
+                        data,
+                        label,
+                        kind,
+                        m,
+                        g,
+                        styles.get(name, EXTERNAL_STYLE),
+                        model,
+                        couplings.MODEL_PER_G.get(coupling["name"], 1.0),
+                        top,
+                    )
+                )
         title = description.get("title")
         # a model other than the paper's universal ones is named, unless the figure's title names it
         named = model.startswith("universal") or title
@@ -485,13 +619,24 @@ RECOIL_LABEL = r"recoil energy $E_r$ [keV]"
 def threshold_marker(ax: Axes, threshold_keV: float) -> None:
     """A dotted vertical line at the threshold, labelled on a white ground above every curve."""
     ax.axvline(threshold_keV, color=PALETTE["grey"], linewidth=0.8, linestyle=(0, (1, 2)), zorder=1)
-    ax.text(threshold_keV, 0.03, " threshold", transform=ax.get_xaxis_transform(), fontsize=6, color=PALETTE["grey"],
-            va="bottom", ha="left", rotation=90, zorder=6,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85})
+    ax.text(
+        threshold_keV,
+        0.03,
+        " threshold",
+        transform=ax.get_xaxis_transform(),
+        fontsize=6,
+        color=PALETTE["grey"],
+        va="bottom",
+        ha="left",
+        rotation=90,
+        zorder=6,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85},
+    )
 
 
-def rate_panel(ax: Axes, data: FigureData, table: pd.DataFrame, description: Mapping, params: Mapping, mediator: str,
-               source: str) -> None:
+def rate_panel(
+    ax: Axes, data: FigureData, table: pd.DataFrame, description: Mapping, params: Mapping, mediator: str, source: str
+) -> None:
     """dR/dE_r per ton: per target (colour of the description's ``target_colours``) the SM solid and each (g, m)
     curve of ``params['curves']`` in the line style of ``curve_styles``; threshold marked."""
     styles = [LINESTYLES[name] for name in description["curve_styles"]]
@@ -528,8 +673,9 @@ def unicode_number(value: float) -> str:
     return power if mantissa == "1" else f"{mantissa} × {power}"
 
 
-def rate_figure(description: Mapping, params: Mapping, rate_tables: Sequence[tuple[pd.DataFrame, Mapping]],
-                data: FigureData) -> Figure:
+def rate_figure(
+    description: Mapping, params: Mapping, rate_tables: Sequence[tuple[pd.DataFrame, Mapping]], data: FigureData
+) -> Figure:
     """Rows: the description's sources; columns: the mediators; curves per target of figures.rate_targets."""
     fig, axes = panels(len(params["mediators"]), len(rate_tables))
     for row, (table, meta) in enumerate(rate_tables):
@@ -537,8 +683,11 @@ def rate_figure(description: Mapping, params: Mapping, rate_tables: Sequence[tup
             ax = axes[row, col]
             rate_panel(ax, data, table, description, params, mediator, meta["source"])
             clip_rate_axis(ax, table, 0.5 * params["threshold_keV"], description["E_max_keV"], decades=7)
-            ax.set_title(f"{SOURCE_LABELS.get(meta['source'], meta['source'])}, {MEDIATOR_LABELS[mediator]}, "
-                         f"m = {params['curves'][0]['m_MeV']:g} MeV", fontsize=8)
+            ax.set_title(
+                f"{SOURCE_LABELS.get(meta['source'], meta['source'])}, {MEDIATOR_LABELS[mediator]}, "
+                f"m = {params['curves'][0]['m_MeV']:g} MeV",
+                fontsize=8,
+            )
     fig.legend(handles=axes[0, 0].get_legend_handles_labels()[0], loc="outside lower center", ncol=4)
     return fig
 
@@ -553,8 +702,9 @@ def regime_curves(curves: Sequence[Mapping]) -> list[tuple[float, list[float]]]:
     return [(mass, [curve["g"] for curve in curves if curve["m_MeV"] == mass]) for mass in masses]
 
 
-def regime_figure(description: Mapping, params: Mapping, rate_table: tuple[pd.DataFrame, Mapping],
-                  data: FigureData) -> Figure:
+def regime_figure(
+    description: Mapping, params: Mapping, rate_table: tuple[pd.DataFrame, Mapping], data: FigureData
+) -> Figure:
     """Fig. 12: the rate in the three mass regimes of the propagator (columns, light to heavy) for each mediator
     (rows, the config's order: vector on top), the SM with its normalisation band and the couplings of
     figures.regime_curves at each mass, in the colours and styles of the description."""
@@ -569,18 +719,34 @@ def regime_figure(description: Mapping, params: Mapping, rate_table: tuple[pd.Da
     for row, mediator in enumerate(params["mediators"]):
         for col, (mass, couplings_g) in enumerate(columns):
             ax, panel = axes[row, col], f"{mediator}, m={mass:g} MeV"
-            ax.fill_between(sm.E_r_keV, (1 - sigma) * sm.rate_per_keV_t, (1 + sigma) * sm.rate_per_keV_t,
-                            color=to_rgba(colour(band_style["colour"]), 0.35), linewidth=0, label=band_label)
-            ax.plot(sm.E_r_keV, sm.rate_per_keV_t, color=colour(sm_style["colour"]),
-                    linestyle=LINESTYLES[sm_style["style"]], label=sm_label)
+            ax.fill_between(
+                sm.E_r_keV,
+                (1 - sigma) * sm.rate_per_keV_t,
+                (1 + sigma) * sm.rate_per_keV_t,
+                color=to_rgba(colour(band_style["colour"]), 0.35),
+                linewidth=0,
+                label=band_label,
+            )
+            ax.plot(
+                sm.E_r_keV,
+                sm.rate_per_keV_t,
+                color=colour(sm_style["colour"]),
+                linestyle=LINESTYLES[sm_style["style"]],
+                label=sm_label,
+            )
             data.add(sm_label, panel, sm.E_r_keV, sm.rate_per_keV_t)
             data.add(band_label, panel, sm.E_r_keV, (1 + sigma) * sm.rate_per_keV_t, line=1)
             data.add(band_label, panel, sm.E_r_keV, (1 - sigma) * sm.rate_per_keV_t, line=0)
             for g, style in zip(couplings_g, curve_styles, strict=False):
                 new = rows[(rows.mediator == mediator) & (rows.g == g) & (rows.m_MeV == mass)]
                 label = f"{MEDIATOR_LABELS[mediator]}, g = {unicode_number(g)}"
-                ax.plot(new.E_r_keV, new.rate_per_keV_t, color=colour(style["colour"]),
-                        linestyle=LINESTYLES[style["style"]], label=label)
+                ax.plot(
+                    new.E_r_keV,
+                    new.rate_per_keV_t,
+                    color=colour(style["colour"]),
+                    linestyle=LINESTYLES[style["style"]],
+                    label=label,
+                )
                 data.add(label, panel, new.E_r_keV, new.rate_per_keV_t)
             threshold_marker(ax, params["threshold_keV"])
             ax.set_xlim(0, E_max_keV)
@@ -596,8 +762,9 @@ def regime_figure(description: Mapping, params: Mapping, rate_table: tuple[pd.Da
     return fig
 
 
-def core_figure(description: Mapping, params: Mapping, core_tables: Sequence[tuple[Mapping, Mapping]],
-                data: FigureData) -> Figure:
+def core_figure(
+    description: Mapping, params: Mapping, core_tables: Sequence[tuple[Mapping, Mapping]], data: FigureData
+) -> Figure:
     """Fig. 1: log10 of the diffusion time tau (eq. 13) with a line at each of core.diffusion_times_s, and on
     the scalar panel the N = 1 cooling lines (eq. 14) of nu_e and nu_x, in the description's ``tau_lines`` (one
     per diffusion time, in order) and ``cooling`` styles (light lines get a dark edge, legible on the map)."""
@@ -611,8 +778,16 @@ def core_figure(description: Mapping, params: Mapping, core_tables: Sequence[tup
         mediator = meta["mediator"]
         frame = decimated(frame)
         m, g, tau = grid_of(frame, "tau_s")
-        shading = ax.pcolormesh(m, g, np.log10(tau), cmap="viridis", vmin=np.log10(float(meta["tau_sm_s"])), vmax=4,
-                                shading="auto", rasterized=True)
+        shading = ax.pcolormesh(
+            m,
+            g,
+            np.log10(tau),
+            cmap="viridis",
+            vmin=np.log10(float(meta["tau_sm_s"])),
+            vmax=4,
+            shading="auto",
+            rasterized=True,
+        )
         data.add(MAP_LAYER, mediator, frame["m_MeV"], frame["g"], value=np.log10(np.asarray(frame["tau_s"], float)))
         handles = []
         tau_lines = description["tau_lines"]
@@ -647,11 +822,19 @@ MAP_LAYER = "log₁₀(τ / s)"
 
 SCAN_COLOURS = ["blue", "orange", "green", "purple", "red", "teal", "brown", "grey"]
 SCAN_LINESTYLES: list[Any] = ["-", "--", ":", "-.", (0, (5, 1, 1, 1))]
-MODEL_LABELS = {"universal_vector": "vector Z′, universal", "universal_scalar": "scalar φ, universal",
-                "b_minus_l": "U(1)$_{B-L}$"}
+MODEL_LABELS = {
+    "universal_vector": "vector Z′, universal",
+    "universal_scalar": "scalar φ, universal",
+    "b_minus_l": "U(1)$_{B-L}$",
+}
 """Readable names of the paper's models; panels follow this order, other models after them by name."""
-DETECTOR_LABELS = {"combined": "RES-NOVA-3 + DARWIN", "darwin": "DARWIN", "xenonnt": "XENONnT",
-                   "resnova3": "RES-NOVA-3", "resnova1": "RES-NOVA-1"}
+DETECTOR_LABELS = {
+    "combined": "RES-NOVA-3 + DARWIN",
+    "darwin": "DARWIN",
+    "xenonnt": "XENONnT",
+    "resnova3": "RES-NOVA-3",
+    "resnova1": "RES-NOVA-1",
+}
 VARIANT_LABELS = {"xenon1t_nr": "XENON1T efficiency"}
 
 
@@ -677,8 +860,14 @@ def scan_figure(table: pd.DataFrame, scan: Mapping, log: logging.Logger) -> Figu
     the colours and one of the line styles. Rows without a ratio (nothing excluded) are not drawn, and logged."""
     missing = table[~np.isfinite(table["ratio_to_base"].astype(float))]
     for row in missing.itertuples():
-        log.warning("scan %s: no ratio for %s, %s, m = %g MeV at %s (not drawn)", scan["name"], row.analysis,
-                    row.model, row.m_MeV, row.value)
+        log.warning(
+            "scan %s: no ratio for %s, %s, m = %g MeV at %s (not drawn)",
+            scan["name"],
+            row.analysis,
+            row.model,
+            row.m_MeV,
+            row.value,
+        )
     table = table.drop(missing.index)
     models = model_order(table["model"])
     fig, axes = panels(len(models))
@@ -691,9 +880,14 @@ def scan_figure(table: pd.DataFrame, scan: Mapping, log: logging.Logger) -> Figu
                 rows = table[(table.model == model) & (table.analysis == analysis) & (table.m_MeV == mass)]
                 if rows.empty:
                     continue
-                ax.plot(rows["value"].astype(float), rows["ratio_to_base"], marker="o", markersize=3,
-                        color=colour(SCAN_COLOURS[a % len(SCAN_COLOURS)]),
-                        linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)])
+                ax.plot(
+                    rows["value"].astype(float),
+                    rows["ratio_to_base"],
+                    marker="o",
+                    markersize=3,
+                    color=colour(SCAN_COLOURS[a % len(SCAN_COLOURS)]),
+                    linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)],
+                )
         for base_value in scan["base_values"][:1]:
             ax.axvline(float(base_value), color=PALETTE["grey"], linewidth=0.8, linestyle=(0, (1, 2)))
         ax.axhline(1.0, color=PALETTE["grey"], linewidth=0.8)
@@ -702,10 +896,21 @@ def scan_figure(table: pd.DataFrame, scan: Mapping, log: logging.Logger) -> Figu
         ax.set_xlabel(scan["label"])
         ax.set_ylabel(r"$g_\mathrm{min}$ / $g_\mathrm{min}$(base)")
         ax.set_title(f"scan {scan['name']}, {MODEL_LABELS.get(model, model)}", fontsize=9)
-    analysis_handles = [Line2D([], [], color=colour(SCAN_COLOURS[a % len(SCAN_COLOURS)]), marker="o", markersize=3,
-                               label=analysis_label(name)) for a, name in enumerate(analyses)]
-    mass_handles = [Line2D([], [], color="k", linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)],
-                           label=f"m = {mass:g} MeV") for k, mass in enumerate(masses)]
+    analysis_handles = [
+        Line2D(
+            [],
+            [],
+            color=colour(SCAN_COLOURS[a % len(SCAN_COLOURS)]),
+            marker="o",
+            markersize=3,
+            label=analysis_label(name),
+        )
+        for a, name in enumerate(analyses)
+    ]
+    mass_handles = [
+        Line2D([], [], color="k", linestyle=SCAN_LINESTYLES[k % len(SCAN_LINESTYLES)], label=f"m = {mass:g} MeV")
+        for k, mass in enumerate(masses)
+    ]
     fig.legend(handles=analysis_handles, loc="outside lower left", ncol=2)
     fig.legend(handles=mass_handles, loc="outside lower right", ncol=1)
     return fig
@@ -721,8 +926,7 @@ def save(fig: Figure, pdf_path: str | os.PathLike[str], png_path: str | os.PathL
     checksums.record_file_checksums(pdf_path, png_path)
 
 
-def draw(description: Mapping, params: Mapping, tables: FigureTables,
-         log: logging.Logger) -> tuple[Figure, FigureData]:
+def draw(description: Mapping, params: Mapping, tables: FigureTables, log: logging.Logger) -> tuple[Figure, FigureData]:
     """The figure of a description from its tables, read before (:func:`read_tables`): (matplotlib figure,
     FigureData). Nothing is read while drawing."""
     data = FigureData()

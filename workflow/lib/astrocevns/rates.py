@@ -135,8 +135,9 @@ class RecoilKernel:
         charges = np.array(list(neutrino_charges.values()), dtype=float) ** power
         return np.tensordot(charges, rates[index], axes=1)
 
-    def group_polynomial(self, model: Model, neutrino_charges: dict,
-                         mediator_mass_MeV: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def group_polynomial(
+        self, model: Model, neutrino_charges: dict, mediator_mass_MeV: npt.ArrayLike
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(a, b, c) of N_i = a_i + b_i g^2 + c_i g^4 for ``model``'s nuclear charges, summed over the flavour
         groups of ``neutrino_charges`` ({group: q_alpha}) each with its own charge.
 
@@ -161,8 +162,9 @@ class RecoilKernel:
         )
         return sm, np.zeros_like(P2), P2
 
-    def coupling_polynomial(self, model: Model | str,
-                            mediator_mass_MeV: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def coupling_polynomial(
+        self, model: Model | str, mediator_mass_MeV: npt.ArrayLike
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Coefficients (a, b, c) of N_i(g, m) = a_i + b_i(m) g^2 + c_i(m) g^4, exact, g the model's coupling.
 
         ``model``: a :class:`models.Model`, or 'vector' / 'scalar' for the paper's universal models.
@@ -226,9 +228,13 @@ def _kernel_on(bins, groups, detector):
     )
 
 
-def recoil_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence],
-                  detector: Detector | Sequence[Detector],
-                  width_keV: float, max_keV: float, nodes_per_bin: int = 16) -> RecoilKernel:
+def recoil_kernel(
+    fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence],
+    detector: Detector | Sequence[Detector],
+    width_keV: float,
+    max_keV: float,
+    nodes_per_bin: int = 16,
+) -> RecoilKernel:
     """Tabulate the separable pieces of eq. 11 for ``fluence`` on ``detector``.
 
     ``fluence`` is a PiecewiseLinearFluence (the whole flux), or {flavour group: PiecewiseLinearFluence}
@@ -261,8 +267,9 @@ def recoil_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinear
     )
 
 
-def differential_rate_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence], detector: Detector,
-                             E_r_keV: npt.ArrayLike) -> RecoilKernel:
+def differential_rate_kernel(
+    fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence], detector: Detector, E_r_keV: npt.ArrayLike
+) -> RecoilKernel:
     """A kernel whose 'counts' are the differential rate dR/dE_r [1/keV] at the recoil energies E_r_keV.
 
     Each energy is a zero-width 'bin' with one node of unit weight, so ``counts(model, g, m)``
@@ -319,8 +326,9 @@ def kernel_from_frame(frame: Mapping[str, npt.ArrayLike] | pd.DataFrame) -> Reco
     )
 
 
-def spectrum_frame(kernel: RecoilKernel, model: Model | str, masses_MeV: npt.ArrayLike,
-                   on_grid: npt.ArrayLike) -> dict[str, np.ndarray]:
+def spectrum_frame(
+    kernel: RecoilKernel, model: Model | str, masses_MeV: npt.ArrayLike, on_grid: npt.ArrayLike
+) -> dict[str, np.ndarray]:
     """Binned spectra of ``model`` (a Model, or 'vector' / 'scalar') for all its couplings at the given masses,
     as the exact polynomial in g^2.
 
@@ -344,8 +352,9 @@ def spectrum_frame(kernel: RecoilKernel, model: Model | str, masses_MeV: npt.Arr
     }
 
 
-def polynomial_from_frame(frame: Mapping[str, npt.ArrayLike],
-                          on_grid: bool) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def polynomial_from_frame(
+    frame: Mapping[str, npt.ArrayLike], on_grid: bool
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(masses, (a, b, c)) of the rows of a :func:`spectrum_frame` table with ``on_grid`` as given.
 
     The coefficient arrays have shape (n_masses, n_bins); see :func:`counts_from_polynomial`.

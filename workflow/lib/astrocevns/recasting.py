@@ -116,21 +116,24 @@ def release_analysis(name: str) -> Any:
     return import_module(DATA_RELEASES[name])
 
 
-def dataset(release: str, spec: Mapping[str, Any], inputs: Any,
-            masses_MeV: npt.ArrayLike) -> tuple[Any, Any, Any, CouplingTemplates]:
+def dataset(
+    release: str, spec: Mapping[str, Any], inputs: Any, masses_MeV: npt.ArrayLike
+) -> tuple[Any, Any, Any, CouplingTemplates]:
     """The data analysis ``release`` for the model ``spec["model"]``: its entry-point module, statistical model,
     response and CEvNS templates at ``masses_MeV`` (the release's own ``spectrum_coefficients`` of its source on
     its target, through :func:`coupling_templates`). ``spec`` is the job's params (the release's section under
     its name) and ``inputs`` the job's input files."""
     analysis = release_analysis(release)
     model, response = analysis.statistical_model(spec[release])
-    coefficients = analysis.spectrum_coefficients(spec, inputs, spec["model"]["definition"],
-                                                  np.asarray(masses_MeV, dtype=float), response)
+    coefficients = analysis.spectrum_coefficients(
+        spec, inputs, spec["model"]["definition"], np.asarray(masses_MeV, dtype=float), response
+    )
     return analysis, model, response, coupling_templates(model, response, coefficients)
 
 
-def cevns_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence], nucleus: Nucleus,
-                 nodes_keV: npt.ArrayLike) -> rates.RecoilKernel:
+def cevns_kernel(
+    fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearFluence], nucleus: Nucleus, nodes_keV: npt.ArrayLike
+) -> rates.RecoilKernel:
     """Differential-rate kernel of CEvNS on one tonne of ``nucleus`` at the recoil energies ``nodes_keV``.
 
     Its ``coupling_polynomial`` gives dR/dE_r per tonne over the fluence's exposure at the nodes; the
@@ -140,8 +143,14 @@ def cevns_kernel(fluence: PiecewiseLinearFluence | Mapping[str, PiecewiseLinearF
     return rates.differential_rate_kernel(fluence, detector, nodes_keV)
 
 
-def steady_source_coefficients(spec: Mapping[str, Any], flux_path: str, target: str, definition: Mapping,
-                               masses_MeV: npt.ArrayLike, nodes_keV: npt.ArrayLike) -> tuple[np.ndarray, ...]:
+def steady_source_coefficients(
+    spec: Mapping[str, Any],
+    flux_path: str,
+    target: str,
+    definition: Mapping,
+    masses_MeV: npt.ArrayLike,
+    nodes_keV: npt.ArrayLike,
+) -> tuple[np.ndarray, ...]:
     """(a, b, c) of dR/dE_r = a + b g^2 + c g^4 per tonne-year of the steady source whose fluence table is at
     ``flux_path``, on the element ``target`` of ``spec["targets"]``, at ``nodes_keV`` [events / (t yr keV)],
     each of shape (n_masses, n_nodes): the spectrum over the fluence's exposure divided by that exposure
@@ -150,8 +159,9 @@ def steady_source_coefficients(spec: Mapping[str, Any], flux_path: str, target: 
 
     nucleus = config.nucleus(target, spec["targets"][target], spec["form_factor"])
     kernel = cevns_kernel(sources.flavour_fluences(io.read_columns(flux_path)[0]), nucleus, nodes_keV)
-    coefficients = kernel.coupling_polynomial(models.from_config(spec["model"]["name"], dict(definition)),
-                                              np.asarray(masses_MeV, dtype=float))
+    coefficients = kernel.coupling_polynomial(
+        models.from_config(spec["model"]["name"], dict(definition)), np.asarray(masses_MeV, dtype=float)
+    )
     return tuple(c / spec["exposure_yr"] for c in coefficients)
 
 
@@ -212,8 +222,9 @@ def coupling_templates(model: Any, response: Any, coefficients: Sequence[npt.Arr
     return CouplingTemplates(templates.at_events, templates.total)
 
 
-def profiled_deviance(model: Any, templates: CouplingTemplates, coupling: npt.ArrayLike, mass_index: npt.ArrayLike,
-                      chunk: int = 20000) -> np.ndarray:
+def profiled_deviance(
+    model: Any, templates: CouplingTemplates, coupling: npt.ArrayLike, mass_index: npt.ArrayLike, chunk: int = 20000
+) -> np.ndarray:
     """D at couplings and mass indices that broadcast together, ``chunk`` problems at a time.
 
     Returns an array of their broadcast shape.
@@ -242,8 +253,9 @@ def search_couplings(g_min: float, g_max: float) -> np.ndarray:
     return np.geomspace(g_min, g_max, int(np.ceil(SEARCH_POINTS_PER_DECADE * np.log10(g_max / g_min))) + 1)
 
 
-def rate_change(templates: CouplingTemplates, search: np.ndarray,
-                mass_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def rate_change(
+    templates: CouplingTemplates, search: np.ndarray, mass_index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Where on search x masses the couplings change the CEvNS events (summed over the response points) within
     :data:`RATE_CHANGE_RANGE` (``relevant``), and where they predict too many (``too_large``), each
     (n_search, n_masses)."""
@@ -254,8 +266,9 @@ def rate_change(templates: CouplingTemplates, search: np.ndarray,
     return (np.abs(ratio - 1.0) > small) & (ratio < large), ratio >= large
 
 
-def golden_section(at: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray,
-                   iterations: int) -> tuple[np.ndarray, np.ndarray]:
+def golden_section(
+    at: Callable[[np.ndarray], np.ndarray], lo: np.ndarray, hi: np.ndarray, iterations: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Golden-section search of ``at`` (vectorised over brackets) in the brackets [lo, hi], ``iterations`` steps
     (each narrows them by 0.618). Returns (where, value) of the least point found in each."""
     shrink = (np.sqrt(5.0) - 1.0) / 2.0
@@ -280,8 +293,14 @@ def _search_scan(model: Any, templates: CouplingTemplates, search: np.ndarray, m
     return scan
 
 
-def best_fit(model: Any, templates: CouplingTemplates, search: npt.ArrayLike, mass_index: npt.ArrayLike,
-             margin: float = 1.0, iterations: int = 40) -> tuple[float, float, int]:
+def best_fit(
+    model: Any,
+    templates: CouplingTemplates,
+    search: npt.ArrayLike,
+    mass_index: npt.ArrayLike,
+    margin: float = 1.0,
+    iterations: int = 40,
+) -> tuple[float, float, int]:
     """The least D over g > 0 at the masses ``mass_index``, found by minimisation; independent of the grid.
 
     D along g has more than one minimum at a mass: near the Standard Model and, for a vector, a narrow dip
@@ -311,16 +330,18 @@ def best_fit(model: Any, templates: CouplingTemplates, search: npt.ArrayLike, ma
     log_g, masses = np.log(search), mass_index[columns]
     lo, hi = log_g[rows], log_g[rows + 2]  # the neighbours of the scan's local minimum at rows + 1
 
-    where, refined = golden_section(lambda x: profiled_deviance(model, templates, np.exp(x), masses), lo, hi,
-                                    iterations)
+    where, refined = golden_section(
+        lambda x: profiled_deviance(model, templates, np.exp(x), masses), lo, hi, iterations
+    )
     k = int(np.argmin(refined))
     if refined[k] >= least[0]:
         return least
     return float(refined[k]), float(np.exp(where[k])), int(masses[k])
 
 
-def test_statistic_grid(model: Any, templates: CouplingTemplates, couplings: npt.ArrayLike, mass_index: npt.ArrayLike,
-                        search: npt.ArrayLike) -> tuple[np.ndarray, float, float, tuple[float, int]]:
+def test_statistic_grid(
+    model: Any, templates: CouplingTemplates, couplings: npt.ArrayLike, mass_index: npt.ArrayLike, search: npt.ArrayLike
+) -> tuple[np.ndarray, float, float, tuple[float, int]]:
     """q(g, m) of eq. Q1 on the grid ``couplings`` x the masses ``mass_index`` of ``templates``.
 
     The best fit is the Standard Model or the :func:`best_fit` over g > 0 at the grid masses, searched on
@@ -341,15 +362,24 @@ def test_statistic_grid(model: Any, templates: CouplingTemplates, couplings: npt
     deviance = profiled_deviance(model, templates, couplings[:, None], mass_index[None, :])
     standard_model = float(profiled_deviance(model, templates, 0.0, 0))
     row, column = np.unravel_index(np.argmin(deviance), deviance.shape)
-    candidates = [(standard_model, 0.0, int(mass_index[0])),
-                  (float(deviance[row, column]), float(couplings[row]), int(mass_index[column])),
-                  best_fit(model, templates, search, mass_index)]
+    candidates = [
+        (standard_model, 0.0, int(mass_index[0])),
+        (float(deviance[row, column]), float(couplings[row]), int(mass_index[column])),
+        best_fit(model, templates, search, mass_index),
+    ]
     best, g_best, m_best = min(candidates, key=lambda candidate: candidate[0])
     return deviance - best, best, standard_model, (g_best, m_best)
 
 
-def upper_limit(model: Any, cevns: Any, signal: Any, threshold: float, signal_name: str = "wimp_rate_multiplier",
-                rounds: int = 6, points: int = 24) -> float:
+def upper_limit(
+    model: Any,
+    cevns: Any,
+    signal: Any,
+    threshold: float,
+    signal_name: str = "wimp_rate_multiplier",
+    rounds: int = 6,
+    points: int = 24,
+) -> float:
     """Upper limit on the multiplier of a signal template (the releases' asymptotic method).
 
     The best fit lets the multiplier s >= 0 float; the limit is the s above it where the profiled
@@ -411,8 +441,15 @@ class Exclusion:
     """The best fit's (g, m_MeV): g = 0 where it is the Standard Model."""
 
 
-def exclusion(model: Any, templates: CouplingTemplates, g: np.ndarray, m_MeV: np.ndarray, report_MeV: np.ndarray,
-              threshold: float, bounds_spec: Mapping[str, Any]) -> Exclusion:
+def exclusion(
+    model: Any,
+    templates: CouplingTemplates,
+    g: np.ndarray,
+    m_MeV: np.ndarray,
+    report_MeV: np.ndarray,
+    threshold: float,
+    bounds_spec: Mapping[str, Any],
+) -> Exclusion:
     """q(g, m) on the grid (eq. Q1), its contours at ``threshold``, its exact edges in g at every grid mass
     and the smallest excluded coupling at the report masses.
 
@@ -426,34 +463,78 @@ def exclusion(model: Any, templates: CouplingTemplates, g: np.ndarray, m_MeV: np
     def excess(index: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
         return lambda coupling: profiled_deviance(model, templates, coupling, index) - best
 
-    g_min = bounds.smallest_excluded_coupling(excess(report_index), bounds_spec["g_min"], bounds_spec["g_max"],
-                                              threshold, bounds_spec["scan_points"])
+    g_min = bounds.smallest_excluded_coupling(
+        excess(report_index), bounds_spec["g_min"], bounds_spec["g_max"], threshold, bounds_spec["scan_points"]
+    )
     below = bounds.excluded_below_range(excess(report_index), bounds_spec["g_min"], threshold, report_MeV.size)
     intervals, n_intervals = edges.excluded_intervals(
-        edges.exclusion_edges(excess(report_index), report_MeV, bounds_spec["g_min"], bounds_spec["g_max"], threshold,
-                              bounds_spec["scan_points"]), report_MeV)
+        edges.exclusion_edges(
+            excess(report_index),
+            report_MeV,
+            bounds_spec["g_min"],
+            bounds_spec["g_max"],
+            threshold,
+            bounds_spec["scan_points"],
+        ),
+        report_MeV,
+    )
     found = edges.exclusion_edges(excess(grid_index), m_MeV, g[0], g[-1], threshold, bounds_spec["edge_scan_points"])
-    return Exclusion(g, m_MeV, q, best, standard_model, contours.exclusion_contours(m_MeV, g, q, threshold), found,
-                     report_MeV, g_min, below, n_intervals, intervals, (g_best, float(m_MeV[m_best])))
+    return Exclusion(
+        g,
+        m_MeV,
+        q,
+        best,
+        standard_model,
+        contours.exclusion_contours(m_MeV, g, q, threshold),
+        found,
+        report_MeV,
+        g_min,
+        below,
+        n_intervals,
+        intervals,
+        (g_best, float(m_MeV[m_best])),
+    )
 
 
-def write_tables(result: Exclusion, analysis: str, entry: Mapping[str, Any], threshold: float, dof: int,
-                 outputs: Any, meta: Mapping[str, str]) -> None:
+def write_tables(
+    result: Exclusion,
+    analysis: str,
+    entry: Mapping[str, Any],
+    threshold: float,
+    dof: int,
+    outputs: Any,
+    meta: Mapping[str, str],
+) -> None:
     """The chi2, contours, edges, bounds and intervals tables of rule chi2's layout for one model ``entry`` (name,
     mediator, coupling) of a data analysis; ``outputs`` has attributes chi2, contours, edges, bounds, intervals.
     The intervals carry the best fit (``best_fit_g``, ``best_fit_m_MeV``), q of the Standard Model against it
     (``q_sm``) and the significance of the preference for ``dof`` degrees of freedom (``z_sm``)."""
-    meta = {"family": analysis, "model": entry["name"], "mediator": entry["mediator"], "coupling": entry["coupling"],
-            "delta_chi2": repr(threshold), "statistic": "template_likelihood",
-            "best_fit_minus_2_log_L": repr(result.best),
-            "standard_model_q": repr(result.standard_model - result.best), **meta}
+    meta = {
+        "family": analysis,
+        "model": entry["name"],
+        "mediator": entry["mediator"],
+        "coupling": entry["coupling"],
+        "delta_chi2": repr(threshold),
+        "statistic": "template_likelihood",
+        "best_fit_minus_2_log_L": repr(result.best),
+        "standard_model_q": repr(result.standard_model - result.best),
+        **meta,
+    }
 
     def label(n: int) -> Any:
         return columnar.categorical(np.zeros(n, dtype=int), [analysis])
 
     g, m = result.g, result.m_MeV
-    io.write_parquet({"analysis": label(result.q.size), "g": np.repeat(g, m.size), "m_MeV": np.tile(m, g.size),
-                      "chi2": result.q.ravel()}, outputs.chi2, meta)
+    io.write_parquet(
+        {
+            "analysis": label(result.q.size),
+            "g": np.repeat(g, m.size),
+            "m_MeV": np.tile(m, g.size),
+            "chi2": result.q.ravel(),
+        },
+        outputs.chi2,
+        meta,
+    )
     io.write_parquet({"analysis": label(result.lines["line"].size), **result.lines}, outputs.contours, meta)
     found = dict(result.edges)
     found["analysis"] = label(found["g"].size)
@@ -461,21 +542,50 @@ def write_tables(result: Exclusion, analysis: str, entry: Mapping[str, Any], thr
     io.write_parquet(found, outputs.edges, meta)
     rows = {"analysis": analysis, "model": entry["name"], "mediator": entry["mediator"], "coupling": entry["coupling"]}
     n = result.report_MeV.size
-    io.write_parquet({**{column: np.full(n, value) for column, value in rows.items()}, "m_MeV": result.report_MeV,
-                      "g_min": columnar.to_arrow(result.g_min, valid=~np.isnan(result.g_min)),
-                      "below_range": result.below_range, "n_intervals": result.n_intervals}, outputs.bounds, meta)
+    io.write_parquet(
+        {
+            **{column: np.full(n, value) for column, value in rows.items()},
+            "m_MeV": result.report_MeV,
+            "g_min": columnar.to_arrow(result.g_min, valid=~np.isnan(result.g_min)),
+            "below_range": result.below_range,
+            "n_intervals": result.n_intervals,
+        },
+        outputs.bounds,
+        meta,
+    )
     q_sm = result.standard_model - result.best
-    best_fit_columns = {"best_fit_g": result.best_point[0], "best_fit_m_MeV": result.best_point[1], "q_sm": q_sm,
-                        "z_sm": float(statistics.significance(q_sm, dof))}
+    best_fit_columns = {
+        "best_fit_g": result.best_point[0],
+        "best_fit_m_MeV": result.best_point[1],
+        "q_sm": q_sm,
+        "z_sm": float(statistics.significance(q_sm, dof)),
+    }
     n_rows = result.intervals["m_MeV"].size
-    io.write_parquet({**{column: np.full(n_rows, value) for column, value in {**rows, **best_fit_columns}.items()},
-                      **result.intervals}, outputs.intervals, meta)
+    io.write_parquet(
+        {
+            **{column: np.full(n_rows, value) for column, value in {**rows, **best_fit_columns}.items()},
+            **result.intervals,
+        },
+        outputs.intervals,
+        meta,
+    )
 
 
 def log_summary(log: Any, name: str, result: Exclusion, threshold: float) -> None:
     """Log the best fit, the excluded share of the grid and the bounds of ``result`` for the model ``name``."""
-    log.info("%s: -2 ln L = %.4f at the Standard Model, %.4f at the best fit (g = %.4g, m = %.4g MeV); q(SM) = %.4f",
-             name, result.standard_model, result.best, *result.best_point, result.standard_model - result.best)
+    log.info(
+        "%s: -2 ln L = %.4f at the Standard Model, %.4f at the best fit (g = %.4g, m = %.4g MeV); q(SM) = %.4f",
+        name,
+        result.standard_model,
+        result.best,
+        *result.best_point,
+        result.standard_model - result.best,
+    )
     log.info("%s: %.1f %% of the grid excluded at q > %.3f", name, 100 * np.mean(result.q > threshold), threshold)
-    log.info("%s: g_min at %s MeV = %s; excluded intervals: %s", name, result.report_MeV.tolist(),
-             np.round(result.g_min, 9).tolist(), result.n_intervals.tolist())
+    log.info(
+        "%s: g_min at %s MeV = %s; excluded intervals: %s",
+        name,
+        result.report_MeV.tolist(),
+        np.round(result.g_min, 9).tolist(),
+        result.n_intervals.tolist(),
+    )

@@ -26,8 +26,10 @@ def verify_checksums(directory: str | os.PathLike[str], files: Sequence[str], sc
     manifest = directory / "checksums.txt"
     if not manifest.is_file():
         raise InputError(f"{manifest}: file not found")
-    expected = {name: digest for digest, name in (line.split(maxsplit=1) for line in manifest.read_text().splitlines()
-                                                  if line.strip())}
+    expected = {
+        name: digest
+        for digest, name in (line.split(maxsplit=1) for line in manifest.read_text().splitlines() if line.strip())
+    }
     for name in files:
         path = directory / name
         if not path.is_file():
@@ -35,8 +37,9 @@ def verify_checksums(directory: str | os.PathLike[str], files: Sequence[str], sc
         if name not in expected:
             raise InputError(f"{manifest}: no checksum for {name}")
         if hashlib.sha256(path.read_bytes()).hexdigest() != expected[name]:
-            raise InputError(f"{path}: SHA-256 differs from {manifest} (corrupted or modified; regenerate it with "
-                             f"{script})")
+            raise InputError(
+                f"{path}: SHA-256 differs from {manifest} (corrupted or modified; regenerate it with {script})"
+            )
 
 
 def csv_table(path, converters):
@@ -44,8 +47,11 @@ def csv_table(path, converters):
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: file not found")
-    lines = [(number, line) for number, line in enumerate(path.read_text().splitlines(), start=1)
-             if line.strip() and not line.startswith("#")]
+    lines = [
+        (number, line)
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    ]
     if len(lines) < 2:
         raise InputError(f"{path}: needs a header and at least one row")
     rows = list(csv.reader(line for _, line in lines))
@@ -93,18 +99,25 @@ class Parameter:
 def read_parameters(path):
     """{name: Parameter} of a parameters.csv (parameter, nominal, uncertainty, fit_min, fit_max; empty
     uncertainty: unconstrained; empty limits: fixed)."""
-    table, lines = csv_table(path, {"parameter": str, "nominal": finite, "uncertainty": optional,
-                                     "fit_min": optional, "fit_max": optional})
+    table, lines = csv_table(
+        path, {"parameter": str, "nominal": finite, "uncertainty": optional, "fit_min": optional, "fit_max": optional}
+    )
     parameters = {}
     for line, name, nominal, width, lower, upper in zip(lines, *table.values(), strict=True):
         fixed = np.isnan(lower) and np.isnan(upper)
         if not fixed and not lower <= nominal <= upper:
-            raise InputError(f"{path}, line {line}: {name}: nominal {nominal:g} outside the fit range "
-                             f"[{lower:g}, {upper:g}]")
+            raise InputError(
+                f"{path}, line {line}: {name}: nominal {nominal:g} outside the fit range [{lower:g}, {upper:g}]"
+            )
         if width <= 0.0:
             raise InputError(f"{path}, line {line}: {name}: uncertainty {width:g} is not positive")
-        parameters[str(name)] = Parameter(str(name), float(nominal), float(np.inf if np.isnan(width) else width),
-                                          float(nominal if fixed else lower), float(nominal if fixed else upper))
+        parameters[str(name)] = Parameter(
+            str(name),
+            float(nominal),
+            float(np.inf if np.isnan(width) else width),
+            float(nominal if fixed else lower),
+            float(nominal if fixed else upper),
+        )
     return parameters
 
 

@@ -32,7 +32,10 @@ TOTAL_COLUMN = "fluence_total_per_cm2_MeV"
 
 
 PION_DECAY_FLAVOURS: dict[str, Mapping[str, float | np.ndarray]] = {
-    "numu": {"mu": 1.0}, "nue": {"e": 1.0}, "numubar": {"mu": 1.0}}
+    "numu": {"mu": 1.0},
+    "nue": {"e": 1.0},
+    "numubar": {"mu": 1.0},
+}
 """Flavours of the three pi-DAR components (no oscillation over a few tens of metres)."""
 
 
@@ -55,7 +58,9 @@ def supernova_components(spec: Mapping) -> tuple[np.ndarray, dict[str, np.ndarra
         if spec["t_max_s"] > history.time_s[-1]:
             log.info(
                 "%s: signal ends at t_pb = %.4g s, before t_max = %g s; integrating to its end",
-                entry["file"], history.time_s[-1], spec["t_max_s"],
+                entry["file"],
+                history.time_s[-1],
+                spec["t_max_s"],
             )
         number = fluxes.total_neutrino_number(history, spec["t_max_s"])
         log.info("%s: %.4e neutrinos emitted per species, x %d species", species, number, entry["multiplicity"])
@@ -94,12 +99,16 @@ def pion_decay_at_rest_components(spec: Mapping) -> tuple[np.ndarray, dict[str, 
     return E, components
 
 
-BUILDERS = {"supernova": supernova_components, "steady": steady_components,
-            "pion_decay_at_rest": pion_decay_at_rest_components}
+BUILDERS = {
+    "supernova": supernova_components,
+    "steady": steady_components,
+    "pion_decay_at_rest": pion_decay_at_rest_components,
+}
 
 
-def component_flavours(spec: Mapping, E_MeV: npt.ArrayLike,
-                       oscillation_spec: Mapping | None = None) -> dict[str, Mapping[str, float | np.ndarray]]:
+def component_flavours(
+    spec: Mapping, E_MeV: npt.ArrayLike, oscillation_spec: Mapping | None = None
+) -> dict[str, Mapping[str, float | np.ndarray]]:
     """{component: {flavour: fraction}} of a source entry; a fraction is a number or, for solar MSW, an array on E_MeV.
 
     ``oscillation_spec`` is the config's ``oscillations`` section, needed only by ``solar_msw`` components.
@@ -112,8 +121,9 @@ def component_flavours(spec: Mapping, E_MeV: npt.ArrayLike,
             if oscillation_spec is None:
                 raise ValueError(f"component {component!r} is solar (solar_msw): its flavours need the oscillations")
             mixing = oscillations.MixingParameters.from_config(oscillation_spec)
-            shares[component] = oscillations.solar_flavour_fractions(E_MeV, mixing, oscillation_spec["sun"],
-                                                                     entry["solar_msw"])
+            shares[component] = oscillations.solar_flavour_fractions(
+                E_MeV, mixing, oscillation_spec["sun"], entry["solar_msw"]
+            )
         else:
             shares[component] = entry["flavours"]
     return shares
@@ -127,7 +137,8 @@ def source_table(spec: Mapping, oscillation_spec: Mapping | None = None) -> dict
     shares = component_flavours(spec, E, oscillation_spec)
     for flavour in FLAVOURS:
         table[flavour_column(flavour)] = np.sum(
-            [fluence * shares[component].get(flavour, 0.0) for component, fluence in components.items()], axis=0)
+            [fluence * shares[component].get(flavour, 0.0) for component, fluence in components.items()], axis=0
+        )
     return table
 
 

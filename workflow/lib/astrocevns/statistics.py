@@ -45,10 +45,12 @@ def check_precision(sm_events: float, threshold: float, tolerance: float = 0.01)
     """
     error = CHI2_ERROR_PER_SM_EVENT * sm_events
     if error > tolerance * threshold:
-        raise ValueError(f"{sm_events:.4g} Standard-Model events: the chi-square is accurate to {error:.2g} "
-                         f"({CHI2_ERROR_PER_SM_EVENT:g} per event), more than {tolerance:.0%} of the threshold "
-                         f"delta chi2 = {threshold:.3g}, so a bound would be set by rounding; reduce the exposure, "
-                         "the detector mass or the source's flux")
+        raise ValueError(
+            f"{sm_events:.4g} Standard-Model events: the chi-square is accurate to {error:.2g} "
+            f"({CHI2_ERROR_PER_SM_EVENT:g} per event), more than {tolerance:.0%} of the threshold "
+            f"delta chi2 = {threshold:.3g}, so a bound would be set by rounding; reduce the exposure, "
+            "the detector mass or the source's flux"
+        )
 
 
 def delta_chi2(cl: float, dof: int) -> float:
@@ -117,8 +119,9 @@ def poisson_shape_terms(counts: npt.ArrayLike, sm_counts: npt.ArrayLike) -> tupl
     sm = np.broadcast_to(np.asarray(sm_counts, dtype=float), counts.shape)
     A, B = counts.sum(axis=-1), sm.sum(axis=-1)
     if not np.all(np.isfinite(A)):
-        raise ValueError("predicted counts are not finite (overflow at the largest couplings?); "
-                         "no chi2 can be computed from them")
+        raise ValueError(
+            "predicted counts are not finite (overflow at the largest couplings?); no chi2 can be computed from them"
+        )
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rescaled = counts * (B / A)[..., None]
         terms = np.where(sm > 0.0, sm * np.log(sm / rescaled), 0.0)
@@ -195,8 +198,9 @@ def fitted_ratio(A: npt.ArrayLike, B: npt.ArrayLike, sigma: float) -> np.ndarray
         return np.where(beta >= 0.0, 2.0 * A * sigma**2 / (beta + h), A * (h - beta) / (2.0 * B))
 
 
-def profiled_poisson_chi2(A: npt.ArrayLike, B: npt.ArrayLike, D: npt.ArrayLike,
-                          sigma: float) -> tuple[np.ndarray, np.ndarray]:
+def profiled_poisson_chi2(
+    A: npt.ArrayLike, B: npt.ArrayLike, D: npt.ArrayLike, sigma: float
+) -> tuple[np.ndarray, np.ndarray]:
     """chi2 minimised over the pull, from the sums A, B and the shape term D of :func:`poisson_shape_terms`.
 
     Returns
@@ -208,8 +212,9 @@ def profiled_poisson_chi2(A: npt.ArrayLike, B: npt.ArrayLike, D: npt.ArrayLike,
     return _chi2(fitted_ratio(A, B, sigma), pull, A, B, D, sigma), pull
 
 
-def profiled_chi2(counts_by_detector: Sequence[npt.ArrayLike], sm_by_detector: Sequence[npt.ArrayLike],
-                  sigma: float) -> tuple[np.ndarray, np.ndarray]:
+def profiled_chi2(
+    counts_by_detector: Sequence[npt.ArrayLike], sm_by_detector: Sequence[npt.ArrayLike], sigma: float
+) -> tuple[np.ndarray, np.ndarray]:
     """chi2 minimised over one pull x shared by several detectors (eqs. 21-24).
 
     The shape term of the union of the detectors' bins is the sum of each detector's own plus that of
@@ -240,8 +245,9 @@ def profiled_chi2(counts_by_detector: Sequence[npt.ArrayLike], sm_by_detector: S
     return profiled_poisson_chi2(A, B, D, sigma)
 
 
-def counting_chi2(counts: npt.ArrayLike, observed: float, observed_uncertainty: float,
-                  sigma: float) -> tuple[np.ndarray, np.ndarray]:
+def counting_chi2(
+    counts: npt.ArrayLike, observed: float, observed_uncertainty: float, sigma: float
+) -> tuple[np.ndarray, np.ndarray]:
     """chi2 of one counted number of events with a Gaussian pull on the prediction's normalisation.
 
     chi2(a) = (N_obs - (1 + a) N)^2 / s^2 + (a / sigma)^2, minimised over a in closed form:

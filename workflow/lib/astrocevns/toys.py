@@ -121,8 +121,14 @@ def smallest_excluded(delta: np.ndarray, g: np.ndarray, threshold: float) -> np.
     return np.where(found, np.where(first == 0, g[0], np.exp(log_bound)), np.nan)
 
 
-def expected_g_min(prediction: Prediction, g: np.ndarray, threshold: float, rng: np.random.Generator | None,
-                   n_toys: int, data: np.ndarray | None = None) -> np.ndarray:
+def expected_g_min(
+    prediction: Prediction,
+    g: np.ndarray,
+    threshold: float,
+    rng: np.random.Generator | None,
+    n_toys: int,
+    data: np.ndarray | None = None,
+) -> np.ndarray:
     """g_min of ``n_toys`` Standard-Model toys at every mass, shape (n_masses, n_toys) (or of the given ``data``,
     shape (n_masses, n, n_bins)).
 
@@ -143,12 +149,14 @@ def band_quantiles(g_min: np.ndarray) -> dict[str, float]:
     """:data:`BAND_QUANTILES` of toy bounds (a toy that excludes nothing in range counts as above every bound)."""
     values = np.where(np.isnan(g_min), np.inf, g_min)
     quantiles = np.quantile(values, list(BAND_QUANTILES.values()), method="inverted_cdf")
-    return {name: (float(v) if np.isfinite(v) else float("nan")) for name, v in zip(BAND_QUANTILES, quantiles,
-                                                                                    strict=True)}
+    return {
+        name: (float(v) if np.isfinite(v) else float("nan")) for name, v in zip(BAND_QUANTILES, quantiles, strict=True)
+    }
 
 
-def hypothesis_statistics(hypothesis: Prediction, g: float, profile: Prediction, profile_g: np.ndarray,
-                          rng: np.random.Generator, n_toys: int) -> tuple[np.ndarray, np.ndarray]:
+def hypothesis_statistics(
+    hypothesis: Prediction, g: float, profile: Prediction, profile_g: np.ndarray, rng: np.random.Generator, n_toys: int
+) -> tuple[np.ndarray, np.ndarray]:
     """q of toys drawn under the coupling g at the mass of ``hypothesis`` (one mass): (q with 1 dof, q with 2 dof).
 
     q_1 = chi2(g, m) - min over g' of chi2(g', m) (g' on ``profile_g`` and 0); q_2 also minimises over the masses
@@ -159,8 +167,9 @@ def hypothesis_statistics(hypothesis: Prediction, g: float, profile: Prediction,
     at = chi2_on_axis(data, expected[:, None, :], hypothesis.sigma)[0, :, 0]
     axis = np.concatenate([[0.0], np.asarray(profile_g, dtype=float)])
     best_here = np.minimum(chi2_on_axis(data, hypothesis.counts(axis), hypothesis.sigma)[0].min(axis=-1), at)
-    elsewhere = chi2_on_axis(np.broadcast_to(data, (profile.coefficients[0].shape[0], *data.shape[1:])),
-                             profile.counts(axis), profile.sigma).min(axis=(0, 2))
+    elsewhere = chi2_on_axis(
+        np.broadcast_to(data, (profile.coefficients[0].shape[0], *data.shape[1:])), profile.counts(axis), profile.sigma
+    ).min(axis=(0, 2))
     return at - best_here, at - np.minimum(best_here, elsewhere)
 
 
@@ -178,8 +187,9 @@ def neyman_bound(g: np.ndarray, asimov_delta: np.ndarray, thresholds: np.ndarray
     return float(np.exp(np.log(g[k - 1]) + fraction * (np.log(g[k]) - np.log(g[k - 1]))))
 
 
-def family_prediction(family: dict, model: str, paths: dict, on_grid: bool, threshold: float,
-                      rows: slice | np.ndarray | None = None) -> tuple[np.ndarray, Prediction]:
+def family_prediction(
+    family: dict, model: str, paths: dict, on_grid: bool, threshold: float, rows: slice | np.ndarray | None = None
+) -> tuple[np.ndarray, Prediction]:
     """(masses, :class:`Prediction`) of the analysis of a family (its first variant, one source) for ``model``, from
     the spectra tables ``paths`` {(model, source, detector, efficiency): path} of a family spec (rule chi2's)."""
     variant, source = family["variants"][:1], family["sources"][0]
@@ -208,12 +218,24 @@ def blocks_of_chunk(chunk: int, toys_per_chunk: int, block: int) -> range:
     return range(chunk * per_chunk, (chunk + 1) * per_chunk)
 
 
-def coverage_chunk(hypothesis: Prediction, g_hypotheses: np.ndarray, profile: Prediction, profile_g: np.ndarray,
-                   identity: tuple, blocks: range, block: int) -> tuple[np.ndarray, np.ndarray]:
+def coverage_chunk(
+    hypothesis: Prediction,
+    g_hypotheses: np.ndarray,
+    profile: Prediction,
+    profile_g: np.ndarray,
+    identity: tuple,
+    blocks: range,
+    block: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """q with 1 and 2 dof (:func:`hypothesis_statistics`) of the toy ``blocks`` at each of ``g_hypotheses``, shape
     (n_hypotheses, len(blocks) x block) each; block b of hypothesis k is seeded by (``identity``, k, b)."""
-    q = [[hypothesis_statistics(hypothesis, float(g), profile, profile_g, generator(*identity, k, b), block)
-          for b in blocks] for k, g in enumerate(g_hypotheses)]
+    q = [
+        [
+            hypothesis_statistics(hypothesis, float(g), profile, profile_g, generator(*identity, k, b), block)
+            for b in blocks
+        ]
+        for k, g in enumerate(g_hypotheses)
+    ]
     q1, q2 = (np.stack([np.concatenate([part[i] for part in parts]) for parts in q]) for i in (0, 1))
     return q1, q2
 

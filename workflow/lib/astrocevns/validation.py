@@ -71,8 +71,10 @@ def check_renamed(config: Mapping, where: str = "config key ") -> None:
     the key in the message."""
     for old, new in RENAMED_KEYS.items():
         if old in config:
-            raise ConfigError(f"{where}{old}: the key is now called {new!r} (the models computed for every "
-                              f"analysis); write {new}: {config[old]!r} instead")
+            raise ConfigError(
+                f"{where}{old}: the key is now called {new!r} (the models computed for every "
+                f"analysis); write {new}: {config[old]!r} instead"
+            )
 
 
 def check_data_releases(config: Mapping, root: str | Path) -> None:
@@ -85,8 +87,10 @@ def check_data_releases(config: Mapping, root: str | Path) -> None:
         needs = recasting.release_analysis(name).WORKFLOW
         source = needs.source(section)
         if source is not None and config["sources"].get(source, {}).get("kind") != needs.source_kind:
-            raise ConfigError(f"config key {name}.{needs.source_key}: {source!r} is not a {needs.source_kind} source "
-                              "of the config (the neutrinos whose CEvNS the release sees)")
+            raise ConfigError(
+                f"config key {name}.{needs.source_key}: {source!r} is not a {needs.source_kind} source "
+                "of the config (the neutrinos whose CEvNS the release sees)"
+            )
         for target in needs.target_names(section, config["targets"]):
             if target not in config["targets"]:
                 raise ConfigError(f"config key {name}: unknown target {target!r}; known: {sorted(config['targets'])}")
@@ -107,23 +111,28 @@ def check_combination(config: Mapping) -> None:
     for member in members:
         if member not in recasting.DATA_RELEASES or not config.get(member):
             present = [name for name in recasting.DATA_RELEASES if config.get(name)]
-            raise ConfigError(f"config key combined_data.members: {member!r} is not a data analysis of the config; "
-                              f"present: {present}")
+            raise ConfigError(
+                f"config key combined_data.members: {member!r} is not a data analysis of the config; present: {present}"
+            )
     if len(set(members)) != len(members) or len(members) < 2:
         raise ConfigError(f"config key combined_data.members: {members} are not two or more distinct analyses")
     seen: dict[str, str] = {}
     for member in members:
         for data in recasting.release_analysis(member).WORKFLOW.data_sets:
             if data in seen:
-                raise ConfigError(f"config key combined_data.members: {seen[data]} and {member} both fit {data}; "
-                                  "their likelihoods are not independent (keep one)")
+                raise ConfigError(
+                    f"config key combined_data.members: {seen[data]} and {member} both fit {data}; "
+                    "their likelihoods are not independent (keep one)"
+                )
             seen[data] = member
     grouped: set[str] = set()
     for name, group in section["shared_flux"].items():
         for member in group["members"]:
             if member not in members:
-                raise ConfigError(f"config key combined_data.shared_flux.{name}.members: {member!r} is not among "
-                                  f"combined_data.members {members}")
+                raise ConfigError(
+                    f"config key combined_data.shared_flux.{name}.members: {member!r} is not among "
+                    f"combined_data.members {members}"
+                )
             if member in grouped:
                 raise ConfigError(f"config key combined_data.shared_flux.{name}.members: {member!r} is in two groups")
             grouped.add(member)
@@ -147,8 +156,9 @@ def check_toys(config: Mapping) -> None:
     """Each analysis of the toys is a one-source Asimov Poisson family of the config, its models known, a coverage
     point lies at a report mass (where the spectra are tabulated), and the chunks hold whole blocks."""
     toys = config["toys"]
-    base = families(expand_analyses(config["analyses"], config["detectors"],
-                                    config["statistics"]["normalisation_uncertainty"]))
+    base = families(
+        expand_analyses(config["analyses"], config["detectors"], config["statistics"]["normalisation_uncertainty"])
+    )
     wanted = [("expected", a, m) for a in toys["expected"]["analyses"] for m in toys["expected"]["models"]]
     wanted += [(f"coverage.points.{p['name']}", p["analysis"], p["model"]) for p in toys["coverage"]["points"]]
     for where, analysis, model in wanted:
@@ -161,12 +171,16 @@ def check_toys(config: Mapping) -> None:
             raise ConfigError(f"config key toys.{where}: unknown model {model!r}; known: {sorted(config['models'])}")
     for point in toys["coverage"]["points"]:
         if point["m_MeV"] not in config["report_masses_MeV"]:
-            raise ConfigError(f"config key toys.coverage.points.{point['name']}.m_MeV: {point['m_MeV']} is not among "
-                              "report_masses_MeV")
+            raise ConfigError(
+                f"config key toys.coverage.points.{point['name']}.m_MeV: {point['m_MeV']} is not among "
+                "report_masses_MeV"
+            )
     for kind in ("expected", "coverage"):
         if toys[kind]["toys_per_chunk"] % toys["block"]:
-            raise ConfigError(f"config key toys.{kind}.toys_per_chunk: {toys[kind]['toys_per_chunk']} is not a "
-                              f"multiple of toys.block ({toys['block']})")
+            raise ConfigError(
+                f"config key toys.{kind}.toys_per_chunk: {toys[kind]['toys_per_chunk']} is not a "
+                f"multiple of toys.block ({toys['block']})"
+            )
     data = toys["coverage"]["data"]
     for point in data["points"]:
         where = f"config key toys.coverage.data.points.{point['name']}"
@@ -178,8 +192,10 @@ def check_toys(config: Mapping) -> None:
     if len(set(names)) != len(names):
         raise ConfigError("config key toys.coverage: two points (of points and data.points) share a name")
     if data["points"] and data["toys_per_chunk"] % toys["block"]:
-        raise ConfigError(f"config key toys.coverage.data.toys_per_chunk: {data['toys_per_chunk']} is not a multiple "
-                          f"of toys.block ({toys['block']})")
+        raise ConfigError(
+            f"config key toys.coverage.data.toys_per_chunk: {data['toys_per_chunk']} is not a multiple "
+            f"of toys.block ({toys['block']})"
+        )
 
 
 def validate(config: dict, root: str | Path, schema: str | Path = "config/schema.yaml") -> dict:
@@ -223,8 +239,9 @@ def load_ledger(config: Mapping, root: str | Path) -> dict[str, dict]:
     return variants.ledger_variants(paper_literal, config)
 
 
-def check_variant(name: str, overlay: Mapping, merged: dict, root: str | Path,
-                  schema: str | Path = "config/schema.yaml") -> None:
+def check_variant(
+    name: str, overlay: Mapping, merged: dict, root: str | Path, schema: str | Path = "config/schema.yaml"
+) -> None:
     """A variant's overlay changes no fixed key, and its merged configuration passes the base's checks (the base,
     validated first, carries the schema's defaults); ConfigError naming the variant."""
     try:

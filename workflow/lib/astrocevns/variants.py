@@ -93,11 +93,16 @@ def check_scan(name: str, scan: Mapping, base: Mapping) -> None:
             raise ConfigError(f"{key}.keys: {dotted!r} is a section, not a value")
         for value in scan["values"]:
             numeric = isinstance(current, int | float) and not isinstance(current, bool)
-            same = (isinstance(value, int | float) and not isinstance(value, bool)) if numeric \
+            same = (
+                (isinstance(value, int | float) and not isinstance(value, bool))
+                if numeric
                 else isinstance(value, type(current))
+            )
             if not same:
-                raise ConfigError(f"{key}.values: {value!r} is a {type(value).__name__}, but {dotted} holds a "
-                                  f"{type(current).__name__} ({current!r})")
+                raise ConfigError(
+                    f"{key}.values: {value!r} is a {type(value).__name__}, but {dotted} holds a "
+                    f"{type(current).__name__} ({current!r})"
+                )
 
 
 def check_listed_analyses(key: str, listed: Sequence[str], base: Mapping) -> None:
@@ -120,11 +125,14 @@ def scan_variants(scans: Mapping[str, Mapping], base: Mapping) -> dict[str, dict
         for value in scan["values"]:
             variant = f"{name}-{value_label(value)}"
             if variant in given_by:
-                raise ConfigError(f"config key scans.{name}.values: {given_by[variant]!r} and {value!r} both give "
-                                  f"the variant {variant!r}; list each value once")
+                raise ConfigError(
+                    f"config key scans.{name}.values: {given_by[variant]!r} and {value!r} both give "
+                    f"the variant {variant!r}; list each value once"
+                )
             if not NAME_PATTERN.match(variant):
-                raise ConfigError(f"config key scans.{name}.values: {value!r} gives the variant name {variant!r}; "
-                                  f"{NAME_RULE}")
+                raise ConfigError(
+                    f"config key scans.{name}.values: {value!r} gives the variant name {variant!r}; {NAME_RULE}"
+                )
             given_by[variant] = value
             overlay: dict = {}
             for dotted in scan["keys"]:
@@ -144,9 +152,11 @@ def one_namespace(groups: Mapping[str, Mapping[str, Any]]) -> None:
     for group, names in groups.items():
         for name in names:
             if name in origin:
-                raise ConfigError(f"config key {group}: the variant name {name!r} is also given by {origin[name]}; "
-                                  "each variant, scan value and ledger key needs a name of its own "
-                                  "(results/variants/<name>/)")
+                raise ConfigError(
+                    f"config key {group}: the variant name {name!r} is also given by {origin[name]}; "
+                    "each variant, scan value and ledger key needs a name of its own "
+                    "(results/variants/<name>/)"
+                )
             origin[name] = group
 
 
@@ -175,8 +185,10 @@ def check_overlay(name: str, overlay: Mapping) -> None:
         raise ConfigError(f"config key variants.{name}: {NAME_RULE}")
     for key in FIXED_KEYS:
         if key in overlay:
-            raise ConfigError(f"config key variants.{name}.{key}: a variant cannot change {key} (run the workflow "
-                              "with another configfile instead)")
+            raise ConfigError(
+                f"config key variants.{name}.{key}: a variant cannot change {key} (run the workflow "
+                "with another configfile instead)"
+            )
 
 
 def identity(value: Any) -> str:

@@ -63,8 +63,9 @@ def file_problem(path: str | Path) -> str | None:
     return problem or checksums.file_checksum_problem(path)
 
 
-def verify_results(directory: str | Path = "results",
-                   expected: Iterable[str | Path] = ()) -> tuple[int, dict[str, str]]:
+def verify_results(
+    directory: str | Path = "results", expected: Iterable[str | Path] = ()
+) -> tuple[int, dict[str, str]]:
     """Check every Parquet, CSV, PNG and PDF file under ``directory`` and that each of ``expected`` exists.
 
     Returns

@@ -36,12 +36,16 @@ def standard_halo(halo: Mapping[str, float]) -> wr.StandardHaloModel:
     import numericalunits as nu
     import wimprates as wr
 
-    return wr.StandardHaloModel(v_0=halo["v0_km_per_s"] * nu.km / nu.s, v_esc=halo["v_esc_km_per_s"] * nu.km / nu.s,
-                                rho_dm=halo["rho_GeV_per_cm3"] * nu.GeV / nu.c0**2 / nu.cm**3)
+    return wr.StandardHaloModel(
+        v_0=halo["v0_km_per_s"] * nu.km / nu.s,
+        v_esc=halo["v_esc_km_per_s"] * nu.km / nu.s,
+        rho_dm=halo["rho_GeV_per_cm3"] * nu.GeV / nu.c0**2 / nu.cm**3,
+    )
 
 
-def wimp_rate_per_t_yr_keV(E_r_keV: npt.ArrayLike, mass_GeV: float, cross_section_cm2: float,
-                           halo: Mapping[str, float]) -> np.ndarray:
+def wimp_rate_per_t_yr_keV(
+    E_r_keV: npt.ArrayLike, mass_GeV: float, cross_section_cm2: float, halo: Mapping[str, float]
+) -> np.ndarray:
     """Spin-independent WIMP rate on xenon [events / (t yr keV)] from wimprates' rate_wimp_std.
 
     numericalunits draws random unit values at import (its self-check of dimensions); fixing them to
@@ -54,8 +58,12 @@ def wimp_rate_per_t_yr_keV(E_r_keV: npt.ArrayLike, mass_GeV: float, cross_sectio
         warnings.simplefilter("ignore", UserWarning)  # wimprates announces its default halo on import
         import wimprates as wr
 
-    rate = wr.rate_wimp_std(np.atleast_1d(np.asarray(E_r_keV, dtype=float)), mw=mass_GeV,
-                            sigma_nucleon=cross_section_cm2, halo_model=standard_halo(halo))
+    rate = wr.rate_wimp_std(
+        np.atleast_1d(np.asarray(E_r_keV, dtype=float)),
+        mw=mass_GeV,
+        sigma_nucleon=cross_section_cm2,
+        halo_model=standard_halo(halo),
+    )
     return np.asarray(rate, dtype=float)
 
 
@@ -66,8 +74,15 @@ def max_recoil_keV(mass_GeV: float, halo: Mapping[str, float], nucleus_mass_GeV:
     return 2.0 * mu**2 * beta_max**2 / nucleus_mass_GeV * 1e6
 
 
-def wimp_event_count(mass_GeV: float, cross_section_cm2: float, halo: Mapping[str, float], exposure_t_yr: float,
-                     threshold_keV: float, efficiency: Callable[[np.ndarray], np.ndarray], nodes: int = 96) -> float:
+def wimp_event_count(
+    mass_GeV: float,
+    cross_section_cm2: float,
+    halo: Mapping[str, float],
+    exposure_t_yr: float,
+    threshold_keV: float,
+    efficiency: Callable[[np.ndarray], np.ndarray],
+    nodes: int = 96,
+) -> float:
     """Expected WIMP events above ``threshold_keV`` with ``efficiency`` (an Efficiency), Gauss-Legendre in E_r.
 
     The integrand vanishes at the kinematic end point; 96 nodes agree with 384 within 1e-4
@@ -84,15 +99,22 @@ def wimp_event_count(mass_GeV: float, cross_section_cm2: float, halo: Mapping[st
     return float(exposure_t_yr * half * np.sum(w * efficiency(E) * rate))
 
 
-def event_ceiling(statistic: Mapping, detector: Mapping, efficiency: Callable[[np.ndarray], np.ndarray],
-                  limit: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[float, float]:
+def event_ceiling(
+    statistic: Mapping,
+    detector: Mapping,
+    efficiency: Callable[[np.ndarray], np.ndarray],
+    limit: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[float, float]:
     """(N_max, the WIMP mass [GeV] that gives it) of an ``event_ceiling`` statistic (config) for a detector entry
     and its Efficiency: the largest WIMP count over the (mass_GeV, cross_section_cm2) pairs of ``limit`` (a
     published limit curve, read with :func:`astrocevns.io.read_wimp_limit`), or of the statistic's one pair."""
     if limit is None:
         limit = (np.array([statistic["wimp_mass_GeV"]]), np.array([statistic["wimp_cross_section_cm2"]]))
-    counts = [wimp_event_count(mass_GeV, sigma_cm2, statistic["halo"], statistic["exposure_t_yr"],
-                               detector["threshold_keV"], efficiency)
-              for mass_GeV, sigma_cm2 in zip(*limit, strict=True)]
+    counts = [
+        wimp_event_count(
+            mass_GeV, sigma_cm2, statistic["halo"], statistic["exposure_t_yr"], detector["threshold_keV"], efficiency
+        )
+        for mass_GeV, sigma_cm2 in zip(*limit, strict=True)
+    ]
     best = int(np.argmax(counts))
     return float(counts[best]), float(limit[0][best])

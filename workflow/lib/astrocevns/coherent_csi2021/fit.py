@@ -105,13 +105,13 @@ def _derivatives(shared: Shared, p: Problems, x: np.ndarray):
     v = w / mu
     J = np.empty((Q, N_DENSE, n.size))  # Jacobian of mu in the dense parameters (the order of x)
     J[:, 0], J[:, 1:3], J[:, 3:] = cevns, shared.neutrons, phi[:, None, None] * p.delta
-    J_totals = np.concatenate([cevns_total[:, None], np.broadcast_to(shared.neutron_totals, (Q, 2)),
-                               phi[:, None] * p.delta_total], axis=1)
+    J_totals = np.concatenate(
+        [cevns_total[:, None], np.broadcast_to(shared.neutron_totals, (Q, 2)), phi[:, None] * p.delta_total], axis=1
+    )
     rows = shared.indicator
     gradient = np.empty_like(x)
     gradient[:, :N_DENSE] = 2.0 * (J_totals - np.matmul(J, w[:, :, None])[..., 0])
-    gradient[:, N_DENSE:] = 2.0 * (2.0 * shared.ac_events - (w * shared.steady) @ rows
-                                   - shared.ac_events / s)
+    gradient[:, N_DENSE:] = 2.0 * (2.0 * shared.ac_events - (w * shared.steady) @ rows - shared.ac_events / s)
     gradient += 2.0 * (x - p.nominal) * p.precision
     dense = 2.0 * np.matmul(J * v[:, None], np.swapaxes(J, 1, 2))
     cross = 2.0 * ((J * (v * shared.steady)[:, None]).reshape(-1, n.size) @ rows).reshape(Q, N_DENSE, -1)
@@ -137,13 +137,13 @@ def _cholesky_solve(matrix: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, np
         ok &= pivot > 0.0
         root = np.sqrt(np.where(pivot > 0.0, pivot, 1.0))
         L[:, j, j] = root
-        below = L[:, j + 1:, j] - np.einsum("qri,qi->qr", L[:, j + 1:, :j], L[:, j, :j])
-        L[:, j + 1:, j] = below / root[:, None]
+        below = L[:, j + 1 :, j] - np.einsum("qri,qi->qr", L[:, j + 1 :, :j], L[:, j, :j])
+        L[:, j + 1 :, j] = below / root[:, None]
     y = rhs.copy()
     for j in range(k):
         y[:, j] = (y[:, j] - np.einsum("qi,qi->q", L[:, j, :j], y[:, :j])) / L[:, j, j]
     for j in reversed(range(k)):
-        y[:, j] = (y[:, j] - np.einsum("qi,qi->q", L[:, j + 1:, j], y[:, j + 1:])) / L[:, j, j]
+        y[:, j] = (y[:, j] - np.einsum("qi,qi->q", L[:, j + 1 :, j], y[:, j + 1 :])) / L[:, j, j]
     return y, ok
 
 
@@ -174,8 +174,13 @@ def _arrow_solve(gradient, dense, cross, steady, free):
     return step, ok & np.all(np.isfinite(step), axis=1)
 
 
-def minimise(shared: Shared, problems: Problems, start: np.ndarray, give_up_above: np.ndarray | None = None,
-             tolerance: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
+def minimise(
+    shared: Shared,
+    problems: Problems,
+    start: np.ndarray,
+    give_up_above: np.ndarray | None = None,
+    tolerance: float = 1e-9,
+) -> tuple[np.ndarray, np.ndarray]:
     """(D, x) at the minimum within the limits of every problem, from ``start`` (Q, K).
 
     ``give_up_above`` (Q,): stop a problem once D less the decrease its Newton step predicts exceeds this while
@@ -183,7 +188,7 @@ def minimise(shared: Shared, problems: Problems, start: np.ndarray, give_up_abov
     :func:`astrocevns.xenonnt2024.likelihood.minimise`); it returns its last D, above its minimum.
     """
     lower, upper = problems.lower, problems.upper
-    positive = np.r_[0, N_DENSE:start.shape[1]]  # phi and the s_i
+    positive = np.r_[0, N_DENSE : start.shape[1]]  # phi and the s_i
     x = np.clip(start, lower, upper)
     value = deviance(shared, problems, x)
     active = np.arange(x.shape[0])

@@ -122,8 +122,10 @@ class CsIModel:
         pe = rebinned(release.neutron_pe_edges, release.neutron_energy[kind], release.pe_edges)
         edges = release.neutron_time_edges_us
         kept = release.neutron_time[kind] * timing.timing_efficiency(
-            0.5 * (edges[:-1] + edges[1:]), release.value("timing_efficiency_onset_us"),
-            release.value("timing_efficiency_slope_per_us"))  # eq. T3 at the 0.01-us bin centres
+            0.5 * (edges[:-1] + edges[1:]),
+            release.value("timing_efficiency_onset_us"),
+            release.value("timing_efficiency_slope_per_us"),
+        )  # eq. T3 at the 0.01-us bin centres
         time = rebinned(edges, kept, release.time_edges_us)
         template = release.value(f"{kind}_events") * np.outer(pe / pe.sum(), time / time.sum())
         return self._placed(np.concatenate([template.ravel(), np.zeros(self.n_bins)]))
@@ -161,8 +163,10 @@ class CsIModel:
         release = self.release
         ac_events = release.anticoincident.sum(axis=1).astype(float)
         if np.any(ac_events <= 0):
-            raise ValueError(f"events.csv: PE bins {np.flatnonzero(ac_events <= 0).tolist()} have no anti-coincident "
-                             "events: their steady state is not measured")
+            raise ValueError(
+                f"events.csv: PE bins {np.flatnonzero(ac_events <= 0).tolist()} have no anti-coincident "
+                "events: their steady state is not measured"
+            )
         c_bins = self.event_bins[self.event_bins < self.n_bins]
         row = c_bins // self.n_time
         neutrons = [self.backgrounds[name] for name in (BRN, NIN)]
@@ -172,14 +176,24 @@ class CsIModel:
         with np.errstate(divide="ignore"):
             ac_log = np.where(ac > 0, ac * np.log(ac_events[:, None] * self.steady_time), 0.0).sum()
         constant = 2.0 * (np.sum(n * np.log(n)) - n.sum() - ac_log)
-        return fit.Shared(self.observed[:c_bins.size], row, ac_events[row] * self.steady_time[c_bins % self.n_time],
-                          ac_events, np.array([t[0][:c_bins.size] for t in neutrons]),
-                          np.array([t[1] for t in neutrons]), float(constant),
-                          (row[:, None] == np.arange(self.n_pe)).astype(float))
+        return fit.Shared(
+            self.observed[: c_bins.size],
+            row,
+            ac_events[row] * self.steady_time[c_bins % self.n_time],
+            ac_events,
+            np.array([t[0][: c_bins.size] for t in neutrons]),
+            np.array([t[1] for t in neutrons]),
+            float(constant),
+            (row[:, None] == np.arange(self.n_pe)).astype(float),
+        )
 
-    def profile(self, cevns: _TemplateSource, signal: _TemplateSource | None = None,
-                signal_multiplier: npt.ArrayLike | None = None,
-                flux_scale: npt.ArrayLike | None = None) -> tuple[np.ndarray, dict]:
+    def profile(
+        self,
+        cevns: _TemplateSource,
+        signal: _TemplateSource | None = None,
+        signal_multiplier: npt.ArrayLike | None = None,
+        flux_scale: npt.ArrayLike | None = None,
+    ) -> tuple[np.ndarray, dict]:
         """-2 ln L of eqs. M1-M3 profiled over every nuisance parameter, for many problems at once.
 
         Parameters
@@ -211,14 +225,17 @@ class CsIModel:
         parameters = self._parameters()
         if flux_scale is not None:
             parameters = parameters.fixed(0, np.broadcast_to(np.asarray(flux_scale, dtype=float), (n_problems,)))
-        limits = [np.broadcast_to(a, (n_problems, a.shape[-1])) for a in
-                  (parameters.nominal, 1.0 / parameters.width**2, parameters.lower, parameters.upper)]
+        limits = [
+            np.broadcast_to(a, (n_problems, a.shape[-1]))
+            for a in (parameters.nominal, 1.0 / parameters.width**2, parameters.lower, parameters.upper)
+        ]
         deviance, theta = np.empty(n_problems), np.empty((n_problems, limits[0].shape[1]))
         pattern = np.empty((n_problems, len(SHAPES)))
         for start in range(0, n_problems, BLOCK):
             rows = np.arange(start, min(start + BLOCK, n_problems))
-            deviance[rows], theta[rows], pattern[rows] = self._minimum(at_events[rows], totals[rows],
-                                                                      [a[rows] for a in limits])
+            deviance[rows], theta[rows], pattern[rows] = self._minimum(
+                at_events[rows], totals[rows], [a[rows] for a in limits]
+            )
         shapes = slice(3, 3 + len(SHAPES))
         absolute = theta[:, shapes].copy()
         theta[:, shapes] *= pattern
@@ -243,13 +260,22 @@ class CsIModel:
         def problems(signs, rows):
             index = np.where(signs > 0, plus, minus)  # (Q, 3) response points
             base, base_total = at_events[rows, 0], totals[rows, 0]
-            return fit.Problems(base, base_total, np.take_along_axis(at_events[rows], index[:, :, None], 1)
-                                - base[:, None], np.take_along_axis(totals[rows], index, 1) - base_total[:, None],
-                                *(a[rows] for a in limits))
+            return fit.Problems(
+                base,
+                base_total,
+                np.take_along_axis(at_events[rows], index[:, :, None], 1) - base[:, None],
+                np.take_along_axis(totals[rows], index, 1) - base_total[:, None],
+                *(a[rows] for a in limits),
+            )
 
         rows = np.arange(n_rows)
-        first = np.where(self._descending_side(problems(np.ones((n_rows, len(SHAPES))), rows),
-                                               problems(-np.ones((n_rows, len(SHAPES))), rows), start), 1.0, -1.0)
+        first = np.where(
+            self._descending_side(
+                problems(np.ones((n_rows, len(SHAPES))), rows), problems(-np.ones((n_rows, len(SHAPES))), rows), start
+            ),
+            1.0,
+            -1.0,
+        )
         deviance, x = fit.minimise(self.shared, problems(first, rows), start)
         pattern = first.copy()
         others = np.array([p for p in itertools.product((1.0, -1.0), repeat=len(SHAPES))])
@@ -257,7 +283,7 @@ class CsIModel:
         signs = signs[~np.all(signs == first[:, None], axis=2)].reshape(n_rows * (len(others) - 1), len(SHAPES))
         owner = np.repeat(rows, len(others) - 1)
         warm = x[owner]  # the first pattern's minimum, its shape parameters of the other sign at zero
-        warm[:, 3:3 + len(SHAPES)] *= signs == first[owner]
+        warm[:, 3 : 3 + len(SHAPES)] *= signs == first[owner]
         value, y = fit.minimise(self.shared, problems(signs, owner), warm, give_up_above=deviance[owner])
         order = np.lexsort((value, owner))  # per problem, its least D first
         least = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]

@@ -27,8 +27,15 @@ from . import release
 from .response import POINTS
 from .timing import GROUP_COMPONENTS, TIMING_GROUPS
 
-__all__ = ["ANALYSIS", "WORKFLOW", "PAPER_SM_EVENTS", "coupling_templates", "log_expectation", "spectrum_coefficients",
-           "statistical_model"]
+__all__ = [
+    "ANALYSIS",
+    "WORKFLOW",
+    "PAPER_SM_EVENTS",
+    "coupling_templates",
+    "log_expectation",
+    "spectrum_coefficients",
+    "statistical_model",
+]
 
 if TYPE_CHECKING:
     from .model import CsIModel
@@ -45,9 +52,14 @@ def memory_mb(grid_points: int) -> float:
     return 300 + 1e-2 * grid_points
 
 
-WORKFLOW = WorkflowNeeds(files=release.FILES, verify=release.verify_checksums, memory_mb=memory_mb,
-                         source_key=None, target_key="target",
-                         data_sets=("COHERENT CsI[Na] 2021",))
+WORKFLOW = WorkflowNeeds(
+    files=release.FILES,
+    verify=release.verify_checksums,
+    memory_mb=memory_mb,
+    source_key=None,
+    target_key="target",
+    data_sets=("COHERENT CsI[Na] 2021",),
+)
 """What the rules need: the release subset only (the beam's flux is the section's own,
 the target the section names)."""
 
@@ -70,8 +82,9 @@ def timing_group_fluences(settings: Mapping) -> dict[str, dict[str, fluxes.Piece
     """{timing group: {flavour group: fluence}} of the section's pi-DAR source (``protons_on_target``,
     ``neutrinos_per_proton``, ``baseline_m``): each group's whole flux and its flavours e, mu, tau."""
     E = fluxes.pion_decay_at_rest_grid(sources.MICHEL_POINTS)
-    components = fluxes.pion_decay_at_rest_fluence(E, settings["protons_on_target"], settings["neutrinos_per_proton"],
-                                                   settings["baseline_m"])
+    components = fluxes.pion_decay_at_rest_fluence(
+        E, settings["protons_on_target"], settings["neutrinos_per_proton"], settings["baseline_m"]
+    )
     positive = E > 0.0
     groups = {}
     for group in TIMING_GROUPS:
@@ -80,13 +93,16 @@ def timing_group_fluences(settings: Mapping) -> dict[str, dict[str, fluxes.Piece
             for flavour, share in sources.PION_DECAY_FLAVOURS[component].items():
                 by_flavour[flavour] = by_flavour[flavour] + share * components[component]
         total = np.sum([components[component] for component in GROUP_COMPONENTS[group]], axis=0)
-        groups[group] = {name: fluxes.PiecewiseLinearFluence(E[positive], values[positive])
-                         for name, values in {ALL_FLAVOURS: total, **by_flavour}.items()}
+        groups[group] = {
+            name: fluxes.PiecewiseLinearFluence(E[positive], values[positive])
+            for name, values in {ALL_FLAVOURS: total, **by_flavour}.items()
+        }
     return groups
 
 
-def spectrum_coefficients(spec: Mapping, inputs: Any, definition: Mapping, masses_MeV: npt.ArrayLike,
-                          response: Response) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def spectrum_coefficients(
+    spec: Mapping, inputs: Any, definition: Mapping, masses_MeV: npt.ArrayLike, response: Response
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(a, b, c) of dR/dE_r = a + b g^2 + c g^4 at the response's nodes per timing group [events / keV over the
     exposure], each of shape (n_masses, n_timing_groups, n_nodes).
 
@@ -96,14 +112,19 @@ def spectrum_coefficients(spec: Mapping, inputs: Any, definition: Mapping, masse
     """
     settings = spec[SECTION]
     model = models.from_config(spec.get("model", {}).get("name", "model"), dict(definition))
-    detector = {"target": settings["target"], "mass_t": response.target_mass_t,
-                "threshold_keV": float(np.min(response.nodes_keV))}
+    detector = {
+        "target": settings["target"],
+        "mass_t": response.target_mass_t,
+        "threshold_keV": float(np.min(response.nodes_keV)),
+    }
     parts = config.detector_parts(SECTION, detector, spec["targets"], spec["form_factor"], Efficiency.ideal())
     masses = np.asarray(masses_MeV, dtype=float)
     per_group = []
     for fluence in timing_group_fluences(settings).values():
-        polynomials = [rates.differential_rate_kernel(fluence, part, response.nodes_keV).coupling_polynomial(
-            model, masses) for part in parts]
+        polynomials = [
+            rates.differential_rate_kernel(fluence, part, response.nodes_keV).coupling_polynomial(model, masses)
+            for part in parts
+        ]
         per_group.append([np.sum(terms, axis=0) for terms in zip(*polynomials, strict=True)])
     a, b, c = (np.stack([group[k] for group in per_group], axis=-2) for k in range(3))
     return a, b, c
@@ -113,6 +134,11 @@ def log_expectation(log: logging.Logger, model: CsIModel, templates: CouplingTem
     """Log the Standard-Model CEvNS events of ``templates`` at the nominal response against the paper's prediction,
     and the events at each response point."""
     events = templates.total[0, 0]
-    log.info("Standard-Model CEvNS at the nominal response: %.1f events in the region of interest (the paper: "
-             "%.0f +- %.0f (th) +- %.0f (exp)); at the response points %s: %s", events[0], *PAPER_SM_EVENTS,
-             [f"{e}/{q}" for e, q in POINTS], np.round(events, 1).tolist())
+    log.info(
+        "Standard-Model CEvNS at the nominal response: %.1f events in the region of interest (the paper: "
+        "%.0f +- %.0f (th) +- %.0f (exp)); at the response points %s: %s",
+        events[0],
+        *PAPER_SM_EVENTS,
+        [f"{e}/{q}" for e, q in POINTS],
+        np.round(events, 1).tolist(),
+    )

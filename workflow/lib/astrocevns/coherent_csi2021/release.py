@@ -22,9 +22,17 @@ FILES = ("events.csv", "neutron_energy_pdfs.csv", "neutron_time_pdfs.csv", "resp
 SCRIPT = "resources/derivation/coherent_csi_2021.py"
 EFFICIENCY_VARIANTS = ("nominal", "plus", "minus")
 QUENCHING_VARIANTS = ("nominal", "model0_plus", "model0_minus", "model1_plus", "model1_minus")
-PARAMETERS = ("detector_mass_kg", "resolution_a_keVee", "resolution_b_per_keVee", "pot_trace_mean_us",
-              "pot_trace_width_us", "timing_efficiency_onset_us", "timing_efficiency_slope_per_us", "brn_events",
-              "nin_events")
+PARAMETERS = (
+    "detector_mass_kg",
+    "resolution_a_keVee",
+    "resolution_b_per_keVee",
+    "pot_trace_mean_us",
+    "pot_trace_width_us",
+    "timing_efficiency_onset_us",
+    "timing_efficiency_slope_per_us",
+    "brn_events",
+    "nin_events",
+)
 
 
 @dataclass(frozen=True)
@@ -82,17 +90,31 @@ def _edges(path, low, high, what):
 
 
 def _read_events(path):
-    table, lines = csv_table(path, {"pe_bin": int, "t_bin": int, "pe_low": finite, "pe_high": finite,
-                                    "t_low_us": finite, "t_high_us": finite, "coincident": int,
-                                    "anticoincident": int})
+    table, lines = csv_table(
+        path,
+        {
+            "pe_bin": int,
+            "t_bin": int,
+            "pe_low": finite,
+            "pe_high": finite,
+            "t_low_us": finite,
+            "t_high_us": finite,
+            "coincident": int,
+            "anticoincident": int,
+        },
+    )
     pe_edges = _edges(path, table["pe_low"], table["pe_high"], "PE")
     time_edges = _edges(path, table["t_low_us"], table["t_high_us"], "time")
-    counts = {window: np.full((pe_edges.size - 1, time_edges.size - 1), -1) for window in
-              ("coincident", "anticoincident")}
+    counts = {
+        window: np.full((pe_edges.size - 1, time_edges.size - 1), -1) for window in ("coincident", "anticoincident")
+    }
     for k, line in enumerate(lines):
         i, j = table["pe_bin"][k], table["t_bin"][k]
-        if not (0 <= i < pe_edges.size - 1 and 0 <= j < time_edges.size - 1) or pe_edges[i] != table["pe_low"][k] \
-                or time_edges[j] != table["t_low_us"][k]:
+        if (
+            not (0 <= i < pe_edges.size - 1 and 0 <= j < time_edges.size - 1)
+            or pe_edges[i] != table["pe_low"][k]
+            or time_edges[j] != table["t_low_us"][k]
+        ):
             raise InputError(f"{path}, line {line}: bin ({i}, {j}) does not match its edges")
         for window, grid in counts.items():
             if table[window][k] < 0 or grid[i, j] >= 0:
@@ -137,8 +159,10 @@ def read_release(directory: str | os.PathLike[str]) -> Release:
     pe_edges, time_edges, counts = _read_events(directory / "events.csv")
     neutron_pe_edges, energy = _read_pdfs(directory / "neutron_energy_pdfs.csv", "pe_low", "pe_high")
     neutron_time_edges, time = _read_pdfs(directory / "neutron_time_pdfs.csv", "t_low_us", "t_high_us")
-    for name, edges, analysis in (("neutron_energy_pdfs.csv", neutron_pe_edges, pe_edges),
-                                  ("neutron_time_pdfs.csv", neutron_time_edges, time_edges)):
+    for name, edges, analysis in (
+        ("neutron_energy_pdfs.csv", neutron_pe_edges, pe_edges),
+        ("neutron_time_pdfs.csv", neutron_time_edges, time_edges),
+    ):
         if not np.all(np.isin(np.round(analysis, 9), np.round(edges, 9))):
             raise InputError(f"{directory / name}: its bins do not cover the analysis bins {analysis.tolist()}")
     curves = _read_curves(directory / "response_curves.csv")
@@ -147,5 +171,16 @@ def read_release(directory: str | os.PathLike[str]) -> Release:
     missing = [name for name in PARAMETERS if name not in parameters]
     if missing:
         raise InputError(f"{parameters_path}: parameter(s) {missing} missing")
-    return Release(pe_edges, time_edges, counts["coincident"], counts["anticoincident"], neutron_pe_edges,
-                   neutron_time_edges, energy, time, curves["efficiency"], curves["quenching"], parameters)
+    return Release(
+        pe_edges,
+        time_edges,
+        counts["coincident"],
+        counts["anticoincident"],
+        neutron_pe_edges,
+        neutron_time_edges,
+        energy,
+        time,
+        curves["efficiency"],
+        curves["quenching"],
+        parameters,
+    )

@@ -36,8 +36,15 @@ from . import timing
 if TYPE_CHECKING:
     from .release import Release
 
-POINTS = (("nominal", "nominal"), ("plus", "nominal"), ("minus", "nominal"), ("nominal", "model0_plus"),
-          ("nominal", "model0_minus"), ("nominal", "model1_plus"), ("nominal", "model1_minus"))
+POINTS = (
+    ("nominal", "nominal"),
+    ("plus", "nominal"),
+    ("minus", "nominal"),
+    ("nominal", "model0_plus"),
+    ("nominal", "model0_minus"),
+    ("nominal", "model1_plus"),
+    ("nominal", "model1_minus"),
+)
 """The response points: (efficiency variant, quenching variant), the nominal point first."""
 SHAPE_PARAMETERS = {"t_efficiency": (1, 2), "t_quenching_0": (3, 4), "t_quenching_1": (5, 6)}
 """Each shape parameter with the points of its +1 and -1 sigma variants (the others nominal)."""
@@ -56,8 +63,9 @@ def efficiency(pe: npt.ArrayLike, coefficients: np.ndarray) -> np.ndarray:
     return np.maximum(0.0, a / (1.0 + np.exp(-b * (np.asarray(pe, dtype=float) - c))) + d)
 
 
-def pe_density(pe: npt.ArrayLike, E_ee_keV: npt.ArrayLike, resolution_a_keVee: float,
-               resolution_b_per_keVee: float) -> np.ndarray:
+def pe_density(
+    pe: npt.ArrayLike, E_ee_keV: npt.ArrayLike, resolution_a_keVee: float, resolution_b_per_keVee: float
+) -> np.ndarray:
     """The gamma density [1/PE] of the reconstructed energy ``pe`` for ``E_ee_keV`` (broadcast together)."""
     E_ee = np.asarray(E_ee_keV, dtype=float)
     shape = 1.0 + resolution_b_per_keVee * E_ee
@@ -125,11 +133,21 @@ def build_response(release: Release, settings: Mapping) -> Response:
     (``recoil_keV``: min, max, step; ``recoil_nodes_per_interval``, ``pe_nodes_per_PE``, ``time_nodes_per_bin``;
     accuracy quoted in tests/test_coherent_csi2021.py)."""
     recoil = settings["recoil_keV"]
-    edges_keV = np.linspace(recoil["min"], recoil["max"],
-                            int(round((recoil["max"] - recoil["min"]) / recoil["step"])) + 1)
+    edges_keV = np.linspace(
+        recoil["min"], recoil["max"], int(round((recoil["max"] - recoil["min"]) / recoil["step"])) + 1
+    )
     nodes, weights = recoil_nodes(edges_keV, settings["recoil_nodes_per_interval"])
-    time = timing.bin_probabilities(release.time_edges_us, release.value("pot_trace_mean_us"),
-                                    release.value("pot_trace_width_us"), release.value("timing_efficiency_onset_us"),
-                                    release.value("timing_efficiency_slope_per_us"), settings["time_nodes_per_bin"])
-    return Response(nodes, energy_matrix(release, nodes, weights, settings["pe_nodes_per_PE"]), time,
-                    release.value("detector_mass_kg") * 1e-3)
+    time = timing.bin_probabilities(
+        release.time_edges_us,
+        release.value("pot_trace_mean_us"),
+        release.value("pot_trace_width_us"),
+        release.value("timing_efficiency_onset_us"),
+        release.value("timing_efficiency_slope_per_us"),
+        settings["time_nodes_per_bin"],
+    )
+    return Response(
+        nodes,
+        energy_matrix(release, nodes, weights, settings["pe_nodes_per_PE"]),
+        time,
+        release.value("detector_mass_kg") * 1e-3,
+    )

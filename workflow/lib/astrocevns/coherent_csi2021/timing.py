@@ -62,17 +62,20 @@ def prompt_cdf(t_us: npt.ArrayLike, mean_us: float, width_us: float) -> np.ndarr
 
 def delayed_cdf(t_us: npt.ArrayLike, mean_us: float, width_us: float) -> np.ndarray:
     """Eq. T2: CDF of the delayed neutrinos' arrival time."""
-    return (MUON_LIFETIME_US * exponential_gaussian_cdf(t_us, mean_us, width_us, MUON_LIFETIME_US)
-            - PION_LIFETIME_US * exponential_gaussian_cdf(t_us, mean_us, width_us, PION_LIFETIME_US)) / (
-        MUON_LIFETIME_US - PION_LIFETIME_US)
+    return (
+        MUON_LIFETIME_US * exponential_gaussian_cdf(t_us, mean_us, width_us, MUON_LIFETIME_US)
+        - PION_LIFETIME_US * exponential_gaussian_cdf(t_us, mean_us, width_us, PION_LIFETIME_US)
+    ) / (MUON_LIFETIME_US - PION_LIFETIME_US)
 
 
 def densities(t_us: npt.ArrayLike, mean_us: float, width_us: float) -> np.ndarray:
     """The densities [1/us] of the groups :data:`TIMING_GROUPS` at ``t_us``, shape (2,) + t.shape (derivatives
     of T1 with tau_pi and of T2)."""
     prompt = exponential_gaussian_pdf(t_us, mean_us, width_us, PION_LIFETIME_US)
-    delayed = (MUON_LIFETIME_US * exponential_gaussian_pdf(t_us, mean_us, width_us, MUON_LIFETIME_US)
-               - PION_LIFETIME_US * prompt) / (MUON_LIFETIME_US - PION_LIFETIME_US)
+    delayed = (
+        MUON_LIFETIME_US * exponential_gaussian_pdf(t_us, mean_us, width_us, MUON_LIFETIME_US)
+        - PION_LIFETIME_US * prompt
+    ) / (MUON_LIFETIME_US - PION_LIFETIME_US)
     return np.stack([prompt, delayed])
 
 
@@ -82,8 +85,9 @@ def timing_efficiency(t_us: npt.ArrayLike, onset_us: float, slope_per_us: float)
     return np.where(t < onset_us, 1.0, np.exp(-slope_per_us * (t - onset_us)))
 
 
-def efficiency_weighted_integrals(edges_us: npt.ArrayLike, density, onset_us: float, slope_per_us: float,
-                                  nodes_per_bin: int = 16) -> np.ndarray:
+def efficiency_weighted_integrals(
+    edges_us: npt.ArrayLike, density, onset_us: float, slope_per_us: float, nodes_per_bin: int = 16
+) -> np.ndarray:
     """int over each bin of density(t) eff_T(t) dt: Gauss-Legendre with ``nodes_per_bin`` nodes on each bin,
     split at t_0 where eff_T has its kink (accuracy in tests/test_coherent_csi2021.py).
 
@@ -103,9 +107,16 @@ def efficiency_weighted_integrals(edges_us: npt.ArrayLike, density, onset_us: fl
     return summed
 
 
-def bin_probabilities(edges_us: npt.ArrayLike, mean_us: float, width_us: float, onset_us: float,
-                      slope_per_us: float, nodes_per_bin: int = 16) -> np.ndarray:
+def bin_probabilities(
+    edges_us: npt.ArrayLike,
+    mean_us: float,
+    width_us: float,
+    onset_us: float,
+    slope_per_us: float,
+    nodes_per_bin: int = 16,
+) -> np.ndarray:
     """Fraction of the prompt and the delayed neutrinos' events (all recoils at t) kept in each time bin: the
     integral of their densities times eff_T (eq. T3) over the bin, shape (2, n_bins)."""
-    return efficiency_weighted_integrals(edges_us, lambda t: densities(t, mean_us, width_us), onset_us,
-                                         slope_per_us, nodes_per_bin)
+    return efficiency_weighted_integrals(
+        edges_us, lambda t: densities(t, mean_us, width_us), onset_us, slope_per_us, nodes_per_bin
+    )

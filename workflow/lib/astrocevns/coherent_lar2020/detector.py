@@ -58,8 +58,13 @@ def _gaussian_linear(lo, hi, alpha, beta, mu, sigma):
     return (alpha + beta * mu) * (ndtr(zh) - ndtr(zl)) - beta * sigma * density / np.sqrt(2.0 * np.pi)
 
 
-def bin_acceptance(E_keVee: npt.ArrayLike, edges_keVee: npt.ArrayLike, efficiency_keVee: npt.ArrayLike,
-                   efficiency: npt.ArrayLike, r_sqrt_keVee: float) -> np.ndarray:
+def bin_acceptance(
+    E_keVee: npt.ArrayLike,
+    edges_keVee: npt.ArrayLike,
+    efficiency_keVee: npt.ArrayLike,
+    efficiency: npt.ArrayLike,
+    r_sqrt_keVee: float,
+) -> np.ndarray:
     """p(l, h | E_ee) of eq. D2 for every reconstructed-energy bin; shape E_ee.shape + (n_bins,).
 
     The efficiency is linear between its points and constant beyond the ends (0 below the first, 0.25 keVee).
@@ -89,14 +94,17 @@ def time_profiles(edges_us: npt.ArrayLike, mean_us: float, width_us: float) -> n
         return exponnorm.cdf(edges, tau / width_us, loc=mean_us, scale=width_us)
 
     prompt = np.diff(cdf(PION_LIFETIME_US))
-    delayed = np.diff((MUON_LIFETIME_US * cdf(MUON_LIFETIME_US) - PION_LIFETIME_US * cdf(PION_LIFETIME_US))
-                      / (MUON_LIFETIME_US - PION_LIFETIME_US))
+    delayed = np.diff(
+        (MUON_LIFETIME_US * cdf(MUON_LIFETIME_US) - PION_LIFETIME_US * cdf(PION_LIFETIME_US))
+        / (MUON_LIFETIME_US - PION_LIFETIME_US)
+    )
     profiles = np.array([prompt, delayed])
     return profiles / profiles.sum(axis=1, keepdims=True)
 
 
-def fit_timing(release_profile: npt.ArrayLike, edges_us: npt.ArrayLike, width_us: float,
-               start_mean_us: float) -> tuple[float, float, float]:
+def fit_timing(
+    release_profile: npt.ArrayLike, edges_us: npt.ArrayLike, width_us: float, start_mean_us: float
+) -> tuple[float, float, float]:
     """The POT-trace mean t_0 and the prompt fraction phi for which phi prompt + (1 - phi) delayed (eq. D3) is
     closest (least squares) to the release's CEvNS time profile; returns (t_0 [us], phi, max |residual|).
 

@@ -46,14 +46,22 @@ if TYPE_CHECKING:
 SIGNAL = "signal_rate_multiplier"
 CEVNS = "cevns_normalisation"
 BACKGROUNDS = ("prompt_brn", "delayed_brn", "steady_state")
-PRIORS = {"prompt_brn": "prompt_brn_prediction", "delayed_brn": "delayed_brn_prediction",
-          "steady_state": "steady_state_prediction"}
-CEVNS_SHAPES = {"cevns_f90": ("cevns_f90_plus", "cevns_f90_minus"), "cevns_timing_mean": ("cevns_timing_mean", None),
-                "quenching_a": ("quenching_a_plus", "quenching_a_minus"),
-                "quenching_b": ("quenching_b_plus", "quenching_b_minus")}
-BRN_SHAPES = {"brn_energy": ("prompt_brn_energy_plus", "prompt_brn_energy_minus"),
-              "brn_timing_mean": ("prompt_brn_timing_mean_plus", "prompt_brn_timing_mean_minus"),
-              "brn_timing_width": ("prompt_brn_timing_width", None)}
+PRIORS = {
+    "prompt_brn": "prompt_brn_prediction",
+    "delayed_brn": "delayed_brn_prediction",
+    "steady_state": "steady_state_prediction",
+}
+CEVNS_SHAPES = {
+    "cevns_f90": ("cevns_f90_plus", "cevns_f90_minus"),
+    "cevns_timing_mean": ("cevns_timing_mean", None),
+    "quenching_a": ("quenching_a_plus", "quenching_a_minus"),
+    "quenching_b": ("quenching_b_plus", "quenching_b_minus"),
+}
+BRN_SHAPES = {
+    "brn_energy": ("prompt_brn_energy_plus", "prompt_brn_energy_minus"),
+    "brn_timing_mean": ("prompt_brn_timing_mean_plus", "prompt_brn_timing_mean_minus"),
+    "brn_timing_width": ("prompt_brn_timing_width", None),
+}
 """The shape nuisances: (+1 sigma, -1 sigma) variant of each (None: one-sided, mirrored)."""
 
 BLOCK = 1024
@@ -131,16 +139,22 @@ class LArModel:
         Standard-Model events of the chain (eq. R1) at that point over those at the nominal one."""
         events = self.response.standard_model_events.sum(axis=1)
         ratio = np.divide(events, events[0], out=np.zeros_like(events), where=events[0] > 0)
-        pdfs = [self.release.pdfs[p if p in self.release.pdfs else "cevns"] * r[:, None, None]
-                for p, r in zip(POINTS, ratio, strict=True)]
+        pdfs = [
+            self.release.pdfs[p if p in self.release.pdfs else "cevns"] * r[:, None, None]
+            for p, r in zip(POINTS, ratio, strict=True)
+        ]
         return self.anchored(np.array(pdfs).reshape(len(POINTS), -1))
 
     def parameter_names(self, with_signal: bool) -> list[str]:
         return [CEVNS, *([SIGNAL] if with_signal else []), *BACKGROUNDS, *CEVNS_SHAPES, *BRN_SHAPES]
 
-    def profile(self, cevns: _TemplateSource, signal: _TemplateSource | None = None,
-                signal_multiplier: npt.ArrayLike | None = None,
-                flux_scale: npt.ArrayLike | None = None) -> tuple[np.ndarray, dict]:
+    def profile(
+        self,
+        cevns: _TemplateSource,
+        signal: _TemplateSource | None = None,
+        signal_multiplier: npt.ArrayLike | None = None,
+        flux_scale: npt.ArrayLike | None = None,
+    ) -> tuple[np.ndarray, dict]:
         """D of eq. M3 profiled over every nuisance parameter, for many problems at once.
 
         Parameters
@@ -170,13 +184,24 @@ class LArModel:
             if np.any(nu0 <= 0):
                 raise ValueError("flux_scale must be positive")
             nu_width = nu0 * self.mass_uncertainty
-        multipliers = None if signal_multiplier is None else np.broadcast_to(
-            np.asarray(signal_multiplier, dtype=float), (n_problems,))
+        multipliers = (
+            None
+            if signal_multiplier is None
+            else np.broadcast_to(np.asarray(signal_multiplier, dtype=float), (n_problems,))
+        )
         deviance, theta = np.empty(n_problems), np.empty((n_problems, len(names)))
         for start in range(0, n_problems, BLOCK):
             rows = np.arange(start, min(start + BLOCK, n_problems))
-            problem = _Problem(self, names, cevns, signal, rows, nu0[rows], nu_width[rows],
-                               None if multipliers is None else multipliers[rows])
+            problem = _Problem(
+                self,
+                names,
+                cevns,
+                signal,
+                rows,
+                nu0[rows],
+                nu_width[rows],
+                None if multipliers is None else multipliers[rows],
+            )
             deviance[rows], theta[rows] = problem.solve()
         return deviance, {"names": names, "theta": theta}
 
@@ -194,8 +219,7 @@ def _problems(cevns, signal, signal_multiplier, flux_scale) -> int:
 def _rows(source, rows, n_points, n_events):
     """(at_events (R, n_points, n_event_bins), total (R, n_points)) of ``source`` for ``rows``."""
     at_events, total = source.at(rows=rows)
-    return (np.broadcast_to(at_events, (rows.size, n_points, n_events)),
-            np.broadcast_to(total, (rows.size, n_points)))
+    return (np.broadcast_to(at_events, (rows.size, n_points, n_events)), np.broadcast_to(total, (rows.size, n_points)))
 
 
 def _slope_sum(vector: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -224,10 +248,14 @@ class _Morphed:
         """(X(t) in the event bins (R, n_ev), its total (R,)) at shape parameters t (R, n_shapes)."""
         a = np.abs(t)
         if self.nominal.ndim == 1:  # shared by the problems
-            return (self.nominal + t @ self.mean + a @ self.half,
-                    self.nominal_total + t @ self.mean_total + a @ self.half_total)
-        return (self.nominal + np.einsum("rj,rjb->rb", t, self.mean) + np.einsum("rj,rjb->rb", a, self.half),
-                self.nominal_total + np.sum(t * self.mean_total + a * self.half_total, axis=1))
+            return (
+                self.nominal + t @ self.mean + a @ self.half,
+                self.nominal_total + t @ self.mean_total + a @ self.half_total,
+            )
+        return (
+            self.nominal + np.einsum("rj,rjb->rb", t, self.mean) + np.einsum("rj,rjb->rb", a, self.half),
+            self.nominal_total + np.sum(t * self.mean_total + a * self.half_total, axis=1),
+        )
 
     def slope(self, sign):
         """(dX/dt_j in the event bins (R, n_shapes, n_ev), totals (R, n_shapes)) on the side ``sign`` (+-1) of t."""
@@ -244,12 +272,16 @@ class _Problem:
     def __init__(self, model, names, cevns, signal, rows, nu0, nu_width, multipliers):
         self.model, self.names = model, names
         n_ev, n_points = model.event_bins.size, len(POINTS)
-        self.sources = [_Morphed.of(*_rows(source, rows, n_points, n_ev), CEVNS_SHAPES, POINTS)
-                        for source in (cevns, signal) if source is not None]
+        self.sources = [
+            _Morphed.of(*_rows(source, rows, n_points, n_ev), CEVNS_SHAPES, POINTS)
+            for source in (cevns, signal)
+            if source is not None
+        ]
         self.n_sources = len(self.sources)
         self.background = self.n_sources  # index of N_p; N_d, N_s follow
-        self.cevns_shapes = slice(self.n_sources + len(BACKGROUNDS), self.n_sources + len(BACKGROUNDS)
-                                  + len(CEVNS_SHAPES))
+        self.cevns_shapes = slice(
+            self.n_sources + len(BACKGROUNDS), self.n_sources + len(BACKGROUNDS) + len(CEVNS_SHAPES)
+        )
         self.brn_shapes = slice(self.cevns_shapes.stop, len(names))
         self.shapes = slice(self.cevns_shapes.start, len(names))
         self.two_sided = np.array([down is not None for down in (*CEVNS_SHAPES.values(), *BRN_SHAPES.values())])
@@ -263,9 +295,10 @@ class _Problem:
         self.inverse_width2 = np.where(np.isfinite(self.width), 1.0 / self.width**2, 0.0)
         self.fixed = np.zeros((R, K), dtype=bool)
         self.lower_bounded = np.zeros(K, dtype=bool)
-        self.lower_bounded[:self.shapes.start] = True
-        start = np.array([model.start.get(n, c) if model.start else c
-                          for n, c in zip(names, self.center[0], strict=True)])
+        self.lower_bounded[: self.shapes.start] = True
+        start = np.array(
+            [model.start.get(n, c) if model.start else c for n, c in zip(names, self.center[0], strict=True)]
+        )
         self.x = np.tile(start, (R, 1))
         self.x[:, 0] = nu0
         if signal is not None:
@@ -314,9 +347,9 @@ class _Problem:
         def shape_gradient(slopes):
             out = np.zeros((R, t.shape[1]))
             for scale, (vector, total) in zip(scales, slopes[:-1], strict=True):
-                out[:, :len(CEVNS_SHAPES)] += scale[:, None] * (total - _slope_sum(vector, weight))
+                out[:, : len(CEVNS_SHAPES)] += scale[:, None] * (total - _slope_sum(vector, weight))
             vector, total = slopes[-1]
-            out[:, len(CEVNS_SHAPES):] += x[:, self.background, None] * (total - _slope_sum(vector, weight))
+            out[:, len(CEVNS_SHAPES) :] += x[:, self.background, None] * (total - _slope_sum(vector, weight))
             return 2.0 * out
 
         g_mean, g_half = shape_gradient(slopes_mean), shape_gradient(slopes_half)
@@ -329,16 +362,17 @@ class _Problem:
         cross = []  # (k, l, vector, total) of the non-zero second derivatives of lambda
         for s, (source, (value, total)) in enumerate(zip(sources, values, strict=True)):
             J[:, s], Jt[:, s] = value, total
-            vector, totals = source.slope(sign[:, :len(CEVNS_SHAPES)])
+            vector, totals = source.slope(sign[:, : len(CEVNS_SHAPES)])
             J[:, self.cevns_shapes] += x[:, s, None, None] * vector
             Jt[:, self.cevns_shapes] += x[:, s, None] * totals
             cross += [(s, self.cevns_shapes.start + j, vector[:, j], totals[:, j]) for j in range(len(CEVNS_SHAPES))]
         J[:, self.background], Jt[:, self.background] = brn
-        vector, totals = m.brn.slope(sign[:, len(CEVNS_SHAPES):])
+        vector, totals = m.brn.slope(sign[:, len(CEVNS_SHAPES) :])
         J[:, self.brn_shapes] = x[:, self.background, None, None] * vector
         Jt[:, self.brn_shapes] = x[:, self.background, None] * totals
-        cross += [(self.background, self.brn_shapes.start + j, vector[:, j], totals[:, j])
-                  for j in range(len(BRN_SHAPES))]
+        cross += [
+            (self.background, self.brn_shapes.start + j, vector[:, j], totals[:, j]) for j in range(len(BRN_SHAPES))
+        ]
         for j, (vector, total) in enumerate(m.others):
             J[:, self.background + 1 + j], Jt[:, self.background + 1 + j] = vector, total
         gradient = 2.0 * (Jt - np.einsum("rkb,rb->rk", J, weight)) + 2.0 * (x - center) * inverse_width2

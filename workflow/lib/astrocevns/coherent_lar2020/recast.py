@@ -20,8 +20,14 @@ from .. import config, models
 from ..recasting import CouplingTemplates, WorkflowNeeds, coupling_templates
 from . import release
 
-__all__ = ["ANALYSIS", "WORKFLOW", "coupling_templates", "log_expectation", "spectrum_coefficients",
-           "statistical_model"]
+__all__ = [
+    "ANALYSIS",
+    "WORKFLOW",
+    "coupling_templates",
+    "log_expectation",
+    "spectrum_coefficients",
+    "statistical_model",
+]
 
 if TYPE_CHECKING:
     from .model import LArModel
@@ -39,9 +45,13 @@ def memory_mb(grid_points: int) -> float:
     return 300 + 2e-2 * grid_points
 
 
-WORKFLOW = WorkflowNeeds(files=release.FILES, verify=release.verify_checksums, memory_mb=memory_mb,
-                         source_key=None,
-                         data_sets=("COHERENT CENNS-10 2020",))
+WORKFLOW = WorkflowNeeds(
+    files=release.FILES,
+    verify=release.verify_checksums,
+    memory_mb=memory_mb,
+    source_key=None,
+    data_sets=("COHERENT CENNS-10 2020",),
+)
 """What the rules need: the release subset only (the beam's flux is the section's own,
 the argon of the section)."""
 
@@ -56,13 +66,15 @@ def statistical_model(settings: Mapping) -> tuple[LArModel, Response]:
 
     release = read_release(settings["data"])
     argon = config.nucleus("Ar", settings["target"], settings["form_factor"])
-    response = build_response(release, argon, settings["timing"], settings["interval_keV"],
-                              settings["nodes_per_interval"])
+    response = build_response(
+        release, argon, settings["timing"], settings["interval_keV"], settings["nodes_per_interval"]
+    )
     return LArModel(release, response), response
 
 
-def spectrum_coefficients(spec: Mapping, inputs: Any, definition: Mapping | models.Model,
-                          masses_MeV: npt.ArrayLike, response: Response) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def spectrum_coefficients(
+    spec: Mapping, inputs: Any, definition: Mapping | models.Model, masses_MeV: npt.ArrayLike, response: Response
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(a, b, c) of dR/dT = a + b g^2 + c g^4 per timing group at the response's nodes [events / keVnr over the
     release's exposure, 24.4 kg], each of shape (n_masses, n_groups, n_nodes).
 
@@ -71,8 +83,10 @@ def spectrum_coefficients(spec: Mapping, inputs: Any, definition: Mapping | mode
     entry of the config (``models``), or a :class:`astrocevns.models.Model`.
     """
     model = definition if isinstance(definition, models.Model) else models.from_config("model", dict(definition))
-    per_group = [response.kernel(group).coupling_polynomial(model, np.asarray(masses_MeV, dtype=float))
-                 for group in response.fluences]
+    per_group = [
+        response.kernel(group).coupling_polynomial(model, np.asarray(masses_MeV, dtype=float))
+        for group in response.fluences
+    ]
     a, b, c = (np.stack([coefficients[k] for coefficients in per_group], axis=-2) for k in range(3))
     return a, b, c
 
@@ -81,6 +95,11 @@ def log_expectation(log: logging.Logger, model: LArModel, templates: CouplingTem
     """Log the Standard-Model CEvNS of ``templates`` at the nominal point against the release's, and the workflow's
     own prediction through the detector chain."""
     own = model.response.standard_model_events[0]
-    log.info("Standard-Model CEvNS at the nominal point: %.3f events (release: %.3f); the workflow's own "
-             "prediction through the detector chain: %.2f (prompt %.2f, delayed %.2f)",
-             float(templates.total[0, 0, 0]), float(model.release.pdfs["cevns"].sum()), own.sum(), *own.sum(axis=1))
+    log.info(
+        "Standard-Model CEvNS at the nominal point: %.3f events (release: %.3f); the workflow's own "
+        "prediction through the detector chain: %.2f (prompt %.2f, delayed %.2f)",
+        float(templates.total[0, 0, 0]),
+        float(model.release.pdfs["cevns"].sum()),
+        own.sum(),
+        *own.sum(axis=1),
+    )

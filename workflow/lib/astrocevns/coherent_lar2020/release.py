@@ -28,15 +28,41 @@ TIME_EDGES_US = np.linspace(-0.1, 4.9, 11)
 
 SHAPE = (ENERGY_EDGES_KEVEE.size - 1, F90_EDGES.size - 1, TIME_EDGES_US.size - 1)
 
-PDFS = ("cevns", "cevns_f90_plus", "cevns_f90_minus", "cevns_timing_mean", "prompt_brn", "prompt_brn_energy_plus",
-        "prompt_brn_energy_minus", "prompt_brn_timing_mean_plus", "prompt_brn_timing_mean_minus",
-        "prompt_brn_timing_width", "delayed_brn", "steady_state")
+PDFS = (
+    "cevns",
+    "cevns_f90_plus",
+    "cevns_f90_minus",
+    "cevns_timing_mean",
+    "prompt_brn",
+    "prompt_brn_energy_plus",
+    "prompt_brn_energy_minus",
+    "prompt_brn_timing_mean_plus",
+    "prompt_brn_timing_mean_minus",
+    "prompt_brn_timing_width",
+    "delayed_brn",
+    "steady_state",
+)
 """The expected counts per bin of pdfs.csv (6.12 GWh)."""
 
-PARAMETERS = ("protons_on_target_1e22", "distance_m", "fiducial_mass_kg", "quenching_a", "quenching_b_per_keVnr",
-              "neutrinos_per_proton", "resolution_keVee_sqrt", "pot_trace_mean_ns", "pot_trace_width_ns",
-              "cevns_prediction", "prompt_brn_prediction", "delayed_brn_prediction", "steady_state_prediction",
-              "cevns_best_fit", "prompt_brn_best_fit", "delayed_brn_best_fit", "steady_state_best_fit")
+PARAMETERS = (
+    "protons_on_target_1e22",
+    "distance_m",
+    "fiducial_mass_kg",
+    "quenching_a",
+    "quenching_b_per_keVnr",
+    "neutrinos_per_proton",
+    "resolution_keVee_sqrt",
+    "pot_trace_mean_ns",
+    "pot_trace_width_ns",
+    "cevns_prediction",
+    "prompt_brn_prediction",
+    "delayed_brn_prediction",
+    "steady_state_prediction",
+    "cevns_best_fit",
+    "prompt_brn_best_fit",
+    "delayed_brn_best_fit",
+    "steady_state_best_fit",
+)
 
 
 @dataclass(frozen=True)
@@ -71,19 +97,27 @@ class Release:
 def _check_centres(path, column, values, edges, lines):
     """Each bin's centre is the midpoint of one of ``edges``' bins, in the release's (energy-major) order."""
     centres = 0.5 * (edges[1:] + edges[:-1])
-    grids = np.meshgrid(*(0.5 * (e[1:] + e[:-1]) for e in (ENERGY_EDGES_KEVEE, F90_EDGES, TIME_EDGES_US)),
-                        indexing="ij")
+    grids = np.meshgrid(
+        *(0.5 * (e[1:] + e[:-1]) for e in (ENERGY_EDGES_KEVEE, F90_EDGES, TIME_EDGES_US)), indexing="ij"
+    )
     expected = grids[("energy_keVee", "f90", "time_us").index(column)].ravel()
     wrong = np.flatnonzero(~np.isclose(values, expected, rtol=0, atol=1e-9 * np.max(np.abs(centres))))
     if wrong.size:
-        raise InputError(f"{path}, line {lines[wrong[0]]}, column {column}: {values[wrong[0]]:g}, expected the bin "
-                         f"centre {expected[wrong[0]]:g} (12 x 8 x 10 bins, energy-major)")
+        raise InputError(
+            f"{path}, line {lines[wrong[0]]}, column {column}: {values[wrong[0]]:g}, expected the bin "
+            f"centre {expected[wrong[0]]:g} (12 x 8 x 10 bins, energy-major)"
+        )
 
 
 def read_pdfs(path: Path) -> tuple[np.ndarray, dict]:
     """(observed, {pdf: counts}) of pdfs.csv, each of shape (12, 8, 10); counts finite and non-negative."""
-    columns = {"energy_keVee": finite, "f90": finite, "time_us": finite, "observed": finite,
-               **dict.fromkeys(PDFS, finite)}
+    columns = {
+        "energy_keVee": finite,
+        "f90": finite,
+        "time_us": finite,
+        "observed": finite,
+        **dict.fromkeys(PDFS, finite),
+    }
     table, lines = csv_table(path, columns)
     n_bins = int(np.prod(SHAPE))
     if len(lines) != n_bins:

@@ -47,8 +47,16 @@ from ..nuclei import Nucleus
 from . import detector
 from .release import ENERGY_EDGES_KEVEE, SHAPE, TIME_EDGES_US, Release
 
-POINTS = ("nominal", "cevns_f90_plus", "cevns_f90_minus", "cevns_timing_mean", "quenching_a_plus",
-          "quenching_a_minus", "quenching_b_plus", "quenching_b_minus")
+POINTS = (
+    "nominal",
+    "cevns_f90_plus",
+    "cevns_f90_minus",
+    "cevns_timing_mean",
+    "quenching_a_plus",
+    "quenching_a_minus",
+    "quenching_b_plus",
+    "quenching_b_minus",
+)
 """The response points: the release's CEvNS PDF and its variants, then the quenching factor at +-1 sigma."""
 
 GROUPS = ("prompt", "delayed")
@@ -109,13 +117,21 @@ def beam_fluences(release: Release, points: int = MICHEL_POINTS) -> dict:
     """{timing group: {flavour group: PiecewiseLinearFluence}} of the release's beam (13.8e22 POT, 0.09 neutrinos
     per flavour per proton, 27.5 m): prompt nu_mu; delayed nu_e and anti-nu_mu (flavour groups e, mu)."""
     E = fluxes.pion_decay_at_rest_grid(points)[1:]  # the fluence grid is positive; every flux vanishes at 0
-    flux = fluxes.pion_decay_at_rest_fluence(E, release.value("protons_on_target_1e22") * 1e22,
-                                             release.value("neutrinos_per_proton"), release.value("distance_m"))
+    flux = fluxes.pion_decay_at_rest_fluence(
+        E,
+        release.value("protons_on_target_1e22") * 1e22,
+        release.value("neutrinos_per_proton"),
+        release.value("distance_m"),
+    )
     zero = np.zeros_like(E)
 
     def groups(e, mu):
-        return {ALL_FLAVOURS: fluxes.PiecewiseLinearFluence(E, e + mu), "e": fluxes.PiecewiseLinearFluence(E, e),
-                "mu": fluxes.PiecewiseLinearFluence(E, mu), "tau": fluxes.PiecewiseLinearFluence(E, zero)}
+        return {
+            ALL_FLAVOURS: fluxes.PiecewiseLinearFluence(E, e + mu),
+            "e": fluxes.PiecewiseLinearFluence(E, e),
+            "mu": fluxes.PiecewiseLinearFluence(E, mu),
+            "tau": fluxes.PiecewiseLinearFluence(E, zero),
+        }
 
     return {"prompt": groups(zero, flux["numu"]), "delayed": groups(flux["nue"], flux["numubar"])}
 
@@ -123,11 +139,16 @@ def beam_fluences(release: Release, points: int = MICHEL_POINTS) -> dict:
 def recoil_nodes(nucleus: Nucleus, interval_keV: float, nodes_per_interval: int) -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Legendre nodes and weights [keVnr] on intervals of about ``interval_keV`` from 0 to the largest recoil
     of the delayed neutrinos (m_mu / 2), with a break at the prompt line's end point (where dR/dT jumps)."""
-    prompt, delayed = (float(xs.max_recoil_energy_MeV(E, nucleus.mass_MeV)) * c.KEV_PER_MEV
-                       for E in (fluxes.PROMPT_LINE_MEV + fluxes.PROMPT_LINE_HALF_WIDTH_MEV, 0.5 * c.MUON_MASS_MEV))
-    edges = np.concatenate([np.linspace(0.0, prompt, max(int(np.ceil(prompt / interval_keV)), 1) + 1),
-                            np.linspace(prompt, delayed, max(int(np.ceil((delayed - prompt) / interval_keV)), 1) + 1)
-                            [1:]])
+    prompt, delayed = (
+        float(xs.max_recoil_energy_MeV(E, nucleus.mass_MeV)) * c.KEV_PER_MEV
+        for E in (fluxes.PROMPT_LINE_MEV + fluxes.PROMPT_LINE_HALF_WIDTH_MEV, 0.5 * c.MUON_MASS_MEV)
+    )
+    edges = np.concatenate(
+        [
+            np.linspace(0.0, prompt, max(int(np.ceil(prompt / interval_keV)), 1) + 1),
+            np.linspace(prompt, delayed, max(int(np.ceil((delayed - prompt) / interval_keV)), 1) + 1)[1:],
+        ]
+    )
     x, w = np.polynomial.legendre.leggauss(nodes_per_interval)
     half = 0.5 * np.diff(edges)[:, None]
     return (0.5 * (edges[1:] + edges[:-1])[:, None] + half * x).ravel(), (half * w).ravel()
@@ -137,8 +158,12 @@ def _quenching_points(release: Release) -> list[tuple[float, float]]:
     """(a, b) at every response point: nominal but at the quenching points."""
     a, b = release.value("quenching_a"), release.value("quenching_b_per_keVnr")
     da, db = release.uncertainty("quenching_a"), release.uncertainty("quenching_b_per_keVnr")
-    shifted = {"quenching_a_plus": (a + da, b), "quenching_a_minus": (a - da, b), "quenching_b_plus": (a, b + db),
-               "quenching_b_minus": (a, b - db)}
+    shifted = {
+        "quenching_a_plus": (a + da, b),
+        "quenching_a_minus": (a - da, b),
+        "quenching_b_plus": (a, b + db),
+        "quenching_b_minus": (a, b - db),
+    }
     return [shifted.get(point, (a, b)) for point in POINTS]
 
 
@@ -164,8 +189,9 @@ def _shapes(release: Release, timing: str, mean_us: float, width_us: float) -> n
     return out
 
 
-def build_response(release: Release, nucleus: Nucleus, timing: str, interval_keV: float,
-                   nodes_per_interval: int) -> Response:
+def build_response(
+    release: Release, nucleus: Nucleus, timing: str, interval_keV: float, nodes_per_interval: int
+) -> Response:
     """The :class:`Response` of the release for the argon ``nucleus`` (accuracy of the nodes in the tests)."""
     if timing not in TIMINGS:
         raise ValueError(f"coherent_lar_2020.timing: {timing!r}, expected one of {TIMINGS}")
@@ -173,17 +199,40 @@ def build_response(release: Release, nucleus: Nucleus, timing: str, interval_keV
     argon = Detector("cenns10", nucleus, release.value("fiducial_mass_kg") / c.KG_PER_TONNE, 0.0, Efficiency.ideal())
     fluences = beam_fluences(release)
     resolution = release.value("resolution_keVee_sqrt")
-    acceptance = np.array([detector.bin_acceptance(detector.quenched_keVee(nodes, a, b), ENERGY_EDGES_KEVEE,
-                                                   release.efficiency_keVee, release.efficiency, resolution)
-                           for a, b in _quenching_points(release)]) * weights[:, None]   # (points, nodes, 12)
+    acceptance = (
+        np.array(
+            [
+                detector.bin_acceptance(
+                    detector.quenched_keVee(nodes, a, b),
+                    ENERGY_EDGES_KEVEE,
+                    release.efficiency_keVee,
+                    release.efficiency,
+                    resolution,
+                )
+                for a, b in _quenching_points(release)
+            ]
+        )
+        * weights[:, None]
+    )  # (points, nodes, 12)
     sm_rate = np.array([rates.differential_rate_kernel(fluences[g], argon, nodes).sm_counts() for g in GROUPS])
     standard_model = np.einsum("gn,kni->kgi", sm_rate, acceptance)
     own = standard_model[0].sum(axis=0)
     release_bins = np.array([_release_pdf(release, point).sum(axis=(1, 2)) for point in POINTS])
     rho = np.divide(release_bins, own, out=np.zeros_like(release_bins), where=own > 0)
     width_us = release.value("pot_trace_width_ns") * 1e-3
-    timing_fit = detector.fit_timing(release.pdfs["cevns"].sum(axis=(0, 1)) / release.pdfs["cevns"].sum(),
-                                     TIME_EDGES_US, width_us, release.value("pot_trace_mean_ns") * 1e-3)
+    timing_fit = detector.fit_timing(
+        release.pdfs["cevns"].sum(axis=(0, 1)) / release.pdfs["cevns"].sum(),
+        TIME_EDGES_US,
+        width_us,
+        release.value("pot_trace_mean_ns") * 1e-3,
+    )
     energy = np.broadcast_to((acceptance * rho[:, None, :])[:, None], (len(POINTS), len(GROUPS)) + acceptance.shape[1:])
-    return Response(nodes, np.ascontiguousarray(energy), _shapes(release, timing, timing_fit[0], width_us), fluences,
-                    argon, standard_model, timing_fit)
+    return Response(
+        nodes,
+        np.ascontiguousarray(energy),
+        _shapes(release, timing, timing_fit[0], width_us),
+        fluences,
+        argon,
+        standard_model,
+        timing_fit,
+    )

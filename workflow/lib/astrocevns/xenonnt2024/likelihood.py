@@ -59,8 +59,10 @@ class Parameters:
     def fixed(self, k: int, values: npt.ArrayLike) -> Parameters:
         """These parameters with parameter k fixed to ``values`` (one per problem)."""
         values = np.asarray(values, dtype=float)
-        arrays = [np.array(np.broadcast_to(a, (values.size, a.shape[-1]))) for a in
-                  (self.nominal, self.width, self.lower, self.upper)]
+        arrays = [
+            np.array(np.broadcast_to(a, (values.size, a.shape[-1])))
+            for a in (self.nominal, self.width, self.lower, self.upper)
+        ]
         for array in (arrays[0], arrays[2], arrays[3]):
             array[:, k] = values
         arrays[1][:, k] = np.inf
@@ -85,7 +87,7 @@ class _Terms:
         """The terms of the problems ``rows``."""
         taken = [Component(c.multipliers, c.at_events[rows], c.total[rows]) for c in self.batched]
         observed = self.observed[rows] if self.observed.ndim == 2 else self.observed
-        return _Terms(taken + self.components[len(self.batched):], observed)
+        return _Terms(taken + self.components[len(self.batched) :], observed)
 
     def coefficients(self, theta: np.ndarray) -> np.ndarray:
         """prod_{p in c} theta_p for every component, shape (P, C)."""
@@ -193,9 +195,15 @@ def _newton_step(gradient, hessian, gauss_newton, free):
     return np.where(free, step, 0.0)
 
 
-def minimise(observed: npt.ArrayLike, components: Sequence[Component], parameters: Parameters,
-             start: npt.ArrayLike | None = None, give_up_above: np.ndarray | None = None, tolerance: float = 1e-9,
-             max_iterations: int = 200) -> tuple[np.ndarray, np.ndarray]:
+def minimise(
+    observed: npt.ArrayLike,
+    components: Sequence[Component],
+    parameters: Parameters,
+    start: npt.ArrayLike | None = None,
+    give_up_above: np.ndarray | None = None,
+    tolerance: float = 1e-9,
+    max_iterations: int = 200,
+) -> tuple[np.ndarray, np.ndarray]:
     """Minimise L1 over theta within [lower, upper] for every problem.
 
     Parameters
@@ -223,13 +231,14 @@ def minimise(observed: npt.ArrayLike, components: Sequence[Component], parameter
         Where it is reached.
     """
     observed = np.asarray(observed, dtype=float)
-    per_problem = [c.at_events for c in components] + [observed, parameters.nominal, parameters.lower,
-                                                       parameters.upper]
+    per_problem = [c.at_events for c in components] + [observed, parameters.nominal, parameters.lower, parameters.upper]
     n_problems = max([1] + [np.shape(a)[0] for a in per_problem if np.ndim(a) == 2])
     K = np.shape(parameters.nominal)[-1]
     lower, upper = (np.broadcast_to(a, (n_problems, K)) for a in (parameters.lower, parameters.upper))
-    theta = np.array(np.clip(np.broadcast_to(parameters.nominal, (n_problems, K)) if start is None else start,
-                             lower, upper), dtype=float)
+    theta = np.array(
+        np.clip(np.broadcast_to(parameters.nominal, (n_problems, K)) if start is None else start, lower, upper),
+        dtype=float,
+    )
     terms, sub = _Terms(list(components), observed), parameters
     deviance, coefficients, mu = _deviance(terms, theta, parameters)
     active = np.arange(n_problems)  # the problems still iterating; terms, sub, coefficients and mu are theirs

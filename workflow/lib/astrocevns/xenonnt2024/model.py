@@ -39,8 +39,12 @@ if TYPE_CHECKING:
     from .release import Release
 
 EFFICIENCY, B8, SIGNAL = "signal_efficiency", "b8_rate_multiplier", "wimp_rate_multiplier"
-BACKGROUND_MULTIPLIERS = ("ac_sr0_rate_multiplier", "ac_sr1_rate_multiplier", "er_rate_multiplier",
-                          "nr_rate_multiplier")
+BACKGROUND_MULTIPLIERS = (
+    "ac_sr0_rate_multiplier",
+    "ac_sr1_rate_multiplier",
+    "er_rate_multiplier",
+    "nr_rate_multiplier",
+)
 YIELD_PARAMETERS = ("t_ly", "t_qy")
 YIELD_CHOICES = ("profiled", "nominal")
 POINT_MARGIN = 1.0
@@ -88,8 +92,9 @@ class ReleaseModel:
         ``descent`` (default) or ``all`` yield points: see :meth:`profile`.
     """
 
-    def __init__(self, release: Release, yields: str = "profiled", yield_step: float = 1.0,
-                 search: str = "descent") -> None:
+    def __init__(
+        self, release: Release, yields: str = "profiled", yield_step: float = 1.0, search: str = "descent"
+    ) -> None:
         if yields not in YIELD_CHOICES:
             raise ValueError(f"yields {yields!r}: expected one of {YIELD_CHOICES}")
         if search not in ("descent", "all"):
@@ -100,12 +105,14 @@ class ReleaseModel:
         self.release, self.search = release, search
         self.auxiliary: dict[str, np.ndarray] = {}  # per-problem central values of constraints (toys)
         self.event_bins = [np.flatnonzero(run.observed) for run in release.runs]
-        self.observed = np.concatenate([run.observed[bins]
-                                        for run, bins in zip(release.runs, self.event_bins, strict=True)])
+        self.observed = np.concatenate(
+            [run.observed[bins] for run, bins in zip(release.runs, self.event_bins, strict=True)]
+        )
         self.exposures_t_yr = np.array([run.exposure_t_yr for run in release.runs])
         anchors = release.anchors
-        self.points = np.interp(np.arange((anchors.size - 1) * per_anchor + 1) / per_anchor,
-                                np.arange(anchors.size), anchors)
+        self.points = np.interp(
+            np.arange((anchors.size - 1) * per_anchor + 1) / per_anchor, np.arange(anchors.size), anchors
+        )
         # linear interpolation between the anchors: template(point p) = sum_a interpolation[p, a] template(a)
         self.interpolation = np.array([np.interp(self.points, anchors, column) for column in np.eye(anchors.size)]).T
         n = self.points.size
@@ -118,8 +125,10 @@ class ReleaseModel:
             self.allowed[self.nominal] = True
         self.yield_penalty = self._yield_penalties()
         # in order of their constraint, so that the best fits found first are those most likely
-        self.yield_points = sorted(((ly, qy) for ly in range(n) for qy in range(n) if self.allowed[ly, qy]),
-                                   key=lambda point: (self.yield_penalty[point], point))
+        self.yield_points = sorted(
+            ((ly, qy) for ly in range(n) for qy in range(n) if self.allowed[ly, qy]),
+            key=lambda point: (self.yield_penalty[point], point),
+        )
 
     def _yield_penalty(self, ly, qy):
         """The Gaussian constraints of the yield parameters at the yield point (ly, qy): a float, or one per
@@ -174,8 +183,9 @@ class ReleaseModel:
         shape = (len(self.release.runs), self.release.runs[0].observed.size)
         if counts.ndim != 3 or counts.shape[1:] != shape:
             raise ValueError(f"counts of shape {counts.shape}: expected (P, {shape[0]}, {shape[1]})")
-        auxiliary = {name: np.broadcast_to(np.asarray(v, dtype=float), counts.shape[:1])
-                     for name, v in (auxiliary or {}).items()}
+        auxiliary = {
+            name: np.broadcast_to(np.asarray(v, dtype=float), counts.shape[:1]) for name, v in (auxiliary or {}).items()
+        }
         unknown = sorted(set(auxiliary) - set(self.release.parameters))
         if unknown:
             raise KeyError(f"auxiliary measurements of unknown parameters {unknown}")
@@ -186,23 +196,30 @@ class ReleaseModel:
         """The model of the problems ``rows`` (indices, repeats allowed) of a model :meth:`with_data`."""
         if self.observed.ndim != 2:
             raise ValueError("take: the model's data are shared by its problems (see with_data)")
-        return self._with_bins(self.event_bins, self.observed[rows],
-                               {name: v[rows] for name, v in self.auxiliary.items()})
+        return self._with_bins(
+            self.event_bins, self.observed[rows], {name: v[rows] for name, v in self.auxiliary.items()}
+        )
 
     def reduce(self, per_run: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Templates per run, shape (..., n_runs, n_bins) [events per bin per t yr], as
         (exposure x events in the bins with events of both runs, exposure x events in all bins)."""
         per_run = np.asarray(per_run, dtype=float)
-        at_events = np.concatenate([exposure * per_run[..., r, bins] for r, (exposure, bins)
-                                    in enumerate(zip(self.exposures_t_yr, self.event_bins, strict=True))], axis=-1)
+        at_events = np.concatenate(
+            [
+                exposure * per_run[..., r, bins]
+                for r, (exposure, bins) in enumerate(zip(self.exposures_t_yr, self.event_bins, strict=True))
+            ],
+            axis=-1,
+        )
         return at_events, np.einsum("...rn,r->...", per_run, self.exposures_t_yr)
 
     def anchored(self, per_run: npt.ArrayLike) -> YieldTemplates:
         """:class:`YieldTemplates` of templates at the anchors, shape (..., n_runs, n_anchors, n_anchors, n_bins)."""
         at_events, total = self.reduce(np.moveaxis(np.asarray(per_run, dtype=float), -4, -2))
         W = self.interpolation
-        return YieldTemplates(np.einsum("...abn,pa,qb->...pqn", at_events, W, W),
-                              np.einsum("...ab,pa,qb->...pq", total, W, W))
+        return YieldTemplates(
+            np.einsum("...abn,pa,qb->...pqn", at_events, W, W), np.einsum("...ab,pa,qb->...pq", total, W, W)
+        )
 
     def release_templates(self, name: str) -> YieldTemplates:
         """The release's own template ``b8`` or ``rg`` at the yield points."""
@@ -219,11 +236,17 @@ class ReleaseModel:
         nominal values per problem, shape (P, K), where there are auxiliary measurements per problem."""
         names = [EFFICIENCY, B8, *BACKGROUND_MULTIPLIERS] + ([SIGNAL] if with_signal else [])
         entries = [self.release.parameters[name] for name in names]
-        nominal, width, lower, upper = (np.array([getattr(p, field) for p in entries])
-                                        for field in ("nominal", "uncertainty", "lower", "upper"))
+        nominal, width, lower, upper = (
+            np.array([getattr(p, field) for p in entries]) for field in ("nominal", "uncertainty", "lower", "upper")
+        )
         if any(name in self.auxiliary for name in names):
-            nominal = np.stack([np.broadcast_to(self.auxiliary.get(name, v), self.observed.shape[:1])
-                                for name, v in zip(names, nominal, strict=True)], axis=1)
+            nominal = np.stack(
+                [
+                    np.broadcast_to(self.auxiliary.get(name, v), self.observed.shape[:1])
+                    for name, v in zip(names, nominal, strict=True)
+                ],
+                axis=1,
+            )
         return names, likelihood.Parameters(nominal, width, lower, upper)
 
     def constraints(self, best: Mapping[str, np.ndarray]) -> dict[str, tuple[np.ndarray, float]]:
@@ -241,24 +264,33 @@ class ReleaseModel:
     def _backgrounds(self, index):
         """The components of eq. M1 other than 8B CEvNS and the signal: accidentals per run, ER, and the
         radiogenic neutrons' templates at the yield points."""
-        backgrounds = [likelihood.Component((index[BACKGROUND_MULTIPLIERS[r]],), *self._single_run(r, "ac"))
-                       for r in range(len(self.release.runs))]
-        backgrounds.append(likelihood.Component((index["er_rate_multiplier"],),
-                                                *self.reduce(np.array([run.er for run in self.release.runs]))))
+        backgrounds = [
+            likelihood.Component((index[BACKGROUND_MULTIPLIERS[r]],), *self._single_run(r, "ac"))
+            for r in range(len(self.release.runs))
+        ]
+        backgrounds.append(
+            likelihood.Component(
+                (index["er_rate_multiplier"],), *self.reduce(np.array([run.er for run in self.release.runs]))
+            )
+        )
         return backgrounds, self.release_templates("rg")
 
     def _components(self, index, fixed, b8, signal, point, rows):
         """The components of eq. M1 at the yield point ``point`` for the problems ``rows``; ``fixed`` holds
         the backgrounds (:meth:`_backgrounds`)."""
         backgrounds, neutrons = fixed
-        components = [likelihood.Component((index[EFFICIENCY], index[B8]), *b8.at(*point, rows=rows)), *backgrounds,
-                      likelihood.Component((index["nr_rate_multiplier"],), *neutrons.at(*point))]
+        components = [
+            likelihood.Component((index[EFFICIENCY], index[B8]), *b8.at(*point, rows=rows)),
+            *backgrounds,
+            likelihood.Component((index["nr_rate_multiplier"],), *neutrons.at(*point)),
+        ]
         if signal is not None:
             components.append(likelihood.Component((index[EFFICIENCY], index[SIGNAL]), *signal.at(*point, rows=rows)))
         return components
 
-    def expectation(self, b8: _TemplateSource, best: Mapping[str, np.ndarray],
-                    signal: _TemplateSource | None = None) -> np.ndarray:
+    def expectation(
+        self, b8: _TemplateSource, best: Mapping[str, np.ndarray], signal: _TemplateSource | None = None
+    ) -> np.ndarray:
         """mu of eq. M1 in the bins with events at the fits ``best`` (of :meth:`profile`, one per problem of
         ``b8``), shape (P, n_event_bins); of a :meth:`binned` model, every bin of both runs one after the other."""
         index = {name: k for k, name in enumerate(best["names"])}
@@ -272,9 +304,13 @@ class ReleaseModel:
             mu[rows] = likelihood.expectation(components, best["theta"][rows])
         return mu
 
-    def profile(self, b8: _TemplateSource, signal: _TemplateSource | None = None,
-                signal_multiplier: npt.ArrayLike | None = None,
-                flux_scale: npt.ArrayLike | None = None) -> tuple[np.ndarray, dict[str, list[str] | np.ndarray]]:
+    def profile(
+        self,
+        b8: _TemplateSource,
+        signal: _TemplateSource | None = None,
+        signal_multiplier: npt.ArrayLike | None = None,
+        flux_scale: npt.ArrayLike | None = None,
+    ) -> tuple[np.ndarray, dict[str, list[str] | np.ndarray]]:
         """-2 ln L of eq. M1 profiled over every nuisance parameter, for many problems at once.
 
         The yields start at the nominal point and move, problem by problem, to the best of the
@@ -308,8 +344,12 @@ class ReleaseModel:
         fixed = self._backgrounds(index)
         observed = self.observed
 
-        def fit(point: tuple[int, int], rows: slice | np.ndarray, start: np.ndarray | None = None,
-                give_up: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        def fit(
+            point: tuple[int, int],
+            rows: slice | np.ndarray,
+            start: np.ndarray | None = None,
+            give_up: np.ndarray | None = None,
+        ) -> tuple[np.ndarray, np.ndarray]:
             components = self._components(index, fixed, b8, signal, point, rows)
             fitted = parameters.take(rows)
             if signal is not None and signal_multiplier is not None:
@@ -333,8 +373,9 @@ class ReleaseModel:
                 if rows.size == 0:
                     continue
                 # a point whose minimum lies above the best so far (its penalty included) is left early
-                deviance, solution = fit(point, rows, theta[rows],
-                                         best[rows] - self._penalty(point, rows) + POINT_MARGIN)
+                deviance, solution = fit(
+                    point, rows, theta[rows], best[rows] - self._penalty(point, rows) + POINT_MARGIN
+                )
                 visited[rows, point[0], point[1]] = True
                 better = deviance < best[rows]
                 improved = rows[better]
@@ -356,4 +397,3 @@ class ReleaseModel:
                 inside = (ly >= 0) & (ly < n) & (qy >= 0) & (qy < n)
                 candidates[rows[inside], ly[inside], qy[inside]] = True
         return candidates & self.allowed
-

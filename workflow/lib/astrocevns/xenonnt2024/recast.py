@@ -33,9 +33,20 @@ if TYPE_CHECKING:
     from .model import ReleaseModel, YieldTemplates
     from .response import Response
 
-__all__ = ["ANALYSIS", "WORKFLOW", "CouplingTemplates", "cevns_kernel", "coupling_templates", "log_expectation",
-           "profiled_deviance", "search_couplings", "si_upper_limit", "spectrum_coefficients", "statistical_model",
-           "test_statistic_grid"]
+__all__ = [
+    "ANALYSIS",
+    "WORKFLOW",
+    "CouplingTemplates",
+    "cevns_kernel",
+    "coupling_templates",
+    "log_expectation",
+    "profiled_deviance",
+    "search_couplings",
+    "si_upper_limit",
+    "spectrum_coefficients",
+    "statistical_model",
+    "test_statistic_grid",
+]
 
 
 ANALYSIS = "xenonnt_2024/xenonnt_2024"
@@ -48,9 +59,15 @@ def memory_mb(grid_points: int) -> float:
     return 400 + 2e-3 * grid_points
 
 
-WORKFLOW = WorkflowNeeds(files=release.FILES, verify=release.verify_checksums, memory_mb=memory_mb,
-                         source_key="source", target="Xe", validation=True,
-                         data_sets=("XENONnT SR0", "XENONnT SR1"))
+WORKFLOW = WorkflowNeeds(
+    files=release.FILES,
+    verify=release.verify_checksums,
+    memory_mb=memory_mb,
+    source_key="source",
+    target="Xe",
+    validation=True,
+    data_sets=("XENONnT SR0", "XENONnT SR1"),
+)
 """What the rules need: the release subset, the solar fluence of the section's ``source`` and the config's xenon."""
 
 
@@ -62,12 +79,15 @@ def statistical_model(settings: Mapping) -> tuple[ReleaseModel, Response]:
     from .response import build_response
 
     release = read_release(settings["data"])
-    return (ReleaseModel(release, settings["yields"], settings["yield_step"]),
-            build_response(release, settings["nodes_per_interval"]))
+    return (
+        ReleaseModel(release, settings["yields"], settings["yield_step"]),
+        build_response(release, settings["nodes_per_interval"]),
+    )
 
 
-def spectrum_coefficients(spec: Mapping[str, Any], inputs: Any, definition: Mapping, masses_MeV: npt.ArrayLike,
-                          response: Response) -> tuple[np.ndarray, ...]:
+def spectrum_coefficients(
+    spec: Mapping[str, Any], inputs: Any, definition: Mapping, masses_MeV: npt.ArrayLike, response: Response
+) -> tuple[np.ndarray, ...]:
     """(a, b, c) of the solar CEvNS spectrum dR/dE_r = a + b g^2 + c g^4 on xenon at the response's nodes
     [events / (t yr keV)], each of shape (n_masses, n_nodes): the fluence ``inputs.flux`` of the section's source
     (:func:`astrocevns.recasting.steady_source_coefficients`)."""
@@ -78,12 +98,23 @@ def log_expectation(log: logging.Logger, model: ReleaseModel, templates: Couplin
     """Log the Standard-Model CEvNS of ``templates`` at nominal yields against the release's 8B template."""
     nominal = model.nominal
     ours, release_b8 = templates.total[0, 0][nominal], model.release_templates("b8").total[nominal]
-    log.info("Standard-Model CEvNS at nominal yields: %.4f events in SR0 + SR1; the release's 8B template: %.4f "
-             "(ratio %.4f)", ours, release_b8, ours / release_b8)
+    log.info(
+        "Standard-Model CEvNS at nominal yields: %.4f events in SR0 + SR1; the release's 8B template: %.4f "
+        "(ratio %.4f)",
+        ours,
+        release_b8,
+        ours / release_b8,
+    )
 
 
-def si_upper_limit(model: ReleaseModel, signal: YieldTemplates, threshold: float, b8: YieldTemplates | None = None,
-                   rounds: int = 6, points: int = 24) -> float:
+def si_upper_limit(
+    model: ReleaseModel,
+    signal: YieldTemplates,
+    threshold: float,
+    b8: YieldTemplates | None = None,
+    rounds: int = 6,
+    points: int = 24,
+) -> float:
     """Upper limit on the multiplier of a signal template (:func:`astrocevns.recasting.upper_limit`), with the
     release's 8B CEvNS template unless ``b8`` is given."""
     b8 = model.release_templates("b8") if b8 is None else b8

@@ -116,9 +116,12 @@ def _read_templates(path):
                 raise InputError(f"{path}: {run}/bin_edges are not increasing")
             space = tuple(e.size - 1 for e in edges)
             n_t, n_y = anchors.size, yields.size
-            runs[run] = (edges, dataset(handle, path, f"{run}/mono", (energies.size, n_y, n_y, *space)),
-                         *(dataset(handle, path, f"{run}/{name}", (n_t, n_t, *space)) for name in ("b8", "rg")),
-                         *(dataset(handle, path, f"{run}/{name}", space) for name in ("ac", "er")))
+            runs[run] = (
+                edges,
+                dataset(handle, path, f"{run}/mono", (energies.size, n_y, n_y, *space)),
+                *(dataset(handle, path, f"{run}/{name}", (n_t, n_t, *space)) for name in ("b8", "rg")),
+                *(dataset(handle, path, f"{run}/{name}", space) for name in ("ac", "er")),
+            )
     return runs, energies, yields, anchors
 
 
@@ -128,8 +131,10 @@ def _bin_events(path, line_numbers, coordinates, edges):
     for axis, values, axis_edges in zip(AXES, coordinates, edges, strict=True):
         outside = np.flatnonzero((values < axis_edges[0]) | (values > axis_edges[-1]))
         if outside.size:
-            raise InputError(f"{path}, line {line_numbers[outside[0]]}: {axis} = {values[outside[0]]:g} outside the "
-                             f"analysis space [{axis_edges[0]:g}, {axis_edges[-1]:g}]")
+            raise InputError(
+                f"{path}, line {line_numbers[outside[0]]}: {axis} = {values[outside[0]]:g} outside the "
+                f"analysis space [{axis_edges[0]:g}, {axis_edges[-1]:g}]"
+            )
         index.append(np.clip(np.searchsorted(axis_edges, values, side="right") - 1, 0, axis_edges.size - 2))
     shape = tuple(e.size - 1 for e in edges)
     flat = np.ravel_multi_index(tuple(index), shape) if index[0].size else np.zeros(0, int)
@@ -152,8 +157,10 @@ def read_release(directory: str | os.PathLike[str]) -> Release:
     events, event_lines = csv_table(events_path, {"science_run": str, **{axis: finite for axis in AXES}})
     unknown = np.flatnonzero(~np.isin(events["science_run"], SCIENCE_RUNS))
     if unknown.size:
-        raise InputError(f"{events_path}, line {event_lines[unknown[0]]}: unknown science run "
-                         f"{events['science_run'][unknown[0]]!r}; expected one of {SCIENCE_RUNS}")
+        raise InputError(
+            f"{events_path}, line {event_lines[unknown[0]]}: unknown science run "
+            f"{events['science_run'][unknown[0]]!r}; expected one of {SCIENCE_RUNS}"
+        )
     parameters = read_parameters(directory / "parameters.csv")
     for run in SCIENCE_RUNS:
         if f"livetime_{run}" not in parameters:
@@ -164,9 +171,19 @@ def read_release(directory: str | os.PathLike[str]) -> Release:
         rows = events["science_run"] == run
         observed = _bin_events(events_path, np.asarray(event_lines)[rows], [events[a][rows] for a in AXES], edges)
         flat = (-1,)
-        runs.append(ScienceRun(run, parameters[f"livetime_{run}"].nominal, edges, observed,
-                               mono.reshape(mono.shape[:3] + flat), b8.reshape(b8.shape[:2] + flat),
-                               rg.reshape(rg.shape[:2] + flat), ac.reshape(flat), er.reshape(flat)))
+        runs.append(
+            ScienceRun(
+                run,
+                parameters[f"livetime_{run}"].nominal,
+                edges,
+                observed,
+                mono.reshape(mono.shape[:3] + flat),
+                b8.reshape(b8.shape[:2] + flat),
+                rg.reshape(rg.shape[:2] + flat),
+                ac.reshape(flat),
+                er.reshape(flat),
+            )
+        )
 
     yields_path = directory / "yields.csv"
     names = [f"{kind}_yield_{level}_per_keV" for kind in ("light", "charge") for level in YIELD_LEVELS]
@@ -179,8 +196,24 @@ def read_release(directory: str | os.PathLike[str]) -> Release:
     spectrum_path = directory / "b8_spectrum.csv"
     spectrum, lines = csv_table(spectrum_path, {"E_r_keV": finite, "cumulative_rate_per_t_yr": finite})
     _increasing(spectrum_path, lines, spectrum["E_r_keV"], "E_r_keV")
-    limits, _ = csv_table(directory / "si_limits.csv", {"wimp_mass_GeV": finite, "upper_limit_cm2": finite,
-                                                         "power_constrained_limit_cm2": finite,
-                                                         "median_sensitivity_cm2": finite})
-    return Release(tuple(runs), energies, yields, anchors, parameters, table["E_r_keV"], curves[:3], curves[3:],
-                   (spectrum["E_r_keV"], spectrum["cumulative_rate_per_t_yr"]), limits)
+    limits, _ = csv_table(
+        directory / "si_limits.csv",
+        {
+            "wimp_mass_GeV": finite,
+            "upper_limit_cm2": finite,
+            "power_constrained_limit_cm2": finite,
+            "median_sensitivity_cm2": finite,
+        },
+    )
+    return Release(
+        tuple(runs),
+        energies,
+        yields,
+        anchors,
+        parameters,
+        table["E_r_keV"],
+        curves[:3],
+        curves[3:],
+        (spectrum["E_r_keV"], spectrum["cumulative_rate_per_t_yr"]),
+        limits,
+    )

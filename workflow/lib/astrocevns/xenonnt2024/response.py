@@ -30,8 +30,14 @@ if TYPE_CHECKING:
     from .release import Release
 
 
-def shifted_yield(t: npt.ArrayLike, lower: np.ndarray, median: np.ndarray, upper: np.ndarray, floor: npt.ArrayLike,
-                  ceiling: npt.ArrayLike) -> np.ndarray:
+def shifted_yield(
+    t: npt.ArrayLike,
+    lower: np.ndarray,
+    median: np.ndarray,
+    upper: np.ndarray,
+    floor: npt.ArrayLike,
+    ceiling: npt.ArrayLike,
+) -> np.ndarray:
     """The release's yield curve for a yield parameter t (eq. R2), on the grid of the given curves.
 
     Y(t) = median + t (upper - median) for t >= 0 and median + t (median - lower) for t < 0, clipped
@@ -68,8 +74,10 @@ def multilinear(axes: Sequence[np.ndarray], values: np.ndarray, points: np.ndarr
     for dimension, axis in enumerate(axes):
         x = points[..., dimension]
         if np.any((x < axis[0]) | (x > axis[-1])):
-            raise ValueError(f"interpolation outside axis {dimension}: [{x.min():g}, {x.max():g}] not within "
-                             f"[{axis[0]:g}, {axis[-1]:g}]")
+            raise ValueError(
+                f"interpolation outside axis {dimension}: [{x.min():g}, {x.max():g}] not within "
+                f"[{axis[0]:g}, {axis[-1]:g}]"
+            )
         cell = np.clip(np.searchsorted(axis, x, side="right") - 1, 0, axis.size - 2)
         cells.append(cell)
         fractions.append((x - axis[cell]) / (axis[cell + 1] - axis[cell]))
@@ -137,8 +145,14 @@ def build_response(release: Release, nodes_per_interval: int) -> Response:
 
     light, charge = yields_at_nodes(release.light_yield), yields_at_nodes(release.charge_yield)
     shape = (release.anchors.size, release.anchors.size, nodes.size)
-    points = np.stack([np.broadcast_to(nodes, shape), np.broadcast_to(light[:, None, :], shape),
-                       np.broadcast_to(charge[None, :, :], shape)], axis=-1)
+    points = np.stack(
+        [
+            np.broadcast_to(nodes, shape),
+            np.broadcast_to(light[:, None, :], shape),
+            np.broadcast_to(charge[None, :, :], shape),
+        ],
+        axis=-1,
+    )
     axes = (release.mono_energy_keV, release.mono_yield_per_keV, release.mono_yield_per_keV)
     matrix = np.array([multilinear(axes, run.mono, points) for run in release.runs]) * weights[:, None]
     return Response(nodes, matrix)

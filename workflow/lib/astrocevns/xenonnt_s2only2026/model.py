@@ -104,7 +104,7 @@ class S2OnlyModel:
     def _run_only(self, r: int, per_bin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The part of ``per_bin`` (..., n_runs x n_bins) in run r, as the reduced (at_events, total)."""
         mask = np.zeros(len(self.runs) * self.n_bins)
-        mask[r * self.n_bins:(r + 1) * self.n_bins] = 1.0
+        mask[r * self.n_bins : (r + 1) * self.n_bins] = 1.0
         part = per_bin * mask
         return part[..., self.event_bins], part.sum(axis=-1)
 
@@ -117,16 +117,18 @@ class S2OnlyModel:
         """The continuous parameters: the multipliers of S1, then the fraction of each shape parameter within
         its segment (named after the shape parameter)."""
         names = [f"signal_efficiency_{run}" for run in self.runs] + [CEVNS]
-        names += [f"cathode_{run}_rate_multiplier" for run in self.runs] + [f"de_{run}_rate_multiplier" for run in
-                                                                            self.runs]
+        names += [f"cathode_{run}_rate_multiplier" for run in self.runs] + [
+            f"de_{run}_rate_multiplier" for run in self.runs
+        ]
         names += [f"ae_{run.name}_rate_multiplier" for run in self.release.runs if run.ae is not None]
         return names + ([SIGNAL] if with_signal else []) + self.shapes
 
     def _parameters(self, names: list[str], segments: np.ndarray) -> likelihood.Parameters:
         """Constraints and limits of the continuous parameters with the shape parameters in ``segments``."""
         entries = [self.release.parameters[name] for name in names]
-        nominal, width, lower, upper = (np.array([getattr(p, field) for p in entries])
-                                        for field in ("nominal", "uncertainty", "lower", "upper"))
+        nominal, width, lower, upper = (
+            np.array([getattr(p, field) for p in entries]) for field in ("nominal", "uncertainty", "lower", "upper")
+        )
         k = len(names) - len(self.shapes)
         low_anchor, high_anchor = self.anchors[segments], self.anchors[segments + 1]
         nominal[k:] -= low_anchor
@@ -146,19 +148,23 @@ class S2OnlyModel:
             for r, run in enumerate(self.runs):
                 efficiency = index[f"signal_efficiency_{run}"]
                 components.append(likelihood.Component((efficiency, index[multiplier]), *self._run_only(r, low)))
-                components.append(likelihood.Component((efficiency, index[multiplier], f_qy),
-                                                       *self._run_only(r, high - low)))
+                components.append(
+                    likelihood.Component((efficiency, index[multiplier], f_qy), *self._run_only(r, high - low))
+                )
         for r, (run, segment) in enumerate(zip(self.release.runs, segments[1:], strict=True)):
             cathode = index[f"cathode_{run.name}_rate_multiplier"]
             low, high = run.cathode[segment], run.cathode[segment + 1]
             components.append(likelihood.Component((cathode,), *self._background(r, low)))
-            components.append(likelihood.Component((cathode, index[f"t_sys_{run.name}"]),
-                                                   *self._background(r, high - low)))
-            components.append(likelihood.Component((index[f"de_{run.name}_rate_multiplier"],),
-                                                   *self._background(r, run.de)))
+            components.append(
+                likelihood.Component((cathode, index[f"t_sys_{run.name}"]), *self._background(r, high - low))
+            )
+            components.append(
+                likelihood.Component((index[f"de_{run.name}_rate_multiplier"],), *self._background(r, run.de))
+            )
             if run.ae is not None:
-                components.append(likelihood.Component((index[f"ae_{run.name}_rate_multiplier"],),
-                                                       *self._background(r, run.ae)))
+                components.append(
+                    likelihood.Component((index[f"ae_{run.name}_rate_multiplier"],), *self._background(r, run.ae))
+                )
         return components
 
     @staticmethod
@@ -189,9 +195,13 @@ class S2OnlyModel:
         n_problems = self._problems(cevns, None)
         return self._fit(names, cevns, None, None, n_problems, np.arange(n_problems), np.asarray(segments), None)[0]
 
-    def profile(self, cevns: _TemplateSource, signal: _TemplateSource | None = None,
-                signal_multiplier: npt.ArrayLike | None = None,
-                flux_scale: npt.ArrayLike | None = None) -> tuple[np.ndarray, dict]:
+    def profile(
+        self,
+        cevns: _TemplateSource,
+        signal: _TemplateSource | None = None,
+        signal_multiplier: npt.ArrayLike | None = None,
+        flux_scale: npt.ArrayLike | None = None,
+    ) -> tuple[np.ndarray, dict]:
         """-2 ln L of eq. S1 profiled over every nuisance parameter, for many problems at once.
 
         Parameters
@@ -229,8 +239,9 @@ class S2OnlyModel:
             combinations, inverse = np.unique(segments, axis=0, return_inverse=True)
             for c, combination in enumerate(combinations):
                 members = np.flatnonzero(inverse.ravel() == c)
-                deviance[members], theta[members] = fit(rows[members], combination,
-                                                        None if start is None else start[members])
+                deviance[members], theta[members] = fit(
+                    rows[members], combination, None if start is None else start[members]
+                )
             return deviance, theta
 
         every = np.arange(n_problems)
@@ -238,8 +249,9 @@ class S2OnlyModel:
         start = None
         if self.start_theta is not None:
             nominal = self._parameters(names, self.start_segment).nominal
-            start = np.tile([self.start_theta.get(name, v) for name, v in zip(names, nominal, strict=True)],
-                            (n_problems, 1))
+            start = np.tile(
+                [self.start_theta.get(name, v) for name, v in zip(names, nominal, strict=True)], (n_problems, 1)
+            )
         best, theta = fit_groups(every, segments, start)
         visited = np.zeros((n_problems, len(self.shapes), self.n_segments), dtype=bool)
         visited[:, np.arange(len(self.shapes)), self.start_segment] = True
@@ -257,13 +269,18 @@ class S2OnlyModel:
                 break
             moved = segments[rows] - down[rows] + up[rows]
             start = theta[rows].copy()
-            start[:, shape_columns] = np.where(down[rows], self.anchors[moved + 1] - self.anchors[moved],
-                                               np.where(up[rows], 0.0, fraction[rows]))
+            start[:, shape_columns] = np.where(
+                down[rows], self.anchors[moved + 1] - self.anchors[moved], np.where(up[rows], 0.0, fraction[rows])
+            )
             visited[rows[:, None], np.arange(len(self.shapes)), moved] = True
             deviance, solution = fit_groups(rows, moved, start)
             better = deviance <= best[rows]
             improved = rows[better]
             best[improved], theta[improved], segments[improved] = deviance[better], solution[better], moved[better]
         shape_values = self.anchors[segments] + theta[:, shape_columns]
-        return best, {"names": names, "theta": theta, "segments": segments,
-                      **dict(zip(self.shapes, shape_values.T, strict=True))}
+        return best, {
+            "names": names,
+            "theta": theta,
+            "segments": segments,
+            **dict(zip(self.shapes, shape_values.T, strict=True)),
+        }

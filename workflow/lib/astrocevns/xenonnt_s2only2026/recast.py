@@ -18,8 +18,14 @@ import numpy.typing as npt
 from ..recasting import CouplingTemplates, WorkflowNeeds, coupling_templates, steady_source_coefficients
 from . import release
 
-__all__ = ["ANALYSIS", "WORKFLOW", "coupling_templates", "log_expectation", "spectrum_coefficients",
-           "statistical_model"]
+__all__ = [
+    "ANALYSIS",
+    "WORKFLOW",
+    "coupling_templates",
+    "log_expectation",
+    "spectrum_coefficients",
+    "statistical_model",
+]
 
 if TYPE_CHECKING:
     from .model import S2OnlyModel
@@ -36,9 +42,15 @@ def memory_mb(grid_points: int) -> float:
     return 200 + 1e-2 * grid_points
 
 
-WORKFLOW = WorkflowNeeds(files=release.FILES, verify=release.verify_checksums, memory_mb=memory_mb,
-                         source_key="source", target="Xe", validation=True,
-                         data_sets=("XENONnT SR0", "XENONnT SR1", "XENONnT SR2"))
+WORKFLOW = WorkflowNeeds(
+    files=release.FILES,
+    verify=release.verify_checksums,
+    memory_mb=memory_mb,
+    source_key="source",
+    target="Xe",
+    validation=True,
+    data_sets=("XENONnT SR0", "XENONnT SR1", "XENONnT SR2"),
+)
 """What the rules need: the release subset, the solar fluence of the section's ``source`` and the config's xenon."""
 
 
@@ -53,8 +65,9 @@ def statistical_model(settings: Mapping) -> tuple[S2OnlyModel, Response]:
     return S2OnlyModel(release), build_response(release, settings["nodes_per_interval"])
 
 
-def spectrum_coefficients(spec: Mapping[str, Any], inputs: Any, definition: Mapping, masses_MeV: npt.ArrayLike,
-                          response: Response) -> tuple[np.ndarray, ...]:
+def spectrum_coefficients(
+    spec: Mapping[str, Any], inputs: Any, definition: Mapping, masses_MeV: npt.ArrayLike, response: Response
+) -> tuple[np.ndarray, ...]:
     """(a, b, c) of the solar CEvNS spectrum dR/dE_r = a + b g^2 + c g^4 on xenon at the response's nodes
     [events / (t yr keV)], each of shape (n_masses, n_nodes): the fluence ``inputs.flux`` of the section's source
     (:func:`astrocevns.recasting.steady_source_coefficients`)."""
@@ -69,5 +82,8 @@ def log_expectation(log: logging.Logger, model: S2OnlyModel, templates: Coupling
     def per_run(at_events: np.ndarray) -> list[float]:
         return np.round(at_events.reshape(len(release.runs), -1).sum(axis=1), 3).tolist()
 
-    log.info("Standard-Model CEvNS at t_qy = 0 per run: %s events; the release's 8B template: %s",
-             per_run(templates.at_events[0, 0, nominal]), per_run(model.release_cevns().at_events[nominal]))
+    log.info(
+        "Standard-Model CEvNS at t_qy = 0 per run: %s events; the release's 8B template: %s",
+        per_run(templates.at_events[0, 0, nominal]),
+        per_run(model.release_cevns().at_events[nominal]),
+    )

@@ -102,27 +102,37 @@ def _read_templates(path):
     with open_hdf5(path) as handle:
         edges, energies, anchors = (_axis(handle, path, name) for name in ("cs2_edges_PE", "energy_keV", "anchors"))
         n_a, n_e, n_b = anchors.size, energies.size, edges.size - 1
-        runs = {run: {"response": dataset(handle, path, f"{run}/response", (n_a, n_e, n_b)),
-                      "cevns": dataset(handle, path, f"{run}/cevns", (n_a, n_b)),
-                      "cathode": dataset(handle, path, f"{run}/cathode", (n_a, n_b)),
-                      "de": dataset(handle, path, f"{run}/de", (n_b,)),
-                      "ae": dataset(handle, path, f"{run}/ae", (n_b,)) if f"{run}/ae" in handle else None}
-                for run in SCIENCE_RUNS}
+        runs = {
+            run: {
+                "response": dataset(handle, path, f"{run}/response", (n_a, n_e, n_b)),
+                "cevns": dataset(handle, path, f"{run}/cevns", (n_a, n_b)),
+                "cathode": dataset(handle, path, f"{run}/cathode", (n_a, n_b)),
+                "de": dataset(handle, path, f"{run}/de", (n_b,)),
+                "ae": dataset(handle, path, f"{run}/ae", (n_b,)) if f"{run}/ae" in handle else None,
+            }
+            for run in SCIENCE_RUNS
+        }
     return runs, edges, energies, anchors
 
 
 def _read_observed(path, edges):
     """Events per run and cS2 bin; the bins must be those of ``templates.h5``, each listed once."""
-    table, lines = csv_table(path, {"science_run": str, "cs2_bin": int, "cs2_low_PE": finite, "cs2_high_PE": finite,
-                                    "events": int})
+    table, lines = csv_table(
+        path, {"science_run": str, "cs2_bin": int, "cs2_low_PE": finite, "cs2_high_PE": finite, "events": int}
+    )
     observed = {run: np.full(edges.size - 1, -1.0) for run in SCIENCE_RUNS}
     for line, run, index, low, high, events in zip(lines, *table.values(), strict=True):
         if run not in observed:
             raise InputError(f"{path}, line {line}: unknown science run {run!r}; expected one of {SCIENCE_RUNS}")
-        if not 0 <= index < edges.size - 1 or not np.isclose(low, edges[index]) or not np.isclose(high,
-                                                                                                   edges[index + 1]):
-            raise InputError(f"{path}, line {line}: cS2 bin {index} [{low:g}, {high:g}] PE is not a bin of the "
-                             f"analysis space {edges.tolist()}")
+        if (
+            not 0 <= index < edges.size - 1
+            or not np.isclose(low, edges[index])
+            or not np.isclose(high, edges[index + 1])
+        ):
+            raise InputError(
+                f"{path}, line {line}: cS2 bin {index} [{low:g}, {high:g}] PE is not a bin of the "
+                f"analysis space {edges.tolist()}"
+            )
         if events < 0 or observed[run][index] >= 0:
             raise InputError(f"{path}, line {line}: negative count or bin {index} of {run} listed twice")
         observed[run][index] = events
@@ -143,9 +153,16 @@ def read_release(directory: str | os.PathLike[str]) -> Release:
     for run in SCIENCE_RUNS:
         if f"livetime_{run}" not in parameters:
             raise InputError(f"{parameters_path}: parameter livetime_{run} missing")
-    runs = tuple(ScienceRun(run, parameters[f"livetime_{run}"].nominal, observed[run], **templates[run])
-                 for run in SCIENCE_RUNS)
-    limits, _ = csv_table(directory / "si_limits.csv", {"wimp_mass_GeV": finite, "power_constrained_limit_cm2": finite,
-                                                        "median_sensitivity_cm2": finite,
-                                                        "minus_1_sigma_sensitivity_cm2": finite})
+    runs = tuple(
+        ScienceRun(run, parameters[f"livetime_{run}"].nominal, observed[run], **templates[run]) for run in SCIENCE_RUNS
+    )
+    limits, _ = csv_table(
+        directory / "si_limits.csv",
+        {
+            "wimp_mass_GeV": finite,
+            "power_constrained_limit_cm2": finite,
+            "median_sensitivity_cm2": finite,
+            "minus_1_sigma_sensitivity_cm2": finite,
+        },
+    )
     return Release(runs, edges, energies, anchors, parameters, limits)

@@ -62,6 +62,10 @@ def build_response(release: Release, nodes_per_interval: int) -> Response:
     """The :class:`Response` of a release with ``nodes_per_interval`` Gauss-Legendre nodes between adjacent
     mono-energetic energies (accuracy quoted in tests/test_xenonnt_s2only2026.py)."""
     nodes, weights = recoil_nodes(release.energy_keV, nodes_per_interval)
-    matrix = np.array([np.moveaxis(multilinear((release.energy_keV,), np.moveaxis(run.response, 1, 0),
-                                               nodes[:, None]), 0, 1) for run in release.runs])
+    matrix = np.array(
+        [
+            np.moveaxis(multilinear((release.energy_keV,), np.moveaxis(run.response, 1, 0), nodes[:, None]), 0, 1)
+            for run in release.runs
+        ]
+    )
     return Response(nodes, matrix * weights[:, None])
