@@ -3,7 +3,7 @@
 import pytest
 from helpers import REFERENCE, copy_workflow, load_config
 
-from astrocevns.nuclei import Nucleus
+from astrocevns.physics.nuclei import Nucleus
 
 
 @pytest.fixture

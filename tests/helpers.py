@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from astrocevns.config import with_absolute_paths
+from astrocevns.pipeline.config import with_absolute_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference"

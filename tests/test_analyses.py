@@ -2,7 +2,7 @@
 
 from helpers import load_config
 
-from astrocevns.analyses import expand_analyses, families
+from astrocevns.inference.analyses import expand_analyses, families
 
 CONFIG = load_config()
 

@@ -7,7 +7,7 @@ import yaml
 from helpers import ROOT
 from paper_text import HEADINGS, find_original, normalised, sections_of
 
-from astrocevns import claims
+from astrocevns.presentation import claims
 
 CLAIMS = claims.load_claims(ROOT / "config" / "claims.yaml")
 SENTENCES = yaml.safe_load((ROOT / "tests" / "data" / "paper_sentences.yaml").read_text())

@@ -1,4 +1,4 @@
-"""COHERENT CsI[Na] 2021 data analysis (astrocevns.coherent_csi2021): the derived release subset, the timing
+"""COHERENT CsI[Na] 2021 data analysis (astrocevns.datasets.coherent_csi2021): the derived release subset, the timing
 model, quenching, resolution and efficiency, the likelihood, and the validation against arXiv:2110.07730."""
 
 import shutil
@@ -9,12 +9,12 @@ import pytest
 from helpers import REFERENCE, ROOT, corrupted_copy, load_config
 from scipy import integrate
 
-from astrocevns import recasting
-from astrocevns.coherent_csi2021 import recast, timing
-from astrocevns.coherent_csi2021.model import CsIModel
-from astrocevns.coherent_csi2021.release import read_release
-from astrocevns.coherent_csi2021.response import build_response, efficiency, pe_density, quenched_keVee
-from astrocevns.io import InputError
+from astrocevns.datasets import recasting
+from astrocevns.datasets.coherent_csi2021 import recast, timing
+from astrocevns.datasets.coherent_csi2021.model import CsIModel
+from astrocevns.datasets.coherent_csi2021.release import read_release
+from astrocevns.datasets.coherent_csi2021.response import build_response, efficiency, pe_density, quenched_keVee
+from astrocevns.tables.io import InputError
 
 CONFIG = load_config()
 SETTINGS = CONFIG["coherent_csi_2021"]
@@ -328,12 +328,13 @@ def test_registered_as_a_data_release():
 
 def reference_profile(model, cevns, flux_scale=None):
     """The slow reference: eq. M1 with eq. M3 over every C and AC bin with events, minimised in each of the eight
-    sign patterns by the general template likelihood (astrocevns.xenonnt2024.likelihood) from the nominal point,
+    sign patterns by the general template likelihood (astrocevns.datasets.xenonnt2024.likelihood) from the nominal
+    point,
     the least D kept."""
     import itertools
 
-    from astrocevns.coherent_csi2021.model import SHAPE_PARAMETERS, SHAPES
-    from astrocevns.xenonnt2024 import likelihood
+    from astrocevns.datasets.coherent_csi2021.model import SHAPE_PARAMETERS, SHAPES
+    from astrocevns.datasets.xenonnt2024 import likelihood
 
     names = model.parameter_names()
     n_problems = max(np.size(cevns.at(0)[1]), 1 if flux_scale is None else np.size(flux_scale))
@@ -357,7 +358,7 @@ def reference_profile(model, cevns, flux_scale=None):
 @pytest.fixture(scope="module")
 def grid_sample(model, response):
     """60 (g, m) points of the universal vector, g log-uniform over the config's grid, m among its masses."""
-    from astrocevns import grids
+    from astrocevns.inference import grids
 
     masses = grids.log_axis(CONFIG["grid"]["m_MeV"])
     templates = recasting.coupling_templates(model, response, coefficients(response, "universal_vector", masses))

@@ -1,4 +1,4 @@
-"""COHERENT CENNS-10 liquid-argon Analysis A data analysis (astrocevns.coherent_lar2020): the derived release
+"""COHERENT CENNS-10 liquid-argon Analysis A data analysis (astrocevns.datasets.coherent_lar2020): the derived release
 subset, the detector chain, the response per timing group, the likelihood against the release's fit and an
 independent fit of its files, the recast entry point."""
 
@@ -12,12 +12,13 @@ from helpers import ROOT, load_config
 from scipy.optimize import brentq
 from scipy.stats import norm
 
-from astrocevns import models, recasting
-from astrocevns.coherent_lar2020 import detector, recast
-from astrocevns.coherent_lar2020.model import PointTemplates
-from astrocevns.coherent_lar2020.release import TIME_EDGES_US, read_release
-from astrocevns.coherent_lar2020.response import GROUPS, POINTS, build_response
-from astrocevns.io import InputError
+from astrocevns.datasets import recasting
+from astrocevns.datasets.coherent_lar2020 import detector, recast
+from astrocevns.datasets.coherent_lar2020.model import PointTemplates
+from astrocevns.datasets.coherent_lar2020.release import TIME_EDGES_US, read_release
+from astrocevns.datasets.coherent_lar2020.response import GROUPS, POINTS, build_response
+from astrocevns.physics import models
+from astrocevns.tables.io import InputError
 
 CONFIG = load_config()
 SETTINGS = CONFIG["coherent_lar_2020"]

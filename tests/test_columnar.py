@@ -1,4 +1,4 @@
-"""NumPy <-> Arrow columns without pandas (astrocevns.columnar), checked against pyarrow's own conversion."""
+"""NumPy <-> Arrow columns without pandas (astrocevns.tables.columnar), checked against pyarrow's own conversion."""
 
 import subprocess
 import sys
@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from astrocevns import columnar, io
+from astrocevns.tables import columnar, io
 
 LIB = Path(__file__).resolve().parents[1] / "workflow" / "lib"
 
@@ -65,7 +65,7 @@ def test_parquet_round_trip_does_not_load_pandas(tmp_path):
 import sys
 sys.path.insert(0, {str(LIB)!r})
 import numpy as np
-from astrocevns import columnar, io
+from astrocevns.tables import columnar, io
 g_min = np.array([1e-5, np.nan])
 io.write_parquet({{"m_MeV": np.array([1.0, 10.0]), "on_grid": np.array([True, False]), "g_min":
                   columnar.to_arrow(g_min, valid=~np.isnan(g_min)), "analysis": np.array(["a", "b"]),

@@ -1,6 +1,6 @@
-"""Combination of data analyses (astrocevns.combination): a flux normalisation shared by datasets (eq. C1), the
+"""Combination of data analyses (astrocevns.datasets.combination): a flux normalisation shared by datasets (eq. C1), the
 xenon models' fixed flux scale (``profile(..., flux_scale=)``), and the exclusion of a combination through
-astrocevns.recasting."""
+astrocevns.datasets.recasting."""
 
 from types import SimpleNamespace
 
@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from helpers import load_config
 
-from astrocevns import combination, io, models, recasting, sources
-from astrocevns import config as cfg
-from astrocevns.xenonnt2024 import likelihood
-from astrocevns.xenonnt2024 import recast as recast_2024
-from astrocevns.xenonnt_s2only2026 import recast as recast_s2only
+from astrocevns.datasets import combination, recasting
+from astrocevns.datasets.xenonnt2024 import likelihood
+from astrocevns.datasets.xenonnt2024 import recast as recast_2024
+from astrocevns.datasets.xenonnt_s2only2026 import recast as recast_s2only
+from astrocevns.physics import builders, models, sources
+from astrocevns.tables import io
 
 CONFIG = load_config()
 
@@ -165,7 +166,7 @@ def test_exclusion_of_a_combination_through_recasting(tmp_path):
 
 def solar_templates(model, response, definition="universal_vector", masses_MeV=(1.0,)):
     fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"]))
-    xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
+    xenon = builders.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
     kernel = recasting.cevns_kernel(fluence, xenon, response.nodes_keV)
     coefficients = kernel.coupling_polynomial(
         models.from_config(definition, CONFIG["models"][definition]), np.asarray(masses_MeV)

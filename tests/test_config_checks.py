@@ -8,7 +8,7 @@ import pytest
 import yaml
 from helpers import ROOT
 
-from astrocevns.config import ConfigError, check_config, check_keys, schema_validator
+from astrocevns.pipeline.config import ConfigError, check_config, check_keys, schema_validator
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from astrocevns.bounds import excluded_below_range, smallest_excluded_coupling
-from astrocevns.contours import exclusion_contours
+from astrocevns.inference.bounds import excluded_below_range, smallest_excluded_coupling
+from astrocevns.inference.contours import exclusion_contours
 
 M = np.geomspace(1e-2, 1e4, 241)
 G = np.geomspace(1e-7, 1e-2, 201)

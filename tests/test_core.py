@@ -8,7 +8,8 @@ import pytest
 from helpers import ROOT
 from scipy.special import zeta
 
-from astrocevns import core, io
+from astrocevns.physics import core
+from astrocevns.tables import io
 
 G_F2_HBARC2 = (1.1663787e-11) ** 2 * (197.3269804e-13) ** 2  # cm^2 / MeV^2
 C_CM_PER_S = 2.99792458e10

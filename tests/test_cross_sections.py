@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from astrocevns import cross_sections as xs
-from astrocevns.nuclei import Nucleus
+from astrocevns.physics import cross_sections as xs
+from astrocevns.physics.nuclei import Nucleus
 
 rng = np.random.default_rng(20101)
 

@@ -1,4 +1,5 @@
-"""Pseudo-experiments of the XENONnT 2024 statistical model (astrocevns.data_toys): counts and auxiliary measurements
+"""Pseudo-experiments of the XENONnT 2024 statistical model (astrocevns.datasets.data_toys): counts and auxiliary
+measurements
 per problem, toys at the data's conditional fit, q of a parabolic case against chi^2, seeds, and the rule."""
 
 from pathlib import Path
@@ -8,11 +9,13 @@ import pytest
 from helpers import ROOT, TEST_CONFIG, copy_workflow, load_config, run_snakemake
 from scipy import stats
 
-from astrocevns import config as cfg
-from astrocevns import data_toys, io, models, recasting, sources, toys
-from astrocevns.xenonnt2024.model import ReleaseModel
-from astrocevns.xenonnt2024.release import read_release
-from astrocevns.xenonnt2024.response import build_response
+from astrocevns.datasets import data_toys, recasting
+from astrocevns.datasets.xenonnt2024.model import ReleaseModel
+from astrocevns.datasets.xenonnt2024.release import read_release
+from astrocevns.datasets.xenonnt2024.response import build_response
+from astrocevns.inference import toys
+from astrocevns.physics import builders, models, sources
+from astrocevns.tables import io
 
 CONFIG = load_config()
 SETTINGS = CONFIG["xenonnt_2024"]
@@ -32,7 +35,7 @@ def response(release):
 def sm_coefficients(response):
     """The Standard-Model solar CEvNS spectrum at the response nodes [events / (t yr keV)], shape (1, n_nodes)."""
     fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"]))
-    xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
+    xenon = builders.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
     kernel = recasting.cevns_kernel(fluence, xenon, response.nodes_keV)
     a, _, _ = kernel.coupling_polynomial(
         models.from_config("universal_vector", CONFIG["models"]["universal_vector"]), np.array([1.0])

@@ -1,13 +1,14 @@
-"""Exact boundaries in g at fixed masses (astrocevns.edges): against known roots, against the fine scan of
+"""Exact boundaries in g at fixed masses (astrocevns.inference.edges): against known roots, against the fine scan of
 bounds.smallest_excluded_coupling, against the marching-squares contour of a 4x finer grid, and their outlines."""
 
 import numpy as np
 import pytest
 from matplotlib.path import Path
 
-from astrocevns import contours, edges, fluxes, rates, statistics
-from astrocevns.bounds import smallest_excluded_coupling
-from astrocevns.detectors import Detector, Efficiency
+from astrocevns.inference import contours, edges, statistics
+from astrocevns.inference.bounds import smallest_excluded_coupling
+from astrocevns.physics import fluxes, rates
+from astrocevns.physics.detectors import Detector, Efficiency
 
 THRESHOLD = statistics.delta_chi2(0.9, 2)  # 4.61
 REPORT_MASSES_MEV = np.array([0.1, 1.0, 10.0, 100.0, 1000.0])

@@ -9,12 +9,13 @@ from scipy.integrate import quad
 from scipy.optimize import brentq, minimize_scalar
 from scipy.special import erf
 
-from astrocevns import bounds, couplings, fluxes, io, rates, sources, statistics, wimps
-from astrocevns import config as cfg
-from astrocevns import constants as c
-from astrocevns import cross_sections as xs
-from astrocevns.analyses import expand_analyses
-from astrocevns.detectors import Efficiency
+from astrocevns.inference import bounds, statistics
+from astrocevns.inference.analyses import expand_analyses
+from astrocevns.physics import builders, couplings, fluxes, rates, sources, wimps
+from astrocevns.physics import constants as c
+from astrocevns.physics import cross_sections as xs
+from astrocevns.physics.detectors import Efficiency
+from astrocevns.tables import io
 
 CONFIG = load_config()
 CSI = CONFIG["analyses"]["coherent_csi/coherent_csi"]
@@ -36,7 +37,7 @@ def beam_kernel(name, efficiency_name, half_width_MeV=fluxes.PROMPT_LINE_HALF_WI
     )
     fluence = fluxes.PiecewiseLinearFluence(E[1:], sum(flavours.values())[1:])
     eff = efficiency(efficiency_name) if efficiency_name != "ideal" else Efficiency.ideal()
-    parts = cfg.detector_parts(name, CONFIG["detectors"][name], CONFIG["targets"], CONFIG["form_factor"], eff)
+    parts = builders.detector_parts(name, CONFIG["detectors"][name], CONFIG["targets"], CONFIG["form_factor"], eff)
     return rates.recoil_kernel(fluence, parts, **CONFIG["recoil_bins"]), parts
 
 
@@ -139,7 +140,7 @@ def csi_counts_by_quadrature(g, m_MeV):
     )
     acceptance = efficiency("coherent_csi")
     total = 0.0
-    for part in cfg.detector_parts("csi", det, CONFIG["targets"], CONFIG["form_factor"], acceptance):
+    for part in builders.detector_parts("csi", det, CONFIG["targets"], CONFIG["form_factor"], acceptance):
         nucleus = part.nucleus
 
         def section(E_nu, E_r_MeV, nucleus=nucleus):
@@ -218,7 +219,7 @@ def standard_halo_count(mass_GeV, cross_section_cm2, halo, v_earth_km_s, thresho
     mu_N, mu_n = mass_GeV * m_N / (mass_GeV + m_N), mass_GeV * m_n / (mass_GeV + m_n)
     # Lewin & Smith (1996) Helm parameters: c = 1.23 A^(1/3) - 0.60 fm, a = 0.52 fm, s = 0.9 fm
     r_n2 = (1.23 * A ** (1 / 3) - 0.60) ** 2 + 7 / 3 * math.pi**2 * 0.52**2 - 5 * 0.9**2
-    from astrocevns.nuclei import helm_form_factor
+    from astrocevns.physics.nuclei import helm_form_factor
 
     radius_coefficient = math.sqrt(r_n2 + 5 * 0.9**2) / A ** (1 / 3)
     light_km_s = 299792.458

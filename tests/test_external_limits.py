@@ -9,7 +9,7 @@ import yaml
 from helpers import ROOT
 from matplotlib.path import Path as Polygon
 
-from astrocevns import io
+from astrocevns.tables import io
 
 CURVE = """# name: test bound
 # citation: nowhere, fig. 0

@@ -4,9 +4,9 @@ import pytest
 import yaml
 from helpers import ROOT, load_config
 
-from astrocevns import figures
-from astrocevns.analyses import expand_analyses
-from astrocevns.config import ConfigError
+from astrocevns.inference.analyses import expand_analyses
+from astrocevns.pipeline.config import ConfigError
+from astrocevns.presentation import figures
 
 DESCRIPTIONS = yaml.safe_load((ROOT / "config" / "figures.yaml").read_text())
 CONFIG = load_config()
@@ -196,7 +196,7 @@ def test_fig12_sm_solid_blue_orange_band_mediators_blue_and_beige_three_regimes(
 def test_every_colour_named_is_a_palette_or_matplotlib_colour():
     from matplotlib.colors import is_color_like
 
-    from astrocevns import plotting
+    from astrocevns.presentation import plotting
 
     def colours(node):
         if isinstance(node, dict):

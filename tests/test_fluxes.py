@@ -5,8 +5,9 @@ import pytest
 from helpers import load_config
 from scipy.integrate import quad
 
-from astrocevns import constants as c
-from astrocevns import fluxes, io, oscillations, sources
+from astrocevns.physics import constants as c
+from astrocevns.physics import fluxes, oscillations, sources
+from astrocevns.tables import io
 
 CONFIG = load_config()
 

@@ -4,7 +4,7 @@ when it names the columns, and a mistyped first row is an error naming the file 
 import numpy as np
 import pytest
 
-from astrocevns import io
+from astrocevns.tables import io
 
 BOM = "\ufeff"
 

@@ -1,10 +1,11 @@
-"""Excluded intervals in g (astrocevns.edges.excluded_intervals, astrocevns.exclusion.analyse): a statistic with a
+"""Excluded intervals in g (astrocevns.inference.edges.excluded_intervals, astrocevns.inference.exclusion.analyse): a
+statistic with a
 known allowed strip, solved by hand, and the interval count of the bounds."""
 
 import numpy as np
 import pytest
 
-from astrocevns import edges, exclusion, statistics
+from astrocevns.inference import edges, exclusion, statistics
 
 THRESHOLD = statistics.delta_chi2(0.9, 2)  # 4.61
 

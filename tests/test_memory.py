@@ -1,4 +1,4 @@
-"""Memory estimates of the jobs from the grid (astrocevns.memory): the parse-time warning, and the estimates
+"""Memory estimates of the jobs from the grid (astrocevns.pipeline.memory): the parse-time warning, and the estimates
 against the peak resident memory of the jobs of a real run, within a factor 1.5."""
 
 import copy
@@ -12,8 +12,8 @@ import pytest
 import yaml
 from helpers import ROOT, copy_workflow
 
-from astrocevns import config as cfg
-from astrocevns import memory
+from astrocevns.pipeline import config as cfg
+from astrocevns.pipeline import memory
 
 CONFIG = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
 FACTOR = 1.5
@@ -41,7 +41,7 @@ def test_default_grid_stays_below_the_limit_and_3000_squared_warns(caplog):
     assert memory.memory_warnings(CONFIG) == []
     large = with_grid(3000, 3000)
     large["memory"]["limit_mb"] = 64_000  # whatever this machine has
-    with caplog.at_level(logging.WARNING, logger="astrocevns.config"):
+    with caplog.at_level(logging.WARNING, logger="astrocevns.pipeline.config"):
         cfg.check_config(large, root=ROOT)
     warned = [record.getMessage() for record in caplog.records]
     assert any(

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from helpers import ROOT, load_config
 
-from astrocevns import config as cfg
-from astrocevns import constants as c
-from astrocevns import cross_sections as xs
-from astrocevns import fluxes, models, rates, sources
-from astrocevns.detectors import Detector, Efficiency
+from astrocevns.physics import builders, fluxes, models, rates, sources
+from astrocevns.physics import constants as c
+from astrocevns.physics import cross_sections as xs
+from astrocevns.physics.detectors import Detector, Efficiency
+from astrocevns.pipeline import config as cfg
 
 CONFIG = load_config()
 MODELS = {name: models.from_config(name, entry) for name, entry in CONFIG["models"].items()}
@@ -203,7 +203,7 @@ def test_b_minus_l_spectra_on_real_sources_never_fall_below_the_sm(monkeypatch):
     for source, detector_name in (("solar", "darwin"), ("sn_cc", "resnova3"), ("coherent_csi", "coherent_csi")):
         spec = CONFIG["detectors"][detector_name]
         efficiency = Efficiency.ideal()
-        parts = cfg.detector_parts(detector_name, spec, CONFIG["targets"], CONFIG["form_factor"], efficiency)
+        parts = builders.detector_parts(detector_name, spec, CONFIG["targets"], CONFIG["form_factor"], efficiency)
         table = sources.source_table(CONFIG["sources"][source], CONFIG["oscillations"])
         kernel = rates.recoil_kernel(sources.flavour_fluences(table), parts, **CONFIG["recoil_bins"])
         counts = kernel.counts(MODELS["b_minus_l"], G[..., None], M[..., None])

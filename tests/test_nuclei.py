@@ -5,7 +5,7 @@ import pytest
 from scipy.optimize import brentq
 from scipy.special import spherical_jn
 
-from astrocevns.nuclei import helm_form_factor
+from astrocevns.physics.nuclei import helm_form_factor
 
 AVOGADRO = 6.02214076e23  # CODATA 2018 exact
 

@@ -7,8 +7,8 @@ import pytest
 from helpers import load_config
 from scipy.integrate import quad
 
-from astrocevns import constants as c
-from astrocevns import oscillations
+from astrocevns.physics import constants as c
+from astrocevns.physics import oscillations
 
 CONFIG = load_config()
 MIXING = oscillations.MixingParameters.from_config(CONFIG["oscillations"])

@@ -3,7 +3,7 @@
 import yaml
 from helpers import ROOT, load_config
 
-from astrocevns import variants
+from astrocevns.pipeline import variants
 
 PAPER = yaml.safe_load((ROOT / "config" / "paper_literal.yaml").read_text())
 

@@ -1,5 +1,7 @@
-"""The plan of a run (astrocevns.plan), checked directly: which jobs a variant shares with the base configuration,
-which a scan value adds, when the data analyses are shared, and the configuration checks of astrocevns.validation
+"""The plan of a run (astrocevns.pipeline.plan), checked directly: which jobs a variant shares with the base
+configuration,
+which a scan value adds, when the data analyses are shared, and the configuration checks of
+astrocevns.pipeline.validation
 (the workflow's parse runs the same functions: tests/test_workflow.py checks the files it plans)."""
 
 import copy
@@ -8,9 +10,9 @@ import pytest
 import yaml
 from helpers import ROOT
 
-from astrocevns import plan, validation, variants
-from astrocevns.config import with_absolute_paths
 from astrocevns.errors import ConfigError
+from astrocevns.pipeline import plan, validation, variants
+from astrocevns.pipeline.config import with_absolute_paths
 
 
 def run_config(**overlay):

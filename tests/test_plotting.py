@@ -1,8 +1,8 @@
-"""The figures' shared helpers (astrocevns.plotting) that carry numbers into labels."""
+"""The figures' shared helpers (astrocevns.presentation.plotting) that carry numbers into labels."""
 
 import pytest
 
-from astrocevns import plotting
+from astrocevns.presentation import plotting
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from astrocevns import bounds, statistics
+from astrocevns.inference import bounds, statistics
 
 DIGITS = 40
 
@@ -111,7 +111,7 @@ def test_non_finite_prediction_is_refused():
 
 def test_bound_is_empty_exactly_where_the_exact_chi2_never_crosses():
     """Couplings up to 1 scale the prediction by up to 1e30: the exact chi2 levels off at 2 D + 1 / sigma^2
-    (shape term D, see astrocevns.statistics), chosen within 15 % of the threshold of a random CL and dof."""
+    (shape term D, see astrocevns.inference.statistics), chosen within 15 % of the threshold of a random CL and dof."""
     rng = np.random.default_rng(83002)
     outcomes, ambiguous = [], 0
     for _ in range(14):
@@ -162,7 +162,7 @@ def test_precision_guard_at_huge_counts():
 
 def test_a_chi2_job_of_huge_counts_stops_naming_the_analysis():
     # one detector, two masses, SM 1e8 events per bin over three bins, an exposure of 1e12 t yr would give 1e16
-    from astrocevns import exclusion
+    from astrocevns.inference import exclusion
 
     masses = np.array([1.0, 10.0])
     a = np.full((2, 3), 1e8)

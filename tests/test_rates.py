@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from astrocevns import cross_sections as xs
-from astrocevns import fluxes, models, rates
-from astrocevns.detectors import Detector, Efficiency
+from astrocevns.physics import cross_sections as xs
+from astrocevns.physics import fluxes, models, rates
+from astrocevns.physics.detectors import Detector, Efficiency
 
 KEV = 1e-3
 

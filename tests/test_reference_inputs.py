@@ -9,9 +9,8 @@ import copy
 import pytest
 from helpers import load_config
 
-from astrocevns import config as cfg
-from astrocevns import rates, sources
-from astrocevns.detectors import Efficiency
+from astrocevns.physics import builders, rates, sources
+from astrocevns.physics.detectors import Efficiency
 
 CONFIG = load_config()
 SN_MODELS = {"sn_cc": "s27.0c", "sn_failed": "s40s7b2c"}
@@ -34,7 +33,9 @@ def reference_spec(source, reference_dir):
 
 def sm_events(spec, detector_name):
     det = CONFIG["detectors"][detector_name]
-    (detector,) = cfg.detector_parts(detector_name, det, CONFIG["targets"], CONFIG["form_factor"], Efficiency.ideal())
+    (detector,) = builders.detector_parts(
+        detector_name, det, CONFIG["targets"], CONFIG["form_factor"], Efficiency.ideal()
+    )
     fluence = sources.total_fluence(sources.source_table(spec, CONFIG["oscillations"]))
     return rates.recoil_kernel(fluence, detector, **CONFIG["recoil_bins"]).sm_counts().sum()
 

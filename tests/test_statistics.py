@@ -5,9 +5,9 @@ import pytest
 from helpers import load_config
 from scipy.optimize import minimize_scalar
 
-from astrocevns import config as cfg
-from astrocevns import exclusion, rates, sources, statistics
-from astrocevns.detectors import Efficiency
+from astrocevns.inference import exclusion, statistics
+from astrocevns.physics import builders, rates, sources
+from astrocevns.physics.detectors import Efficiency
 
 
 def chi2_direct(x, counts, sm, sigma):
@@ -95,7 +95,9 @@ def sn_kernels():
         fluence = sources.total_fluence(sources.source_table(CONFIG["sources"][source]))
         for name in ("resnova3", "darwin"):
             det = CONFIG["detectors"][name]
-            (detector,) = cfg.detector_parts(name, det, CONFIG["targets"], CONFIG["form_factor"], Efficiency.ideal())
+            (detector,) = builders.detector_parts(
+                name, det, CONFIG["targets"], CONFIG["form_factor"], Efficiency.ideal()
+            )
             kernels[source, name] = rates.recoil_kernel(fluence, detector, **CONFIG["recoil_bins"])
     return kernels
 

@@ -1,5 +1,5 @@
 """Parquet tables carry a checksum of their contents; the readers name a corrupt or truncated table and how
-to regenerate it, and astrocevns.verify lists every bad file of a results folder."""
+to regenerate it, and astrocevns.pipeline.verify lists every bad file of a results folder."""
 
 import json
 import re
@@ -12,7 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from astrocevns import checksums, columnar, io, verify
+from astrocevns.pipeline import verify
+from astrocevns.tables import checksums, columnar, io
 
 
 def sample_table(rows=50):

@@ -1,14 +1,16 @@
-"""Pseudo-experiments (astrocevns.toys): the toys' chi2 against the library's, bounds of Asimov data against the
-bisection of astrocevns.bounds, the toy median against the Asimov bound on solar/DARWIN (a large count), Wilks'
+"""Pseudo-experiments (astrocevns.inference.toys): the toys' chi2 against the library's, bounds of Asimov data against
+the
+bisection of astrocevns.inference.bounds, the toy median against the Asimov bound on solar/DARWIN (a large count),
+Wilks'
 threshold recovered where the likelihood is Gaussian, and seeds that make every chunk reproducible."""
 
 import numpy as np
 import pytest
 from helpers import load_config
 
-from astrocevns import bounds, rates, sources, statistics, toys
-from astrocevns import config as cfg
-from astrocevns.detectors import Efficiency
+from astrocevns.inference import bounds, statistics, toys
+from astrocevns.physics import builders, rates, sources
+from astrocevns.physics.detectors import Efficiency
 
 T2, T1 = statistics.delta_chi2(0.9, 2), statistics.delta_chi2(0.9, 1)
 CONFIG = load_config()
@@ -21,7 +23,7 @@ SIGMA_SOLAR = 0.10
 def solar_darwin():
     """The solar neutrinos in DARWIN (40 t, 1 yr, 1 keV; about 3400 SM events) of the default configuration."""
     fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"]))
-    (detector,) = cfg.detector_parts(
+    (detector,) = builders.detector_parts(
         "darwin", CONFIG["detectors"]["darwin"], CONFIG["targets"], CONFIG["form_factor"], Efficiency.ideal()
     )
     return rates.recoil_kernel(fluence, detector, **CONFIG["recoil_bins"])

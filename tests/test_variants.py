@@ -1,4 +1,5 @@
-"""Variants, scans and the comparison of configurations (astrocevns.variants, astrocevns.comparisons)."""
+"""Variants, scans and the comparison of configurations (astrocevns.pipeline.variants,
+astrocevns.presentation.comparisons)."""
 
 import math
 import re
@@ -8,8 +9,9 @@ import pandas as pd
 import pytest
 from helpers import load_config
 
-from astrocevns import claims, comparisons, variants
-from astrocevns.config import ConfigError
+from astrocevns.pipeline import variants
+from astrocevns.pipeline.config import ConfigError
+from astrocevns.presentation import claims, comparisons
 
 BASE = load_config()
 
@@ -99,7 +101,7 @@ def test_claim_verdicts_from_their_bands():
 def test_counting_best_fit_does_not_depend_on_the_grid():
     """COHERENT-like counting: the prediction N(g) = 100 (1 + g^2) crosses the observed 150 events at
     g = sqrt(0.5); any grid straddling it measures delta chi2 from the exact best fit, chi2 = 0."""
-    from astrocevns import exclusion
+    from astrocevns.inference import exclusion
 
     ones = np.ones((1, 1))
     spectra = {"beam": exclusion.SourceSpectra(np.array([1.0]), ((100 * ones, 100 * ones, 0 * ones),))}

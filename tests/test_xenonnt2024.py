@@ -1,4 +1,4 @@
-"""XENONnT 2024 light-DM data recast (astrocevns.xenonnt2024): the derived release subset, the mono-energetic
+"""XENONnT 2024 light-DM data recast (astrocevns.datasets.xenonnt2024): the derived release subset, the mono-energetic
 response, the profile likelihood, the validation against the published SI-WIMP limit and the SM 8B template."""
 
 import json
@@ -13,12 +13,13 @@ import yaml
 from helpers import ROOT, TEST_CONFIG, copy_workflow, load_config, run_snakemake
 from scipy.optimize import minimize
 
-from astrocevns import config as cfg
-from astrocevns import fluxes, io, sources, statistics, wimps
-from astrocevns.xenonnt2024 import likelihood, recast
-from astrocevns.xenonnt2024.model import ReleaseModel
-from astrocevns.xenonnt2024.release import read_release, verify_checksums
-from astrocevns.xenonnt2024.response import build_response, multilinear, recoil_nodes, shifted_yield
+from astrocevns.datasets.xenonnt2024 import likelihood, recast
+from astrocevns.datasets.xenonnt2024.model import ReleaseModel
+from astrocevns.datasets.xenonnt2024.release import read_release, verify_checksums
+from astrocevns.datasets.xenonnt2024.response import build_response, multilinear, recoil_nodes, shifted_yield
+from astrocevns.inference import statistics
+from astrocevns.physics import builders, fluxes, sources, wimps
+from astrocevns.tables import io
 
 CONFIG = load_config()
 SETTINGS = CONFIG["xenonnt_2024"]
@@ -47,7 +48,7 @@ def model(release):
 def solar_kernel(response):
     """The workflow's solar CEvNS (8B + hep) on xenon at the response nodes, per tonne-year."""
     fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"]))
-    xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
+    xenon = builders.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
     return recast.cevns_kernel(fluence, xenon, response.nodes_keV)
 
 
@@ -200,7 +201,7 @@ def test_response_quadrature_accuracy(release, solar_kernel, response):
     to 1e-4 (measured 8e-5), the g^4 coefficient of a 10 keV vector mediator (steepest, ~1 / E_r^2) to
     3e-4 (measured 1.3e-4)."""
     fine = build_response(release, 64)
-    xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
+    xenon = builders.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
     fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"]))
     fine_kernel = recast.cevns_kernel(fluence, xenon, fine.nodes_keV)
     light = np.array([0.01])
@@ -251,7 +252,7 @@ def test_sm_8b_normalisation_is_the_flux_ratio(release, model, response):
     table = sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"])
     positive = table["E_nu_MeV"] > 0
     only_8b = fluxes.PiecewiseLinearFluence(table["E_nu_MeV"][positive], table[sources.fluence_column("8B")][positive])
-    xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
+    xenon = builders.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
     E, cumulative = release.b8_spectrum
     nodes, weights = recoil_nodes(np.array([E[0], 1.0, 2.0, 4.0, E[-1]]), 48)
     rate = recast.cevns_kernel(only_8b, xenon, nodes).sm_counts() / CONFIG["sources"]["solar"]["exposure_yr"]

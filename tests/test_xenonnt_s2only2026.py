@@ -1,4 +1,5 @@
-"""XENONnT S2-only (SR0-SR2) light-DM data analysis (astrocevns.xenonnt_s2only2026): the derived release subset,
+"""XENONnT S2-only (SR0-SR2) light-DM data analysis (astrocevns.datasets.xenonnt_s2only2026): the derived release
+subset,
 the mono-energetic response, the release's likelihood, the validation against the published SI-WIMP limit and the
 release's 8B CEvNS template, and the rule."""
 
@@ -13,12 +14,14 @@ import yaml
 from helpers import ROOT, TEST_CONFIG, copy_workflow, load_config, run_snakemake
 from scipy.optimize import minimize
 
-from astrocevns import config as cfg
-from astrocevns import io, recasting, sources, statistics, wimps
-from astrocevns.xenonnt_s2only2026 import recast
-from astrocevns.xenonnt_s2only2026.model import S2OnlyModel
-from astrocevns.xenonnt_s2only2026.release import read_release, verify_checksums
-from astrocevns.xenonnt_s2only2026.response import build_response
+from astrocevns.datasets import recasting
+from astrocevns.datasets.xenonnt_s2only2026 import recast
+from astrocevns.datasets.xenonnt_s2only2026.model import S2OnlyModel
+from astrocevns.datasets.xenonnt_s2only2026.release import read_release, verify_checksums
+from astrocevns.datasets.xenonnt_s2only2026.response import build_response
+from astrocevns.inference import statistics
+from astrocevns.physics import builders, sources, wimps
+from astrocevns.tables import io
 
 CONFIG = load_config()
 SETTINGS = CONFIG["xenonnt_s2only_2026"]
@@ -47,7 +50,7 @@ def model(release):
 def solar_kernel(response):
     """The workflow's solar CEvNS (8B + hep) on xenon at the response nodes, per tonne-year (over the exposure)."""
     fluence = sources.total_fluence(sources.source_table(CONFIG["sources"]["solar"], CONFIG["oscillations"]))
-    xenon = cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
+    xenon = builders.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"])
     return recasting.cevns_kernel(fluence, xenon, response.nodes_keV)
 
 
@@ -208,7 +211,7 @@ def test_response_quadrature_accuracy(release, solar_kernel, response):
     """The SM solar CEvNS template with 8 nodes per interval against 32: below 1e-5 in every bin."""
     fine = build_response(release, 32)
     fine_kernel = recasting.cevns_kernel(
-        solar_kernel_fluence(), cfg.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"]), fine.nodes_keV
+        solar_kernel_fluence(), builders.nucleus("Xe", CONFIG["targets"]["Xe"], CONFIG["form_factor"]), fine.nodes_keV
     )
     coarse = response.templates(solar_kernel.sm_counts())
     exact = fine.templates(fine_kernel.sm_counts())

@@ -27,7 +27,7 @@ import common
 import numpy as np
 from scipy.optimize import least_squares
 
-from astrocevns.coherent_csi2021 import timing
+from astrocevns.datasets.coherent_csi2021 import timing
 
 RELEASE = (
     "COHERENT CsI[Na] 2021 data release (ancillary files of arXiv:2110.07730) as copied into GitHub "
@@ -95,7 +95,7 @@ def read_pdf(path, centres):
 
 def fit_pot_trace(nin_time):
     """The POT trace (Gaussian mean and width [us] in trec) whose delayed-neutrino timing
-    (astrocevns.coherent_csi2021.timing, eq. T2) fits the release's NIN time PDF best.
+    (astrocevns.datasets.coherent_csi2021.timing, eq. T2) fits the release's NIN time PDF best.
 
     The NIN come from nu_e charged-current reactions in the lead shielding: they follow the delayed
     neutrinos. Least squares on the PDF normalised within its range (-0.25 to 6.25 us). Returns the
@@ -353,7 +353,7 @@ state no licence and are the collaboration's public release: cite arXiv:2110.077
 Events: {summary}.
 
 Not in the release copy, so not here: `snsFlux2D.root` (the SNS flux in energy and time; the analysis uses
-the analytic pi-DAR spectra and the timing model of `astrocevns.coherent_csi2021.timing`), and the release's
+the analytic pi-DAR spectra and the timing model of `astrocevns.datasets.coherent_csi2021.timing`), and the release's
 companion text (so the BRN/NIN predictions, their uncertainties and the timing efficiency are third-party
 numbers, marked as such in `parameters.csv`). Left out: events with PE >= 60 (they serve other searches).
 

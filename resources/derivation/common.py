@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from scipy.special import loggamma
 
-from astrocevns import constants
+from astrocevns.physics import constants
 
 RESOURCES = Path(__file__).resolve().parents[1]
 DEFAULT_REFERENCE = RESOURCES.parents[1] / "shared" / "reference"

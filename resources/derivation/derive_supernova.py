@@ -22,9 +22,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "workflow" / "lib"))
 
-from astrocevns import constants as c  # noqa: E402
-from astrocevns import io  # noqa: E402
-from astrocevns.fluxes import LuminosityHistory  # noqa: E402
+from astrocevns.physics import constants as c  # noqa: E402
+from astrocevns.physics.fluxes import LuminosityHistory  # noqa: E402
+from astrocevns.tables import io  # noqa: E402
 
 MODELS = {
     # archive model name: (project name, description)

@@ -13,7 +13,7 @@ KlingFelix/FORESEE (MIT licence), Models/U(1)B-L/model/lines/, in ../shared/refe
    neutrino-lepton experiments, which the tables close far above any figure (g_B-L = 1e4 to 1e7),
    are cut at g_B-L = 1;
 3. the merged intervals of neighbouring masses are joined into one closed outline by
-   astrocevns.edges.outline_rings, written as the points of a closed region (m_MeV, g_B-L).
+   astrocevns.inference.edges.outline_rings, written as the points of a closed region (m_MeV, g_B-L).
 
 Usage (from the repository root; the argument defaults to <repo>/../shared/reference)::
 
@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "workflow" / "lib"))
 
-from astrocevns import edges  # noqa: E402
+from astrocevns.inference import edges  # noqa: E402
 
 MEV_PER_GEV = 1e3
 CEILING_G_BL = 1.0  # where the merged regions are cut (the tables close them at 1e4 to 1e7)
@@ -160,7 +160,7 @@ def main():
             ),
             (
                 "derivation: union of the closed outlines at every vertex mass, joined by "
-                "astrocevns.edges.outline_rings; regenerate (from the repository root): "
+                "astrocevns.inference.edges.outline_rings; regenerate (from the repository root): "
                 "python resources/derivation/external_limits.py"
             ),
         ]

@@ -1,7 +1,7 @@
 """Fit the solar electron density and the 8B / hep production regions used by the MSW survival probability.
 
 The adiabatic MSW-LMA survival probability of a solar nu_e depends on the electron density where it
-is produced (astrocevns.oscillations). The config describes the Sun by two smooth formulas,
+is produced (astrocevns.physics.oscillations). The config describes the Sun by two smooth formulas,
 
     n_e(r) = n_c exp(-(r / r_n)^p)            [N_A cm^-3], r in solar radii, fitted for r < 0.35,
     dN/dr  propto r^2 exp(-(r / r_0)^k)         (per production region, unit-normalised),
@@ -28,7 +28,7 @@ import numpy as np
 import yaml
 from scipy.optimize import least_squares
 
-from astrocevns import constants, oscillations
+from astrocevns.physics import constants, oscillations
 
 CONFIG = Path(__file__).resolve().parents[2] / "config" / "config.yaml"
 

@@ -10,7 +10,7 @@ Phys. Rev. Lett. 123, 251801 (2019), arXiv:1907.11485. Licence as stated by the 
    energies (0.4-50 keVnr), the fraction of recoils in the whole target that end up, after every selection,
    in each of the 199 S2 bins (90-3000 PE). Summed over the bins it is the detection x selection efficiency
    of the S2-only search relative to its raw exposure (0.97678 t yr); written at the release's energies,
-   with eps = 0 at 0 keV (linear in between, as ``astrocevns.detectors.Efficiency`` interpolates). The
+   with eps = 0 at 0 keV (linear in between, as ``astrocevns.physics.detectors.Efficiency`` interpolates). The
    0.7 keVnr cutoff of the search is the detector's threshold in the configuration, not part of the table.
 2. The published 90 % CL spin-independent WIMP-nucleon limit (release file limits/5a_results_si_nr.csv, the
    paper's fig. 5A): mass_GeV, cross_section_cm2, copied as published.

@@ -14,7 +14,7 @@ from unittest import mock
 import numpy as np
 import pyarrow as pa
 
-from astrocevns import checksums, columnar, io
+from astrocevns.tables import checksums, columnar, io
 
 
 def best_of(function, repeats=5):

@@ -1,10 +1,13 @@
-"""Benchmark: milliseconds per profiled problem of every registered data release (astrocevns.recasting.DATA_RELEASES).
+"""Benchmark: milliseconds per profiled problem of every registered data release
+(astrocevns.datasets.recasting.DATA_RELEASES).
 
 A problem is one (g, m) point of a model: the release's CEvNS template at that coupling and mass, profiled over
-every nuisance parameter (``model.profile``), as :func:`astrocevns.recasting.profiled_deviance` does on the grid.
+every nuisance parameter (``model.profile``), as :func:`astrocevns.datasets.recasting.profiled_deviance` does on the
+grid.
 The points are drawn at random, g log-uniform over the config's grid in g and m among its grid masses, for the
 universal vector mediator; each release is timed with its own flux prior (``flux_scale=None``) and with the flux
-scale fixed per problem (as :mod:`astrocevns.combination` calls it). The COHERENT releases build their spectra with
+scale fixed per problem (as :mod:`astrocevns.datasets.combination` calls it). The COHERENT releases build their spectra
+with
 their own ``spectrum_coefficients``; the xenon releases with the solar fluence of the config on xenon, as rule
 data_analysis does. BLAS and NumPy are pinned to one thread before NumPy loads, so the times are per core. Prints
 lines `<release>, <flux>: <ms> ms per problem`; target <= 0.1 ms for the COHERENT releases (40 000 grid points
@@ -25,8 +28,14 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from astrocevns import config as cfg  # noqa: E402
-from astrocevns import grids, models, recasting, sources  # noqa: E402
+from astrocevns.datasets import recasting  # noqa: E402
+from astrocevns.inference import grids  # noqa: E402
+from astrocevns.physics import (  # noqa: E402
+    builders,  # noqa: E402
+    models,
+    sources,
+)
+from astrocevns.pipeline import config as cfg  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = "universal_vector"
@@ -40,7 +49,7 @@ def coefficients(name, analysis, config, masses, response):
     section = config[name]
     solar = config["sources"][section.get("source", "solar")]
     fluence = sources.flavour_fluences(sources.source_table(solar, config["oscillations"]))
-    xenon = cfg.nucleus("Xe", config["targets"]["Xe"], config["form_factor"])
+    xenon = builders.nucleus("Xe", config["targets"]["Xe"], config["form_factor"])
     kernel = recasting.cevns_kernel(fluence, xenon, response.nodes_keV)
     polynomial = kernel.coupling_polynomial(models.from_config(MODEL, config["models"][MODEL]), masses)
     return [c / solar["exposure_yr"] for c in polynomial]

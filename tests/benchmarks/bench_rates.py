@@ -20,10 +20,10 @@ import numpy as np
 import yaml
 from scipy.integrate import quad
 
-from astrocevns import config as cfg
-from astrocevns import cross_sections as xs
-from astrocevns import grids, models, rates, sources
-from astrocevns.detectors import Efficiency
+from astrocevns.inference import grids
+from astrocevns.physics import builders, models, rates, sources
+from astrocevns.physics import cross_sections as xs
+from astrocevns.physics.detectors import Efficiency
 
 ROOT = Path(__file__).resolve().parents[2]
 KEV = 1e-3
@@ -32,7 +32,7 @@ KEV = 1e-3
 def problem():
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     det = config["detectors"]["darwin"]
-    (detector,) = cfg.detector_parts("darwin", det, config["targets"], config["form_factor"], Efficiency.ideal())
+    (detector,) = builders.detector_parts("darwin", det, config["targets"], config["form_factor"], Efficiency.ideal())
     table = sources.source_table(config["sources"]["solar"], config["oscillations"])
     g = grids.log_axis({"min": 1e-7, "max": 1e-2, "n": 200})
     m = grids.log_axis({"min": 1e-2, "max": 1e4, "n": 200})

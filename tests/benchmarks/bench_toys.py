@@ -1,4 +1,4 @@
-"""Benchmark: toy-exclusions per second per core (astrocevns.toys).
+"""Benchmark: toy-exclusions per second per core (astrocevns.inference.toys).
 
 A toy-exclusion is one pseudo-experiment fitted over the full g axis of one mass (the default 200 couplings over
 bounds.g_min..g_max, profiled pull, delta chi2 from the toy's best fit) and its smallest excluded coupling. Problems:
@@ -23,9 +23,14 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from astrocevns import config as cfg  # noqa: E402
-from astrocevns import grids, rates, sources, statistics, toys  # noqa: E402
-from astrocevns.detectors import Efficiency  # noqa: E402
+from astrocevns.inference import grids, statistics, toys  # noqa: E402
+from astrocevns.physics import (  # noqa: E402
+    builders,  # noqa: E402
+    rates,
+    sources,
+)
+from astrocevns.physics.detectors import Efficiency  # noqa: E402
+from astrocevns.pipeline import config as cfg  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,7 +40,7 @@ def main():
     parser.add_argument("--toys", type=int, default=20000, help="toys per mass (in chunks of 2000)")
     arguments = parser.parse_args()
     config = cfg.with_absolute_paths(yaml.safe_load((ROOT / "config/config.yaml").read_text()), ROOT)
-    (detector,) = cfg.detector_parts(
+    (detector,) = builders.detector_parts(
         "darwin", config["detectors"]["darwin"], config["targets"], config["form_factor"], Efficiency.ideal()
     )
     kernels = {}

@@ -1,4 +1,4 @@
-# The configuration validated (astrocevns.validation), the plan of the run (astrocevns.plan: every configuration,
+# The configuration validated (astrocevns.pipeline.validation), the plan of the run (astrocevns.pipeline.plan: every configuration,
 # its jobs and which of them variants share), and the input functions of the rules, which name the files of a job
 # from the plan. Rules are written once for a path prefix {root}: results/ for the base configuration,
 # results/variants/{variant}/ for a variant; a job a variant shares with an earlier configuration (the base first)
@@ -7,10 +7,11 @@
 import re
 from pathlib import Path
 
-from astrocevns import figures, memory, validation, variants
 from astrocevns.errors import ConfigError
-from astrocevns.plan import BASE, ROOT_PATTERN, Plan, efficiency_path, grid_points, plain
-from astrocevns.plan import core_spec, kernel_spec, mass_spec, oscillation_spec, rates_spec
+from astrocevns.pipeline import memory, validation, variants
+from astrocevns.pipeline.plan import BASE, ROOT_PATTERN, Plan, efficiency_path, grid_points, plain
+from astrocevns.pipeline.plan import core_spec, kernel_spec, mass_spec, oscillation_spec, rates_spec
+from astrocevns.presentation import figures
 
 
 def parse_error(error):
@@ -254,14 +255,14 @@ def figure_labels(wildcards):
 
 
 def figure_memory_mb(wildcards):
-    """Memory of a figure job (astrocevns.memory): the core map of fig. 1 is the one grid a figure reads."""
+    """Memory of a figure job (astrocevns.pipeline.memory): the core map of fig. 1 is the one grid a figure reads."""
     setup, description = figure_setup(wildcards)
     grids = memory.FIGURE_GRIDS if description["kind"] == "core" else 0
     return memory.figure_job_mb(grid_points(setup.config), grids)
 
 
 def chi2_memory_mb(wildcards):
-    """Memory of a chi2 job (astrocevns.memory): the grid evaluated 64 couplings at a time, and its tables."""
+    """Memory of a chi2 job (astrocevns.pipeline.memory): the grid evaluated 64 couplings at a time, and its tables."""
     setup = setup_of(wildcards)
     grid = setup.config["grid"]
     analyses = setup.families[wildcards.family]
@@ -270,7 +271,7 @@ def chi2_memory_mb(wildcards):
 
 
 def core_memory_mb(wildcards):
-    """Memory of a core job (astrocevns.memory)."""
+    """Memory of a core job (astrocevns.pipeline.memory)."""
     cfg = setup_of(wildcards).config
     grid = cfg["grid"]
     return memory.core_job_mb(
@@ -332,7 +333,7 @@ def claims_config(wildcards):
     return plain({key: BASE_SETUP.config[key] for key in keys})
 
 
-# ---- the data analyses (rules/data_analyses.smk): every release of astrocevns.recasting.DATA_RELEASES present ----
+# ---- the data analyses (rules/data_analyses.smk): every release of astrocevns.datasets.recasting.DATA_RELEASES present ----
 
 
 def data_analysis_inputs(wildcards):
@@ -363,7 +364,7 @@ def combined_data_memory_mb(wildcards):
     return PLAN.combined_memory_mb()
 
 
-# ---- pseudo-experiments (rules/toys.smk; checked by astrocevns.validation.check_toys) ----
+# ---- pseudo-experiments (rules/toys.smk; checked by astrocevns.pipeline.validation.check_toys) ----
 
 TOYS = config["toys"]
 
@@ -383,7 +384,7 @@ def toy_spectra(family, model):
 
 DATA_TOYS = TOYS["coverage"]["data"]
 DATA_TOY_POINTS = {p["name"]: p for p in DATA_TOYS["points"] if p["analysis"] in DATA_RELEASES}
-"""The coverage points of data analyses (astrocevns.data_toys) whose release the config computes."""
+"""The coverage points of data analyses (astrocevns.datasets.data_toys) whose release the config computes."""
 
 
 def data_toy_inputs(wildcards):

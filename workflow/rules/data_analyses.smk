@@ -1,4 +1,4 @@
-# The analyses of public data releases (astrocevns.recasting.DATA_RELEASES; one subpackage each): per release and
+# The analyses of public data releases (astrocevns.datasets.recasting.DATA_RELEASES; one subpackage each): per release and
 # model, the profile-likelihood ratio on the (g, m) grid, its contours, its exact edges and the bounds at the report
 # masses, for the base configuration; on demand, a release's validation table (`snakemake {release}_validation`).
 # A release runs where its config section is present; what its jobs read and need is declared by its recast module
@@ -30,7 +30,7 @@ rule data_analysis:
         "../scripts/data_analysis.py"
 
 
-# The combination of the data analyses of the config's combined_data section (astrocevns.combination): the same
+# The combination of the data analyses of the config's combined_data section (astrocevns.datasets.combination): the same
 # tables, for the base configuration.
 
 

@@ -1,8 +1,8 @@
-# Pseudo-experiments (astrocevns.toys; config key toys): expected bands of the projections' bounds, and Neyman
+# Pseudo-experiments (astrocevns.inference.toys; config key toys): expected bands of the projections' bounds, and Neyman
 # thresholds at chosen (g, m) points, of the projections' chi-square and of the data analyses' own models. One job per (analysis, model, chunk) or (point, chunk), a chunk being a run
 # of blocks of toys each seeded by its identity (any chunk reruns bit-identically, and the merged table does not
 # depend on how the toys are split); a merge job per table. On a cluster, raise toys.*.chunks (and
-# toys_per_chunk) to spread 1e4-1e5 toys a point over many jobs. Checks: astrocevns.validation.check_toys; input
+# toys_per_chunk) to spread 1e4-1e5 toys a point over many jobs. Checks: astrocevns.pipeline.validation.check_toys; input
 # functions: common.smk.
 
 

@@ -1,11 +1,14 @@
 """Rules chi2 and chi2_model: the chi-square grids, contours, exact edges and bounds of one analysis family (an
 analysis and its efficiency variants), per model (g its coupling); the library does the work
-(astrocevns.exclusion)."""
+(astrocevns.inference.exclusion)."""
 
 import numpy as np
 
-from astrocevns import columnar, exclusion, grids, io, logs, statistics, wimps
-from astrocevns.detectors import Efficiency
+from astrocevns.inference import exclusion, grids, statistics
+from astrocevns.physics import wimps
+from astrocevns.physics.detectors import Efficiency
+from astrocevns.pipeline import logs
+from astrocevns.tables import columnar, io
 
 log = logs.to_file(snakemake.log[0])
 spec = snakemake.params.family

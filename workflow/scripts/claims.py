@@ -1,7 +1,9 @@
 """Rule claims: the paper's quantitative claims (config/claims.yaml), each measured on the results and given a
 verdict."""
 
-from astrocevns import claims, io, logs
+from astrocevns.pipeline import logs
+from astrocevns.presentation import claims
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 scans = {name: io.read_csv(path) for name, path in zip(snakemake.params.scans, snakemake.input.scans, strict=True)}

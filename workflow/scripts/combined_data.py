@@ -1,4 +1,4 @@
-"""Rule combined_data: the combination of the data analyses for one model (astrocevns.combination, eq. C1): the
+"""Rule combined_data: the combination of the data analyses for one model (astrocevns.datasets.combination, eq. C1): the
 product of their likelihoods at every (g, m), a flux normalisation shared by the members of each group of
 ``combined_data.shared_flux``, profiled per problem; q(g, m) against the joint best fit, its contours, exact edges,
 bounds and excluded intervals in the layout of the other data analyses (rule data_analysis)."""
@@ -7,7 +7,10 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from astrocevns import combination, grids, io, logs, recasting, statistics
+from astrocevns.datasets import combination, recasting
+from astrocevns.inference import grids, statistics
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 spec = snakemake.params.spec

@@ -3,7 +3,10 @@
 import numpy as np
 import pandas as pd
 
-from astrocevns import bounds, core, grids, io, logs
+from astrocevns.inference import bounds, grids
+from astrocevns.physics import core
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 spec, mediator = snakemake.params.spec, snakemake.wildcards.mediator

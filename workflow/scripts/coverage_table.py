@@ -1,12 +1,15 @@
 """Rule coverage_table: results/tables/coverage.csv, per coverage point and hypothesis g the toys' 90 % quantiles of q
 with 1 and 2 dof against Wilks' thresholds, the coverage of those thresholds, and per point the bound with Wilks'
-and with the toy (Neyman) thresholds (astrocevns.toys.neyman_bound): of the Asimov data for a projection's point,
+and with the toy (Neyman) thresholds (astrocevns.inference.toys.neyman_bound): of the Asimov data for a projection's
+point,
 of the data for a data analysis's point (rule data_coverage_toys)."""
 
 import numpy as np
 import pandas as pd
 
-from astrocevns import io, logs, statistics, toys
+from astrocevns.inference import statistics, toys
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 cl = snakemake.params.cl

@@ -1,9 +1,12 @@
 """Rule coverage_toys: one chunk of toys under each hypothesis g = factor x (Asimov bound) at a coverage point, their
-test statistics with 1 and 2 dof (astrocevns.toys.coverage_chunk) and the Asimov delta chi2 at each hypothesis."""
+test statistics with 1 and 2 dof (astrocevns.inference.toys.coverage_chunk) and the Asimov delta chi2 at each
+hypothesis."""
 
 import numpy as np
 
-from astrocevns import grids, io, logs, statistics, toys
+from astrocevns.inference import grids, statistics, toys
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 spec = snakemake.params.spec

@@ -1,12 +1,16 @@
 """Rule data_analysis: a public data release recast for one model (its entry point found by the release's config
-section name, astrocevns.recasting.DATA_RELEASES): the profile-likelihood ratio q(g, m) on the grid, its contours,
+section name, astrocevns.datasets.recasting.DATA_RELEASES): the profile-likelihood ratio q(g, m) on the grid, its
+contours,
 its exact edges in g at every grid mass, the smallest excluded coupling and every excluded interval at the report
 masses (with the best fit), in the columns of the other analyses' tables (rule chi2). The release's own hook gives
 the spectrum of its source on its target (``spectrum_coefficients``); nothing here depends on the release."""
 
 import numpy as np
 
-from astrocevns import grids, io, logs, recasting, statistics
+from astrocevns.datasets import recasting
+from astrocevns.inference import grids, statistics
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 release_name = snakemake.wildcards.release

@@ -1,10 +1,14 @@
 """Rule data_coverage_toys: one chunk of toys of a data analysis's statistical model under each hypothesis g of a
-data point (astrocevns.data_toys: drawn at the data's conditional fit, every nuisance profiled per toy), their test
+data point (astrocevns.datasets.data_toys: drawn at the data's conditional fit, every nuisance profiled per toy), their
+test
 statistics with 1 and 2 dof, and the data's own at each hypothesis."""
 
 import numpy as np
 
-from astrocevns import data_toys, io, logs, recasting, toys
+from astrocevns.datasets import data_toys, recasting
+from astrocevns.inference import toys
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 spec = snakemake.params.spec

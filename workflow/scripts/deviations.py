@@ -2,7 +2,9 @@
 
 import pandas as pd
 
-from astrocevns import comparisons, io, logs
+from astrocevns.pipeline import logs
+from astrocevns.presentation import comparisons
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 ledger = snakemake.params.ledger

@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from astrocevns import io, logs
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 rows = []

@@ -1,9 +1,11 @@
 """Rule expected_bands: results/tables/expected_bands.csv, the median and the 2.5/16/84/97.5 % quantiles of the
-toys' g_min per analysis, model and mass (astrocevns.toys.band_quantiles), beside the Asimov bound."""
+toys' g_min per analysis, model and mass (astrocevns.inference.toys.band_quantiles), beside the Asimov bound."""
 
 import pandas as pd
 
-from astrocevns import io, logs, toys
+from astrocevns.inference import toys
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 frames = []

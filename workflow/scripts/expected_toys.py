@@ -1,9 +1,12 @@
 """Rule expected_toys: one chunk of Standard-Model toys of an analysis and model, each toy's g_min at the report
-masses and a stride of the grid masses (astrocevns.toys), with the bound of the Asimov data on the same axis."""
+masses and a stride of the grid masses (astrocevns.inference.toys), with the bound of the Asimov data on the same
+axis."""
 
 import numpy as np
 
-from astrocevns import columnar, grids, io, logs, statistics, toys
+from astrocevns.inference import grids, statistics, toys
+from astrocevns.pipeline import logs
+from astrocevns.tables import columnar, io
 
 log = logs.to_file(snakemake.log[0])
 spec = snakemake.params.spec

@@ -1,6 +1,7 @@
 """Rule figure: draw one figure from its description (config/figures.yaml) and write the data it draws."""
 
-from astrocevns import logs, plotting
+from astrocevns.pipeline import logs
+from astrocevns.presentation import plotting
 
 log = logs.to_file(snakemake.log[0])
 params = snakemake.params.figure

@@ -1,6 +1,8 @@
 """Rule flux: tabulate the fluence of one source (eqs. 15-17, or steady-source tables) to Parquet."""
 
-from astrocevns import io, logs, sources
+from astrocevns.physics import sources
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 spec = snakemake.params.source

@@ -3,7 +3,8 @@ mass (the rows of the intervals tables of rules chi2, chi2_model and xenonnt_202
 
 import pandas as pd
 
-from astrocevns import io, logs
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 table = pd.concat([io.read_parquet(path)[0] for path in snakemake.input], ignore_index=True)

@@ -2,8 +2,11 @@
 
 import pandas as pd
 
-from astrocevns import config, grids, io, logs, rates, sources
-from astrocevns.detectors import Detector, Efficiency
+from astrocevns.inference import grids
+from astrocevns.physics import builders, rates, sources
+from astrocevns.physics.detectors import Detector, Efficiency
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 spec = snakemake.params.spec
@@ -12,7 +15,7 @@ fluence = sources.total_fluence(flux_table)
 E_r_keV = grids.log_axis(spec["recoil_keV"])
 frames = []
 for target in spec["targets"]:
-    nucleus = config.nucleus(target, spec["target_specs"][target], spec["form_factor"])
+    nucleus = builders.nucleus(target, spec["target_specs"][target], spec["form_factor"])
     per_ton = rates.differential_rate_kernel(fluence, Detector(target, nucleus, 1.0, 0.0, Efficiency.ideal()), E_r_keV)
     frames.append(
         pd.DataFrame(

@@ -1,6 +1,8 @@
 """Rule scan_table: g_min of a scan's analyses at its report masses for every value, and the ratio to the base."""
 
-from astrocevns import comparisons, io, logs
+from astrocevns.pipeline import logs
+from astrocevns.presentation import comparisons
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 scan = snakemake.params.scan

@@ -3,8 +3,11 @@ and from it the binned counts N_i(g, m) on the mass grid for each model (one job
 
 import numpy as np
 
-from astrocevns import config, grids, io, logs, models, rates, sources
-from astrocevns.detectors import Efficiency
+from astrocevns.inference import grids
+from astrocevns.physics import builders, models, rates, sources
+from astrocevns.physics.detectors import Efficiency
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 wc, spec, masses = snakemake.wildcards, snakemake.params.spec, snakemake.params.masses
@@ -13,7 +16,7 @@ if wc.efficiency == "ideal":
     efficiency = Efficiency.ideal()
 else:
     efficiency = Efficiency(wc.efficiency, *io.read_efficiency_table(snakemake.input.efficiency[0]))
-parts = config.detector_parts(wc.detector, spec["detector"], spec["targets"], spec["form_factor"], efficiency)
+parts = builders.detector_parts(wc.detector, spec["detector"], spec["targets"], spec["form_factor"], efficiency)
 kernel = rates.recoil_kernel(sources.flavour_fluences(flux_table), parts, **spec["recoil_bins"])
 sm_events = float(kernel.sm_counts().sum())
 log.info(

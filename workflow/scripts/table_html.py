@@ -1,6 +1,7 @@
 """Rule table_html: a results table as an HTML table for the report (the CSV stays the download)."""
 
-from astrocevns import io, logs
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 log = logs.to_file(snakemake.log[0])
 table = io.read_csv(snakemake.input[0], keep_default_na=False)

@@ -2,7 +2,7 @@
 
 import sys
 
-from astrocevns import logs, verify
+from astrocevns.pipeline import logs, verify
 
 log = logs.to_file(snakemake.log[0])
 checked, problems = verify.verify_results(snakemake.params.directory, snakemake.params.expected)

@@ -6,12 +6,16 @@ one at every mass of the release, and the Standard-Model solar CEvNS of the work
 import numpy as np
 import pandas as pd
 
-from astrocevns import config, io, logs, recasting, sources, statistics, wimps
-from astrocevns.fluxes import PiecewiseLinearFluence
-from astrocevns.xenonnt2024 import recast
-from astrocevns.xenonnt2024.model import ReleaseModel
-from astrocevns.xenonnt2024.release import read_release
-from astrocevns.xenonnt2024.response import build_response, recoil_nodes
+from astrocevns.datasets import recasting
+from astrocevns.datasets.xenonnt2024 import recast
+from astrocevns.datasets.xenonnt2024.model import ReleaseModel
+from astrocevns.datasets.xenonnt2024.release import read_release
+from astrocevns.datasets.xenonnt2024.response import build_response, recoil_nodes
+from astrocevns.inference import statistics
+from astrocevns.physics import builders, sources, wimps
+from astrocevns.physics.fluxes import PiecewiseLinearFluence
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 REFERENCE_CROSS_SECTION_CM2 = 1e-45  # the signal template is built at this cross section and scaled
 
@@ -21,7 +25,7 @@ settings = spec["xenonnt_2024"]
 release = read_release(settings["data"])
 response = build_response(release, settings["nodes_per_interval"])
 model = ReleaseModel(release, settings["yields"], settings["yield_step"])
-xenon = config.nucleus("Xe", spec["targets"]["Xe"], spec["form_factor"])
+xenon = builders.nucleus("Xe", spec["targets"]["Xe"], spec["form_factor"])
 rows = []
 
 threshold = statistics.delta_chi2(spec["statistics"]["cl"], 1)  # the release: asymptotic, one degree of freedom

@@ -7,10 +7,14 @@ sensitivity), and the Standard-Model solar CEvNS of the workflow against the rel
 import numpy as np
 import pandas as pd
 
-from astrocevns import config, io, logs, recasting, sources, statistics, wimps
-from astrocevns.xenonnt_s2only2026.model import S2OnlyModel
-from astrocevns.xenonnt_s2only2026.release import read_release
-from astrocevns.xenonnt_s2only2026.response import build_response
+from astrocevns.datasets import recasting
+from astrocevns.datasets.xenonnt_s2only2026.model import S2OnlyModel
+from astrocevns.datasets.xenonnt_s2only2026.release import read_release
+from astrocevns.datasets.xenonnt_s2only2026.response import build_response
+from astrocevns.inference import statistics
+from astrocevns.physics import builders, sources, wimps
+from astrocevns.pipeline import logs
+from astrocevns.tables import io
 
 REFERENCE_CROSS_SECTION_CM2 = 1e-45  # the signal template is built at this cross section and scaled
 
@@ -20,7 +24,7 @@ settings = spec["xenonnt_s2only_2026"]
 release = read_release(settings["data"])
 response = build_response(release, settings["nodes_per_interval"])
 model = S2OnlyModel(release)
-xenon = config.nucleus("Xe", spec["targets"]["Xe"], spec["form_factor"])
+xenon = builders.nucleus("Xe", spec["targets"]["Xe"], spec["form_factor"])
 release_cevns = model.release_cevns()
 rows = []
 
