@@ -206,3 +206,15 @@ def test_combination_is_shared_only_where_every_member_is(run_plan):
 def test_a_bad_combination_is_named(section, message):
     with pytest.raises(ConfigError, match=message):
         run_config(combined_data=section)
+
+
+def test_a_ledger_method_of_an_analysis_the_run_does_not_compute_is_named():
+    """A method pair may name a data analysis, but only one the configuration has (here the LAr section removed)."""
+    base = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
+    merged = variants.merged(base, yaml.safe_load((ROOT / "config" / "test.yaml").read_text()))
+    del merged["coherent_lar_2020"]
+    merged.pop("combined_data", None)
+    with pytest.raises(ConfigError, match="deviation_ledger.methods: unknown analysis 'coherent_lar_2020/coherent_lar"):
+        validation.validate(with_absolute_paths(merged, ROOT), ROOT)
+    with pytest.raises(ConfigError, match="deviation_ledger.methods.coherent_csi_2021/coherent_csi_2021: unknown"):
+        run_config(deviation_ledger={"methods": {"coherent_csi_2021/coherent_csi_2021": "coherent_csi"}})

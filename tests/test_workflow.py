@@ -111,6 +111,15 @@ def test_deviation_ledger(finished_run):
     assert (t_max[t_max.analysis == "sn_failed/combined"].ratio != 1.0).all()
     core = table[(table.variant == "paper-core.diffusion_time") & (table.table == "core_bounds")]
     assert len(core) and (core.ratio != 1.0).any()
+    # the paper's counting of one COHERENT number against today's full likelihoods of the later data, per mass
+    methods = table[table.table == "method"]
+    for alternative, paper in [
+        ("coherent_csi_2021/coherent_csi_2021", "coherent_csi/coherent_csi"),
+        ("coherent_lar_2020/coherent_lar_2020", "coherent_ar/coherent_ar"),
+    ]:
+        rows = methods[methods.variant == f"method-{alternative}"]
+        assert set(rows.analysis) == {paper} and "b_minus_l" in set(rows.model)
+        assert (rows.ratio > 0).all() and (rows.ratio != 1.0).all()
 
 
 def test_claims_table(finished_run):

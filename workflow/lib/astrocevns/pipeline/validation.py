@@ -149,6 +149,21 @@ def check_scans(config: Mapping) -> None:
             raise ConfigError(f"config key scans.{name}.report_masses_MeV: {outside} are not among report_masses_MeV")
         variants.scan_variants({name: scan}, config)
     variants.check_listed_analyses("deviation_ledger.analyses", config["deviation_ledger"]["analyses"], config)
+    check_ledger_methods(config)
+
+
+def check_ledger_methods(config: Mapping) -> None:
+    """Both analyses of each ``deviation_ledger.methods`` pair are computed by the base configuration: one of its
+    ``analyses`` or the analysis of a data release it configures (``<section>/<section>``)."""
+    data_analyses = [recasting.release_analysis(name).ANALYSIS for name in recasting.DATA_RELEASES if config.get(name)]
+    known = [*config["analyses"], *data_analyses]
+    for alternative, paper in config["deviation_ledger"].get("methods", {}).items():
+        for role, analysis in (("", alternative), (f".{alternative}", paper)):
+            if analysis not in known:
+                raise ConfigError(
+                    f"config key deviation_ledger.methods{role}: unknown analysis {analysis!r}; "
+                    f"known: {', '.join(known)}"
+                )
 
 
 DATA_TOY_RELEASES = ("xenonnt_2024",)
