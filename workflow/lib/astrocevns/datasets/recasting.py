@@ -167,6 +167,16 @@ def steady_source_coefficients(
     return tuple(c / spec["exposure_yr"] for c in coefficients)
 
 
+def solar_xenon_coefficients(
+    spec: Mapping[str, Any], inputs: Any, definition: Mapping, masses_MeV: npt.ArrayLike, response: Any
+) -> tuple[np.ndarray, ...]:
+    """The ``spectrum_coefficients`` hook of a xenon release that sees a steady source: (a, b, c) of its CEvNS
+    spectrum dR/dE_r = a + b g^2 + c g^4 on xenon at the response's nodes [events / (t yr keV)], each of shape
+    (n_masses, n_nodes), from the fluence ``inputs.flux`` of the section's source
+    (:func:`steady_source_coefficients`)."""
+    return steady_source_coefficients(spec, inputs.flux, "Xe", definition, masses_MeV, response.nodes_keV)
+
+
 @dataclass(frozen=True)
 class CouplingTemplates:
     """The CEvNS template of every mediator mass as a polynomial in g^2, at every response point of a model.

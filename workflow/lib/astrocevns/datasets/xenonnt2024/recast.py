@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from ..recasting import (
     CouplingTemplates,
@@ -23,7 +20,7 @@ from ..recasting import (
     coupling_templates,
     profiled_deviance,
     search_couplings,
-    steady_source_coefficients,
+    solar_xenon_coefficients,
     test_statistic_grid,
     upper_limit,
 )
@@ -85,13 +82,8 @@ def statistical_model(settings: Mapping) -> tuple[ReleaseModel, Response]:
     )
 
 
-def spectrum_coefficients(
-    spec: Mapping[str, Any], inputs: Any, definition: Mapping, masses_MeV: npt.ArrayLike, response: Response
-) -> tuple[np.ndarray, ...]:
-    """(a, b, c) of the solar CEvNS spectrum dR/dE_r = a + b g^2 + c g^4 on xenon at the response's nodes
-    [events / (t yr keV)], each of shape (n_masses, n_nodes): the fluence ``inputs.flux`` of the section's source
-    (:func:`astrocevns.datasets.recasting.steady_source_coefficients`)."""
-    return steady_source_coefficients(spec, inputs.flux, "Xe", definition, masses_MeV, response.nodes_keV)
+spectrum_coefficients = solar_xenon_coefficients
+"""The solar CEvNS on xenon (:func:`~astrocevns.datasets.recasting.solar_xenon_coefficients`)."""
 
 
 def log_expectation(log: logging.Logger, model: ReleaseModel, templates: CouplingTemplates) -> None:

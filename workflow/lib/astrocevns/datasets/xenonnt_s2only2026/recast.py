@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
-from ..recasting import CouplingTemplates, WorkflowNeeds, coupling_templates, steady_source_coefficients
+from ..recasting import CouplingTemplates, WorkflowNeeds, coupling_templates, solar_xenon_coefficients
 from . import release
 
 __all__ = [
@@ -65,13 +64,8 @@ def statistical_model(settings: Mapping) -> tuple[S2OnlyModel, Response]:
     return S2OnlyModel(release), build_response(release, settings["nodes_per_interval"])
 
 
-def spectrum_coefficients(
-    spec: Mapping[str, Any], inputs: Any, definition: Mapping, masses_MeV: npt.ArrayLike, response: Response
-) -> tuple[np.ndarray, ...]:
-    """(a, b, c) of the solar CEvNS spectrum dR/dE_r = a + b g^2 + c g^4 on xenon at the response's nodes
-    [events / (t yr keV)], each of shape (n_masses, n_nodes): the fluence ``inputs.flux`` of the section's source
-    (:func:`astrocevns.datasets.recasting.steady_source_coefficients`)."""
-    return steady_source_coefficients(spec, inputs.flux, "Xe", definition, masses_MeV, response.nodes_keV)
+spectrum_coefficients = solar_xenon_coefficients
+"""The solar CEvNS on xenon (:func:`~astrocevns.datasets.recasting.solar_xenon_coefficients`)."""
 
 
 def log_expectation(log: logging.Logger, model: S2OnlyModel, templates: CouplingTemplates) -> None:
