@@ -46,7 +46,9 @@ def test_a_vector_like_strip_splits_the_exclusion_into_two_intervals_at_the_solv
     s = (1e-5 * masses) ** 2
     a = np.full((3, 1), n0)
     spectra = exclusion.SourceSpectra(masses, ((a, -2.0 * n0 / s[:, None], n0 / s[:, None] ** 2),))
-    statistic = exclusion.Statistic("counting", THRESHOLD, {"source": 0.0}, "shared", n0, s_obs)
+    statistic = exclusion.Statistic(
+        "counting", THRESHOLD, {"source": 0.0}, "shared", {"observed_events": n0, "observed_uncertainty": s_obs}
+    )
     g = np.geomspace(1e-9, 1.0, 80)
     result = exclusion.analyse(
         statistic, {"source": spectra}, {"source": spectra}, g, {"g_min": 1e-9, "g_max": 1.0, "scan_points": 400}

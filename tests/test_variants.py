@@ -105,13 +105,17 @@ def test_counting_best_fit_does_not_depend_on_the_grid():
 
     ones = np.ones((1, 1))
     spectra = {"beam": exclusion.SourceSpectra(np.array([1.0]), ((100 * ones, 100 * ones, 0 * ones),))}
-    statistic = exclusion.Statistic("counting", 4.61, {"beam": 0.1}, observed_events=150.0, observed_uncertainty=20.0)
+    statistic = exclusion.Statistic(
+        "counting", 4.61, {"beam": 0.1}, parameters={"observed_events": 150.0, "observed_uncertainty": 20.0}
+    )
     for g in (np.geomspace(1e-3, 10, 7), np.geomspace(1e-3, 10, 400)):
         chi2 = exclusion.evaluate(statistic, spectra, g[:, None])[0]
         assert chi2.min() > 0 or g.size > 7
         assert exclusion.best_fit_reference(statistic, spectra, chi2, g) == 0.0
     # without a crossing (observed below the SM, N only grows) the best fit is the SM's
-    below = exclusion.Statistic("counting", 4.61, {"beam": 0.1}, observed_events=80.0, observed_uncertainty=20.0)
+    below = exclusion.Statistic(
+        "counting", 4.61, {"beam": 0.1}, parameters={"observed_events": 80.0, "observed_uncertainty": 20.0}
+    )
     chi2 = exclusion.evaluate(below, spectra, np.geomspace(1e-3, 10, 7)[:, None])[0]
     sm = (80.0 - 100.0) ** 2 / (20.0**2 + (0.1 * 100.0) ** 2)
     assert exclusion.best_fit_reference(below, spectra, chi2, np.geomspace(1e-3, 10, 7)) == pytest.approx(sm)

@@ -124,14 +124,9 @@ def spectra_of_family(wildcards):
     return [PLAN.spectra_path(setup, key) for key in keys]
 
 
-def ceiling_efficiency_files(wildcards):
-    return setup_of(wildcards).ceiling_efficiency(wildcards.family)
-
-
-def ceiling_limit_files(wildcards):
-    """The WIMP limit curve of an event-ceiling analysis that names one (statistic.wimp_limit)."""
-    statistic = setup_of(wildcards).families[wildcards.family][0].statistic
-    return [statistic["wimp_limit"]] if "wimp_limit" in statistic else []
+def statistic_files(wildcards):
+    """The input files of a family's statistic by name (an event ceiling's efficiency table and WIMP limit)."""
+    return setup_of(wildcards).statistic_files(wildcards.family)
 
 
 def family_params(wildcards):

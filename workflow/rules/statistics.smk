@@ -6,9 +6,8 @@
 
 rule chi2:
     input:
+        unpack(statistic_files),
         spectra=spectra_of_family,
-        efficiency=ceiling_efficiency_files,
-        wimp_limit=ceiling_limit_files,
     output:
         chi2=expand("{{root}}/chi2/{model}/{{family}}.parquet", model=MODELS),
         contours=expand("{{root}}/contours/{model}/{{family}}.parquet", model=MODELS),

@@ -38,10 +38,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ..inference import bounds, contours, edges, statistics
+from ..inference import bounds, contours, edges, result_tables, statistics
 from ..physics import rates
 from ..physics.detectors import Detector, Efficiency
-from ..tables import columnar, io
+from ..tables import io
 
 if TYPE_CHECKING:
     from ..physics.fluxes import PiecewiseLinearFluence
@@ -452,6 +452,23 @@ class Exclusion:
     best_point: tuple[float, float]
     """The best fit's (g, m_MeV): g = 0 where it is the Standard Model."""
 
+    def tables(self) -> dict[str, dict[str, np.ndarray]]:
+        """The tables of :func:`astrocevns.inference.result_tables.write_result_tables` (one analysis, index 0)."""
+        g, m = self.g, self.m_MeV
+        tables = {
+            "chi2": {"g": np.repeat(g, m.size), "m_MeV": np.tile(m, g.size), "chi2": self.q.ravel()},
+            "contours": self.lines,
+            "edges": self.edges,
+            "bounds": {
+                "m_MeV": self.report_MeV,
+                "g_min": self.g_min,
+                "below_range": self.below_range,
+                "n_intervals": self.n_intervals,
+            },
+            "intervals": self.intervals,
+        }
+        return {name: {"analysis": np.zeros(len(table["m_MeV"]), dtype=int), **table} for name, table in tables.items()}
+
 
 def exclusion(
     model: Any,
@@ -517,70 +534,29 @@ def write_tables(
     outputs: Any,
     meta: Mapping[str, str],
 ) -> None:
-    """The chi2, contours, edges, bounds and intervals tables of rule chi2's layout for one model ``entry`` (name,
-    mediator, coupling) of a data analysis; ``outputs`` has attributes chi2, contours, edges, bounds, intervals.
-    The intervals carry the best fit (``best_fit_g``, ``best_fit_m_MeV``), q of the Standard Model against it
-    (``q_sm``) and the significance of the preference for ``dof`` degrees of freedom (``z_sm``)."""
+    """The tables of :mod:`astrocevns.inference.result_tables` for one model ``entry`` (name, mediator, coupling)
+    of a data analysis; ``outputs`` has attributes chi2, contours, edges, bounds, intervals. The intervals carry
+    the best fit (``best_fit_g``, ``best_fit_m_MeV``), q of the Standard Model against it (``q_sm``) and the
+    significance of the preference for ``dof`` degrees of freedom (``z_sm``)."""
+    q_sm = result.standard_model - result.best
+    labels = {"model": entry["name"], "mediator": entry["mediator"], "coupling": entry["coupling"]}
     meta = {
         "family": analysis,
-        "model": entry["name"],
-        "mediator": entry["mediator"],
-        "coupling": entry["coupling"],
+        **labels,
         "delta_chi2": repr(threshold),
         "statistic": "template_likelihood",
         "best_fit_minus_2_log_L": repr(result.best),
-        "standard_model_q": repr(result.standard_model - result.best),
+        "standard_model_q": repr(q_sm),
         **meta,
     }
-
-    def label(n: int) -> Any:
-        return columnar.categorical(np.zeros(n, dtype=int), [analysis])
-
-    g, m = result.g, result.m_MeV
-    io.write_parquet(
-        {
-            "analysis": label(result.q.size),
-            "g": np.repeat(g, m.size),
-            "m_MeV": np.tile(m, g.size),
-            "chi2": result.q.ravel(),
-        },
-        outputs.chi2,
-        meta,
-    )
-    io.write_parquet({"analysis": label(result.lines["line"].size), **result.lines}, outputs.contours, meta)
-    found = dict(result.edges)
-    found["analysis"] = label(found["g"].size)
-    found["edge"] = columnar.categorical((found["edge"] == "upper").astype(int), ["lower", "upper"])
-    io.write_parquet(found, outputs.edges, meta)
-    rows = {"analysis": analysis, "model": entry["name"], "mediator": entry["mediator"], "coupling": entry["coupling"]}
-    n = result.report_MeV.size
-    io.write_parquet(
-        {
-            **{column: np.full(n, value) for column, value in rows.items()},
-            "m_MeV": result.report_MeV,
-            "g_min": columnar.to_arrow(result.g_min, valid=~np.isnan(result.g_min)),
-            "below_range": result.below_range,
-            "n_intervals": result.n_intervals,
-        },
-        outputs.bounds,
-        meta,
-    )
-    q_sm = result.standard_model - result.best
-    best_fit_columns = {
+    fit = {
         "best_fit_g": result.best_point[0],
         "best_fit_m_MeV": result.best_point[1],
         "q_sm": q_sm,
         "z_sm": float(statistics.significance(q_sm, dof)),
     }
-    n_rows = result.intervals["m_MeV"].size
-    io.write_parquet(
-        {
-            **{column: np.full(n_rows, value) for column, value in {**rows, **best_fit_columns}.items()},
-            **result.intervals,
-        },
-        outputs.intervals,
-        meta,
-    )
+    paths = {table: getattr(outputs, table) for table in result_tables.TABLES}
+    result_tables.write_result_tables(result.tables(), [analysis], labels, paths, meta, fit=fit)
 
 
 def log_summary(log: Any, name: str, result: Exclusion, threshold: float) -> None:

@@ -10,7 +10,7 @@ a ``family``, named like the analysis, whose chi-squares one job computes.
 
 Its ``statistic`` is the paper's Asimov Poisson chi-square (default, eqs. 21-24) or, for the
 existing bounds computed from published data (paper secs. VII B, VIII B-C), a ``counting`` experiment or an
-``event_ceiling`` (see :mod:`astrocevns.inference.statistics`).
+``event_ceiling`` (each a kind of :mod:`astrocevns.inference.kinds`).
 """
 
 from __future__ import annotations

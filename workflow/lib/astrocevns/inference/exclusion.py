@@ -2,14 +2,10 @@
 
 An analysis (see :mod:`astrocevns.inference.analyses`) combines the binned spectra of its detectors for one
 or several sources. Its statistic is evaluated from the exact polynomials in g^2 of those spectra
-(:func:`astrocevns.physics.rates.polynomial_from_frame`), so any coupling costs a few array operations:
-
-- ``asimov_poisson`` (paper eqs. 21-24): the Poisson chi-square against Asimov data with one pull on
-  each source's normalisation, minimised in closed form; with several sources (supernova models)
-  the minimum over them ("marginalised over SN models", paper sec. VII A);
-- ``counting``: one counted number of events against the prediction (COHERENT), measured from the
-  best fit;
-- ``event_ceiling``: threshold x N / N_max, excluded where the events exceed a ceiling (XENON1T).
+(:func:`astrocevns.physics.rates.polynomial_from_frame`), so any coupling costs a few array operations. The
+statistic's kind (:mod:`astrocevns.inference.kinds`: the paper's Asimov Poisson chi-square, a counting
+experiment, an event ceiling, ...) says how counts become the statistic; everything else here is the same for
+every kind.
 
 A family is an analysis and its efficiency variants; one workflow job computes all of them.
 """
@@ -23,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..physics import rates
-from . import bounds, contours, edges, statistics
+from . import bounds, contours, edges, kinds, statistics
 
 Coefficients = tuple[np.ndarray, np.ndarray, np.ndarray]
 Table = dict[str, np.ndarray]
@@ -78,7 +74,7 @@ class Statistic:
     Attributes
     ----------
     kind : str
-        ``asimov_poisson``, ``counting`` or ``event_ceiling``.
+        A kind of :mod:`astrocevns.inference.kinds` (``asimov_poisson``, ``counting``, ``event_ceiling``, ...).
     threshold : float
         Delta chi2 of the confidence level (4.61 at 90 % CL, 2 dof).
     sigma_by_source : dict
@@ -87,19 +83,16 @@ class Statistic:
         ``shared``: one prior (x / sigma)^2 for the pull shared by all detectors (default);
         ``per_detector``: the prior inside the sum over detectors, as eq. 21 is printed
         (equivalent to sigma / sqrt(number of detectors)).
-    observed_events, observed_uncertainty : float
-        The counted events and their uncertainty (``counting`` only).
-    max_events : float
-        The event ceiling N_max (``event_ceiling`` only).
+    parameters : dict
+        The numbers the kind needs ({name: float}; ``counting``: observed_events, observed_uncertainty;
+        ``event_ceiling``: max_events), as the kind's ``prepare`` gives them.
     """
 
     kind: str
     threshold: float
     sigma_by_source: dict = field(default_factory=dict)
     pull_prior: str = "shared"
-    observed_events: float = float("nan")
-    observed_uncertainty: float = float("nan")
-    max_events: float = float("nan")
+    parameters: Mapping[str, float] = field(default_factory=dict)
 
     def sigma(self, source: str, n_detectors: int) -> float:
         """The effective normalisation uncertainty of ``source`` seen by ``n_detectors`` detectors."""
@@ -112,35 +105,10 @@ def evaluate(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(test statistic, best pull, index of the best source) at couplings broadcasting against the masses.
 
-    Excluded where the statistic exceeds ``statistic.threshold`` (for ``counting`` once its best fit
-    is subtracted: see :func:`best_fit_reference`). ``spectra`` is {source: SourceSpectra}.
+    Excluded where the statistic, less its best fit (:func:`best_fit_reference`), exceeds
+    ``statistic.threshold``. ``spectra`` is {source: SourceSpectra}.
     """
-    sources = list(statistic.sigma_by_source)
-    if statistic.kind == "counting":
-        source = sources[0]
-        chi2, pull = statistics.counting_chi2(
-            spectra[source].total_counts(coupling),
-            statistic.observed_events,
-            statistic.observed_uncertainty,
-            statistic.sigma_by_source[source],
-        )
-        return chi2, pull, np.zeros(chi2.shape, dtype=int)
-    if statistic.kind == "event_ceiling":
-        counts = spectra[sources[0]].total_counts(coupling)
-        zeros = np.zeros(counts.shape)
-        return statistics.ceiling_statistic(counts, statistic.max_events, statistic.threshold), zeros, zeros.astype(int)
-    results = [
-        statistics.profiled_chi2(
-            spectra[source].counts(coupling),
-            spectra[source].sm_counts(),
-            statistic.sigma(source, len(spectra[source].detectors)),
-        )
-        for source in sources
-    ]
-    chi2 = np.stack([result[0] for result in results])
-    best = np.argmin(chi2, axis=0)
-    pull = np.take_along_axis(np.stack([result[1] for result in results]), best[None], axis=0)[0]
-    return chi2.min(axis=0), pull, best
+    return kinds.get(statistic.kind).evaluate(statistic, spectra, coupling)
 
 
 def evaluate_on_grid(
@@ -155,22 +123,9 @@ def evaluate_on_grid(
 def best_fit_reference(
     statistic: Statistic, spectra: Mapping[str, SourceSpectra], chi2_grid: np.ndarray, g: np.ndarray | None = None
 ) -> float:
-    """The statistic of the best fit that a counting analysis measures delta chi2 from (0 otherwise).
-
-    The counting chi2 (N_obs - N)^2 / (s^2 + sigma^2 N^2) is smallest, zero, where the prediction N equals
-    the observed count. N(g) is continuous in g at each mass, so where the predictions on the grid's
-    couplings ``g`` straddle N_obs at some mass, a coupling in between predicts N_obs exactly and the best
-    fit is 0, whatever the grid's spacing. Otherwise it is the lower of the SM (g = 0) and the grid's minimum.
-    """
-    if statistic.kind != "counting":
-        return 0.0
-    if g is not None:
-        source = next(iter(statistic.sigma_by_source))
-        counts = spectra[source].total_counts(np.asarray(g, dtype=float)[:, None])
-        observed = statistic.observed_events
-        if np.any((counts.min(axis=0) <= observed) & (counts.max(axis=0) >= observed)):
-            return 0.0
-    return float(min(evaluate(statistic, spectra, 0.0)[0].min(), chi2_grid.min()))
+    """The statistic of the best fit that the exclusion is measured from (0 for a statistic that is already a
+    difference), as the statistic's kind finds it from the grid's statistic ``chi2_grid`` at the couplings ``g``."""
+    return kinds.get(statistic.kind).best_fit_reference(statistic, spectra, chi2_grid, g)
 
 
 @dataclass(frozen=True)
@@ -317,7 +272,7 @@ def analyse_family(
     log = log or logging.getLogger("astrocevns")
     results = []
     for variant, variant_spectra in zip(variants, spectra, strict=True):
-        if statistic.kind == "asimov_poisson":
+        if kinds.get(statistic.kind).asimov_data:
             for source, source_spectra in variant_spectra[True].items():
                 try:
                     statistics.check_precision(sum(sm.sum() for sm in source_spectra.sm_counts()), statistic.threshold)

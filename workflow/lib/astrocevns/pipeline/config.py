@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, InputError
-from ..inference.analyses import sees
+from ..inference import kinds
+from ..inference.analyses import ASIMOV, sees
 from ..physics import constants as c
 from ..physics import cross_sections as xs
 from ..physics.builders import composition
@@ -293,30 +294,30 @@ def _check_sources(config, root):
 
 
 def _check_statistic(config, key, analysis, root):
-    """An analysis's pinned efficiency and its counting or ceiling statistic."""
+    """An analysis's pinned efficiency, and its statistic against the schema and the checks of its kind."""
     if "efficiency" in analysis:
         for det in analysis["detectors"]:
             if analysis["efficiency"] not in config["detectors"][det]["efficiencies"]:
                 raise ConfigError(
                     f"config key {key}.efficiency: {analysis['efficiency']!r} is not among detectors.{det}.efficiencies"
                 )
-    statistic = analysis.get("statistic", {"kind": "asimov_poisson"})
-    if statistic["kind"] == "asimov_poisson":
-        return
-    if len(analysis["sources"]) != 1:
-        raise ConfigError(f"config key {key}.sources: a {statistic['kind']} statistic takes exactly one source")
-    if statistic["kind"] == "event_ceiling":
-        if len(analysis["detectors"]) != 1:
-            raise ConfigError(f"config key {key}.detectors: an event_ceiling statistic takes exactly one detector")
-        if "wimp_limit" in statistic:
-            _checked_read(io.read_wimp_limit, statistic["wimp_limit"], f"{key}.statistic.wimp_limit", root)
-        source = config["sources"][analysis["sources"][0]]
-        exposure = config["detectors"][analysis["detectors"][0]]["mass_t"] * source.get("exposure_yr", float("nan"))
-        if not np.isclose(exposure, statistic["exposure_t_yr"], rtol=1e-6):
-            raise ConfigError(
-                f"config key {key}.statistic.exposure_t_yr: {statistic['exposure_t_yr']} t yr differs from "
-                f"the neutrino exposure {exposure:.6g} t yr (detector mass x source exposure_yr)"
-            )
+    statistic = analysis.get("statistic", ASIMOV)
+    kind = kinds.get(statistic["kind"], f"{key}.statistic.kind")
+    import jsonschema
+
+    try:
+        schema_validator(kind.schema).validate(statistic)
+    except jsonschema.ValidationError as error:
+        where = "".join(f".{part}" for part in error.absolute_path)
+        raise ConfigError(f"config key {key}.statistic{where}: {error.message}") from None
+    for part, one in (("sources", kind.one_source), ("detectors", kind.one_detector)):
+        if one and len(analysis[part]) != 1:
+            raise ConfigError(f"config key {key}.{part}: a {kind.name} statistic takes exactly one {part[:-1]}")
+
+    def read(reader, path, where):
+        return _checked_read(reader, path, where, root)
+
+    kind.check(config, key, {**analysis, "statistic": statistic}, read)
 
 
 def _check_flavours(config):
@@ -536,8 +537,11 @@ def with_absolute_paths(config: dict, root: str | Path) -> dict:
             entry["file"] = absolute(entry["file"])
     resolved["efficiencies"] = {name: absolute(path) for name, path in resolved.get("efficiencies", {}).items()}
     for analysis in resolved.get("analyses", {}).values():
-        if "wimp_limit" in analysis.get("statistic", {}):
-            analysis["statistic"]["wimp_limit"] = absolute(analysis["statistic"]["wimp_limit"])
+        statistic = analysis.get("statistic")
+        if statistic is not None and statistic.get("kind") in kinds.names():
+            for name in kinds.get(statistic["kind"]).file_keys:
+                if name in statistic:
+                    statistic[name] = absolute(statistic[name])
     if "core" in resolved:
         resolved["core"]["profile"] = absolute(resolved["core"]["profile"])
     if "figures" in resolved and "description" in resolved["figures"]:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..datasets import recasting
 from ..errors import ConfigError
+from ..inference import kinds
 from ..inference.analyses import BEAM_KINDS, Analysis, expand_analyses, families, sees
 from ..physics.builders import composition
 from ..presentation import figures
@@ -122,13 +123,13 @@ class Setup:
             if sees(cfg["sources"], source, detector)
         ]
 
-    def ceiling_efficiency(self, family: str) -> list[str]:
-        """The efficiency table of an event-ceiling family (its WIMP count uses the detector's efficiency)."""
+    def statistic_files(self, family: str) -> dict[str, list[str]]:
+        """The input files of a family's statistic by name (an event ceiling's efficiency table and WIMP limit;
+        see :meth:`astrocevns.inference.kinds.base.Kind.input_files`)."""
         analysis = self.families[family][0]
-        if analysis.statistic["kind"] != "event_ceiling":
-            return []
-        path = efficiency_path(self.config, analysis.members[0][1])
-        return [] if path is None else [path]
+        kind = kinds.get(analysis.statistic["kind"])
+        efficiency = efficiency_path(self.config, analysis.members[0][1]) if kind.efficiency_table else None
+        return kind.input_files(analysis.statistic, efficiency)
 
 
 # ---- what each job depends on (its identity, besides the identities of the jobs it reads) ----
@@ -310,12 +311,12 @@ class Plan:
         cfg = setup.config
         analyses = setup.families[family]
         analysis = analyses[0]
-        ceiling = analysis.statistic["kind"] == "event_ceiling"
+        kind = kinds.get(analysis.statistic["kind"])
         return plain(
             {
                 "statistic": analysis.statistic,
                 "spectra_keys": [list(key) for key in setup.family_spectra_keys(family, models)],
-                "ceiling_detector": cfg["detectors"][analysis.members[0][0]] if ceiling else None,
+                "statistic_detector": cfg["detectors"][analysis.members[0][0]] if kind.detector_entry else None,
                 "models": [
                     {
                         "name": model,
@@ -348,7 +349,7 @@ class Plan:
         if family not in setup.families or not all(setup.has_tables(model, family) for model in listed):
             return None
         spectra = [self.spectra_identity(name, *key[1:]) for key in setup.family_spectra_keys(family, listed)]
-        return variants.identity([self.family_spec(name, family, listed), spectra, setup.ceiling_efficiency(family)])
+        return variants.identity([self.family_spec(name, family, listed), spectra, setup.statistic_files(family)])
 
     def identity(self, stage: str, name: str, *key: str) -> str | None:
         """The identity of job ``stage`` (fluxes, spectra, chi2, chi2_model, core, rates) for ``key`` in

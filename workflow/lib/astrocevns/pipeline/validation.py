@@ -18,6 +18,7 @@ import yaml
 
 from ..datasets import recasting
 from ..errors import ConfigError, InputError
+from ..inference import kinds
 from ..inference.analyses import expand_analyses, families
 from ..presentation import figures
 from . import variants
@@ -183,7 +184,7 @@ def check_toys(config: Mapping) -> None:
         family = base.get(analysis)
         if family is None:
             raise ConfigError(f"config key toys.{where}: {analysis!r} is not an analysis of the config")
-        if family[0].statistic["kind"] != "asimov_poisson" or len(family[0].sources) != 1:
+        if not kinds.get(family[0].statistic["kind"]).asimov_data or len(family[0].sources) != 1:
             raise ConfigError(f"config key toys.{where}: {analysis!r} is not an Asimov Poisson analysis of one source")
         if model not in config["models"]:
             raise ConfigError(f"config key toys.{where}: unknown model {model!r}; known: {sorted(config['models'])}")
