@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import gamma
 
 from ..xenonnt2024.response import recoil_nodes
 from . import timing
@@ -67,6 +66,8 @@ def pe_density(
     pe: npt.ArrayLike, E_ee_keV: npt.ArrayLike, resolution_a_keVee: float, resolution_b_per_keVee: float
 ) -> np.ndarray:
     """The gamma density [1/PE] of the reconstructed energy ``pe`` for ``E_ee_keV`` (broadcast together)."""
+    from scipy.stats import gamma  # here, not at the top: the workflow imports this module to plan the run
+
     E_ee = np.asarray(E_ee_keV, dtype=float)
     shape = 1.0 + resolution_b_per_keVee * E_ee
     rate = resolution_a_keVee / E_ee * shape

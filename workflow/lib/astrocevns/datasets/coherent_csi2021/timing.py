@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import log_ndtr, ndtr
 
 PION_LIFETIME_US = 0.026033
 """pi+ lifetime [us] (PDG 2022: 2.6033e-8 s)."""
@@ -40,12 +39,16 @@ GROUP_COMPONENTS = {"prompt": ("numu",), "delayed": ("nue", "numubar")}
 
 def _log_tail(t, mean_us, width_us, lifetime_us):
     """ln of exp(sigma^2 / (2 tau^2) - (t - mu) / tau) Phi(z - sigma / tau), the second term of eq. T1."""
+    from scipy.special import log_ndtr  # scipy in the functions: the workflow imports this module to plan the run
+
     z = (t - mean_us) / width_us
     return width_us**2 / (2.0 * lifetime_us**2) - (t - mean_us) / lifetime_us + log_ndtr(z - width_us / lifetime_us)
 
 
 def exponential_gaussian_cdf(t_us: npt.ArrayLike, mean_us: float, width_us: float, lifetime_us: float) -> np.ndarray:
     """Eq. T1: the CDF of a Gaussian (mean, width) convolved with an exponential of ``lifetime_us``."""
+    from scipy.special import ndtr
+
     t = np.asarray(t_us, dtype=float)
     return ndtr((t - mean_us) / width_us) - np.exp(_log_tail(t, mean_us, width_us, lifetime_us))
 
