@@ -13,7 +13,12 @@ data_analysis does. BLAS and NumPy are pinned to one thread before NumPy loads, 
 lines `<release>, <flux>: <ms> ms per problem`; target <= 0.1 ms for the COHERENT releases (40 000 grid points
 in a few seconds).
 
-Run from the repository root: python tests/benchmarks/bench_data_analyses.py [--problems 20000] [--releases ...]
+With ``--combination``, also the combination of ``config/combined_data.yaml`` (astrocevns.datasets.combination):
+milliseconds per combined problem and the members' profiles per problem (the minimum over the shared flux
+scale evaluates each member of a group once per trial scale).
+
+Run from the repository root:
+python tests/benchmarks/bench_data_analyses.py [--problems 20000] [--releases ...] [--combination]
 """
 
 import os
@@ -28,7 +33,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from astrocevns.datasets import recasting  # noqa: E402
+from astrocevns.datasets import combination, recasting  # noqa: E402
 from astrocevns.inference import grids  # noqa: E402
 from astrocevns.physics import (  # noqa: E402
     builders,  # noqa: E402
@@ -43,7 +48,7 @@ MODEL = "universal_vector"
 
 def coefficients(name, analysis, config, masses, response):
     """(a, b, c) of the model's spectrum at the response's nodes for the release ``name``."""
-    if hasattr(analysis, "spectrum_coefficients"):
+    if analysis.WORKFLOW.source_key is None:  # the release's own beam
         spec = {**config, "model": {"name": MODEL}}
         return analysis.spectrum_coefficients(spec, None, config["models"][MODEL], masses, response)
     section = config[name]
@@ -59,14 +64,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--problems", type=int, default=20000, help="random (g, m) problems per release")
     parser.add_argument("--releases", nargs="*", default=list(recasting.DATA_RELEASES), help="config sections")
+    parser.add_argument("--combination", action="store_true", help="also time config/combined_data.yaml")
     arguments = parser.parse_args()
     config = cfg.with_absolute_paths(yaml.safe_load((ROOT / "config/config.yaml").read_text()), ROOT)
+    config.update(yaml.safe_load((ROOT / "config/combined_data.yaml").read_text()))
     masses = grids.log_axis(config["grid"]["m_MeV"])
     g_axis = config["grid"]["g"]
     rng = np.random.default_rng(1)
     g = np.exp(rng.uniform(np.log(g_axis["min"]), np.log(g_axis["max"]), arguments.problems))
     mass_index = rng.integers(0, masses.size, arguments.problems)
     flux_scale = np.exp(0.1 * rng.standard_normal(arguments.problems))
+    built = {}
     for name in arguments.releases:
         if name not in config:
             print(f"{name}: no config section, skipped")
@@ -76,6 +84,7 @@ def main():
         templates = recasting.coupling_templates(
             model, response, coefficients(name, analysis, config, masses, response)
         )
+        built[name] = (model, templates)
         for label, scale in (("own flux prior", None), ("flux scale fixed", flux_scale)):
             started = time.perf_counter()
             for start in range(0, g.size, 20000):
@@ -89,6 +98,37 @@ def main():
                 f"{name}, {label}: {1e3 * elapsed / g.size:.4f} ms per problem ({g.size} problems in {elapsed:.2f} s)",
                 flush=True,
             )
+    if arguments.combination:
+        time_combination(config["combined_data"], built, g, mass_index)
+
+
+class Counted:
+    """A statistical model that counts the problems it profiles."""
+
+    def __init__(self, model):
+        self.model, self.problems = model, 0
+
+    def profile(self, cevns, **options):
+        deviance, best = self.model.profile(cevns, **options)
+        self.problems += deviance.size
+        return deviance, best
+
+
+def time_combination(section, built, g, mass_index):
+    """Milliseconds per problem of the combination and its members' profiles per problem."""
+    missing = [member for member in section["members"] if member not in built]
+    if missing:
+        print(f"combination: members {missing} not timed above (--releases), skipped")
+        return
+    counted = {member: (Counted(built[member][0]), built[member][1]) for member in section["members"]}
+    model, templates = combination.combine(counted, section.get("shared_flux", {}))
+    started = time.perf_counter()
+    for start in range(0, g.size, 20000):
+        rows = slice(start, start + 20000)
+        model.profile(templates.at_couplings(g[rows], mass_index[rows]))
+    elapsed = time.perf_counter() - started
+    per_problem = ", ".join(f"{name} {member.problems / g.size:.2f}" for name, (member, _) in counted.items())
+    print(f"combination: {1e3 * elapsed / g.size:.4f} ms per problem; members' profiles per problem: {per_problem}")
 
 
 if __name__ == "__main__":

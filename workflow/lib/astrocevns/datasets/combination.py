@@ -7,10 +7,13 @@ With D_i(g, m; f) the profiled -2 ln L of dataset i at the CEvNS flux scale f (i
     D(g, m) = sum_G min_f [ sum_{i in G} D_i(g, m; f) + ((f - 1) / sigma_G)^2 ] + sum_{i alone} D_i(g, m),      (C1)
 
 a dataset in no group profiled with its own prior (``flux_scale=None``). The minimum over f is found for every
-problem at once, in ln f: a grid ln f = sigma_G x {-2, ..., 2}, widened while its least value lies on an edge,
-then Brent's steps (the vertex of the parabola through the bracket's three points, a golden-section step where
-that vertex is not trusted) until the bracket is narrower than :data:`F_TOLERANCE` sigma_G: an error of D below
-(1e-5)^2 of its curvature in units of sigma_G (a prior alone: 2e-10).
+problem at once, in ln f: the three points ln f = sigma_G x {-1, 0, 1}, the bracket widened while its least value
+lies on an edge, then successive parabolic interpolation (the vertex of the parabola through the bracket's three
+points, a golden-section step where that vertex is not trusted) until a trusted step is shorter than
+:data:`F_TOLERANCE` sigma_G. The steps converge superlinearly, so the last one bounds the distance to the minimum:
+an error of D below (1e-5)^2 of its curvature in units of sigma_G (a prior alone: 2e-10), in about six
+evaluations of each member per problem (``tests/benchmarks/bench_data_analyses.py --combination``;
+``tests/test_combination.py`` checks the minimum against SciPy's bounded Brent to 1e-9).
 
 :class:`Combination` has the ``profile`` of a statistical model and :class:`CombinedTemplates` the
 ``at_couplings`` and ``total`` of :class:`astrocevns.datasets.recasting.CouplingTemplates`, so that
@@ -21,7 +24,7 @@ joint best fit (eq. Q1), its edges, bounds and intervals as for one dataset; :fu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,20 +33,27 @@ import numpy.typing as npt
 
 from .recasting import CouplingTemplates
 
-START_GRID = np.arange(-2.0, 3.0)
-"""The first flux scales of a group, exp(sigma_G x these)."""
+START_GRID = np.arange(-1.0, 2.0)
+"""The first flux scales of a group, exp(sigma_G x these) times the start (:func:`flux_guess`)."""
+
+LOG_MAX_GUESS = 3.0
+"""ln of the largest flux scale a search starts at (events far below the Standard Model's)."""
 
 LOG_MIN_SCALE = np.log(1e-12)
 """ln of the least flux scale tried."""
 
 F_TOLERANCE = 1e-5
-"""The minimum over f ends when its bracket is narrower than this times sigma_G."""
+"""The minimum over f ends when a trusted parabolic step is shorter than this times sigma_G (in ln f)."""
+
+D_TOLERANCE = 1e-7
+"""... or when h is flat to this (in D) over the bracket: where h is convex there, its minimum lies within this of
+h(b) (the secants through b bound it from below), so that a flat tail (the data prefer no flux) ends at once."""
 
 MAX_WIDENINGS = 40
 """Steps of a bracket outwards (each 1.618 times the last) before the least value on an edge is taken as it is."""
 
 MAX_STEPS = 60
-"""Brent's steps of a bracket at most (a golden-section step narrows it by 0.618: 0.618^60 = 3e-13)."""
+"""Steps in a bracket at most (a golden-section step narrows it by 0.618: 0.618^60 = 3e-13)."""
 
 GOLDEN = 0.5 * (3.0 - np.sqrt(5.0))
 
@@ -71,18 +81,29 @@ class CombinedTemplates:
 
     def at_couplings(self, coupling: npt.ArrayLike, mass_index: npt.ArrayLike) -> CombinedAt:
         """Every dataset's templates at couplings ``coupling`` and masses ``mass_index`` (flat, one length P)."""
-        return CombinedAt({name: t.at_couplings(coupling, mass_index) for name, t in self.members.items()})
+        g2, masses = np.asarray(coupling, dtype=float) ** 2, np.asarray(mass_index)
+        a, b, c = self.total[:, masses]
+        ratio = a + g2[:, None] * (b + g2[:, None] * c)
+        return CombinedAt(
+            {name: t.at_couplings(coupling, mass_index) for name, t in self.members.items()},
+            {name: ratio[:, k] for k, name in enumerate(self.members)},
+        )
 
 
 @dataclass(frozen=True)
 class CombinedAt:
-    """The template sources (``at(*point, rows=...)``) of every dataset at the couplings of P problems."""
+    """The template sources (``at(*point, rows=...)``) of every dataset at the couplings of P problems, and the
+    ratio of each dataset's events there to its Standard-Model events (``event_ratio``, each (P,))."""
 
     members: dict[str, Any]
+    event_ratio: dict[str, np.ndarray]
 
     def take(self, rows: np.ndarray) -> CombinedAt:
         """The sources of the problems ``rows`` (indices, repeats allowed)."""
-        return CombinedAt({name: source.take(rows) for name, source in self.members.items()})
+        return CombinedAt(
+            {name: source.take(rows) for name, source in self.members.items()},
+            {name: ratio[rows] for name, ratio in self.event_ratio.items()},
+        )
 
     @property
     def n_problems(self) -> int:
@@ -141,7 +162,9 @@ class Combination:
                     [self.models[m].profile(cevns.members[m].take(rows), flux_scale=f)[0] for m in group.members]
                 )
 
-            f, value, member_values = minimise_flux(members_at, cevns.n_problems, group.sigma)
+            f, value, member_values = minimise_flux(
+                members_at, cevns.n_problems, group.sigma, flux_guess(cevns, group.members)
+            )
             scales[name] = f
             parts.update(zip(group.members, member_values, strict=True))
             total += value
@@ -179,14 +202,26 @@ def combine(
     return Combination({name: model for name, (model, _) in datasets.items()}, flux_groups), combined
 
 
+def flux_guess(cevns: CombinedAt, members: Sequence[str]) -> np.ndarray:
+    """Where to start the search in ln f of each problem: the flux scale that brings the members' events back to
+    the Standard Model's, -mean_i ln(N_i / N_i^SM), within [:data:`LOG_MIN_SCALE`, :data:`LOG_MAX_GUESS`] (the data
+    of a point far inside the excluded region pull f down by the factor its events grew)."""
+    with np.errstate(divide="ignore"):
+        logs = np.log(np.maximum([cevns.event_ratio[member] for member in members], 0.0))
+    return np.clip(-np.mean(logs, axis=0), LOG_MIN_SCALE, LOG_MAX_GUESS)
+
+
 def minimise_flux(
-    members_at: Callable[[np.ndarray, np.ndarray], np.ndarray], n_problems: int, sigma: float
+    members_at: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    n_problems: int,
+    sigma: float,
+    start: npt.ArrayLike | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """min over f > 0 of h(f) = sum_i D_i(f) + ((f - 1) / sigma)^2 for every problem (the bracket of C1).
 
     The search runs in u = ln f (a scale: a bracket narrows relative to f, also where the data pull f far below 1):
-    the grid u = sigma x :data:`START_GRID`, widened while its least value lies on an edge, then Brent's steps
-    until the bracket is narrower than :data:`F_TOLERANCE` sigma in u.
+    the grid u = start + sigma x :data:`START_GRID`, widened while its least value lies on an edge, then parabolic steps
+    until a trusted one is shorter than :data:`F_TOLERANCE` sigma in u (:func:`_parabolic`).
 
     Parameters
     ----------
@@ -195,6 +230,8 @@ def minimise_flux(
         (n_members, rows.size).
     n_problems : int
     sigma : float
+    start : ndarray, shape (P,), optional
+        ln f about which the search starts (0 by default; :func:`flux_guess`).
 
     Returns
     -------
@@ -211,25 +248,22 @@ def minimise_flux(
         parts = members_at(rows, f)
         return parts.sum(axis=0) + ((f - 1.0) / sigma) ** 2, parts
 
-    grid = sigma * START_GRID
-    every = np.arange(n_problems)
-    values, parts = h(np.repeat(every, grid.size), np.tile(grid, n_problems))
-    values, parts = values.reshape(n_problems, grid.size), parts.reshape(-1, n_problems, grid.size)
-    k = np.clip(np.argmin(values, axis=1), 1, grid.size - 2)
-    three = np.stack([k - 1, k, k + 1], axis=1)
-    x, fx = grid[three], np.take_along_axis(values, three, axis=1)  # (P, 3): a < b < c
-    px = np.stack([np.take_along_axis(p, three, axis=1) for p in parts])
+    centre = np.zeros(n_problems) if start is None else np.broadcast_to(np.asarray(start, dtype=float), (n_problems,))
+    x = np.maximum(centre[:, None] + sigma * START_GRID, LOG_MIN_SCALE)  # (P, 3): a < b < c
+    x[:, 1:] = np.maximum(x[:, 1:], x[:, :-1] + 0.5 * sigma)  # distinct where the least scale clipped them
+    values, parts = h(np.repeat(np.arange(n_problems), 3), x.ravel())
+    fx, px = values.reshape(n_problems, 3), parts.reshape(-1, n_problems, 3)
     x, fx, px = _widen(h, x, fx, px)
-    u, value, member_values = _brent(h, x, fx, px, F_TOLERANCE * sigma)
+    u, value, member_values = _parabolic(h, x, fx, px, F_TOLERANCE * sigma)
     return np.exp(u), value, member_values
 
 
 def _widen(h, x, fx, px):
-    """Move each bracket (a, b, c) outwards while its least value lies on an edge, c -> c + 1.618 (c - b) or a ->
-    a - 1.618 (b - a) (a at least :data:`LOG_MIN_SCALE`), until h(b) is least."""
+    """Move each bracket (a, b, c) outwards while its least value lies on an edge by more than :data:`D_TOLERANCE`,
+    c -> c + 1.618 (c - b) or a -> a - 1.618 (b - a) (a at least :data:`LOG_MIN_SCALE`), until h(b) is least."""
     for _ in range(MAX_WIDENINGS):
-        up = fx[:, 2] < fx[:, 1]
-        rows = np.flatnonzero(up | (fx[:, 0] < fx[:, 1]) & (x[:, 0] > LOG_MIN_SCALE))
+        up = fx[:, 2] < fx[:, 1] - D_TOLERANCE
+        rows = np.flatnonzero(up | (fx[:, 0] < fx[:, 1] - D_TOLERANCE) & (x[:, 0] > LOG_MIN_SCALE))
         if rows.size == 0:
             break
         up = up[rows]
@@ -253,19 +287,23 @@ def _shifted(triple, new, up):
     )
 
 
-def _brent(h, x, fx, px, tolerance):
-    """Brent's minimisation in each bracket (a, b, c) with h(b) least (Press et al., Numerical Recipes, sec. 10.3,
-    without its second and third best points: the parabola goes through a, b, c): the parabola's vertex where it
-    lies inside the bracket and its step is less than half the one before last, else a golden-section step into
-    the larger side; until c - a < ``tolerance``. Returns (b, h(b), D_i(b))."""
+def _parabolic(h, x, fx, px, tolerance):
+    """Successive parabolic interpolation in each bracket (a, b, c) with h(b) least: the vertex of the parabola
+    through a, b, c where it lies inside the bracket and its step is less than half the one before last (as in
+    Brent's method: Press et al., Numerical Recipes, sec. 10.3), else a golden-section step into the larger side;
+    until a trusted step is shorter than ``tolerance`` (or the bracket narrower). Returns (b, h(b), D_i(b))."""
     a, b, c = (x[:, i].copy() for i in range(3))
     fa, fb, fc = (fx[:, i].copy() for i in range(3))
     pb = px[:, :, 1].copy()
-    # a bracket whose least point is the least flux scale (the data prefer none) ends there
-    at_zero = (fa <= fb) & (a <= LOG_MIN_SCALE)
-    b[at_zero], fb[at_zero], pb[:, at_zero] = a[at_zero], fa[at_zero], px[:, at_zero, 0]
+    # a bracket whose least point is still an edge (the least flux scale: the data prefer none; or a tail flat to
+    # D_TOLERANCE) ends there
+    lower_a = (fa < fb) & (fa <= fc)
+    lower_c = (fc < fb) & ~lower_a
+    for edge, lower in ((0, lower_a), (2, lower_c)):
+        b[lower], fb[lower], pb[:, lower] = x[lower, edge], fx[lower, edge], px[:, lower, edge]
+    at_edge = lower_a | lower_c
     last, before = c - a, c - a  # the last two steps' lengths
-    active = np.flatnonzero(~at_zero & (c - a > tolerance))
+    active = np.flatnonzero(~at_edge & (c - a > tolerance) & ~_flat(a, b, c, fa, fb, fc))
     for _ in range(MAX_STEPS):
         if active.size == 0:
             break
@@ -283,6 +321,9 @@ def _brent(h, x, fx, px, tolerance):
         new = np.where(np.abs(new - B) < nudge, B + np.where(larger_right, nudge, -nudge), new)
         before[active], last[active] = last[active], np.abs(new - B)
         value, parts = h(active, new)
+        # a trusted step ends the search when it is short, or when h at the vertex differs from h(b) by less
+        # than D_TOLERANCE: near the minimum h(b) - min h is then of that order too
+        converged = trusted & ((np.abs(new - B) < tolerance) | (np.abs(value - FB) < D_TOLERANCE))
         better = value < FB
         right = new > B
         # the new bracket: (b, new, c) or (a, new, b) where new is better, else (a, b, new) or (new, b, c)
@@ -292,5 +333,15 @@ def _brent(h, x, fx, px, tolerance):
         fc[active] = np.where(better, np.where(right, FC, FB), np.where(right, value, FC))
         b[active], fb[active] = np.where(better, new, B), np.where(better, value, FB)
         pb[:, active] = np.where(better[None, :], parts, pb[:, active])
-        active = active[c[active] - a[active] > tolerance]
+        active = active[~converged]
+        rows = (a[active], b[active], c[active], fa[active], fb[active], fc[active])
+        active = active[(c[active] - a[active] > tolerance) & ~_flat(*rows)]
     return b, fb, pb
+
+
+def _flat(a, b, c, fa, fb, fc):
+    """Whether h(b) lies within :data:`D_TOLERANCE` of the least value a convex h can take in [a, c]: the secant
+    through b and c extended to a, and the one through a and b extended to c, are its lower bounds there."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.maximum((fc - fb) * (b - a) / (c - b), (fa - fb) * (c - b) / (b - a))
+    return np.isfinite(gap) & (gap < D_TOLERANCE)
