@@ -177,6 +177,17 @@ def test_combination_tables_are_listed_with_the_data_analyses(run_plan):
     assert sorted(params["members"]) == sorted(members) and params["model"]["name"] == "universal_vector"
 
 
+def test_combination_has_a_grid_of_its_own(run_plan):
+    """combined_data.grid's axes (6 x 5 in the test configuration) replace the maps' grid in the combination's job
+    and its memory; the report masses stay the run's."""
+    params = run_plan.combined_params("universal_vector")
+    assert params["grid_g"]["n"] == 6 and params["masses"]["grid"]["n"] == 5
+    assert params["masses"]["report"] == run_plan.config["report_masses_MeV"]
+    assert run_plan.config["grid"]["g"]["n"] == 24  # the maps' grid is the test configuration's
+    with pytest.raises(ConfigError, match="config key combined_data.grid.g: min = 1.0 must be below max = 0.01"):
+        run_config(combined_data={"grid": {"g": {"min": 1.0, "max": 1.0e-2, "n": 6}}})
+
+
 def test_combination_is_shared_only_where_every_member_is(run_plan):
     # a solar-flux variant changes XENONnT 2024 (a member): the combination is not the base's; the COHERENT
     # analyses read no config source and stay shared

@@ -446,7 +446,7 @@ def test_solar_flux_change_reruns_only_solar_jobs(finished_run):
             )
         }
         # every solar analysis reruns, including the XENON1T and XENONnT data bounds, which count solar neutrinos
-        # and their combination (the test configuration's holds XENONnT 2024)
+        # and their combination (which holds XENONnT 2024)
         data = (
             "xenon1t/xenon1t.",
             "/xenon1t-s1s2/xenon1t.",

@@ -13,7 +13,7 @@ data_analysis does. BLAS and NumPy are pinned to one thread before NumPy loads, 
 lines `<release>, <flux>: <ms> ms per problem`; target <= 0.1 ms for the COHERENT releases (40 000 grid points
 in a few seconds).
 
-With ``--combination``, also the combination of ``config/combined_data.yaml`` (astrocevns.datasets.combination):
+With ``--combination``, also the config's combination (``combined_data``, astrocevns.datasets.combination):
 milliseconds per combined problem and the members' profiles per problem (the minimum over the shared flux
 scale evaluates each member of a group once per trial scale).
 
@@ -64,10 +64,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--problems", type=int, default=20000, help="random (g, m) problems per release")
     parser.add_argument("--releases", nargs="*", default=list(recasting.DATA_RELEASES), help="config sections")
-    parser.add_argument("--combination", action="store_true", help="also time config/combined_data.yaml")
+    parser.add_argument("--combination", action="store_true", help="also time the config's combined_data")
     arguments = parser.parse_args()
     config = cfg.with_absolute_paths(yaml.safe_load((ROOT / "config/config.yaml").read_text()), ROOT)
-    config.update(yaml.safe_load((ROOT / "config/combined_data.yaml").read_text()))
     masses = grids.log_axis(config["grid"]["m_MeV"])
     g_axis = config["grid"]["g"]
     rng = np.random.default_rng(1)

@@ -206,6 +206,12 @@ def grid_points(cfg: Mapping) -> int:
     return cfg["grid"]["g"]["n"] * cfg["grid"]["m_MeV"]["n"]
 
 
+def combination_grid(cfg: Mapping) -> dict[str, Any]:
+    """The (g, m) grid of the combination of data analyses: ``combined_data.grid``'s axes where given, else the
+    configuration's."""
+    return {**cfg["grid"], **(cfg.get(COMBINED) or {}).get("grid", {})}
+
+
 class Plan:
     """Every configuration of a run and where each of their jobs runs.
 
@@ -518,18 +524,23 @@ class Plan:
         the flux groups and the grid, bounds and statistics shared by all."""
         members = {member: self.data_release_params(member, model) for member in self.combination["members"]}
         first = next(iter(members.values()))
+        grid = combination_grid(self.config)
         return plain(
             {
                 "members": members,
                 "inputs": {member: sorted(self.data_release_inputs(member)) for member in members},
                 "shared_flux": self.combination["shared_flux"],
-                **{key: first[key] for key in ("grid_g", "bounds", "masses", "statistics", "model")},
+                **{key: first[key] for key in ("bounds", "statistics", "model")},
+                "grid_g": grid["g"],
+                "masses": {**first["masses"], "grid": grid["m_MeV"]},
             }
         )
 
     def combined_memory_mb(self) -> int:
-        """Memory of a combination job [MB]: every member's templates and likelihood at once."""
-        return int(sum(self.data_memory_mb(member) for member in self.combination["members"]))
+        """Memory of a combination job [MB]: every member's templates and likelihood at once, on its grid."""
+        grid = combination_grid(self.config)
+        points = grid["g"]["n"] * grid["m_MeV"]["n"]
+        return int(sum(self.data_memory_mb(member, points) for member in self.combination["members"]))
 
     def data_release_inputs(self, release: str) -> dict[str, Any]:
         """The input files of the data analysis ``release``: the files of its release subset (and their
@@ -578,9 +589,11 @@ class Plan:
             }
         )
 
-    def data_memory_mb(self, release: str) -> int:
-        """Memory of a data-analysis job [MB], by the release's own model of it."""
-        return int(recasting.release_analysis(release).WORKFLOW.memory_mb(grid_points(self.config)))
+    def data_memory_mb(self, release: str, points: int | None = None) -> int:
+        """Memory of a data-analysis job [MB] on a grid of ``points`` (the configuration's by default), by the
+        release's own model of it."""
+        points = grid_points(self.config) if points is None else points
+        return int(recasting.release_analysis(release).WORKFLOW.memory_mb(points))
 
     def validated_releases(self) -> list[str]:
         """The data analyses present that have a validation table (``{release}_validation.csv``)."""

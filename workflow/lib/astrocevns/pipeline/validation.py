@@ -112,6 +112,11 @@ def check_combination(config: Mapping) -> None:
     if not section:
         return
     members = section["members"]
+    for axis, spec in section.get("grid", {}).items():
+        if spec["min"] >= spec["max"]:
+            raise ConfigError(
+                f"config key combined_data.grid.{axis}: min = {spec['min']} must be below max = {spec['max']}"
+            )
     for member in members:
         if member not in recasting.DATA_RELEASES or not config.get(member):
             present = [name for name in recasting.DATA_RELEASES if config.get(name)]
