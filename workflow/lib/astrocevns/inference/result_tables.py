@@ -10,7 +10,9 @@
   data, the best fit).
 
 The columns ``analysis`` (the analysis of a family, or the data analysis), ``edge`` and ``source`` are
-dictionary-encoded.
+dictionary-encoded. Every table's metadata holds the masses of the grid (``grid_m_MeV``, comma-separated): an
+analysis may have a grid of its own (the combination of the data analyses), and the figures join its edges at
+neighbouring grid masses (:func:`grid_masses`).
 """
 
 from __future__ import annotations
@@ -72,8 +74,14 @@ def write_result_tables(
         "bounds": _labelled(bounds, names, labels, ("m_MeV", "g_min", "below_range", "n_intervals")),
         "intervals": _labelled(tables["intervals"], names, {**labels, **(fit or {})}),
     }
+    masses = ",".join(repr(float(m)) for m in np.unique(grid["m_MeV"]))
     for name in TABLES:
-        io.write_parquet(written[name], paths[name], meta)
+        io.write_parquet(written[name], paths[name], {**meta, "grid_m_MeV": masses})
+
+
+def grid_masses(meta: Mapping[str, str]) -> np.ndarray | None:
+    """The grid masses [MeV] of a result table from its metadata (None for a table without them)."""
+    return np.array([float(m) for m in meta["grid_m_MeV"].split(",")]) if meta.get("grid_m_MeV") else None
 
 
 def _labelled(

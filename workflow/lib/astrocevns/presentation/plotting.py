@@ -25,7 +25,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
-from ..inference import contours, edges, grids  # noqa: E402
+from ..inference import contours, edges, grids, result_tables  # noqa: E402
 from ..physics import couplings  # noqa: E402
 from ..tables import checksums, io  # noqa: E402
 
@@ -385,17 +385,21 @@ def decimated(frame: Mapping[str, np.ndarray], points: int = MAP_POINTS) -> Mapp
 
 def read_edge_tables(
     paths: Iterable[str | os.PathLike[str]], analyses: Collection[str]
-) -> dict[tuple[str, str], dict[str, np.ndarray]]:
-    """{(model, analysis): exact-edge table} of the ``analyses`` found in the family edge tables at ``paths``."""
-    tables = {}
+) -> tuple[dict[tuple[str, str], dict[str, np.ndarray]], dict[tuple[str, str], np.ndarray]]:
+    """({(model, analysis): exact-edge table}, {(model, analysis): its grid masses}) of the ``analyses`` found in
+    the family edge tables at ``paths`` (the masses where the table's metadata holds them)."""
+    tables, masses = {}, {}
     for path in paths:
         frame, meta = io.read_columns(path)
         analysis = frame.pop("analysis")
+        grid = result_tables.grid_masses(meta)
         for name in analyses:
             rows = analysis == name
             if rows.any() or (meta["model"], name) not in tables:  # an analysis may exclude nothing: no rows
                 tables[meta["model"], name] = {column: values[rows] for column, values in frame.items()}
-    return tables
+                if grid is not None:
+                    masses[meta["model"], name] = grid
+    return tables, masses
 
 
 def external_curves(
@@ -467,10 +471,19 @@ def unique_handles(handles: Iterable[Patch | Line2D]) -> list[Patch | Line2D]:
 
 
 def draw_layer(
-    ax: Axes, data: FigureData, layer: Mapping, model: str, found: Mapping, core: Mapping | None, masses: np.ndarray
+    ax: Axes,
+    data: FigureData,
+    layer: Mapping,
+    model: str,
+    tables: FigureTables,
+    core: Mapping | None,
+    grid_masses: np.ndarray,
 ) -> Patch | Line2D:
-    """One layer of a bound figure on ``ax`` (a region, an efficiency band or a core line); its legend handle."""
+    """One layer of a bound figure on ``ax`` (a region, an efficiency band or a core line); its legend handle.
+    Edges are joined at the grid masses of their table, or ``grid_masses`` (the maps')."""
     source_model = layer.get("model", model)
+    found = tables.edges
+    masses = tables.edge_masses.get((source_model, layer.get("analysis")), grid_masses)
     y_scale = float(couplings.to_model(1.0, layer["rescale"])) if "rescale" in layer else 1.0
     if layer["type"] == "region":
         return region(ax, data, layer, model, found[source_model, layer["analysis"]], masses, y_scale)
@@ -502,6 +515,8 @@ class FigureTables:
         Each rate table and its metadata (the rate and regime figures).
     edges : dict
         {(model, analysis): exact-edge table} of the analyses a bound figure draws (:func:`read_edge_tables`).
+    edge_masses : dict
+        {(model, analysis): the grid masses of its edges}, where the table says (the combination's own grid).
     external : list
         The external bounds present (:func:`external_curves`).
     bands : DataFrame or None
@@ -511,6 +526,7 @@ class FigureTables:
     core: list = field(default_factory=list)
     rates: list = field(default_factory=list)
     edges: dict = field(default_factory=dict)
+    edge_masses: dict = field(default_factory=dict)
     external: list = field(default_factory=list)
     bands: pd.DataFrame | None = None
 
@@ -524,9 +540,11 @@ def read_tables(
         return FigureTables(core=[io.read_columns(path) for path in inputs["core"]])
     if kind in ("rates", "regimes"):
         return FigureTables(rates=[io.read_parquet(path) for path in inputs["rates"]])
+    found, masses = read_edge_tables(inputs.get("edges", []), set(params["analyses"]))
     return FigureTables(
         core=[io.read_columns(path) for path in inputs.get("core", [])],
-        edges=read_edge_tables(inputs.get("edges", []), set(params["analyses"])),
+        edges=found,
+        edge_masses=masses,
         external=external_curves(inputs.get("external", []), params.get("external_listed", []), log),
         bands=io.read_csv(inputs["expected"][0]) if inputs.get("expected") else None,
     )
@@ -571,14 +589,14 @@ def bound_figure(
                     )
                 handles += [handle] if handle is not None else []
                 continue
-            handles.append(draw_layer(ax, data, layer, model, found, cores.get(mediator), masses))
+            handles.append(draw_layer(ax, data, layer, model, tables, cores.get(mediator), masses))
         if "inset" in description:
             inset = ax.inset_axes(description["inset"]["position"])
             for layer in layers:
                 if layer["type"] == "core" or (
                     layer["type"] != "expected" and (layer.get("model", model), layer["analysis"]) in found
                 ):
-                    draw_layer(inset, FigureData(), layer, model, found, cores.get(mediator), masses)
+                    draw_layer(inset, FigureData(), layer, model, tables, cores.get(mediator), masses)
             decade_log_axes(inset)
             inset.set_xlim(*description["inset"]["m_MeV"])
             inset.set_ylim(*description["inset"]["g"])
