@@ -7,13 +7,13 @@ With D_i(g, m; f) the profiled -2 ln L of dataset i at the CEvNS flux scale f (i
     D(g, m) = sum_G min_f [ sum_{i in G} D_i(g, m; f) + ((f - 1) / sigma_G)^2 ] + sum_{i alone} D_i(g, m),      (C1)
 
 a dataset in no group profiled with its own prior (``flux_scale=None``). The minimum over f is found for every
-problem at once, in ln f: the three points ln f = sigma_G x {-1, 0, 1}, the bracket widened while its least value
-lies on an edge, then successive parabolic interpolation (the vertex of the parabola through the bracket's three
-points, a golden-section step where that vertex is not trusted) until a trusted step is shorter than
-:data:`F_TOLERANCE` sigma_G. The steps converge superlinearly, so the last one bounds the distance to the minimum:
-an error of D below (1e-5)^2 of its curvature in units of sigma_G (a prior alone: 2e-10), in about six
-evaluations of each member per problem (``tests/benchmarks/bench_data_analyses.py --combination``;
-``tests/test_combination.py`` checks the minimum against SciPy's bounded Brent to 1e-9).
+problem at once, in ln f: the three points ln f = start + sigma_G x {-1, 0, 1} (:func:`flux_guess`: the scale that
+brings the members' events back to the Standard Model's), the bracket widened while its least value lies on an
+edge, then successive parabolic interpolation (the vertex of the parabola through the bracket's three points, a
+golden-section step where that vertex is not trusted) until a trusted step is shorter than :data:`F_TOLERANCE`
+sigma_G or changes h by less than :data:`D_TOLERANCE`: D to about 1e-7, in 9.7 evaluations of each member per
+problem for CsI + LAr (``tests/benchmarks/bench_data_analyses.py --combination``; ``tests/test_combination.py``
+checks the minimum against SciPy's bounded Brent to D_TOLERANCE).
 
 :class:`Combination` has the ``profile`` of a statistical model and :class:`CombinedTemplates` the
 ``at_couplings`` and ``total`` of :class:`astrocevns.datasets.recasting.CouplingTemplates`, so that
