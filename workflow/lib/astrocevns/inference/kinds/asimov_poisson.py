@@ -46,5 +46,4 @@ KIND = Kind(
     evaluate=evaluate,
     asimov_data=True,
     one_source=False,
-    description=__doc__,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -81,7 +81,6 @@ class Kind:
     asimov_data: bool = False
     one_source: bool = True
     one_detector: bool = False
-    description: str = field(default="")
 
     def input_files(self, entry: Mapping, efficiency_file: str | None) -> dict[str, list[str]]:
         """The kind's input files of a job, by name: the entry's paths and, where needed, the efficiency table."""

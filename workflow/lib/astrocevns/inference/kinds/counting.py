@@ -63,5 +63,4 @@ KIND = Kind(
     },
     evaluate=evaluate,
     best_fit_reference=best_fit_reference,
-    description=__doc__,
 )

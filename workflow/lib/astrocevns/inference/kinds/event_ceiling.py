@@ -94,5 +94,4 @@ KIND = Kind(
     efficiency_table=True,
     detector_entry=True,
     one_detector=True,
-    description=__doc__,
 )
