@@ -47,6 +47,40 @@ def test_edges_are_the_known_roots_with_the_range_ends():
         assert rows["g"][3] == 1.0  # the excluded interval reaches the end of the range
 
 
+class PointwiseChi2:
+    """An analytic chi2 that also evaluates scattered points (``at_points``), counting the points it is given."""
+
+    def __init__(self, chi2, n_masses):
+        self.chi2, self.n_masses, self.points = chi2, n_masses, 0
+
+    def __call__(self, g):
+        self.points += g.size
+        return self.chi2(g)
+
+    def at_points(self, g, column):
+        self.points += g.size
+        full = self.chi2(np.repeat(g[:, None], self.n_masses, axis=1))
+        return full[np.arange(g.size), column]
+
+
+def test_pointwise_evaluation_finds_the_same_edges_without_padding():
+    """Masses with one edge next to masses with four: the padded call evaluates every mass as often as the
+    busiest one; ``at_points`` only the brackets, with bit-identical edges."""
+    m = np.geomspace(1e-2, 1e4, 13)
+    r1 = -6.0 + 0.3 * np.log10(m)
+    r2 = np.where(np.arange(m.size) % 4 == 0, r1 + 1.0, r1 - 10.0)  # most masses: (r1, r2) below the range
+    roots = (np.minimum(r1, r2), np.maximum(r1, r2), r1 + 1.5)
+    padded = edges.exclusion_edges(analytic_chi2(roots), m, 1e-9, 1.0, THRESHOLD, scan_points=100)
+    pointwise = PointwiseChi2(analytic_chi2(roots), m.size)
+    table = edges.exclusion_edges(pointwise, m, 1e-9, 1.0, THRESHOLD, scan_points=100)
+    for name, column in padded.items():
+        assert np.array_equal(table[name], column), name
+    n_crossings = int(np.sum(padded["crossing"]))
+    n_steps = int(np.ceil(np.log2((np.log(1.0 / 1e-9) / 99) / 1e-10)))  # bisection steps from a scan step to rtol
+    assert pointwise.points == 100 * m.size + n_crossings * n_steps
+    assert n_crossings < 3 * m.size  # so the padded bisection (3 rows per mass) evaluates more
+
+
 def test_excluded_at_the_start_of_the_range_gives_a_lower_row_at_g_min():
     table = edges.exclusion_edges(
         lambda g: np.where(g < 1e-4, 10.0, 0.0), np.array([1.0, 2.0]), 1e-6, 1.0, THRESHOLD, scan_points=50

@@ -470,6 +470,24 @@ class Exclusion:
         return {name: {"analysis": np.zeros(len(table["m_MeV"]), dtype=int), **table} for name, table in tables.items()}
 
 
+@dataclass(frozen=True)
+class Excess:
+    """D(g, m) minus the best fit's D, as the bound and edge finders call it: couplings (n, k) at the masses
+    ``mass_index`` (k,) of ``templates``, or scattered points (``at_points``: one profile per point)."""
+
+    model: Any
+    templates: CouplingTemplates
+    mass_index: np.ndarray
+    best: float
+
+    def __call__(self, coupling: np.ndarray) -> np.ndarray:
+        return profiled_deviance(self.model, self.templates, coupling, self.mass_index) - self.best
+
+    def at_points(self, coupling: np.ndarray, column: np.ndarray) -> np.ndarray:
+        """At couplings ``coupling`` and the masses ``mass_index[column]`` (flat arrays of one length)."""
+        return profiled_deviance(self.model, self.templates, coupling, self.mass_index[column]) - self.best
+
+
 def exclusion(
     model: Any,
     templates: CouplingTemplates,
@@ -489,8 +507,8 @@ def exclusion(
     search = search_couplings(bounds_spec["g_min"], bounds_spec["g_max"])  # the best fit, not on the grid
     q, best, standard_model, (g_best, m_best) = test_statistic_grid(model, templates, g, grid_index, search)
 
-    def excess(index: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-        return lambda coupling: profiled_deviance(model, templates, coupling, index) - best
+    def excess(index: np.ndarray) -> Excess:
+        return Excess(model, templates, index, best)
 
     g_min = bounds.smallest_excluded_coupling(
         excess(report_index), bounds_spec["g_min"], bounds_spec["g_max"], threshold, bounds_spec["scan_points"]

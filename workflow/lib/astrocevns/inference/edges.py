@@ -29,9 +29,23 @@ _EXTREMUM_TOLERANCE = 1e-7  # in ln g: far inside any strip a smooth chi2 of up 
 def _evaluate_points(chi2_of_g, column, log_g, n_masses):
     """chi2 at scattered points (mass index ``column``, coupling exp(``log_g``)) with one call of ``chi2_of_g``.
 
-    The points are arranged in an array of shape (rows, n_masses), row r holding the r-th point of each
-    mass; the cells left over hold the smallest coupling of the points (evaluated, and ignored).
+    If ``chi2_of_g`` has a method ``at_points(couplings, column)`` (chi2 at each point, flat arrays), that is
+    called: a chi2 that costs per point (a profiled likelihood) then evaluates no padding. Otherwise the points
+    are arranged in an array of shape (rows, n_masses), row r holding the r-th point of each mass; the cells
+    left over hold the smallest coupling of the points (evaluated, and ignored).
     """
+    at_points = getattr(chi2_of_g, "at_points", None)
+    values = _padded(chi2_of_g, column, log_g, n_masses) if at_points is None else at_points(np.exp(log_g), column)
+    values = np.asarray(values, dtype=float)
+    if values.shape != column.shape:
+        raise ValueError(f"chi2_of_g.at_points returned shape {values.shape} for {column.size} points")
+    if np.isnan(values).any():
+        raise ValueError(f"chi2_of_g returned NaN at g = {np.exp(log_g[np.isnan(values)][0]):.6g}")
+    return values
+
+
+def _padded(chi2_of_g, column, log_g, n_masses):
+    """chi2 at the points of :func:`_evaluate_points` through one call of ``chi2_of_g`` on a padded array."""
     order = np.argsort(column, kind="stable")
     first_of_mass = np.searchsorted(column[order], column[order], side="left")
     rank = np.empty(column.size, dtype=np.int64)
@@ -41,10 +55,7 @@ def _evaluate_points(chi2_of_g, column, log_g, n_masses):
     chi2 = np.asarray(chi2_of_g(couplings), dtype=float)
     if chi2.shape != couplings.shape:
         raise ValueError(f"chi2_of_g returned shape {chi2.shape} for couplings of shape {couplings.shape}")
-    values = chi2[rank, column]
-    if np.isnan(values).any():
-        raise ValueError(f"chi2_of_g returned NaN at g = {np.exp(log_g[np.isnan(values)][0]):.6g}")
-    return values
+    return chi2[rank, column]
 
 
 def _scan(chi2_of_g, log_g, n_masses, block):
@@ -148,6 +159,8 @@ def exclusion_edges(
     chi2_of_g : callable
         Maps couplings of shape (n, k) to chi2 of shape (n, k), column j at the j-th mass (the convention
         of :func:`astrocevns.inference.bounds.smallest_excluded_coupling`); +inf counts as excluded, NaN is an error.
+        An optional method ``at_points(couplings, column)`` gives chi2 at scattered points (flat arrays, mass
+        index ``column``); the searches after the scan then evaluate only the points they need.
     m_MeV : ndarray, shape (k,)
         The masses, in the order of the columns of ``chi2_of_g``.
     g_min, g_max : float
