@@ -53,8 +53,9 @@ SHAPES = tuple(SHAPE_PARAMETERS)
 SHAPE_RANGE = 3.0
 """|t_s| <= 3: the variants are extrapolated linearly to 3 sigma at most."""
 STEADY_STATE_RANGE = 10.0
-BLOCK = 1024
-"""Problems profiled together (each with its eight sign patterns)."""
+BLOCK = 128
+"""Problems profiled together (each with its eight sign patterns): a block's arrays stay in the processor's cache;
+1024 at a time took 1.3x as long per problem (tests/benchmarks/bench_data_analyses.py)."""
 
 
 class _TemplateSource(Protocol):

@@ -65,8 +65,9 @@ BRN_SHAPES = {
 }
 """The shape nuisances: (+1 sigma, -1 sigma) variant of each (None: one-sided, mirrored)."""
 
-BLOCK = 1024
-"""Problems profiled together (memory about 0.15 kB x 960 bins x 12 parameters each)."""
+BLOCK = 128
+"""Problems profiled together (about 0.15 kB x 960 bins x 12 parameters each): a block's arrays stay in the
+processor's cache; 1024 at a time took 1.5x as long per problem (tests/benchmarks/bench_data_analyses.py)."""
 
 ITERATIONS, HALVINGS, TOLERANCE = 60, 12, 1e-9
 
