@@ -13,6 +13,7 @@ import yaml
 from helpers import ROOT, TEST_CONFIG, copy_workflow, load_config, run_snakemake
 from scipy.optimize import minimize
 
+from astrocevns.datasets import recasting
 from astrocevns.datasets.xenonnt2024 import likelihood, recast
 from astrocevns.datasets.xenonnt2024.model import ReleaseModel
 from astrocevns.datasets.xenonnt2024.release import read_release, verify_checksums
@@ -383,6 +384,19 @@ def test_coupling_templates_are_the_templates_of_the_spectrum(model, response, s
     at_events, total = templates.at_couplings(coupling, np.arange(2)).at(2, 4)
     assert np.allclose(at_events, direct.at_events[:, 2, 4], rtol=1e-12)
     assert np.allclose(total, direct.total[:, 2, 4], rtol=1e-12)
+
+
+def test_excess_at_scattered_points_is_the_excess_on_the_grid(model, response, solar_kernel):
+    """Excess.at_points (the edge finder's scattered points) gives D - best of the same (g, m) on the grid."""
+    masses = np.array([0.5, 30.0, 300.0])
+    templates = recast.coupling_templates(model, response, solar_kernel.coupling_polynomial("vector", masses))
+    excess = recasting.Excess(model, templates, np.array([2, 0]), best=1.5)  # the columns: masses 300 and 0.5 MeV
+    g = np.geomspace(1e-6, 1e-3, 5)
+    on_grid = excess(np.repeat(g[:, None], 2, axis=1))
+    column = np.array([1, 0, 0, 1, 0])
+    assert excess.at_points(g, column) == pytest.approx(on_grid[np.arange(5), column], rel=1e-12)
+    direct = recast.profiled_deviance(model, templates, g[1], 2) - 1.5
+    assert on_grid[1, 0] == pytest.approx(direct, rel=1e-12)
 
 
 def test_test_statistic_vanishes_at_the_best_fit_and_grows_with_the_coupling(model, response, solar_kernel):
