@@ -508,16 +508,14 @@ def exclusion(
     search = search_couplings(bounds_spec["g_min"], bounds_spec["g_max"])  # the best fit, not on the grid
     q, best, standard_model, (g_best, m_best) = test_statistic_grid(model, templates, g, grid_index, search)
 
-    def excess(index: np.ndarray) -> Excess:
-        return Excess(model, templates, index, best)
-
+    at_report, at_grid = Excess(model, templates, report_index, best), Excess(model, templates, grid_index, best)
     g_min = bounds.smallest_excluded_coupling(
-        excess(report_index), bounds_spec["g_min"], bounds_spec["g_max"], threshold, bounds_spec["scan_points"]
+        at_report, bounds_spec["g_min"], bounds_spec["g_max"], threshold, bounds_spec["scan_points"]
     )
-    below = bounds.excluded_below_range(excess(report_index), bounds_spec["g_min"], threshold, report_MeV.size)
+    below = bounds.excluded_below_range(at_report, bounds_spec["g_min"], threshold, report_MeV.size)
     intervals, n_intervals = edges.excluded_intervals(
         edges.exclusion_edges(
-            excess(report_index),
+            at_report,
             report_MeV,
             bounds_spec["g_min"],
             bounds_spec["g_max"],
@@ -526,7 +524,7 @@ def exclusion(
         ),
         report_MeV,
     )
-    found = edges.exclusion_edges(excess(grid_index), m_MeV, g[0], g[-1], threshold, bounds_spec["edge_scan_points"])
+    found = edges.exclusion_edges(at_grid, m_MeV, g[0], g[-1], threshold, bounds_spec["edge_scan_points"])
     return Exclusion(
         g,
         m_MeV,
