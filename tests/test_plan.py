@@ -55,8 +55,9 @@ def test_the_base_runs_every_job_of_its_tables_itself(run_plan):
     jobs = run_plan.jobs("")
     assert set(jobs.values()) == {"results"}
     stages = {key[0] for key in jobs}
-    assert stages == {"fluxes", "spectra", "chi2", "chi2_model", "core"}
-    assert ("chi2", "solar/darwin") in jobs and ("chi2_model", "b_minus_l", "solar/darwin") in jobs
+    assert stages == {"fluxes", "spectra", "chi2", "core"}
+    assert ("chi2", "solar/darwin") in jobs
+    assert run_plan.base.family_models("solar/darwin") == ["universal_vector", "universal_scalar", "b_minus_l"]
 
 
 def test_a_scan_value_equal_to_the_base_shares_every_job(run_plan):
@@ -67,16 +68,11 @@ def test_a_scan_value_equal_to_the_base_shares_every_job(run_plan):
 
 def test_a_scan_value_adds_only_the_jobs_of_its_analyses_that_its_key_changes(run_plan):
     """A 0.5 keV xenon threshold: the scan computes solar/darwin only (config/test.yaml), so it adds the darwin
-    spectra of the solar source for each efficiency of the family, its chi2 job and the chi2_model jobs of the
-    models the family adds; the solar fluence (independent of the threshold) is the base's."""
+    spectra of the solar source for each efficiency of the family and its chi2 job (for the models the family
+    adds too); the solar fluence (independent of the threshold) is the base's."""
     cfg = run_plan.base.config
     efficiencies = cfg["detectors"]["darwin"]["efficiencies"]
-    added_models = [m for m in cfg["analyses"]["solar/darwin"]["models"] if m not in cfg["models_computed"]]
-    expected = {
-        ("chi2", "solar/darwin"),
-        *(("chi2_model", m, "solar/darwin") for m in added_models),
-        *(("spectra", "solar", "darwin", e) for e in efficiencies),
-    }
+    expected = {("chi2", "solar/darwin"), *(("spectra", "solar", "darwin", e) for e in efficiencies)}
     assert set(run_plan.own_jobs("xenon_threshold-0.5")) == expected
     assert run_plan.jobs("xenon_threshold-0.5")[("fluxes", "solar")] == "results"
 
@@ -100,8 +96,8 @@ def test_the_paths_a_variant_reads_are_where_its_jobs_run(run_plan):
     assert run_plan.spectra_path(near, ("universal_vector", "solar", "darwin", "ideal")).startswith(
         "results/spectra/universal_vector/solar/"
     )
-    assert run_plan.chi2_root(near, "solar/darwin", "b_minus_l") == "results"
-    assert run_plan.chi2_root(near, "sn_cc/darwin", "universal_vector") == "results/variants/near"
+    assert run_plan.chi2_root(near, "solar/darwin") == "results"
+    assert run_plan.chi2_root(near, "sn_cc/darwin") == "results/variants/near"
 
 
 def test_the_data_analyses_are_shared_unless_a_variant_changes_what_they_read(run_plan):
@@ -145,6 +141,12 @@ def test_a_data_release_declares_its_inputs_and_params(run_plan):
 def test_a_variant_cannot_change_the_models_computed():
     with pytest.raises(ConfigError, match="variant v: config key variants.v.models_computed: a variant cannot"):
         build(run_config(variants={"v": {"models_computed": ["universal_vector"]}}))
+
+
+def test_a_variant_cannot_change_the_models_an_analysis_adds():
+    """The added models fix the outputs of the family's chi2 job, in every configuration."""
+    with pytest.raises(ConfigError, match=r"variants.v.analyses.solar/darwin.models: the models solar/darwin adds"):
+        build(run_config(variants={"v": {"analyses": {"solar/darwin": {"models": []}}}}))
 
 
 def test_the_old_key_mediators_names_its_new_name():

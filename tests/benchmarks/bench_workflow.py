@@ -87,7 +87,7 @@ def without_scans(directory):
 
 def rule_of(relative):
     """The rule of a benchmark file: benchmarks/{root}/<rule>/... with root results or results/variants/<name>
-    (by the first directory of its path; chi2 and chi2_model, scan_table and scan_figure share one)."""
+    (by the first directory of its path; the chi2 rules, scan_table and scan_figure share one)."""
     parts = relative.parts
     if parts[0] == "results":
         parts = parts[3:] if parts[1] == "variants" else parts[1:]

@@ -46,7 +46,10 @@ SPECTRA_MODELS = PLAN.spectra_models  # every model a spectra job writes (varian
 SOURCES = sorted({s for setup in SETUPS.values() for s in setup.sources})
 DETECTORS = sorted({d for setup in SETUPS.values() for d in setup.detectors})
 MEDIATORS = BASE_SETUP.mediators  # mediator types: the core and rate tables
-EXTRA_PAIRS = sorted({(m, f) for setup in SETUPS.values() for f, models in setup.extra_models.items() for m in models})
+# the families of each set of added models (one chi2 rule each: a rule's outputs cannot depend on its wildcards)
+FAMILIES_BY_ADDED_MODELS = {}
+for family, added in sorted(PLAN.family_extra_models.items()):
+    FAMILIES_BY_ADDED_MODELS.setdefault(added, []).append(family)
 FAMILY_PATTERN = "|".join(
     re.escape(name) for name in sorted({f for setup in SETUPS.values() for f in setup.families}, key=len, reverse=True)
 )
@@ -112,9 +115,8 @@ def event_count_kernels(wildcards):
 
 
 def job_models(wildcards):
-    """The models of a chi2 job: those of every analysis (rule chi2), or the one of a chi2_model job."""
-    model = getattr(wildcards, "model", None)
-    return [model] if model else setup_of(wildcards).models
+    """The models of a chi2 job: those of every analysis, then the ones its family adds."""
+    return setup_of(wildcards).family_models(wildcards.family)
 
 
 def spectra_of_family(wildcards):

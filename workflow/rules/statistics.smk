@@ -1,48 +1,37 @@
 # The profiled chi-square of each analysis on the (g, m) grid, its contours and bounds, and the bounds
 # table. One job serves a family (an analysis and its efficiency variants) for every model of MODELS and
-# writes all three tables: the work takes a fraction of a second, less than a job's start-up. A model
-# that an analysis adds (its 'models') gets a chi2_model job of its own, with the same script.
+# the models the family adds (its 'models'), and writes all five tables of each: the work takes about a
+# second, not much more than a job's start-up. A rule's outputs cannot depend on its wildcards, so the
+# families that add the same models share one rule: 'chi2' adds none, 'chi2_adding_<models>' adds those.
 
+for added, families_adding in FAMILIES_BY_ADDED_MODELS.items():
 
-rule chi2:
-    input:
-        unpack(statistic_files),
-        spectra=spectra_of_family,
-    output:
-        chi2=expand("{{root}}/chi2/{model}/{{family}}.parquet", model=MODELS),
-        contours=expand("{{root}}/contours/{model}/{{family}}.parquet", model=MODELS),
-        edges=expand("{{root}}/edges/{model}/{{family}}.parquet", model=MODELS),
-        bounds=expand("{{root}}/bounds/{model}/{{family}}.parquet", model=MODELS),
-        intervals=expand("{{root}}/intervals/{model}/{{family}}.parquet", model=MODELS),
-    log:
-        "logs/{root}/chi2/{family}.log",
-    benchmark:
-        "benchmarks/{root}/chi2/{family}.tsv"
-    conda:
-        "../../envs/astrocevns.yaml"
-    resources:
-        mem_mb=chi2_memory_mb,
-    params:
-        family=family_params,
-    script:
-        "../scripts/chi2.py"
-
-
-if EXTRA_PAIRS:
-
-    use rule chi2 as chi2_model with:
-        output:  # lists of one, as in rule chi2, for the script
-            chi2=["{root}/chi2/{model}/{family}.parquet"],
-            contours=["{root}/contours/{model}/{family}.parquet"],
-            edges=["{root}/edges/{model}/{family}.parquet"],
-            bounds=["{root}/bounds/{model}/{family}.parquet"],
-            intervals=["{root}/intervals/{model}/{family}.parquet"],
+    rule:
+        name:
+            "chi2" + "".join(f"_adding_{model}" for model in added)
+        input:
+            unpack(statistic_files),
+            spectra=spectra_of_family,
+        output:
+            chi2=expand("{{root}}/chi2/{model}/{{family}}.parquet", model=MODELS + list(added)),
+            contours=expand("{{root}}/contours/{model}/{{family}}.parquet", model=MODELS + list(added)),
+            edges=expand("{{root}}/edges/{model}/{{family}}.parquet", model=MODELS + list(added)),
+            bounds=expand("{{root}}/bounds/{model}/{{family}}.parquet", model=MODELS + list(added)),
+            intervals=expand("{{root}}/intervals/{model}/{{family}}.parquet", model=MODELS + list(added)),
         log:
-            "logs/{root}/chi2/{model}/{family}.log",
+            "logs/{root}/chi2/{family}.log",
         benchmark:
-            "benchmarks/{root}/chi2/{model}/{family}.tsv"
+            "benchmarks/{root}/chi2/{family}.tsv"
         wildcard_constraints:
-            model="|".join(re.escape(model) for model in sorted({model for model, _ in EXTRA_PAIRS})),
+            family="|".join(re.escape(family) for family in sorted(families_adding, key=len, reverse=True)),
+        conda:
+            "../../envs/astrocevns.yaml"
+        resources:
+            mem_mb=chi2_memory_mb,
+        params:
+            family=family_params,
+        script:
+            "../scripts/chi2.py"
 
 
 rule bounds_table:

@@ -1,5 +1,5 @@
-"""Rules chi2 and chi2_model: the chi-square grids, contours, exact edges and bounds of one analysis family (an
-analysis and its efficiency variants), per model (g its coupling); the library does the work
+"""Rules chi2 and chi2_adding_<models>: the chi-square grids, contours, exact edges and bounds of one analysis
+family (an analysis and its efficiency variants), per model (g its coupling); the library does the work
 (astrocevns.inference.exclusion), the statistic's kind (astrocevns.inference.kinds) its own part."""
 
 from astrocevns.inference import exclusion, grids, kinds, result_tables, statistics

@@ -1,5 +1,5 @@
 """Rule intervals_table: results/tables/intervals.csv, every excluded interval in g per analysis, model and report
-mass (the rows of the intervals tables of rules chi2, chi2_model and xenonnt_2024)."""
+mass (the rows of the intervals tables of the chi2 rules and the data analyses)."""
 
 import pandas as pd
 

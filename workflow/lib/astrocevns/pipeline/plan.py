@@ -81,7 +81,7 @@ class Setup:
             n: a for n, a in expanded.items() if analyses is None or a.family in analyses
         }
         self.families = families(self.analyses)
-        # models an analysis adds to those of every analysis (its 'models'): one chi2_model job each
+        # models an analysis adds to those of every analysis (its 'models'), computed by the family's chi2 job
         self.extra_models = {
             family: [m for m in cfg["analyses"][family].get("models", []) if m not in self.models]
             for family in self.families
@@ -94,6 +94,10 @@ class Setup:
 
     def has_tables(self, model: str, family: str) -> bool:
         return model in self.models or model in self.extra_models.get(family, [])
+
+    def family_models(self, family: str) -> list[str]:
+        """The models of a family's chi2 job: those of every analysis, then the ones the family adds."""
+        return self.models + self.extra_models[family]
 
     def detector_efficiency_pairs(self) -> list[tuple[str, str]]:
         """(detector, efficiency) for every efficiency each detector lists."""
@@ -267,7 +271,25 @@ class Plan:
         for name, overlay in self.ledger.items():
             self.setups[name] = self._variant(name, overlay, config["deviation_ledger"]["analyses"], LEDGER_TABLES)
         self.names = list(self.setups)
+        self.family_extra_models = self._family_extra_models()
+        """{family: the models it adds}, one list for every configuration (they fix a chi2 job's outputs)."""
         self._roots: dict[tuple, str] = {}
+
+    def _family_extra_models(self) -> dict[str, tuple[str, ...]]:
+        """The models each family adds, the same in every configuration: the outputs of its chi2 job."""
+        added: dict[str, tuple[str, ...]] = {}
+        where: dict[str, str] = {}
+        for name, setup in self.setups.items():
+            for family, models in setup.extra_models.items():
+                models = tuple(models)
+                if added.setdefault(family, models) != models:
+                    raise ConfigError(
+                        f"config key {f'variants.{name}.' if name else ''}analyses.{family}.models: the models "
+                        f"{family} adds ({list(models)}) differ from those of configuration "
+                        f"{where[family] or 'base'} ({list(added[family])}); a variant cannot change them"
+                    )
+                where.setdefault(family, name)
+        return added
 
     def _variant(
         self, name: str, overlay: Mapping, analyses: Sequence[str] | None = None, tables: Sequence[str] = ALL_TABLES
@@ -349,16 +371,16 @@ class Plan:
             }
         )
 
-    def family_identity(self, name: str, family: str, *models: str) -> str | None:
+    def family_identity(self, name: str, family: str) -> str | None:
         setup = self.setups[name]
-        listed = list(models) or setup.models
-        if family not in setup.families or not all(setup.has_tables(model, family) for model in listed):
+        if family not in setup.families:
             return None
+        listed = setup.family_models(family)
         spectra = [self.spectra_identity(name, *key[1:]) for key in setup.family_spectra_keys(family, listed)]
         return variants.identity([self.family_spec(name, family, listed), spectra, setup.statistic_files(family)])
 
     def identity(self, stage: str, name: str, *key: str) -> str | None:
-        """The identity of job ``stage`` (fluxes, spectra, chi2, chi2_model, core, rates) for ``key`` in
+        """The identity of job ``stage`` (fluxes, spectra, chi2, core, rates) for ``key`` in
         configuration ``name``; None where it has no such job."""
         cfg = self.setups[name].config
         if stage == "fluxes":
@@ -367,9 +389,6 @@ class Plan:
             return self.spectra_identity(name, *key)
         if stage == "chi2":
             return self.family_identity(name, *key)
-        if stage == "chi2_model":
-            model, family = key
-            return self.family_identity(name, family, model)
         if stage == "core":
             return variants.identity(core_spec(cfg))
         if stage == "rates":
@@ -395,9 +414,8 @@ class Plan:
         if "bounds" in setup.tables:
             for family in setup.families:
                 wanted.append(("chi2", family))
-                wanted += [("chi2_model", model, family) for model in setup.extra_models[family]]
-                for model in setup.models + setup.extra_models[family]:
-                    wanted += [("spectra", *key[1:]) for key in setup.family_spectra_keys(family, [model])]
+                keys = setup.family_spectra_keys(family, setup.family_models(family))
+                wanted += [("spectra", *key[1:]) for key in keys]
         if "event_counts" in setup.tables:
             wanted += [("spectra", *key) for key in setup.event_count_keys()]
         if "core_bounds" in setup.tables:
@@ -420,12 +438,9 @@ class Plan:
             return f"{root}/kernels/{source}/{detector}/{efficiency}.parquet"
         return f"{root}/spectra/{mediator}/{source}/{detector}/{efficiency}.parquet"
 
-    def chi2_root(self, setup: Setup, family: str, model: str) -> str:
-        """Where the tables of ``family`` for ``model`` are computed (by rule chi2, or chi2_model for an added
-        model)."""
-        if model in setup.models:
-            return self.resolved_root("chi2", setup.name, family)
-        return self.resolved_root("chi2_model", setup.name, model, family)
+    def chi2_root(self, setup: Setup, family: str) -> str:
+        """Where the tables of ``family`` are computed (by its chi2 job, for every model of the family)."""
+        return self.resolved_root("chi2", setup.name, family)
 
     def analysis_tables(self, setup: Setup, kind: str) -> list[str]:
         """The ``kind`` tables (bounds, intervals) of every family of a configuration, for every model it computes
@@ -437,9 +452,9 @@ class Plan:
             for model in self.spectra_models
         ]
         return [
-            f"{self.chi2_root(setup, family, model)}/{kind}/{model}/{family}.parquet"
+            f"{self.chi2_root(setup, family)}/{kind}/{model}/{family}.parquet"
             for family in setup.families
-            for model in setup.models + setup.extra_models[family]
+            for model in setup.family_models(family)
         ] + data
 
     def drawable_analyses(self, setup: Setup) -> list[str]:
@@ -459,7 +474,7 @@ class Plan:
                         continue
                     family = setup.analyses[analysis].family
                     if setup.has_tables(model, family):
-                        tables.append(f"{self.chi2_root(setup, family, model)}/{kind}/{model}/{family}.parquet")
+                        tables.append(f"{self.chi2_root(setup, family)}/{kind}/{model}/{family}.parquet")
         return list(dict.fromkeys(tables))
 
     def figure_models(self, setup: Setup, description: Mapping) -> list[str]:
