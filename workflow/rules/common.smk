@@ -50,6 +50,10 @@ MEDIATORS = BASE_SETUP.mediators  # mediator types: the core and rate tables
 FAMILIES_BY_ADDED_MODELS = {}
 for family, added in sorted(PLAN.family_extra_models.items()):
     FAMILIES_BY_ADDED_MODELS.setdefault(added, []).append(family)
+# the detectors of each list of efficiencies (one spectra rule each)
+DETECTORS_BY_EFFICIENCIES = {}
+for detector, efficiencies in sorted(PLAN.detector_efficiencies.items()):
+    DETECTORS_BY_EFFICIENCIES.setdefault(efficiencies, []).append(detector)
 FAMILY_PATTERN = "|".join(
     re.escape(name) for name in sorted({f for setup in SETUPS.values() for f in setup.families}, key=len, reverse=True)
 )
@@ -85,9 +89,16 @@ def oscillation_params(wildcards):
 
 
 def efficiency_files(wildcards):
-    """The efficiency table, if any (none for 'ideal')."""
-    path = efficiency_path(setup_of(wildcards).config, wildcards.efficiency)
-    return [] if path is None else [path]
+    """The efficiency tables of a detector's efficiencies (none for 'ideal'), in the order of its outputs."""
+    cfg = setup_of(wildcards).config
+    paths = (efficiency_path(cfg, name) for name in PLAN.detector_efficiencies[wildcards.detector])
+    return [path for path in paths if path is not None]
+
+
+def efficiencies_params(wildcards):
+    """[name, table or None] of each efficiency of a spectra job's detector, in the order of its outputs."""
+    cfg = setup_of(wildcards).config
+    return [[name, efficiency_path(cfg, name)] for name in PLAN.detector_efficiencies[wildcards.detector]]
 
 
 def source_flux(wildcards):

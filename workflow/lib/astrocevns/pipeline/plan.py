@@ -271,25 +271,36 @@ class Plan:
         for name, overlay in self.ledger.items():
             self.setups[name] = self._variant(name, overlay, config["deviation_ledger"]["analyses"], LEDGER_TABLES)
         self.names = list(self.setups)
-        self.family_extra_models = self._family_extra_models()
+        self.family_extra_models = self._same_everywhere(
+            "analyses.{}.models", "the models {} adds", lambda setup: setup.extra_models
+        )
         """{family: the models it adds}, one list for every configuration (they fix a chi2 job's outputs)."""
+        self.detector_efficiencies = self._same_everywhere(
+            "detectors.{}.efficiencies",
+            "the efficiencies of {}",
+            lambda setup: {d: setup.config["detectors"][d]["efficiencies"] for d in setup.detectors},
+        )
+        """{detector: its efficiencies}, one list for every configuration (they fix a spectra job's outputs)."""
         self._roots: dict[tuple, str] = {}
 
-    def _family_extra_models(self) -> dict[str, tuple[str, ...]]:
-        """The models each family adds, the same in every configuration: the outputs of its chi2 job."""
-        added: dict[str, tuple[str, ...]] = {}
-        where: dict[str, str] = {}
+    def _same_everywhere(
+        self, key: str, what: str, lists_of: Callable[[Setup], Mapping[str, Sequence[str]]]
+    ) -> dict[str, tuple[str, ...]]:
+        """{name: list} of ``lists_of(setup)``, which must be the same in every configuration where the name
+        occurs: the outputs of a rule (``key`` and ``what`` name it in the error, ``{}`` standing for the name)."""
+        lists: dict[str, tuple[str, ...]] = {}
+        first: dict[str, str] = {}
         for name, setup in self.setups.items():
-            for family, models in setup.extra_models.items():
-                models = tuple(models)
-                if added.setdefault(family, models) != models:
+            for item, values in lists_of(setup).items():
+                values = tuple(values)
+                if lists.setdefault(item, values) != values:
                     raise ConfigError(
-                        f"config key {f'variants.{name}.' if name else ''}analyses.{family}.models: the models "
-                        f"{family} adds ({list(models)}) differ from those of configuration "
-                        f"{where[family] or 'base'} ({list(added[family])}); a variant cannot change them"
+                        f"config key {f'variants.{name}.' if name else ''}{key.format(item)}: "
+                        f"{what.format(item)} ({list(values)}) differ from those of configuration "
+                        f"{first[item] or 'base'} ({list(lists[item])}); a variant cannot change them"
                     )
-                where.setdefault(family, name)
-        return added
+                first.setdefault(item, name)
+        return lists
 
     def _variant(
         self, name: str, overlay: Mapping, analyses: Sequence[str] | None = None, tables: Sequence[str] = ALL_TABLES
@@ -318,7 +329,8 @@ class Plan:
         """[name, definition] of every model a spectra job writes, in the order of its outputs."""
         return plain([[model, cfg["models"][model]] for model in self.spectra_models])
 
-    def spectra_identity(self, name: str, source: str, detector: str, efficiency: str) -> str | None:
+    def spectra_identity(self, name: str, source: str, detector: str) -> str | None:
+        """The identity of the spectra job of (``source``, ``detector``): every efficiency of the detector."""
         cfg = self.setups[name].config
         if source not in cfg["sources"] or detector not in cfg["detectors"]:
             return None
@@ -327,7 +339,7 @@ class Plan:
                 flux_spec(cfg, source),
                 kernel_spec(cfg, detector),
                 mass_spec(cfg),
-                efficiency_path(cfg, efficiency),
+                [efficiency_path(cfg, efficiency) for efficiency in self.detector_efficiencies[detector]],
                 self.spectra_models_spec(cfg),
             ]
         )
@@ -376,12 +388,13 @@ class Plan:
         if family not in setup.families:
             return None
         listed = setup.family_models(family)
-        spectra = [self.spectra_identity(name, *key[1:]) for key in setup.family_spectra_keys(family, listed)]
+        jobs = dict.fromkeys(key[1:3] for key in setup.family_spectra_keys(family, listed))
+        spectra = [self.spectra_identity(name, *job) for job in jobs]
         return variants.identity([self.family_spec(name, family, listed), spectra, setup.statistic_files(family)])
 
     def identity(self, stage: str, name: str, *key: str) -> str | None:
-        """The identity of job ``stage`` (fluxes, spectra, chi2, core, rates) for ``key`` in
-        configuration ``name``; None where it has no such job."""
+        """The identity of job ``stage`` (fluxes, spectra, chi2, core, rates) for ``key`` (spectra: source and
+        detector) in configuration ``name``; None where it has no such job."""
         cfg = self.setups[name].config
         if stage == "fluxes":
             return variants.identity(flux_spec(cfg, *key))
@@ -415,9 +428,9 @@ class Plan:
             for family in setup.families:
                 wanted.append(("chi2", family))
                 keys = setup.family_spectra_keys(family, setup.family_models(family))
-                wanted += [("spectra", *key[1:]) for key in keys]
+                wanted += [("spectra", *key[1:3]) for key in keys]
         if "event_counts" in setup.tables:
-            wanted += [("spectra", *key) for key in setup.event_count_keys()]
+            wanted += [("spectra", *key[:2]) for key in setup.event_count_keys()]
         if "core_bounds" in setup.tables:
             wanted.append(("core",))
         wanted += [("fluxes", key[1]) for key in wanted if key[0] == "spectra"]
@@ -433,7 +446,7 @@ class Plan:
     def spectra_path(self, setup: Setup, key: tuple[str | None, str, str, str], table: str = "spectra") -> str:
         """A spectra (or kernel) table of configuration ``setup``, where it is computed."""
         mediator, source, detector, efficiency = key
-        root = self.resolved_root("spectra", setup.name, source, detector, efficiency)
+        root = self.resolved_root("spectra", setup.name, source, detector)
         if table == "kernels":
             return f"{root}/kernels/{source}/{detector}/{efficiency}.parquet"
         return f"{root}/spectra/{mediator}/{source}/{detector}/{efficiency}.parquet"
