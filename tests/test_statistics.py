@@ -78,6 +78,25 @@ def test_minimiser_is_vectorised_over_a_grid():
     assert chi2[i, j] == pytest.approx(one, rel=1e-14)
 
 
+def test_shape_term_of_one_sm_spectrum_equals_the_sum_over_bins():
+    """D = sum_i N^SM_i ln[(N^SM_i / B) / (N_i / A)] summed directly over the bins with SM events, against the
+    fast path for one SM spectrum (empty SM bins dropped, the sum a dot product) and the broadcast path."""
+    rng = np.random.default_rng(11)
+    sm = np.array([5.0, 0.0, 2.0, 0.5, 0.0, 1.0])
+    counts = sm * rng.uniform(0.3, 3.0, (7, 9, sm.size)) + rng.uniform(0.0, 0.2, (7, 9, sm.size))
+    counts[2, 3, 2] = 0.0  # a bin with SM events predicted empty: infinite D
+    A, B = counts.sum(axis=-1), sm.sum()
+    with np.errstate(divide="ignore"):
+        direct = np.sum(sm[sm > 0] * np.log((sm[sm > 0] / B) / (counts[..., sm > 0] / A[..., None])), axis=-1)
+    fast = statistics.poisson_shape_terms(counts, sm)
+    broadcast = statistics.poisson_shape_terms(counts, np.broadcast_to(sm, counts.shape).copy())
+    assert np.isinf(fast[2][2, 3]) and np.isinf(broadcast[2][2, 3])
+    finite = np.isfinite(direct)
+    assert np.allclose(fast[2][finite], direct[finite], rtol=1e-13, atol=0.0)
+    for got, expected in zip(fast, broadcast, strict=True):
+        assert np.allclose(got, expected, rtol=1e-13, atol=0.0)
+
+
 def test_zero_prediction_with_sm_events_is_excluded():
     chi2, _ = statistics.profiled_chi2([np.array([0.0, 1.0])], [np.array([3.0, 1.0])], 0.1)
     assert np.isinf(chi2)

@@ -116,16 +116,25 @@ def poisson_shape_terms(counts: npt.ArrayLike, sm_counts: npt.ArrayLike) -> tupl
         Where a predicted count is not finite (an overflow that no chi2 can be computed from).
     """
     counts = np.asarray(counts, dtype=float)
-    sm = np.broadcast_to(np.asarray(sm_counts, dtype=float), counts.shape)
-    A, B = counts.sum(axis=-1), sm.sum(axis=-1)
+    sm = np.asarray(sm_counts, dtype=float)
+    A = counts.sum(axis=-1)
     if not np.all(np.isfinite(A)):
         raise ValueError(
             "predicted counts are not finite (overflow at the largest couplings?); no chi2 can be computed from them"
         )
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rescaled = counts * (B / A)[..., None]
-        terms = np.where(sm > 0.0, sm * np.log(sm / rescaled), 0.0)
-        D = terms.sum(axis=-1)
+        if sm.ndim == 1:  # one SM spectrum for every prediction: its empty bins dropped, the sum over bins a dot
+            B = np.broadcast_to(sm.sum(), A.shape)
+            if not np.all(sm > 0.0):
+                counts, sm = counts[..., sm > 0.0], sm[sm > 0.0]
+            ratio = counts * (B / A)[..., None]  # the prediction rescaled to the SM total
+            np.divide(sm, ratio, out=ratio)
+            D = np.log(ratio, out=ratio) @ sm
+        else:
+            sm = np.broadcast_to(sm, counts.shape)
+            B = sm.sum(axis=-1)
+            terms = np.where(sm > 0.0, sm * np.log(sm / (counts * (B / A)[..., None])), 0.0)
+            D = terms.sum(axis=-1)
     # NaN comes only from a bin with N^SM > 0 and N <= 0 (also A = 0): that prediction is excluded at any CL
     return A, B, np.where(np.isnan(D), np.inf, np.maximum(D, 0.0))
 

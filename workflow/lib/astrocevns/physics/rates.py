@@ -192,7 +192,11 @@ def counts_from_polynomial(coefficients: Sequence[np.ndarray], coupling: npt.Arr
     """N_i = a_i + b_i g^2 + c_i g^4 from :meth:`RecoilKernel.coupling_polynomial` coefficients."""
     a, b, c = coefficients
     g2 = (np.asarray(coupling, dtype=float) ** 2)[..., None]
-    return a + g2 * (b + g2 * c)
+    counts = g2 * c  # the full broadcast shape; the rest of Horner's scheme in place
+    counts += b
+    counts *= g2
+    counts += a
+    return counts
 
 
 def _flavour_groups(fluence):
