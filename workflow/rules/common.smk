@@ -46,7 +46,7 @@ SPECTRA_MODELS = PLAN.spectra_models  # every model a spectra job writes (varian
 SOURCES = sorted({s for setup in SETUPS.values() for s in setup.sources})
 DETECTORS = sorted({d for setup in SETUPS.values() for d in setup.detectors})
 MEDIATORS = BASE_SETUP.mediators  # mediator types: the core and rate tables
-# the families of each set of added models (one chi2 rule each: a rule's outputs cannot depend on its wildcards)
+# the families of each set of added models, one chi2 rule per set (a rule's outputs cannot depend on its wildcards)
 FAMILIES_BY_ADDED_MODELS = {}
 for family, added in sorted(PLAN.family_extra_models.items()):
     FAMILIES_BY_ADDED_MODELS.setdefault(added, []).append(family)
