@@ -9,7 +9,7 @@ from pathlib import Path
 
 from astrocevns.errors import ConfigError
 from astrocevns.pipeline import memory, validation, variants
-from astrocevns.pipeline.plan import BASE, ROOT_PATTERN, Plan, efficiency_path, grid_points, plain
+from astrocevns.pipeline.plan import BASE, ROOT_PATTERN, Plan, efficiency_path, grid_points, keys_by_value, plain
 from astrocevns.pipeline.plan import core_spec, kernel_spec, mass_spec, oscillation_spec, rates_spec
 from astrocevns.presentation import figures
 
@@ -46,14 +46,9 @@ SPECTRA_MODELS = PLAN.spectra_models  # every model a spectra job writes (varian
 SOURCES = sorted({s for setup in SETUPS.values() for s in setup.sources})
 DETECTORS = sorted({d for setup in SETUPS.values() for d in setup.detectors})
 MEDIATORS = BASE_SETUP.mediators  # mediator types: the core and rate tables
-# the families of each set of added models, one chi2 rule per set (a rule's outputs cannot depend on its wildcards)
-FAMILIES_BY_ADDED_MODELS = {}
-for family, added in sorted(PLAN.family_extra_models.items()):
-    FAMILIES_BY_ADDED_MODELS.setdefault(added, []).append(family)
-# the detectors of each list of efficiencies (one spectra rule each)
-DETECTORS_BY_EFFICIENCIES = {}
-for detector, efficiencies in sorted(PLAN.detector_efficiencies.items()):
-    DETECTORS_BY_EFFICIENCIES.setdefault(efficiencies, []).append(detector)
+# one chi2 rule per set of added models, one spectra rule per list of efficiencies (outputs cannot depend on wildcards)
+FAMILIES_BY_ADDED_MODELS = keys_by_value(PLAN.family_extra_models)
+DETECTORS_BY_EFFICIENCIES = keys_by_value(PLAN.detector_efficiencies)
 FAMILY_PATTERN = "|".join(
     re.escape(name) for name in sorted({f for setup in SETUPS.values() for f in setup.families}, key=len, reverse=True)
 )
@@ -88,17 +83,15 @@ def oscillation_params(wildcards):
     return oscillation_spec(setup_of(wildcards).config, wildcards.source)
 
 
-def efficiency_files(wildcards):
-    """The efficiency tables of a detector's efficiencies (none for 'ideal'), in the order of its outputs."""
-    cfg = setup_of(wildcards).config
-    paths = (efficiency_path(cfg, name) for name in PLAN.detector_efficiencies[wildcards.detector])
-    return [path for path in paths if path is not None]
-
-
 def efficiencies_params(wildcards):
     """[name, table or None] of each efficiency of a spectra job's detector, in the order of its outputs."""
     cfg = setup_of(wildcards).config
     return [[name, efficiency_path(cfg, name)] for name in PLAN.detector_efficiencies[wildcards.detector]]
+
+
+def efficiency_files(wildcards):
+    """The efficiency tables of a spectra job's detector (none for 'ideal')."""
+    return [path for _, path in efficiencies_params(wildcards) if path is not None]
 
 
 def source_flux(wildcards):

@@ -5,6 +5,7 @@
 # families that add the same models share one rule: 'chi2' adds none, 'chi2_adding_<models>' adds those.
 
 for added, families_adding in FAMILIES_BY_ADDED_MODELS.items():
+    rule_models = MODELS + list(added)
 
     rule:
         name:
@@ -13,11 +14,11 @@ for added, families_adding in FAMILIES_BY_ADDED_MODELS.items():
             unpack(statistic_files),
             spectra=spectra_of_family,
         output:
-            chi2=expand("{{root}}/chi2/{model}/{{family}}.parquet", model=MODELS + list(added)),
-            contours=expand("{{root}}/contours/{model}/{{family}}.parquet", model=MODELS + list(added)),
-            edges=expand("{{root}}/edges/{model}/{{family}}.parquet", model=MODELS + list(added)),
-            bounds=expand("{{root}}/bounds/{model}/{{family}}.parquet", model=MODELS + list(added)),
-            intervals=expand("{{root}}/intervals/{model}/{{family}}.parquet", model=MODELS + list(added)),
+            chi2=expand("{{root}}/chi2/{model}/{{family}}.parquet", model=rule_models),
+            contours=expand("{{root}}/contours/{model}/{{family}}.parquet", model=rule_models),
+            edges=expand("{{root}}/edges/{model}/{{family}}.parquet", model=rule_models),
+            bounds=expand("{{root}}/bounds/{model}/{{family}}.parquet", model=rule_models),
+            intervals=expand("{{root}}/intervals/{model}/{{family}}.parquet", model=rule_models),
         log:
             "logs/{root}/chi2/{family}.log",
         benchmark:

@@ -125,8 +125,9 @@ def poisson_shape_terms(counts: npt.ArrayLike, sm_counts: npt.ArrayLike) -> tupl
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if sm.ndim == 1:  # one SM spectrum for every prediction: its empty bins dropped, the sum over bins a dot
             B = np.broadcast_to(sm.sum(), A.shape)
-            if not np.all(sm > 0.0):
-                counts, sm = counts[..., sm > 0.0], sm[sm > 0.0]
+            with_events = sm > 0.0
+            if not with_events.all():
+                counts, sm = counts[..., with_events], sm[with_events]
             ratio = counts * (B / A)[..., None]  # the prediction rescaled to the SM total
             np.divide(sm, ratio, out=ratio)
             D = np.log(ratio, out=ratio) @ sm

@@ -139,6 +139,14 @@ class Setup:
 # ---- what each job depends on (its identity, besides the identities of the jobs it reads) ----
 
 
+def keys_by_value(mapping: Mapping[str, Any]) -> dict[Any, list[str]]:
+    """{value: the keys of ``mapping`` with that value, sorted}: one rule per value (e.g. per list of outputs)."""
+    grouped: dict[Any, list[str]] = {}
+    for key, value in sorted(mapping.items()):
+        grouped.setdefault(value, []).append(key)
+    return grouped
+
+
 def uses_solar_msw(cfg: Mapping, source: str) -> bool:
     """Whether a source has solar components, whose flavours at the Earth depend on the oscillation parameters."""
     return any("solar_msw" in entry for entry in cfg["sources"][source].get("components", {}).values())
